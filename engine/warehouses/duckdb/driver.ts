@@ -1,0 +1,185 @@
+/**
+ * DuckDB driver: one embedded database instance per warehouse, one DuckDB connection per rcu
+ * connection (DuckDB runs connections of one instance concurrently, with optimistic concurrency).
+ */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { RcuError, errorMessage } from "../../errors.js";
+import type {
+  ColumnInfo,
+  Connection,
+  ExecResult,
+  Relation,
+  RelationInfo,
+  Row,
+  SqlValue,
+  Warehouse,
+} from "../types.js";
+import { duckdbDialect } from "./dialect.js";
+
+export interface DuckDBProfile {
+  readonly engine: "duckdb";
+  /** Database file; `:memory:` for a throwaway in-process database. */
+  readonly path: string;
+  /** DuckDB configuration options passed at open (e.g. `threads`, `memory_limit`). */
+  readonly options?: Readonly<Record<string, string>>;
+}
+
+/** Errors worth retrying: write-write conflicts between concurrent transactions, file locks. */
+const TRANSIENT = [/write-write conflict/i, /Conflict on (tuple|update)/i, /Could not set lock on file/i];
+
+export function classifyDuckDBError(err: unknown, statement?: string): RcuError {
+  if (err instanceof RcuError) return err;
+  const message = errorMessage(err);
+  const transient = TRANSIENT.some((re) => re.test(message));
+  const hint = /Could not set lock on file/i.test(message)
+    ? "Another process has the DuckDB file open for writing; wait for it to finish (or close it) and retry."
+    : undefined;
+  return new RcuError(
+    "SQL",
+    message,
+    { engine: "duckdb", ...(statement ? { statement } : {}), ...(hint ? { hint } : {}) },
+    { kind: transient ? "transient" : "terminal", cause: err },
+  );
+}
+
+function toJsValue(v: unknown): unknown {
+  if (typeof v === "bigint") {
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
+  }
+  return v;
+}
+
+function normaliseRow(row: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) out[k] = toJsValue(v);
+  return out;
+}
+
+function toDuckValue(v: SqlValue): DuckDBValue {
+  // DuckDB's node API binds JS Dates through its own timestamp values; ISO text casts cleanly.
+  return v instanceof Date ? v.toISOString() : v;
+}
+
+class DuckDBRcuConnection implements Connection {
+  constructor(private readonly conn: DuckDBConnection) {}
+
+  async execute(sql: string, params: readonly SqlValue[] = []): Promise<ExecResult> {
+    try {
+      const result = await this.conn.run(sql, params.length ? params.map(toDuckValue) : undefined);
+      const changed = result.rowsChanged;
+      return { rowsAffected: Number.isFinite(changed) ? changed : null };
+    } catch (err) {
+      throw classifyDuckDBError(err, sql);
+    }
+  }
+
+  async query(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+    try {
+      const reader = await this.conn.runAndReadAll(sql, params.length ? params.map(toDuckValue) : undefined);
+      return reader.getRowObjectsJS().map(normaliseRow);
+    } catch (err) {
+      throw classifyDuckDBError(err, sql);
+    }
+  }
+
+  async listRelations(): Promise<RelationInfo[]> {
+    const rows = await this.query(
+      `SELECT table_catalog AS db, table_schema AS schema_name, table_name AS name, table_type AS type,
+              table_catalog = current_database() AS is_current
+         FROM information_schema.tables
+        WHERE table_catalog NOT IN ('system', 'temp')`,
+    );
+    return rows.map((r) => ({
+      ...(r.is_current ? {} : { database: String(r.db) }),
+      schema: String(r.schema_name),
+      name: String(r.name),
+      kind: String(r.type) === "VIEW" ? "view" : "table",
+    }));
+  }
+
+  async listColumns(relation: Relation): Promise<ColumnInfo[]> {
+    const rows = await this.query(
+      `SELECT column_name AS name, data_type AS type, is_nullable = 'YES' AS nullable
+         FROM information_schema.columns
+        WHERE table_schema = $1 AND table_name = $2 AND table_catalog = coalesce($3, current_database())
+        ORDER BY ordinal_position`,
+      [relation.schema, relation.name, relation.database ?? null],
+    );
+    return rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: Boolean(r.nullable) }));
+  }
+
+  async append(
+    relation: Relation,
+    columns: readonly string[],
+    rows: readonly (readonly SqlValue[])[],
+  ): Promise<number> {
+    const existing = await this.listColumns(relation);
+    const names = existing.map((c) => c.name);
+    if (names.length !== columns.length || names.some((n, i) => n !== columns[i])) {
+      // The appender writes whole rows in table order; anything else goes through INSERT.
+      const d = duckdbDialect;
+      const sql = `INSERT INTO ${d.qualify(relation)} (${columns.map(d.quoteIdentifier).join(", ")}) VALUES (${columns
+        .map((_, i) => d.parameter(i + 1))
+        .join(", ")})`;
+      for (const row of rows) await this.execute(sql, row);
+      return rows.length;
+    }
+    try {
+      const appender = await this.conn.createAppender(relation.name, relation.schema, relation.database ?? null);
+      for (const row of rows) {
+        for (const v of row) {
+          if (v === null) appender.appendNull();
+          else appender.appendValue(toDuckValue(v));
+        }
+        appender.endRow();
+      }
+      appender.flushSync();
+      appender.closeSync();
+      return rows.length;
+    } catch (err) {
+      throw classifyDuckDBError(err, `append into ${duckdbDialect.qualify(relation)}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+  }
+}
+
+export class DuckDBWarehouse implements Warehouse {
+  readonly engine = "duckdb" as const;
+  readonly dialect = duckdbDialect;
+  readonly description: string;
+  private instance: DuckDBInstance | undefined;
+
+  constructor(private readonly profile: DuckDBProfile) {
+    this.description = `duckdb:${profile.path}`;
+  }
+
+  private async open(): Promise<DuckDBInstance> {
+    if (!this.instance) {
+      try {
+        this.instance = await DuckDBInstance.create(this.profile.path, { ...(this.profile.options ?? {}) });
+      } catch (err) {
+        const e = classifyDuckDBError(err);
+        throw new RcuError("WAREHOUSE", `Cannot open DuckDB database ${this.profile.path}: ${e.message}`, {
+          engine: "duckdb",
+          hint:
+            e.context.hint ??
+            "Check that the directory exists and is writable, and that the file is a DuckDB database.",
+        }, { kind: e.kind, cause: err });
+      }
+    }
+    return this.instance;
+  }
+
+  async connect(): Promise<Connection> {
+    const instance = await this.open();
+    return new DuckDBRcuConnection(await instance.connect());
+  }
+
+  async close(): Promise<void> {
+    this.instance?.closeSync();
+    this.instance = undefined;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * ANSI SQL building blocks shared by dialects. A dialect composes these and overrides what its
+ * engine does differently; nothing here knows about a particular engine.
+ */
+import type { Relation } from "./types.js";
+
+export function quoteWith(quote: string, identifier: string): string {
+  if (identifier.length === 0) throw new Error("An SQL identifier cannot be empty.");
+  if (identifier.includes("\u0000")) throw new Error("An SQL identifier cannot contain a NUL character.");
+  return quote + identifier.split(quote).join(quote + quote) + quote;
+}
+
+export function qualifyWith(
+  quote: (id: string) => string,
+  relation: Relation,
+  keepDatabase: boolean,
+): string {
+  const parts = [relation.schema, relation.name];
+  if (keepDatabase && relation.database) parts.unshift(relation.database);
+  return parts.map(quote).join(".");
+}
+
+export function ansiStringLiteral(value: string): string {
+  if (value.includes("\u0000")) throw new Error("An SQL string literal cannot contain a NUL character.");
+  return `'${value.split("'").join("''")}'`;
+}
+
+/** MERGE INTO … USING (query) for engines with standard MERGE. */
+export function ansiMerge(
+  target: string,
+  quote: (id: string) => string,
+  query: string,
+  uniqueKey: readonly string[],
+  columns: readonly string[],
+): string {
+  const on = uniqueKey.map((k) => `t.${quote(k)} = s.${quote(k)}`).join(" AND ");
+  const nonKey = columns.filter((c) => !uniqueKey.includes(c));
+  const update = nonKey.length
+    ? `\nWHEN MATCHED THEN UPDATE SET ${nonKey.map((c) => `${quote(c)} = s.${quote(c)}`).join(", ")}`
+    : "";
+  const cols = columns.map(quote).join(", ");
+  const vals = columns.map((c) => `s.${quote(c)}`).join(", ");
+  return (
+    `MERGE INTO ${target} AS t\nUSING (\n${query}\n) AS s\nON (${on})` +
+    update +
+    `\nWHEN NOT MATCHED THEN INSERT (${cols}) VALUES (${vals})`
+  );
+}
+
+/** DELETE matching keys, then INSERT: the upsert for engines without MERGE (run in a transaction). */
+export function deleteInsert(
+  target: string,
+  quote: (id: string) => string,
+  query: string,
+  uniqueKey: readonly string[],
+  columns: readonly string[],
+): string[] {
+  const keyList = uniqueKey.map(quote).join(", ");
+  const cols = columns.map(quote).join(", ");
+  return [
+    `DELETE FROM ${target} WHERE (${keyList}) IN (SELECT ${keyList} FROM (\n${query}\n) AS s)`,
+    `INSERT INTO ${target} (${cols})\nSELECT ${cols} FROM (\n${query}\n) AS s`,
+  ];
+}
