@@ -2,7 +2,7 @@
  * DuckDB driver: one embedded database instance per warehouse, one DuckDB connection per rcu
  * connection (DuckDB runs connections of one instance concurrently, with optimistic concurrency).
  */
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { DuckDBInstance, ResultReturnType, StatementType, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 import { RcuError, errorMessage } from "../../errors.js";
 import type {
   ColumnInfo,
@@ -66,8 +66,13 @@ class DuckDBRcuConnection implements Connection {
   async execute(sql: string, params: readonly SqlValue[] = []): Promise<ExecResult> {
     try {
       const result = await this.conn.run(sql, params.length ? params.map(toDuckValue) : undefined);
-      const changed = result.rowsChanged;
-      return { rowsAffected: Number.isFinite(changed) ? changed : null };
+      if (result.returnType === ResultReturnType.CHANGED_ROWS) return { rowsAffected: result.rowsChanged };
+      if (result.statementType === StatementType.CREATE && result.columnCount === 1 && result.columnName(0) === "Count") {
+        // CREATE TABLE … AS reports its row count in a "Count" column, not in rowsChanged.
+        const [row] = await result.getRowObjectsJS();
+        return { rowsAffected: Number(row?.Count ?? 0) };
+      }
+      return { rowsAffected: null };
     } catch (err) {
       throw classifyDuckDBError(err, sql);
     }

@@ -1,0 +1,47 @@
+/** `rcu run`: compile, plan against the warehouse, execute, record results. */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { executePlan } from "../../engine/execute/runner.js";
+import type { RunResults } from "../../engine/execute/results.js";
+import { parseSelectors, selectActions } from "../../engine/plan/select.js";
+import { openWarehouse } from "../../engine/warehouses/registry.js";
+import type { CliIO } from "../io.js";
+import { openProject, rcuVersion } from "../project.js";
+import { createRunReporter, jsonSafe } from "../reporter.js";
+import { reportGraphErrors } from "./errors.js";
+import { planOn, type PlanOptions } from "./plan.js";
+
+export interface RunCommandOptions extends PlanOptions {
+  readonly threads?: number;
+}
+
+export const RUN_RESULTS_FILE = path.join("target", "run_results.json");
+
+export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<number> {
+  const project = await openProject(opts, io);
+  if (project.graph.errors.length) return reportGraphErrors(project, io);
+  const selectors = parseSelectors(opts.select ?? []);
+  const selected = selectActions(project.graph, selectors);
+  const warehouse = openWarehouse(project.config.profile);
+  let results: RunResults;
+  try {
+    const plan = await planOn(warehouse, project, selected, Boolean(opts.fullRefresh));
+    results = await executePlan(plan, warehouse, {
+      command: "run",
+      selection: selectors,
+      fullRefresh: Boolean(opts.fullRefresh),
+      threads: opts.threads ?? project.config.threads,
+      rcuVersion: rcuVersion(),
+      dataformCoreVersion: project.graph.coreVersion,
+      onEvent: createRunReporter(io, Boolean(opts.json)),
+    });
+  } finally {
+    await warehouse.close();
+  }
+  const file = path.join(project.dir, RUN_RESULTS_FILE);
+  await mkdir(path.dirname(file), { recursive: true });
+  const text = JSON.stringify(results, jsonSafe, 2) + "\n";
+  await writeFile(file, text);
+  if (opts.json) io.stdout.write(text);
+  return results.status === "success" ? 0 : 1;
+}

@@ -1,0 +1,108 @@
+/**
+ * The project config (`rcu.yaml`), parsed once at the edge with zod into frozen, typed values.
+ * Secrets never live in the file: remote profiles name the environment variables that hold them.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import { z } from "zod";
+import { RcuError } from "../engine/errors.js";
+import type { WarehouseProfile } from "../engine/warehouses/registry.js";
+
+export const CONFIG_FILE = "rcu.yaml";
+
+const duckdbProfile = z.strictObject({
+  engine: z.literal("duckdb"),
+  path: z.string().min(1).default("./warehouse.duckdb"),
+  options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
+});
+
+const profileSchema = z.discriminatedUnion("engine", [duckdbProfile]);
+
+const configSchema = z.strictObject({
+  default_profile: z.string().min(1).optional(),
+  profiles: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, "profile names use letters, digits, _ and -"), profileSchema).optional(),
+  threads: z.number().int().min(1).max(64).optional(),
+  vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
+});
+
+export interface ProjectConfig {
+  readonly file: string | null;
+  readonly profileName: string;
+  readonly profile: WarehouseProfile;
+  readonly threads: number;
+  readonly vars: Readonly<Record<string, string>>;
+}
+
+const DEFAULT_PROFILE = "local";
+
+function describeIssues(file: string, error: z.ZodError): string {
+  return error.issues
+    .map((i) => {
+      const where = i.path.length ? i.path.join(".") : "(top level)";
+      return `${file}: ${where}: ${i.message}`;
+    })
+    .join("\n");
+}
+
+export async function loadConfig(projectDir: string, profileName?: string): Promise<ProjectConfig> {
+  const file = path.join(projectDir, CONFIG_FILE);
+  let raw: unknown = {};
+  let found = true;
+  try {
+    const text = await readFile(file, "utf8");
+    raw = parseYaml(text) ?? {};
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") found = false;
+    else if (err instanceof YAMLParseError) {
+      throw new RcuError("CONFIG", `${file}: not valid YAML: ${err.message}`, { file, hint: "Fix the YAML syntax." });
+    } else throw err;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new RcuError("CONFIG", `Invalid project config:\n${describeIssues(file, parsed.error)}`, {
+      file,
+      hint: "See the README's configuration section for every key and its expected value.",
+    });
+  }
+  const cfg = parsed.data;
+  const profiles: Record<string, WarehouseProfile> = {
+    [DEFAULT_PROFILE]: { engine: "duckdb", path: "./warehouse.duckdb" },
+    ...(cfg.profiles ?? {}),
+  };
+  const name = profileName ?? cfg.default_profile ?? DEFAULT_PROFILE;
+  const chosen = profiles[name];
+  if (!chosen) {
+    throw new RcuError("CONFIG", `Profile "${name}" is not defined in ${file}.`, {
+      file,
+      hint: `Defined profiles: ${Object.keys(profiles).join(", ")}.`,
+    });
+  }
+  return Object.freeze({
+    file: found ? file : null,
+    profileName: name,
+    profile: Object.freeze(resolveProfilePaths(chosen, projectDir)),
+    threads: cfg.threads ?? 4,
+    vars: Object.freeze({ ...(cfg.vars ?? {}) }),
+  });
+}
+
+/** Relative DuckDB paths are relative to the project directory, not the shell's cwd. */
+function resolveProfilePaths(p: WarehouseProfile, projectDir: string): WarehouseProfile {
+  if (p.engine === "duckdb" && p.path !== ":memory:" && !path.isAbsolute(p.path)) {
+    return { ...p, path: path.join(projectDir, p.path) };
+  }
+  return p;
+}
+
+/** `--vars a=1,b=2` (repeatable) → record; a malformed pair is a usage error. */
+export function parseVars(values: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of values.flatMap((v) => v.split(","))) {
+    if (!pair.trim()) continue;
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new RcuError("USAGE", `--vars expects key=value pairs, got "${pair}".`, { hint: "Example: --vars country=FR,since=2024-01-01" });
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
+  }
+  return out;
+}

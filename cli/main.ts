@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+/**
+ * The `rcu` command line. Parses flags (commander) and config (zod) at the edge, calls the engine,
+ * maps outcomes to exit codes: 0 all good, 1 failed actions/assertions or a broken project,
+ * 2 usage or configuration errors. Only this file touches `process`.
+ */
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { pathToFileURL } from "node:url";
+import { RcuError } from "../engine/errors.js";
+import { compileCommand } from "./commands/compile.js";
+import { planCommand } from "./commands/plan.js";
+import { runCommand } from "./commands/run.js";
+import { stylesFor, type CliIO } from "./io.js";
+import { rcuVersion } from "./project.js";
+
+const USAGE_CODES = new Set(["USAGE", "CONFIG", "SELECTION"]);
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of at least 1.");
+  return n;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command("rcu")
+    .description("rcu: a warehouse-native single customer view. Compiles Dataform definitions and runs them on DuckDB (default), Snowflake or Redshift.")
+    .version(rcuVersion())
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .showHelpAfterError("(add --help for usage)");
+
+  const common = (cmd: Command) =>
+    cmd
+      .option("--project-dir <dir>", "the Dataform project (definitions/, includes/, workflow_settings.yaml, rcu.yaml)", ".")
+      .option("--profile <name>", "warehouse profile from rcu.yaml (default: default_profile, else 'local': DuckDB ./warehouse.duckdb)")
+      .option("--vars <k=v,...>", "override workflow_settings.yaml vars (repeatable)", collect)
+      .option("--json", "machine-readable output on stdout");
+
+  const selection = (cmd: Command) =>
+    cmd
+      .option("-s, --select <selector>", "actions to include: name, schema.name, tag:x, +name (with upstream), name+ (with downstream); repeatable or comma-separated", collect)
+      .option("--full-refresh", "rebuild incremental tables from scratch (except protected ones)");
+
+  const action = (fn: (opts: any) => Promise<number>) => async (opts: any) => setExit(await fn(opts));
+
+  common(program.command("compile").description("compile the project and list its actions (no warehouse access)"))
+    .action(action((o) => compileCommand(o, io)));
+
+  selection(common(program.command("plan").description("print the exact statements `run` would execute (reads warehouse metadata only)")))
+    .action(action((o) => planCommand(o, io)));
+
+  selection(common(program.command("run").description("compile, plan and execute the selected actions on the warehouse")))
+    .option("-t, --threads <n>", "actions run in parallel (default: rcu.yaml threads, else 4)", positiveInt)
+    .addHelpText("after", `
+Results are written to target/run_results.json and to the warehouse tables rcu_meta.runs and
+rcu_meta.action_runs. Exit codes: 0 success, 1 failed actions or assertions, 2 usage/config errors.
+
+Examples:
+  rcu run                                  build everything on ./warehouse.duckdb
+  rcu run --select +users --threads 2      users and everything it depends on
+  rcu run --select tag:daily --json        tagged actions, JSON results on stdout
+  rcu run --full-refresh --vars country=FR rebuild incrementals with a var override`)
+    .action(action((o) => runCommand(o, io)));
+
+  return program;
+}
+
+/** Run the CLI; returns the exit code (never calls process.exit itself). */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version "fail" with exit code 0.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    const s = stylesFor(io, "stderr");
+    if (err instanceof RcuError) {
+      io.stderr.write(s.red("error: ") + err.describe() + "\n");
+      return USAGE_CODES.has(err.code) ? 2 : 1;
+    }
+    io.stderr.write(s.red("internal error: ") + ((err as Error)?.stack ?? String(err)) + "\n");
+    return 1;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const code = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  });
+  process.exitCode = code;
+}

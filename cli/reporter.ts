@@ -1,0 +1,81 @@
+/**
+ * Run progress for people and machines: on a TTY a live status line above which finished actions
+ * scroll; otherwise one plain line per event; with --json nothing but the final JSON on stdout.
+ */
+import type { RunEvent } from "../engine/execute/runner.js";
+import type { ActionResult, RunResults } from "../engine/execute/results.js";
+import { indent } from "../engine/errors.js";
+import { stylesFor, type CliIO } from "./io.js";
+
+export function createRunReporter(io: CliIO, json: boolean): (e: RunEvent) => void {
+  if (json) return () => undefined;
+  const s = stylesFor(io);
+  const live = Boolean(io.stdout.isTTY) && io.env.TERM !== "dumb";
+  const running = new Set<string>();
+  let done = 0;
+  let total = 0;
+  const out = (line: string) => {
+    if (live) io.stdout.write("\r\u001b[2K");
+    io.stdout.write(line + "\n");
+    if (live && running.size) status();
+  };
+  const status = () => {
+    const names = [...running].slice(0, 3).join(", ") + (running.size > 3 ? ` +${running.size - 3}` : "");
+    io.stdout.write(`\r\u001b[2K${s.dim(`[${done}/${total}] running: ${names}`)}`);
+  };
+  const mark = (r: ActionResult) =>
+    r.status === "success" ? s.green("OK  ") : r.status === "failed" ? s.red("FAIL") : r.status === "skipped" ? s.yellow("SKIP") : s.dim("OFF ");
+
+  return (e) => {
+    switch (e.type) {
+      case "run_start":
+        total = e.total;
+        out(`${s.bold("rcu run")} ${e.runId} on ${e.warehouse}: ${e.total} action(s)`);
+        break;
+      case "action_start":
+        running.add(e.id);
+        if (live) status();
+        else out(`START ${e.kind} ${e.id}`);
+        break;
+      case "action_end": {
+        const r = e.result;
+        running.delete(r.id);
+        done++;
+        const detail =
+          r.status === "skipped" ? `(upstream ${r.skippedBecause} did not succeed)`
+          : r.status === "disabled" ? "(disabled)"
+          : `${(r.durationMs / 1000).toFixed(2)}s${r.rowsAffected !== null ? `, ${r.rowsAffected} rows` : ""}`;
+        out(`${mark(r)} [${done}/${total}] ${r.kind} ${r.id} ${s.dim(detail)}`);
+        if (r.status === "failed") out(indent(describeFailure(r), 6));
+        break;
+      }
+      case "run_end":
+        out(formatSummary(e.results, io));
+        break;
+    }
+  };
+}
+
+export function describeFailure(r: ActionResult): string {
+  const e = r.error ?? {};
+  const lines = [String(e.message ?? "failed")];
+  if (e.file) lines.push(`file: ${String(e.file)}`);
+  if (r.assertion && r.assertion.sample.length) {
+    lines.push(`sample of failing rows (${r.assertion.sample.length} of ${r.assertion.failingRows}):`);
+    for (const row of r.assertion.sample) lines.push("  " + JSON.stringify(row, jsonSafe));
+  }
+  if (e.statement && !r.assertion) lines.push(`statement:\n${indent(String(e.statement).trim(), 2)}`);
+  if (e.hint) lines.push(`hint: ${String(e.hint)}`);
+  return lines.join("\n");
+}
+
+export function jsonSafe(_k: string, v: unknown): unknown {
+  return typeof v === "bigint" ? v.toString() : v instanceof Date ? v.toISOString() : v;
+}
+
+export function formatSummary(r: RunResults, io: CliIO): string {
+  const s = stylesFor(io);
+  const m = r.summary;
+  const verdict = r.status === "success" ? s.green("Run succeeded") : s.red("Run failed");
+  return `${verdict} in ${(r.durationMs / 1000).toFixed(2)}s: ${m.success} succeeded, ${m.failed} failed, ${m.skipped} skipped, ${m.disabled} disabled (run ${r.runId})`;
+}

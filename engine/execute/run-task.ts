@@ -1,0 +1,101 @@
+/**
+ * Executes one planned task on a connection and reports what happened. Atomic tasks are rolled
+ * back on failure (the previous table stays queryable); transient engine errors are retried.
+ */
+import { RcuError, errorMessage } from "../errors.js";
+import type { Task } from "../plan/plan.js";
+import type { Connection, Dialect } from "../warehouses/types.js";
+import type { ActionResult } from "./results.js";
+
+export interface TaskRunOptions {
+  readonly dialect: Dialect;
+  /** Attempts for transient errors (lock conflicts); only atomic tasks are retried. */
+  readonly maxAttempts?: number;
+  readonly retryDelayMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runTask(task: Task, conn: Connection, opts: TaskRunOptions): Promise<ActionResult> {
+  const started = new Date();
+  const t0 = performance.now();
+  const executed: string[] = [];
+  let rowsAffected: number | null = null;
+  let attempts = 0;
+  const base = { id: task.id, kind: task.kind, file: task.file };
+  const finish = (extra: Partial<ActionResult> & Pick<ActionResult, "status">): ActionResult => ({
+    ...base,
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    rowsAffected,
+    statements: executed,
+    attempts,
+    ...extra,
+  });
+
+  const exec = async (sql: string): Promise<void> => {
+    executed.push(sql);
+    const r = await conn.execute(sql);
+    if (r.rowsAffected !== null && r.rowsAffected > 0) rowsAffected = (rowsAffected ?? 0) + r.rowsAffected;
+  };
+
+  const body = task.body;
+  if (body.type === "none") return finish({ status: "disabled" });
+  const maxAttempts = body.type === "sql" && !body.atomic ? 1 : (opts.maxAttempts ?? 3);
+
+  for (;;) {
+    attempts++;
+    try {
+      if (body.type === "sql") {
+        for (const sql of body.statements) await exec(sql);
+        return finish({ status: "success" });
+      }
+      for (const sql of body.setup) await exec(sql);
+      executed.push(body.countSql);
+      const [row] = await conn.query(body.countSql);
+      const failingRows = Number(row?.failing_rows ?? 0);
+      if (failingRows === 0) return finish({ status: "success", assertion: { failingRows, sample: [] } });
+      executed.push(body.sampleSql);
+      const sample = await conn.query(body.sampleSql);
+      const error = new RcuError(
+        "ASSERTION",
+        `Assertion ${task.id} failed: ${failingRows} row(s) violate it.`,
+        {
+          action: task.id,
+          file: task.file,
+          engine: opts.dialect.name,
+          hint: `Inspect them with: SELECT * FROM ${opts.dialect.qualify(task.target)}`,
+        },
+      );
+      return finish({ status: "failed", assertion: { failingRows, sample }, error: error.toJSON() });
+    } catch (err) {
+      const atomic = body.type === "sql" && body.atomic;
+      if (atomic) {
+        const rollback = opts.dialect.rollback();
+        executed.push(rollback);
+        // A rollback after an aborted transaction may itself fail ("no transaction is active");
+        // the original error is what the user needs to see.
+        await conn.execute(rollback).catch(() => undefined);
+      }
+      const failed = executed.filter((s) => s !== opts.dialect.rollback()).at(-1);
+      const rcuErr =
+        err instanceof RcuError
+          ? new RcuError(err.code, err.message, {
+              ...err.context,
+              action: task.id,
+              file: task.file,
+              engine: opts.dialect.name,
+              ...(failed ? { statement: failed } : {}),
+              hint: err.context.hint ?? `Fix the SQL in ${task.file}, then re-run with --select ${task.id}.`,
+            }, { kind: err.kind, cause: err })
+          : new RcuError("INTERNAL", errorMessage(err), { action: task.id, file: task.file }, { cause: err });
+      if (rcuErr.kind === "transient" && attempts < maxAttempts) {
+        await sleep((opts.retryDelayMs ?? 200) * 2 ** (attempts - 1));
+        rowsAffected = null;
+        continue;
+      }
+      return finish({ status: "failed", error: rcuErr.toJSON() });
+    }
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * Planning: graph + selection + warehouse state → the exact statements a run executes.
+ * Pure (no I/O): `rcu plan` prints this, `rcu run` executes it, golden tests pin it per dialect.
+ */
+import type { Action, Graph, IncrementalAction, TableAction } from "../compile/graph.js";
+import { RcuError } from "../errors.js";
+import type { Dialect, Relation, RelationKind } from "../warehouses/types.js";
+
+export interface RelationState {
+  readonly kind: RelationKind;
+  /** Column names, read for incremental targets (their MERGE/INSERT column list). */
+  readonly columns?: readonly string[];
+}
+
+export interface WarehouseState {
+  /** Existing relations by action id (`schema.name` / `database.schema.name`). */
+  readonly relations: ReadonlyMap<string, RelationState>;
+}
+
+export type TaskBody =
+  | { readonly type: "sql"; readonly statements: readonly string[]; readonly atomic: boolean }
+  | {
+      readonly type: "assertion";
+      readonly setup: readonly string[];
+      readonly countSql: string;
+      readonly sampleSql: string;
+    }
+  | { readonly type: "none"; readonly reason: "declaration" | "disabled" };
+
+export interface Task {
+  readonly id: string;
+  readonly kind: Action["kind"];
+  readonly file: string;
+  readonly target: Relation;
+  /** Selected actions this one waits for. */
+  readonly dependencies: readonly string[];
+  readonly body: TaskBody;
+  /** Why the plan chose what it did (e.g. "incremental: merge on id"). */
+  readonly notes: readonly string[];
+}
+
+export interface Plan {
+  readonly engine: Dialect["name"];
+  /** Run serially before any task: schemas, so parallel tasks never race to create them. */
+  readonly prelude: readonly string[];
+  readonly tasks: readonly Task[];
+}
+
+export interface PlanOptions {
+  readonly fullRefresh?: boolean;
+  /** Rows of a failing assertion to keep as a sample. */
+  readonly assertionSampleRows?: number;
+}
+
+/** Topological order (Kahn), stable by id, over the selected actions only. */
+export function topoOrder(actions: readonly Action[]): Action[] {
+  const ids = new Set(actions.map((a) => a.id));
+  const indegree = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const a of actions) {
+    const deps = a.dependencies.filter((d) => ids.has(d));
+    indegree.set(a.id, deps.length);
+    for (const d of deps) dependents.set(d, [...(dependents.get(d) ?? []), a.id]);
+  }
+  const byId = new Map(actions.map((a) => [a.id, a]));
+  const ready = [...actions.filter((a) => indegree.get(a.id) === 0).map((a) => a.id)].sort();
+  const out: Action[] = [];
+  while (ready.length) {
+    const id = ready.shift()!;
+    out.push(byId.get(id)!);
+    for (const next of dependents.get(id) ?? []) {
+      const n = indegree.get(next)! - 1;
+      indegree.set(next, n);
+      if (n === 0) {
+        ready.push(next);
+        ready.sort();
+      }
+    }
+  }
+  if (out.length !== actions.length) {
+    throw new RcuError("GRAPH", "The selected actions contain a dependency cycle.", { hint: "Run `rcu compile` for details." });
+  }
+  return out;
+}
+
+export function buildPlan(
+  graph: Graph,
+  selected: ReadonlySet<string>,
+  state: WarehouseState,
+  dialect: Dialect,
+  options: PlanOptions = {},
+): Plan {
+  if (graph.errors.length) {
+    throw new RcuError("GRAPH", `The project has ${graph.errors.length} compilation error(s); nothing will run.`, {
+      hint: "Run `rcu compile` to see them.",
+    });
+  }
+  const actions = topoOrder(graph.actions.filter((a) => selected.has(a.id)));
+  const schemas = new Map<string, Relation>();
+  const tasks = actions.map((a): Task => {
+    const body = a.disabled
+      ? ({ type: "none", reason: "disabled" } as const)
+      : planBody(a, state, dialect, options);
+    if (body.type !== "none") schemas.set(`${a.target.database ?? ""}.${a.target.schema}`, a.target);
+    return {
+      id: a.id,
+      kind: a.kind,
+      file: a.file,
+      target: a.target,
+      dependencies: a.dependencies.filter((d) => selected.has(d)),
+      body: body.type === "none" ? body : body.body,
+      notes: body.type === "none" ? [a.disabled ? "disabled: not run" : "declaration"] : body.notes,
+    };
+  });
+  const prelude = [...schemas.values()]
+    .sort((x, y) => `${x.database}.${x.schema}`.localeCompare(`${y.database}.${y.schema}`))
+    .map((r) => dialect.createSchema(r.schema, r.database));
+  return { engine: dialect.name, prelude, tasks };
+}
+
+type Planned = { type: "planned"; body: TaskBody; notes: string[] } | { type: "none"; reason: "declaration" };
+
+function planBody(a: Action, state: WarehouseState, d: Dialect, o: PlanOptions): Planned {
+  const existing = state.relations.get(a.id);
+  switch (a.kind) {
+    case "declaration":
+      return { type: "none", reason: "declaration" };
+    case "table":
+    case "view":
+      return { type: "planned", ...rebuild(a, a.kind, existing, d, [`${a.kind}: ${existing ? "rebuild" : "create"}`]) };
+    case "incremental":
+      return { type: "planned", ...incremental(a, existing, d, o) };
+    case "operation":
+      return {
+        type: "planned",
+        body: { type: "sql", statements: a.queries.filter((q) => q.trim().length > 0), atomic: false },
+        notes: [a.hasOutput ? "operation (declares its output)" : "operation"],
+      };
+    case "assertion": {
+      const view = `SELECT * FROM ${d.qualify(a.target)}`;
+      return {
+        type: "planned",
+        body: {
+          type: "assertion",
+          setup: [d.createViewAs(a.target, a.query)],
+          countSql: d.countRows(view),
+          sampleSql: d.limitRows(view, o.assertionSampleRows ?? 5),
+        },
+        notes: [a.parentAction ? `assertion on ${a.parentAction}` : "assertion"],
+      };
+    }
+  }
+}
+
+/** Statements that (re)build a table or view so the old version survives a failed build. */
+function rebuild(
+  a: TableAction | IncrementalAction,
+  kind: RelationKind,
+  existing: RelationState | undefined,
+  d: Dialect,
+  notes: string[],
+): { body: TaskBody; notes: string[] } {
+  const create = kind === "view" ? d.createViewAs(a.target, a.query) : d.createTableAs(a.target, a.query, { replace: true });
+  const dropOther = existing && existing.kind !== kind ? [d.drop(a.target, existing.kind)] : [];
+  if (dropOther.length) notes.push(`replaces an existing ${existing!.kind}`);
+  if (d.capabilities.transactionalDdl) {
+    return {
+      body: { type: "sql", atomic: true, statements: [d.begin(), ...a.preOps, ...dropOther, create, ...a.postOps, d.commit()] },
+      notes,
+    };
+  }
+  // Without transactional DDL: build beside the old table, then swap, so a failed build
+  // leaves the previous version in place.
+  if (kind === "view") {
+    return { body: { type: "sql", atomic: false, statements: [...a.preOps, ...dropOther, create, ...a.postOps] }, notes };
+  }
+  const staging: Relation = { ...a.target, name: `${a.target.name}__rcu_new` };
+  notes.push("built beside the old table, then swapped");
+  return {
+    body: {
+      type: "sql",
+      atomic: false,
+      statements: [
+        ...a.preOps,
+        d.drop(staging, "table"),
+        d.createTableAs(staging, a.query, { replace: false }),
+        ...(existing ? [d.drop(a.target, existing.kind)] : []),
+        d.rename(staging, a.target.name, "table"),
+        ...a.postOps,
+      ],
+    },
+    notes,
+  };
+}
+
+function incremental(a: IncrementalAction, existing: RelationState | undefined, d: Dialect, o: PlanOptions) {
+  if (!existing || existing.kind !== "table") {
+    return rebuild(a, "table", existing, d, [existing ? "incremental: target is a view, rebuilt as a table" : "incremental: first build"]);
+  }
+  const notes: string[] = [];
+  if (o.fullRefresh && !a.protected) return rebuild(a, "table", existing, d, ["incremental: full refresh"]);
+  if (o.fullRefresh && a.protected) notes.push("protected: --full-refresh ignored, appending incrementally");
+  const columns = existing.columns ?? [];
+  if (columns.length === 0) {
+    throw new RcuError("WAREHOUSE", `Cannot read the columns of ${d.qualify(a.target)} to load it incrementally.`, {
+      action: a.id,
+      file: a.file,
+      hint: "Check that the table is readable by this profile, or run with --full-refresh.",
+    });
+  }
+  const load = a.uniqueKey.length
+    ? d.upsert(a.target, a.incrementalQuery, a.uniqueKey, columns)
+    : [d.insertInto(a.target, columns, a.incrementalQuery)];
+  notes.push(a.uniqueKey.length ? `incremental: merge on ${a.uniqueKey.join(", ")}` : "incremental: insert");
+  const statements = [...a.incrementalPreOps, ...load, ...a.incrementalPostOps];
+  // DML is transactional on every engine, so an incremental load is all-or-nothing everywhere.
+  return {
+    body: { type: "sql", atomic: true, statements: [d.begin(), ...statements, d.commit()] } as const,
+    notes,
+  };
+}

@@ -1,0 +1,23 @@
+/** Reads the warehouse metadata a plan needs — the only I/O on the way to a plan. */
+import type { Action } from "../compile/graph.js";
+import { relationId } from "../compile/graph.js";
+import type { Connection } from "../warehouses/types.js";
+import type { RelationState, WarehouseState } from "./plan.js";
+
+export async function readWarehouseState(conn: Connection, actions: readonly Action[]): Promise<WarehouseState> {
+  const wanted = new Set(actions.map((a) => a.id));
+  const relations = new Map<string, RelationState>();
+  for (const r of await conn.listRelations()) {
+    const id = relationId(r);
+    if (wanted.has(id)) relations.set(id, { kind: r.kind });
+  }
+  // Column lists only where a plan uses them: existing incremental tables.
+  for (const a of actions) {
+    const existing = relations.get(a.id);
+    if (a.kind === "incremental" && existing?.kind === "table") {
+      const columns = (await conn.listColumns(a.target)).map((c) => c.name);
+      relations.set(a.id, { ...existing, columns });
+    }
+  }
+  return { relations };
+}
