@@ -28,7 +28,7 @@ export async function openProject(opts: CommonOptions, io: CliIO): Promise<Proje
   const config = await loadConfig(dir, opts.profile);
   const dialect = dialectFor(config.profile.engine);
   const vars = { ...config.vars, ...parseVars(opts.vars ?? []) };
-  const graph = await compileProject({ projectDir: dir, renderSpec: dialect.renderSpec, vars });
+  const graph = await compileProject({ projectDir: dir, renderSpec: dialect.renderSpec, engine: dialect.name, vars });
   return { dir, config, dialect, graph };
 }
 

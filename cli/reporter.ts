@@ -44,7 +44,9 @@ export function createRunReporter(io: CliIO, json: boolean): (e: RunEvent) => vo
         const detail =
           r.status === "skipped" ? `(upstream ${r.skippedBecause} did not succeed)`
           : r.status === "disabled" ? "(disabled)"
-          : `${(r.durationMs / 1000).toFixed(2)}s${r.rowsAffected !== null ? `, ${r.rowsAffected} rows` : ""}`;
+          : `${(r.durationMs / 1000).toFixed(2)}s${
+              r.assertion ? `, ${r.assertion.failingRows} failing row(s)` : r.rowsAffected !== null ? `, ${r.rowsAffected} rows` : ""
+            }`;
         out(`${mark(r)} [${done}/${total}] ${r.kind} ${r.id} ${s.dim(detail)}`);
         if (r.status === "failed") out(indent(describeFailure(r), 6));
         break;

@@ -28,7 +28,7 @@ export async function planCommand(opts: PlanOptions, io: CliIO): Promise<number>
   const project = await openProject(opts, io);
   if (project.graph.errors.length) return reportGraphErrors(project, io);
   const selected = selectActions(project.graph, parseSelectors(opts.select ?? []));
-  const warehouse = openWarehouse(project.config.profile);
+  const warehouse = openWarehouse(project.config.profile, { readOnly: true });
   let plan: Plan;
   try {
     plan = await planOn(warehouse, project, selected, Boolean(opts.fullRefresh));
@@ -50,9 +50,12 @@ export function renderPlan(plan: Plan, io: CliIO): string {
   for (const t of plan.tasks) {
     out.push(s.bold(`-- ${t.kind} ${t.id} (${t.file})`) + (t.notes.length ? s.dim(`  -- ${t.notes.join("; ")}`) : ""));
     const b = t.body;
-    if (b.type === "sql") out.push(...b.statements.map((q) => q.trim() + ";"));
-    else if (b.type === "assertion") out.push(...b.setup.map((q) => q.trim() + ";"), b.countSql.trim() + ";");
+    if (b.type === "sql") out.push(...b.statements.map(terminate));
+    else if (b.type === "assertion") out.push(...b.setup.map(terminate), terminate(b.countSql));
     out.push("");
   }
   return out.join("\n");
 }
+
+/** One statement per block, ended by exactly one semicolon. */
+const terminate = (sql: string): string => sql.trim().replace(/;+\s*$/, "") + ";";

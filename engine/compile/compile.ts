@@ -14,14 +14,16 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
 import { RcuError, errorMessage } from "../errors.js";
-import type { RenderSpec } from "../warehouses/types.js";
+import type { EngineName, RenderSpec } from "../warehouses/types.js";
 import type { Graph } from "./graph.js";
 import { normaliseGraph, type CompiledGraphJson } from "./normalise.js";
-import { sandboxRuntime, type SandboxInput } from "./sandbox-runtime.js";
+import { sandboxRuntime, type SandboxInput, type SandboxSession } from "./sandbox-runtime.js";
 
 export interface CompileOptions {
   readonly projectDir: string;
   readonly renderSpec: RenderSpec;
+  /** Exposed to project code as `dataform.projectConfig.vars.rcu_engine`, so includes/ can adapt. */
+  readonly engine: EngineName;
   /** Overrides of workflow_settings.yaml `vars` (e.g. from `--vars k=v`). */
   readonly vars?: Readonly<Record<string, string>>;
   /** Appended to every schema (workflow settings `datasetSuffix`), e.g. for CI isolation. */
@@ -101,17 +103,35 @@ export function compileFiles(projectDir: string, files: Record<string, string>, 
   const input: SandboxInput = {
     projectDir: projectDir.split(path.sep).join("/"),
     files,
-    vars: { ...(opts.vars ?? {}) },
+    vars: { ...(opts.vars ?? {}), rcu_engine: opts.engine },
     ...(opts.schemaSuffix ? { schemaSuffix: opts.schemaSuffix } : {}),
     renderSpec: { ...opts.renderSpec },
   };
   const context = vm.createContext({}, { name: "rcu-compile", codeGeneration: { strings: true, wasm: false } });
   let output: string;
   try {
-    context.__rcuCore = core.script.runInContext(context);
-    context.__rcuRuntime = vm.runInContext(`(${sandboxRuntime.toString()})`, context);
-    context.__rcuInput = JSON.stringify(input);
-    output = vm.runInContext("__rcuRuntime(__rcuCore, __rcuInput)", context, {
+    const session = vm.runInContext(`(${sandboxRuntime.toString()})`, context)(
+      core.script.runInContext(context),
+      JSON.stringify(input),
+    ) as SandboxSession;
+    for (const rel of Object.keys(files)) {
+      if (rel.endsWith(".json")) continue;
+      const abs = `${input.projectDir}/${rel}`;
+      const wrapped = `(function (module, exports, require, __filename, __dirname) {${session.transpile(rel)}\n})`;
+      let fn: unknown;
+      try {
+        fn = new vm.Script(wrapped, { filename: abs }).runInContext(context);
+      } catch (err) {
+        if (!(err instanceof SyntaxError) && (err as Error)?.name !== "SyntaxError") throw err;
+        // Defer the error to require time, where core records it against the file like any other.
+        const where = String((err as Error).stack ?? "").split("\n")[0] ?? abs;
+        const message = `${(err as Error).message} (${where.replace(input.projectDir + "/", "")})`;
+        fn = vm.runInContext(`(function () { throw new SyntaxError(${JSON.stringify(message)}); })`, context);
+      }
+      session.define(rel, fn as Function);
+    }
+    context.__rcuSession = session;
+    output = vm.runInContext("__rcuSession.compile()", context, {
       timeout: opts.timeoutMs ?? 60_000,
       filename: "rcu-compile",
     }) as string;

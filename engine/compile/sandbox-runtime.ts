@@ -27,7 +27,16 @@ export interface SandboxInput {
   };
 }
 
-export function sandboxRuntime(coreFactory: Function, inputJson: string): string {
+export interface SandboxSession {
+  /** SQLX/YAML/JS source of a project file as CommonJS code (via core's own `compiler`). */
+  transpile(rel: string): string;
+  /** Register the function the host compiled (with the file's real name) for a project file. */
+  define(rel: string, fn: Function): void;
+  /** Run @dataform/core's `main`; returns the compiled graph as JSON. */
+  compile(): string;
+}
+
+export function sandboxRuntime(coreFactory: Function, inputJson: string): SandboxSession {
   const input = JSON.parse(inputJson) as SandboxInput;
   const g = globalThis as any;
   g.global = g;
@@ -57,6 +66,9 @@ export function sandboxRuntime(coreFactory: Function, inputJson: string): string
 
   // --- a tiny CommonJS loader over the pre-read files -------------------------------------
   const cache: Record<string, { exports: unknown }> = {};
+  // Module functions compiled by the host with `vm.Script({ filename })`: core finds the file an
+  // action comes from by reading stack-frame file names, which code from `new Function` lacks.
+  const defined: Record<string, Function> = {};
   let core: any;
 
   const resolveFile = (name: string, fromDir: string): string | undefined => {
@@ -88,8 +100,7 @@ export function sandboxRuntime(coreFactory: Function, inputJson: string): string
       module.exports = JSON.parse(source);
       return module.exports;
     }
-    const code = core.compiler(source, abs) as string;
-    const fn = new Function("module", "exports", "require", "__filename", "__dirname", code + "\n//# sourceURL=" + abs);
+    const fn = defined[rel] ?? new Function("module", "exports", "require", "__filename", "__dirname", core.compiler(source, abs));
     fileStack.push(abs);
     try {
       fn(module, module.exports, requireFrom(dirOf(rel)), abs, root + "/" + dirOf(rel));
@@ -174,7 +185,15 @@ export function sandboxRuntime(coreFactory: Function, inputJson: string): string
   for (const p of Object.keys(files)) config = config.concat(field(8, utf8(p)));
   const request = new Uint8Array(field(1, field(1, config)));
 
-  core.main(request);
-  if (!captured) throw new Error("@dataform/core did not produce a compiled graph.");
-  return JSON.stringify(captured.toJSON());
+  return {
+    transpile: (rel: string) => core.compiler(files[rel], root + "/" + rel) as string,
+    define: (rel: string, fn: Function) => {
+      defined[rel] = fn;
+    },
+    compile: () => {
+      core.main(request);
+      if (!captured) throw new Error("@dataform/core did not produce a compiled graph.");
+      return JSON.stringify(captured.toJSON());
+    },
+  };
 }

@@ -37,7 +37,7 @@ export async function runTask(task: Task, conn: Connection, opts: TaskRunOptions
   const exec = async (sql: string): Promise<void> => {
     executed.push(sql);
     const r = await conn.execute(sql);
-    if (r.rowsAffected !== null && r.rowsAffected > 0) rowsAffected = (rowsAffected ?? 0) + r.rowsAffected;
+    if (r.rowsAffected !== null) rowsAffected = (rowsAffected ?? 0) + r.rowsAffected;
   };
 
   const body = task.body;
@@ -52,6 +52,7 @@ export async function runTask(task: Task, conn: Connection, opts: TaskRunOptions
         return finish({ status: "success" });
       }
       for (const sql of body.setup) await exec(sql);
+      rowsAffected = null; // the view creation is bookkeeping; the outcome is the failing-row count
       executed.push(body.countSql);
       const [row] = await conn.query(body.countSql);
       const failingRows = Number(row?.failing_rows ?? 0);

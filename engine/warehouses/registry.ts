@@ -3,7 +3,7 @@
  * that knows every engine; shared code asks here and gets the interfaces from `types.ts`.
  */
 import { duckdbDialect } from "./duckdb/dialect.js";
-import { DuckDBWarehouse, type DuckDBProfile } from "./duckdb/driver.js";
+import { DuckDBWarehouse, type DuckDBProfile, type OpenOptions } from "./duckdb/driver.js";
 import type { Dialect, EngineName, Warehouse } from "./types.js";
 
 export type WarehouseProfile = DuckDBProfile;
@@ -16,9 +16,11 @@ export function dialectFor(engine: EngineName): Dialect {
   return dialects[engine];
 }
 
-export function openWarehouse(profile: WarehouseProfile): Warehouse {
+export type { OpenOptions };
+
+export function openWarehouse(profile: WarehouseProfile, options: OpenOptions = {}): Warehouse {
   switch (profile.engine) {
     case "duckdb":
-      return new DuckDBWarehouse(profile);
+      return new DuckDBWarehouse(profile, options);
   }
 }

@@ -3,6 +3,7 @@
  * connection (DuckDB runs connections of one instance concurrently, with optimistic concurrency).
  */
 import { DuckDBInstance, ResultReturnType, StatementType, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { existsSync } from "node:fs";
 import { RcuError, errorMessage } from "../../errors.js";
 import type {
   ColumnInfo,
@@ -22,6 +23,11 @@ export interface DuckDBProfile {
   readonly path: string;
   /** DuckDB configuration options passed at open (e.g. `threads`, `memory_limit`). */
   readonly options?: Readonly<Record<string, string>>;
+}
+
+export interface OpenOptions {
+  /** Never create or modify the database (for `rcu plan`): a missing file reads as empty. */
+  readonly readOnly?: boolean;
 }
 
 /** Errors worth retrying: write-write conflicts between concurrent transactions, file locks. */
@@ -157,14 +163,21 @@ export class DuckDBWarehouse implements Warehouse {
   readonly description: string;
   private instance: DuckDBInstance | undefined;
 
-  constructor(private readonly profile: DuckDBProfile) {
+  constructor(private readonly profile: DuckDBProfile, private readonly openOptions: OpenOptions = {}) {
     this.description = `duckdb:${profile.path}`;
   }
 
   private async open(): Promise<DuckDBInstance> {
     if (!this.instance) {
       try {
-        this.instance = await DuckDBInstance.create(this.profile.path, { ...(this.profile.options ?? {}) });
+        const missing = this.profile.path !== ":memory:" && !existsSync(this.profile.path);
+        this.instance =
+          this.openOptions.readOnly && missing
+            ? await DuckDBInstance.create(":memory:")
+            : await DuckDBInstance.create(this.profile.path, {
+                ...(this.profile.options ?? {}),
+                ...(this.openOptions.readOnly && this.profile.path !== ":memory:" ? { access_mode: "READ_ONLY" } : {}),
+              });
       } catch (err) {
         const e = classifyDuckDBError(err);
         throw new RcuError("WAREHOUSE", `Cannot open DuckDB database ${this.profile.path}: ${e.message}`, {

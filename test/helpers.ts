@@ -1,0 +1,62 @@
+/** Shared test helpers: run the CLI in-process, copy fixtures, query DuckDB files. */
+import { cp, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { main } from "../cli/main.js";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const FIXTURES = path.join(ROOT, "test", "fixtures");
+
+export interface CliOutcome {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function sink(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on("data", (c: Buffer) => chunks.push(c));
+  return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
+}
+
+export async function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliOutcome> {
+  const out = sink();
+  const err = sink();
+  const code = await main(args, { stdout: out.stream, stderr: err.stream, env: { NO_COLOR: "1", ...env }, cwd });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+export async function tempDir(prefix = "rcu-test-"): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/** A fresh copy of a fixture project, safe to mutate. */
+export async function copyFixture(name: string): Promise<string> {
+  const dir = await tempDir(`rcu-${name}-`);
+  await cp(path.join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+export async function writeProjectFile(dir: string, rel: string, text: string): Promise<void> {
+  await writeFile(path.join(dir, rel), text);
+}
+
+/** Run statements/queries on a DuckDB file, closing it afterwards so the CLI can open it. */
+export async function duck<T = Record<string, unknown>>(file: string, sql: string): Promise<T[]> {
+  const instance = await DuckDBInstance.create(file);
+  try {
+    const conn = await instance.connect();
+    const reader = await conn.runAndReadAll(sql);
+    const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
+    conn.closeSync();
+    return rows.map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v])),
+    ) as T[];
+  } finally {
+    instance.closeSync();
+  }
+}

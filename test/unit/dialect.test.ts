@@ -1,0 +1,76 @@
+/**
+ * Every dialect's SQL for every statement kind, typed per engine: adding an engine to
+ * `EngineName` makes this file fail to compile until its expected SQL is written here.
+ */
+import { describe, expect, it } from "vitest";
+import { dialects } from "../../engine/warehouses/registry.js";
+import type { EngineName } from "../../engine/warehouses/types.js";
+
+const rel = { schema: "core", name: "users" };
+const hostile = { schema: 'we"ird', name: 'x"; drop table y; --' };
+
+interface Expected {
+  quote: string;
+  qualifyHostile: string;
+  qualifyWithDatabase: string;
+  literal: string;
+  createSchema: string;
+  createTableAs: string;
+  createViewAs: string;
+  drop: string;
+  rename: string;
+  insertInto: string;
+  upsert: string[];
+  countRows: string;
+  limitRows: string;
+  parameter: string;
+}
+
+const expected: Record<EngineName, Expected> = {
+  duckdb: {
+    quote: '"a""b"',
+    qualifyHostile: '"we""ird"."x""; drop table y; --"',
+    qualifyWithDatabase: '"other"."core"."users"',
+    literal: "'O''Brien'",
+    createSchema: 'CREATE SCHEMA IF NOT EXISTS "core"',
+    createTableAs: 'CREATE OR REPLACE TABLE "core"."users" AS\nSELECT 1',
+    createViewAs: 'CREATE OR REPLACE VIEW "core"."users" AS\nSELECT 1',
+    drop: 'DROP VIEW IF EXISTS "core"."users"',
+    rename: 'ALTER TABLE "core"."users" RENAME TO "users_old"',
+    insertInto: 'INSERT INTO "core"."users" ("id", "v")\nSELECT "id", "v" FROM (\nSELECT 1\n) AS s',
+    upsert: [
+      'MERGE INTO "core"."users" AS t\nUSING (\nSELECT 1\n) AS s\nON (t."id" = s."id")\nWHEN MATCHED THEN UPDATE SET "v" = s."v"\nWHEN NOT MATCHED THEN INSERT ("id", "v") VALUES (s."id", s."v")',
+    ],
+    countRows: "SELECT COUNT(*) AS failing_rows FROM (\nSELECT 1\n) AS assertion_rows",
+    limitRows: "SELECT * FROM (\nSELECT 1\n) AS assertion_rows LIMIT 5",
+    parameter: "$3",
+  },
+};
+
+describe.each(Object.keys(expected) as EngineName[])("dialect %s", (engine) => {
+  const d = dialects[engine];
+  const e = expected[engine];
+  it("quotes identifiers and literals so hostile names stay inert", () => {
+    expect(d.quoteIdentifier('a"b')).toBe(e.quote);
+    expect(d.qualify(hostile)).toBe(e.qualifyHostile);
+    expect(d.qualify({ database: "other", ...rel })).toBe(e.qualifyWithDatabase);
+    expect(d.stringLiteral("O'Brien")).toBe(e.literal);
+    expect(() => d.quoteIdentifier("")).toThrow(/empty/);
+    expect(() => d.stringLiteral("a\u0000b")).toThrow(/NUL/);
+  });
+  it("renders DDL and DML", () => {
+    expect(d.createSchema("core")).toBe(e.createSchema);
+    expect(d.createTableAs(rel, "SELECT 1", { replace: true })).toBe(e.createTableAs);
+    expect(d.createViewAs(rel, "SELECT 1")).toBe(e.createViewAs);
+    expect(d.drop(rel, "view")).toBe(e.drop);
+    expect(d.rename(rel, "users_old", "table")).toBe(e.rename);
+    expect(d.insertInto(rel, ["id", "v"], "SELECT 1")).toBe(e.insertInto);
+    expect(d.upsert(rel, "SELECT 1", ["id"], ["id", "v"])).toEqual(e.upsert);
+    expect(d.countRows("SELECT 1")).toBe(e.countRows);
+    expect(d.limitRows("SELECT 1", 5)).toBe(e.limitRows);
+    expect(d.parameter(3)).toBe(e.parameter);
+  });
+  it("renders compile-time quoting as plain data the sandbox can use", () => {
+    expect(Object.values(d.renderSpec).every((v) => typeof v === "string" || typeof v === "boolean")).toBe(true);
+  });
+});
