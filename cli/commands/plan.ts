@@ -50,7 +50,7 @@ export function renderPlan(plan: Plan, io: CliIO): string {
   for (const t of plan.tasks) {
     out.push(s.bold(`-- ${t.kind} ${t.id} (${t.file})`) + (t.notes.length ? s.dim(`  -- ${t.notes.join("; ")}`) : ""));
     const b = t.body;
-    if (b.type === "sql") out.push(...b.statements.map(terminate));
+    if (b.type === "sql") out.push(...b.statements.map((st) => terminate(st.sql)));
     else if (b.type === "assertion") out.push(...b.setup.map(terminate), terminate(b.countSql));
     out.push("");
   }

@@ -34,10 +34,10 @@ export async function runTask(task: Task, conn: Connection, opts: TaskRunOptions
     ...extra,
   });
 
-  const exec = async (sql: string): Promise<void> => {
+  const exec = async (sql: string, counts: boolean): Promise<void> => {
     executed.push(sql);
     const r = await conn.execute(sql);
-    if (r.rowsAffected !== null) rowsAffected = (rowsAffected ?? 0) + r.rowsAffected;
+    if (counts && r.rowsAffected !== null) rowsAffected = (rowsAffected ?? 0) + r.rowsAffected;
   };
 
   const body = task.body;
@@ -48,11 +48,11 @@ export async function runTask(task: Task, conn: Connection, opts: TaskRunOptions
     attempts++;
     try {
       if (body.type === "sql") {
-        for (const sql of body.statements) await exec(sql);
+        for (const st of body.statements) await exec(st.sql, st.role === "load");
         return finish({ status: "success" });
       }
-      for (const sql of body.setup) await exec(sql);
-      rowsAffected = null; // the view creation is bookkeeping; the outcome is the failing-row count
+      // The view creation is bookkeeping; an assertion's outcome is its failing-row count.
+      for (const sql of body.setup) await exec(sql, false);
       executed.push(body.countSql);
       const [row] = await conn.query(body.countSql);
       const failingRows = Number(row?.failing_rows ?? 0);

@@ -17,8 +17,18 @@ export interface WarehouseState {
   readonly relations: ReadonlyMap<string, RelationState>;
 }
 
+/**
+ * `load` statements write the action's output (their row counts are the action's rows affected);
+ * `hook` statements are the definition's pre/post operations; `control` ones are transactions and
+ * housekeeping such as dropping an object of the wrong kind.
+ */
+export interface Statement {
+  readonly sql: string;
+  readonly role: "load" | "hook" | "control";
+}
+
 export type TaskBody =
-  | { readonly type: "sql"; readonly statements: readonly string[]; readonly atomic: boolean }
+  | { readonly type: "sql"; readonly statements: readonly Statement[]; readonly atomic: boolean }
   | {
       readonly type: "assertion";
       readonly setup: readonly string[];
@@ -118,6 +128,11 @@ export function buildPlan(
   return { engine: dialect.name, prelude, tasks };
 }
 
+const load = (sql: string): Statement => ({ sql, role: "load" });
+const hook = (sql: string): Statement => ({ sql, role: "hook" });
+const control = (sql: string): Statement => ({ sql, role: "control" });
+const hooks = (sqls: readonly string[]): Statement[] => sqls.map(hook);
+
 type Planned = { type: "planned"; body: TaskBody; notes: string[] } | { type: "none"; reason: "declaration" };
 
 function planBody(a: Action, state: WarehouseState, d: Dialect, o: PlanOptions): Planned {
@@ -133,7 +148,7 @@ function planBody(a: Action, state: WarehouseState, d: Dialect, o: PlanOptions):
     case "operation":
       return {
         type: "planned",
-        body: { type: "sql", statements: a.queries.filter((q) => q.trim().length > 0), atomic: false },
+        body: { type: "sql", statements: a.queries.filter((q) => q.trim().length > 0).map(load), atomic: false },
         notes: [a.hasOutput ? "operation (declares its output)" : "operation"],
       };
     case "assertion": {
@@ -161,18 +176,22 @@ function rebuild(
   notes: string[],
 ): { body: TaskBody; notes: string[] } {
   const create = kind === "view" ? d.createViewAs(a.target, a.query) : d.createTableAs(a.target, a.query, { replace: true });
-  const dropOther = existing && existing.kind !== kind ? [d.drop(a.target, existing.kind)] : [];
+  const dropOther = existing && existing.kind !== kind ? [control(d.drop(a.target, existing.kind))] : [];
   if (dropOther.length) notes.push(`replaces an existing ${existing!.kind}`);
   if (d.capabilities.transactionalDdl) {
     return {
-      body: { type: "sql", atomic: true, statements: [d.begin(), ...a.preOps, ...dropOther, create, ...a.postOps, d.commit()] },
+      body: {
+        type: "sql",
+        atomic: true,
+        statements: [control(d.begin()), ...hooks(a.preOps), ...dropOther, load(create), ...hooks(a.postOps), control(d.commit())],
+      },
       notes,
     };
   }
   // Without transactional DDL: build beside the old table, then swap, so a failed build
   // leaves the previous version in place.
   if (kind === "view") {
-    return { body: { type: "sql", atomic: false, statements: [...a.preOps, ...dropOther, create, ...a.postOps] }, notes };
+    return { body: { type: "sql", atomic: false, statements: [...hooks(a.preOps), ...dropOther, load(create), ...hooks(a.postOps)] }, notes };
   }
   const staging: Relation = { ...a.target, name: `${a.target.name}__rcu_new` };
   notes.push("built beside the old table, then swapped");
@@ -181,12 +200,12 @@ function rebuild(
       type: "sql",
       atomic: false,
       statements: [
-        ...a.preOps,
-        d.drop(staging, "table"),
-        d.createTableAs(staging, a.query, { replace: false }),
-        ...(existing ? [d.drop(a.target, existing.kind)] : []),
-        d.rename(staging, a.target.name, "table"),
-        ...a.postOps,
+        ...hooks(a.preOps),
+        control(d.drop(staging, "table")),
+        load(d.createTableAs(staging, a.query, { replace: false })),
+        ...(existing ? [control(d.drop(a.target, existing.kind))] : []),
+        control(d.rename(staging, a.target.name, "table")),
+        ...hooks(a.postOps),
       ],
     },
     notes,
@@ -208,14 +227,14 @@ function incremental(a: IncrementalAction, existing: RelationState | undefined, 
       hint: "Check that the table is readable by this profile, or run with --full-refresh.",
     });
   }
-  const load = a.uniqueKey.length
+  const writes = a.uniqueKey.length
     ? d.upsert(a.target, a.incrementalQuery, a.uniqueKey, columns)
     : [d.insertInto(a.target, columns, a.incrementalQuery)];
   notes.push(a.uniqueKey.length ? `incremental: merge on ${a.uniqueKey.join(", ")}` : "incremental: insert");
-  const statements = [...a.incrementalPreOps, ...load, ...a.incrementalPostOps];
+  const statements = [...hooks(a.incrementalPreOps), ...writes.map(load), ...hooks(a.incrementalPostOps)];
   // DML is transactional on every engine, so an incremental load is all-or-nothing everywhere.
   return {
-    body: { type: "sql", atomic: true, statements: [d.begin(), ...statements, d.commit()] } as const,
+    body: { type: "sql", atomic: true, statements: [control(d.begin()), ...statements, control(d.commit())] } as const,
     notes,
   };
 }
