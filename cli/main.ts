@@ -3,13 +3,12 @@
  * The `rcu` command line. Parses flags (commander) and config (zod) at the edge, calls the engine,
  * maps outcomes to exit codes: 0 all good, 1 failed actions/assertions or a broken project,
  * 2 usage or configuration errors. Only this file touches `process`.
+ *
+ * Commands are imported lazily: `rcu compile` must not pay for loading warehouse drivers.
  */
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { pathToFileURL } from "node:url";
 import { RcuError } from "../engine/errors.js";
-import { compileCommand } from "./commands/compile.js";
-import { planCommand } from "./commands/plan.js";
-import { runCommand } from "./commands/run.js";
 import { stylesFor, type CliIO } from "./io.js";
 import { rcuVersion } from "./project.js";
 
@@ -46,10 +45,10 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   const action = (fn: (opts: any) => Promise<number>) => async (opts: any) => setExit(await fn(opts));
 
   common(program.command("compile").description("compile the project and list its actions (no warehouse access)"))
-    .action(action((o) => compileCommand(o, io)));
+    .action(action(async (o) => (await import("./commands/compile.js")).compileCommand(o, io)));
 
   selection(common(program.command("plan").description("print the exact statements `run` would execute (reads warehouse metadata only)")))
-    .action(action((o) => planCommand(o, io)));
+    .action(action(async (o) => (await import("./commands/plan.js")).planCommand(o, io)));
 
   selection(common(program.command("run").description("compile, plan and execute the selected actions on the warehouse")))
     .option("-t, --threads <n>", "actions run in parallel (default: rcu.yaml threads, else 4)", positiveInt)
@@ -62,7 +61,7 @@ Examples:
   rcu run --select +users --threads 2      users and everything it depends on
   rcu run --select tag:daily --json        tagged actions, JSON results on stdout
   rcu run --full-refresh --vars country=FR rebuild incrementals with a var override`)
-    .action(action((o) => runCommand(o, io)));
+    .action(action(async (o) => (await import("./commands/run.js")).runCommand(o, io)));
 
   return program;
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileProject } from "../engine/compile/compile.js";
 import type { Graph } from "../engine/compile/graph.js";
-import { dialectFor } from "../engine/warehouses/registry.js";
+import { dialectFor } from "../engine/warehouses/dialects.js";
 import type { Dialect } from "../engine/warehouses/types.js";
 import { loadConfig, parseVars, type ProjectConfig } from "./config.js";
 import type { CliIO } from "./io.js";

@@ -1,0 +1,36 @@
+/**
+ * `npm run bench`: every benchmark, each measured against a baseline in the same run, printed as
+ * JSON lines and saved to bench/.work/latest.json. Figures worth keeping go to bench/RESULTS.md
+ * with the machine and the command. `--only name[,name]` runs a subset.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { benchCompile } from "./compile.js";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const OUT = path.resolve(HERE, "..", "..", "bench", ".work");
+
+const benches: Record<string, () => Promise<unknown>> = {
+  compile: () => benchCompile({ actions: 500, runs: 5 }),
+};
+
+const onlyArg = process.argv.indexOf("--only");
+const only = onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? "").split(",") : Object.keys(benches);
+const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+console.log(JSON.stringify({ machine }));
+const results: Record<string, unknown> = { machine, date: new Date().toISOString() };
+for (const name of only) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(benches).join(", ")}`);
+    process.exitCode = 2;
+    continue;
+  }
+  const result = await bench();
+  results[name] = result;
+  console.log(JSON.stringify({ bench: name, ...(result as object) }));
+}
+await mkdir(OUT, { recursive: true });
+await writeFile(path.join(OUT, "latest.json"), JSON.stringify(results, null, 2) + "\n");

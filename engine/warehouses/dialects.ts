@@ -1,0 +1,14 @@
+/**
+ * Every engine's dialect, keyed by engine name. Pure and cheap to import (no drivers), so
+ * compile-only paths such as `rcu compile` never load a warehouse SDK.
+ */
+import { duckdbDialect } from "./duckdb/dialect.js";
+import type { Dialect, EngineName } from "./types.js";
+
+export const dialects: Readonly<Record<EngineName, Dialect>> = Object.freeze({
+  duckdb: duckdbDialect,
+});
+
+export function dialectFor(engine: EngineName): Dialect {
+  return dialects[engine];
+}
