@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runDag } from "../../engine/execute/scheduler.js";
+import { runDag, type NodeOutcome } from "../../engine/execute/scheduler.js";
 
 const node = (id: string, ...dependencies: string[]) => ({ id, dependencies });
 
@@ -9,7 +9,7 @@ describe("DAG scheduler", () => {
     let peak = 0;
     const finished: string[] = [];
     const nodes = [node("a"), node("b"), node("c"), node("d", "a", "b"), node("e", "d"), node("f")];
-    const results = await runDag(nodes, 2, {
+    const results = await runDag<ReturnType<typeof node>, NodeOutcome>(nodes, 2, {
       run: async (n) => {
         for (const d of n.dependencies) expect(finished).toContain(d);
         active++;
@@ -29,7 +29,7 @@ describe("DAG scheduler", () => {
     const ran: string[] = [];
     const skipped: Array<[string, string]> = [];
     const nodes = [node("a"), node("b", "a"), node("c", "b"), node("x"), node("y", "x")];
-    await runDag(nodes, 3, {
+    await runDag<ReturnType<typeof node>, NodeOutcome>(nodes, 3, {
       run: async (n) => {
         ran.push(n.id);
         return { ok: n.id !== "a" };
