@@ -1,0 +1,66 @@
+/**
+ * Task execution logic: retries of transient engine errors for atomic tasks only, rollback after
+ * a failure. The connection is a scripted stand-in: what is under test is rcu's reaction to the
+ * engine's answers (the real engine paths are covered end to end in test/e2e).
+ */
+import { describe, expect, it } from "vitest";
+import { RcuError } from "../../engine/errors.js";
+import { runTask } from "../../engine/execute/run-task.js";
+import type { Task } from "../../engine/plan/plan.js";
+import { duckdbDialect } from "../../engine/warehouses/duckdb/dialect.js";
+import type { Connection } from "../../engine/warehouses/types.js";
+
+function scripted(failures: Array<RcuError | null>): Connection & { log: string[] } {
+  const log: string[] = [];
+  let i = 0;
+  return {
+    log,
+    async execute(sql: string) {
+      log.push(sql);
+      if (sql === "ROLLBACK" || sql.startsWith("BEGIN") || sql === "COMMIT") return { rowsAffected: null };
+      const f = failures[i++] ?? null;
+      if (f) throw f;
+      return { rowsAffected: 7 };
+    },
+    async query() { return [{ failing_rows: 0 }]; },
+    async listRelations() { return []; },
+    async listColumns() { return []; },
+    async append() { return 0; },
+    async close() {},
+  };
+}
+
+const task = (atomic: boolean): Task => ({
+  id: "core.users", kind: "table", file: "definitions/users.sqlx", target: { schema: "core", name: "users" },
+  dependencies: [], notes: [],
+  body: {
+    type: "sql", atomic,
+    statements: atomic
+      ? [{ sql: "BEGIN TRANSACTION", role: "control" }, { sql: "CREATE …", role: "load" }, { sql: "COMMIT", role: "control" }]
+      : [{ sql: "CREATE …", role: "load" }],
+  },
+});
+const conflict = () => new RcuError("SQL", "TransactionContext Error: write-write conflict", {}, { kind: "transient" });
+
+describe("runTask", () => {
+  it("retries an atomic task after a transient error and reports the attempts", async () => {
+    const conn = scripted([conflict(), null]);
+    const r = await runTask(task(true), conn, { dialect: duckdbDialect, retryDelayMs: 1 });
+    expect(r.status).toBe("success");
+    expect(r.attempts).toBe(2);
+    expect(r.rowsAffected).toBe(7);
+    expect(conn.log).toEqual(["BEGIN TRANSACTION", "CREATE …", "ROLLBACK", "BEGIN TRANSACTION", "CREATE …", "COMMIT"]);
+  });
+  it("never retries a non-atomic task (its statements may have partly applied)", async () => {
+    const r = await runTask(task(false), scripted([conflict(), null]), { dialect: duckdbDialect, retryDelayMs: 1 });
+    expect(r.status).toBe("failed");
+    expect(r.attempts).toBe(1);
+    expect(r.error).toMatchObject({ kind: "transient", action: "core.users", statement: "CREATE …" });
+  });
+  it("does not retry terminal errors, and gives up after the last attempt", async () => {
+    const terminal = new RcuError("SQL", "Parser Error", {}, { kind: "terminal" });
+    expect((await runTask(task(true), scripted([terminal, null]), { dialect: duckdbDialect, retryDelayMs: 1 })).attempts).toBe(1);
+    const r = await runTask(task(true), scripted([conflict(), conflict(), conflict()]), { dialect: duckdbDialect, retryDelayMs: 1, maxAttempts: 3 });
+    expect(r).toMatchObject({ status: "failed", attempts: 3 });
+  });
+});
