@@ -11,7 +11,7 @@ import { relationId } from "./graph.js";
 interface PTarget { database?: string; schema?: string; name?: string }
 interface PDescriptor { description?: string; columns?: Array<{ path?: string[]; description?: string }> }
 interface PCommon {
-  target?: PTarget; fileName?: string; tags?: string[]; disabled?: boolean;
+  target?: PTarget; fileName?: string; jitCode?: string; tags?: string[]; disabled?: boolean;
   dependencyTargets?: PTarget[]; actionDescriptor?: PDescriptor;
 }
 interface PTable extends PCommon {
@@ -25,6 +25,7 @@ interface PError { fileName?: string; message?: string; actionName?: string; act
 export interface CompiledGraphJson {
   projectConfig?: { defaultDatabase?: string; defaultSchema?: string; assertionSchema?: string; vars?: Record<string, string>; databaseSuffix?: string };
   tables?: PTable[]; operations?: POperation[]; assertions?: PAssertion[]; declarations?: PCommon[];
+  notebooks?: PCommon[]; dataPreparations?: PCommon[];
   graphErrors?: { compilationErrors?: PError[] };
   dataformCoreVersion?: string;
 }
@@ -93,6 +94,18 @@ export function normaliseGraph(json: CompiledGraphJson, opts: NormaliseOptions):
     });
   }
 
+  // BigQuery-only features have no meaning on rcu's engines: refuse them rather than skip silently.
+  const unsupported = (list: PCommon[] | undefined, what: string) => {
+    for (const p of list ?? []) {
+      errors.push({ file: p.fileName ?? "", action: relationId(toRelation(p.target)), message: `${what} are BigQuery-only and not supported by rcu; remove it or disable it.` });
+    }
+  };
+  unsupported(json.notebooks, "Notebooks");
+  unsupported(json.dataPreparations, "Data preparations");
+  unsupported(
+    [...(json.tables ?? []), ...(json.operations ?? []), ...(json.assertions ?? [])].filter((p) => p.jitCode),
+    "JiT-compiled actions (jitCode)",
+  );
   errors.push(...checkGraph(actions));
   return {
     projectDir: opts.projectDir,
