@@ -1,0 +1,263 @@
+/**
+ * Lands one stream for one load: batches go to staging tables (rows and rejects), then `publish`
+ * moves them into the raw table and writes the ledger row and state in ONE transaction. A load
+ * killed before COMMIT leaves only staging tables, which the next run drops; nothing partial is
+ * ever visible in `raw` and no cursor moves.
+ */
+import { RcuError, errorMessage } from "../../engine/errors.js";
+import type { Connection, Dialect, Relation, SqlValue } from "../../engine/warehouses/types.js";
+import type { ColumnType, StreamOptions } from "../config.js";
+import type { CursorState, RecordBatch, StreamState } from "../types.js";
+import type { BulkWriter } from "./bulk.js";
+import { decideDrift } from "./drift.js";
+import { REJECT_STAGING_COLUMNS, publishRejects } from "./quarantine.js";
+import { META_COLUMNS, META_PREFIX, META_SCHEMA, castExpr, landedColumnNames, rawRelation } from "./raw-table.js";
+import { checkDeclared, compareCursor, rowHash } from "./values.js";
+
+export const STAGING_PREFIX = "_stg_";
+/** Staging metadata columns (text, like everything in staging), before the data columns. */
+const STG_META = ["_rcu_input", "_rcu_position", "_rcu_hash", "_rcu_seq"];
+
+export interface LoaderInit {
+  readonly conn: Connection;
+  readonly dialect: Dialect;
+  readonly bulk: BulkWriter;
+  readonly source: string;
+  readonly stream: string;
+  readonly options: StreamOptions;
+  readonly loadId: string;
+  readonly state: StreamState;
+  readonly onDrift: (message: string) => void;
+}
+
+export interface LoadCounts {
+  rowsIn: number;
+  staged: number;
+  rejected: number;
+  discarded: number;
+}
+
+export class StreamLoader {
+  readonly raw: Relation;
+  readonly staging: Relation;
+  readonly rejects: Relation;
+  readonly counts: LoadCounts = { rowsIn: 0, staged: 0, rejected: 0, discarded: 0 };
+  /** Staging data columns (landed names), in staging order. */
+  private columns: string[] = [];
+  private rawColumns: string[] = [];
+  private rawExists = false;
+  private locked = false;
+  private readonly types = new Map<string, ColumnType>();
+  private seq = 0;
+  private cursorMax: string | null;
+  private boundary = new Set<string>();
+  private readonly priorBoundary: ReadonlySet<string>;
+
+  constructor(private readonly init: LoaderInit) {
+    const base = `${init.source}_${init.stream}`;
+    this.raw = rawRelation(init.source, init.stream);
+    this.staging = { schema: META_SCHEMA, name: `${STAGING_PREFIX}${init.loadId}_${base}` };
+    this.rejects = { schema: META_SCHEMA, name: `${STAGING_PREFIX}${init.loadId}_${base}__rejects` };
+    this.cursorMax = init.state.cursor?.value ?? null;
+    this.priorBoundary = new Set(init.state.cursor?.boundary ?? []);
+    if (this.cursorMax !== null) this.boundary = new Set(this.priorBoundary);
+    for (const [name, type] of Object.entries(init.options.columns)) this.types.set(name.toLowerCase(), type);
+  }
+
+  get cursor(): CursorState | null {
+    return this.cursorMax === null ? null : { value: this.cursorMax, boundary: [...this.boundary] };
+  }
+
+  async begin(): Promise<void> {
+    const { conn, dialect } = this.init;
+    const cols = await conn.listColumns(this.raw);
+    this.rawExists = cols.length > 0;
+    this.rawColumns = cols.map((c) => c.name).filter((n) => !n.toLowerCase().startsWith(META_PREFIX));
+    this.columns = [...this.rawColumns];
+    for (const name of Object.keys(this.init.options.columns)) {
+      if (!this.columns.some((c) => c.toLowerCase() === name.toLowerCase())) this.columns.push(name);
+    }
+    this.locked = this.rawExists || Object.keys(this.init.options.columns).length > 0;
+    const text = dialect.columnType("text");
+    await conn.execute(dialect.createTable(this.staging, [...STG_META, ...this.columns].map((name) => ({ name, type: text }))));
+    await conn.execute(dialect.createTable(this.rejects, REJECT_STAGING_COLUMNS.map((name) => ({ name, type: text }))));
+  }
+
+  async add(batch: RecordBatch): Promise<void> {
+    const { dialect, bulk, options } = this.init;
+    const landed = landedColumnNames(batch.columns);
+    const drift = decideDrift(options.schemaDrift, landed, this.columns, this.locked, {
+      source: this.init.source,
+      stream: this.init.stream,
+      input: batch.input,
+    });
+    this.locked = true;
+    if (drift.added.length) {
+      await bulk.flush();
+      for (const name of drift.added) {
+        await this.init.conn.execute(
+          `ALTER TABLE ${dialect.qualify(this.staging)} ADD COLUMN ${dialect.quoteIdentifier(name)} ${dialect.columnType("text")}`,
+        );
+        this.columns.push(name);
+      }
+      if (this.rawExists) {
+        this.init.onDrift(`new column(s) in ${batch.input}: ${drift.added.map((n) => JSON.stringify(n)).join(", ")} (evolve: added)`);
+      }
+    }
+    const width = this.columns.length;
+    const colTypes = this.columns.map((c) => this.types.get(c.toLowerCase()));
+    const keyIdx = (options.writeDisposition === "merge" ? (options.primaryKey ?? []) : []).map((k) =>
+      this.columns.findIndex((c) => c.toLowerCase() === k.toLowerCase()),
+    );
+    const cursorIdx = options.cursorField
+      ? this.columns.findIndex((c) => c.toLowerCase() === options.cursorField!.toLowerCase())
+      : -1;
+    const rows: (string | null)[][] = [];
+    const rejects: (string | null)[][] = batch.rejects.map((r) => [r.input, String(r.position), r.raw, r.reason]);
+    this.counts.rowsIn += batch.rejects.length;
+    const reject = (i: number, reason: string): void => {
+      const rawRow: Record<string, string | null> = {};
+      batch.columns.forEach((c, j) => (rawRow[c] = batch.rows[i]![j] ?? null));
+      rejects.push([batch.input, String(batch.positions[i]), JSON.stringify(rawRow), reason]);
+    };
+    for (let i = 0; i < batch.rows.length; i++) {
+      const src = batch.rows[i]!;
+      const data: (string | null)[] = new Array(width).fill(null);
+      let reason: string | null = null;
+      for (let j = 0; j < src.length; j++) {
+        const v = src[j] ?? null;
+        const at = drift.mapping[j]!;
+        if (at >= 0) data[at] = v;
+        else if (v !== null && v !== "") {
+          if (drift.rejecting.includes(j)) reason ??= `unknown column ${JSON.stringify(landed[j])} (schema_drift: discard_row)`;
+          else this.counts.discarded++;
+        }
+      }
+      for (let c = 0; c < width && reason === null; c++) {
+        const t = colTypes[c];
+        const v = data[c];
+        if (t === undefined || t === "text" || v === null || v === undefined) continue;
+        // An empty field in a typed column is a missing value, not a bad one.
+        if (v.trim() === "") {
+          data[c] = null;
+          continue;
+        }
+        const ok = checkDeclared(v, t);
+        if (ok instanceof Error) reason = `column ${JSON.stringify(this.columns[c])}: value ${JSON.stringify(v.slice(0, 200))} ${ok.message} (declared ${t})`;
+        else data[c] = ok;
+      }
+      for (const k of keyIdx) {
+        if (reason === null && (k < 0 || data[k] === null || data[k] === "")) {
+          reason = `primary key column ${JSON.stringify(k < 0 ? options.primaryKey : this.columns[k])} is missing (write_disposition: merge)`;
+        }
+      }
+      const hash = rowHash(data);
+      if (reason === null && cursorIdx >= 0) {
+        const cv = data[cursorIdx];
+        if (cv !== null && cv !== undefined) {
+          const cmp = this.cursorMax === null ? 1 : compareCursor(cv, this.cursorMax);
+          // Inclusive windows (`>=`) return the boundary rows again: skip the ones already landed.
+          if (cmp === 0 && this.priorBoundary.has(hash)) continue;
+          if (cmp > 0) {
+            this.cursorMax = cv;
+            this.boundary = new Set([hash]);
+          } else if (cmp === 0) this.boundary.add(hash);
+        }
+      }
+      this.counts.rowsIn++;
+      if (reason !== null) {
+        reject(i, reason);
+        continue;
+      }
+      rows.push([batch.input, String(batch.positions[i]), hash, String(this.seq++), ...data]);
+    }
+    await bulk.write(this.staging, [...STG_META, ...this.columns], rows);
+    await bulk.write(this.rejects, REJECT_STAGING_COLUMNS, rejects);
+    this.counts.staged += rows.length;
+    this.counts.rejected += rejects.length;
+  }
+
+  /** Data columns of the staging table the raw table does not have yet (evolve). */
+  columnsAdded(): string[] {
+    if (!this.rawExists) return [];
+    const have = new Set(this.rawColumns.map((c) => c.toLowerCase()));
+    return this.columns.filter((c) => !have.has(c.toLowerCase()));
+  }
+
+  /**
+   * Publish statements, in order, for the transaction (the caller adds ledger and state). When
+   * `touchData` is false (nothing was read: unchanged files) the raw table is left alone.
+   */
+  async publishStatements(at: string, touchData: boolean): Promise<Array<[string, SqlValue[]]>> {
+    const { dialect, options, loadId } = this.init;
+    await this.init.bulk.flush();
+    await this.verifyStaging();
+    const q = dialect.quoteIdentifier;
+    const out: Array<[string, SqlValue[]]> = [];
+    const typeOf = (c: string): ColumnType | undefined => this.types.get(c.toLowerCase());
+    if (touchData && this.columns.length > 0) {
+      out.push([
+        dialect.createTable(this.raw, [
+          ...this.columns.map((name) => ({ name, type: dialect.columnType(typeOf(name) ?? "text") })),
+          ...META_COLUMNS.map((m) => ({ name: m.name, type: dialect.columnType(m.type) })),
+        ]),
+        [],
+      ]);
+      for (const name of this.columnsAdded()) {
+        out.push([`ALTER TABLE ${dialect.qualify(this.raw)} ADD COLUMN ${q(name)} ${dialect.columnType(typeOf(name) ?? "text")}`, []]);
+      }
+      const stg = dialect.qualify(this.staging);
+      if (options.writeDisposition === "replace") out.push([`DELETE FROM ${dialect.qualify(this.raw)}`, []]);
+      let from = stg;
+      if (options.writeDisposition === "merge") {
+        const keys = options.primaryKey!.map((k) => this.columns.find((c) => c.toLowerCase() === k.toLowerCase()) ?? k);
+        const match = keys.map((k) => `${castExpr(dialect, k, typeOf(k), "s.")} = t.${q(k)}`).join(" AND ");
+        out.push([
+          `DELETE FROM ${dialect.qualify(this.raw)} AS t WHERE EXISTS (SELECT 1 FROM ${stg} AS s WHERE ${match})`,
+          [],
+        ]);
+        // Within one load, the last record for a key wins (as if upserted one by one).
+        from = `(SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keys.map(q).join(", ")} ORDER BY CAST(${q("_rcu_seq")} AS ${dialect.columnType("bigint")}) DESC) AS ${q("_rcu_rn")} FROM ${stg}) AS s WHERE ${q("_rcu_rn")} = 1`;
+      }
+      const targetCols = [...this.columns, ...META_COLUMNS.map((m) => m.name)];
+      const exprs = [
+        ...this.columns.map((c) => castExpr(dialect, c, typeOf(c))),
+        dialect.stringLiteral(loadId),
+        `CAST(${dialect.stringLiteral(at)} AS ${dialect.columnType("timestamp")})`,
+        q("_rcu_input"),
+        `CAST(${q("_rcu_position")} AS ${dialect.columnType("bigint")})`,
+        q("_rcu_hash"),
+      ];
+      out.push([`INSERT INTO ${dialect.qualify(this.raw)} (${targetCols.map(q).join(", ")}) SELECT ${exprs.join(", ")} FROM ${from}`, []]);
+    }
+    out.push([publishRejects(dialect, this.rejects, { loadId, source: this.init.source, stream: this.init.stream, at }), []]);
+    out.push([dialect.drop(this.staging, "table"), []]);
+    out.push([dialect.drop(this.rejects, "table"), []]);
+    return out;
+  }
+
+  /** rows in = landed + rejected, checked against what the warehouse actually holds. */
+  private async verifyStaging(): Promise<void> {
+    const { conn, dialect } = this.init;
+    const count = async (r: Relation): Promise<number> =>
+      Number((await conn.query(`SELECT COUNT(*) AS n FROM ${dialect.qualify(r)}`))[0]?.n ?? -1);
+    const staged = await count(this.staging);
+    const rejected = await count(this.rejects);
+    const c = this.counts;
+    if (staged !== c.staged || rejected !== c.rejected || c.rowsIn !== c.staged + c.rejected) {
+      throw new RcuError(
+        "INTERNAL",
+        `Row accounting mismatch for ${this.init.source}.${this.init.stream}: in ${c.rowsIn}, staged ${staged} (expected ${c.staged}), rejected ${rejected} (expected ${c.rejected})`,
+        { doing: "extract", action: `${this.init.source}.${this.init.stream}` },
+      );
+    }
+  }
+
+  /** Drop staging after a failure (best effort: the next run drops leftovers too). */
+  async discard(): Promise<void> {
+    const { conn, dialect } = this.init;
+    for (const r of [this.staging, this.rejects]) {
+      await conn.execute(dialect.drop(r, "table")).catch((e: unknown) => errorMessage(e));
+    }
+  }
+}
