@@ -1,4 +1,5 @@
 /** Shared test helpers: run the CLI in-process, copy fixtures, query DuckDB files. */
+import { readFileSync } from "node:fs";
 import { cp, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -59,4 +60,21 @@ export async function duck<T = Record<string, unknown>>(file: string, sql: strin
   } finally {
     instance.closeSync();
   }
+}
+
+/**
+ * Load an `includes/*.js` file the way Dataform does: as CommonJS (the package is ESM, so Node's
+ * own require would refuse it), with `dataform.projectConfig.vars` set for engine-aware helpers.
+ */
+export function loadInclude<T>(file: string, vars: Record<string, string> = { rcu_engine: "duckdb" }): T {
+  const abs = path.join(ROOT, "includes", file);
+  const source = readFileSync(abs, "utf8");
+  const module = { exports: {} as unknown };
+  const dataform = { projectConfig: { vars } };
+  const requireInclude = (name: string): unknown => {
+    if (!name.startsWith("./")) throw new Error(`includes may only require relative files, got ${name}`);
+    return loadInclude(name.slice(2).replace(/\.js$/, "") + ".js", vars);
+  };
+  new Function("module", "exports", "require", "dataform", source)(module, module.exports, requireInclude, dataform);
+  return module.exports as T;
 }
