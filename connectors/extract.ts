@@ -182,6 +182,8 @@ async function extractStream(
       for (const [sql, params] of writeState(d, ids, stateEntries, { forgetFiles: opts.writeDisposition === "replace" && touchData })) {
         await conn.execute(sql, params);
       }
+      // Everything is written but not committed: a crash from here on must leave no trace.
+      onEvent?.({ type: "committing", ...base, loadId });
       await conn.execute(d.commit());
     } catch (err) {
       await conn.execute(d.rollback()).catch(() => undefined);

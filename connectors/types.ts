@@ -102,6 +102,7 @@ export type ExtractEvent =
       readonly rows: number;
       readonly rowsPerSecond: number;
     }
+  | { readonly type: "committing"; readonly source: string; readonly stream: string; readonly loadId: string }
   | { readonly type: "drift"; readonly source: string; readonly stream: string; readonly message: string }
   | { readonly type: "log"; readonly source: string; readonly stream: string; readonly message: string }
   | { readonly type: "stream-end"; readonly summary: StreamSummary };
