@@ -48,7 +48,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     }
     case "/link": {
       const p = Number(url.searchParams.get("p") ?? 1);
-      const link = p * 10 < rows.length ? { link: `</link?p=${p + 1}>; rel="next", </link?p=1>; rel="first"` } : {};
+      const link: Record<string, string> = p * 10 < rows.length ? { link: `</link?p=${p + 1}>; rel="next", </link?p=1>; rel="first"` } : {};
       return json(res, 200, rows.slice((p - 1) * 10, p * 10), link);
     }
     case "/throttled":
