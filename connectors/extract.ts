@@ -145,6 +145,7 @@ async function extractStream(
       loadId,
       state,
       onDrift: (message) => onEvent?.({ type: "drift", ...base, message }),
+      startedAt: started.toISOString(),
     });
     await loader.begin();
     const reader = readerFor(sourceName, source, streamName, opts.writeDisposition === "replace");
@@ -173,7 +174,8 @@ async function extractStream(
       ...done.map((fp) => ({ kind: "file" as const, key: fp.path, value: fp })),
       ...(loader.cursor ? [{ kind: "cursor" as const, key: "", value: loader.cursor }] : []),
     ];
-    await conn.execute(d.begin());
+    // Direct mode opened the transaction at begin(); staging mode opens it now.
+    if (!loader.direct) await conn.execute(d.begin());
     try {
       for (const [sql, params] of statements) await conn.execute(sql, params);
       const [ledgerSql, ledgerParams] = insertLoad(d, final, started, new Date());

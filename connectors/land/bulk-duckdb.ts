@@ -13,6 +13,7 @@ import type { Connection, Dialect, Relation } from "../../engine/warehouses/type
 import type { BulkWriter } from "./bulk.js";
 
 export class DuckDBFileWriter implements BulkWriter {
+  readonly direct = true;
   private pending: Promise<void> = Promise.resolve();
   private seq = 0;
   private ready = false;
@@ -23,7 +24,12 @@ export class DuckDBFileWriter implements BulkWriter {
     private readonly tmpDir: string,
   ) {}
 
-  async write(table: Relation, columns: readonly string[], rows: (string | null)[][]): Promise<void> {
+  async write(
+    table: Relation,
+    columns: readonly string[],
+    rows: (string | null)[][],
+    constants: Readonly<Record<string, string>> = {},
+  ): Promise<void> {
     if (rows.length === 0) return;
     if (!this.ready) {
       await mkdir(this.tmpDir, { recursive: true });
@@ -38,9 +44,15 @@ export class DuckDBFileWriter implements BulkWriter {
     await this.pending;
     await writeFile(file, text);
     const d = this.dialect;
-    const select = columns.map((c, i) => `r[${i + 1}] AS ${d.quoteIdentifier(c)}`).join(", ");
+    const consts = Object.entries(constants);
+    const select = [
+      ...columns.map((c, i) => `r[${i + 1}]`),
+      ...consts.map(([, v]) => d.stringLiteral(v)),
+    ].join(", ");
+    const target = [...columns, ...consts.map(([c]) => c)].map(d.quoteIdentifier).join(", ");
+    // INSERT casts each text value to its column's type (declared types were checked in JS).
     const sql =
-      `INSERT INTO ${d.qualify(table)} (${columns.map(d.quoteIdentifier).join(", ")}) SELECT ${select} FROM read_json(` +
+      `INSERT INTO ${d.qualify(table)} (${target}) SELECT ${select} FROM read_json(` +
       `${d.stringLiteral(file)}, format = 'newline_delimited', records = false, ` +
       `columns = {r: 'VARCHAR[]'}, maximum_object_size = 1073741824)`;
     this.pending = this.conn.execute(sql).then(

@@ -11,16 +11,37 @@ import type { Connection, Relation, Warehouse } from "../../engine/warehouses/ty
 import { DuckDBFileWriter } from "./bulk-duckdb.js";
 
 export interface BulkWriter {
-  /** Queue rows (aligned to `columns`, which must be the table's full column list, in order). */
-  write(table: Relation, columns: readonly string[], rows: (string | null)[][]): Promise<void>;
+  /**
+   * Whether this writer can write text into typed columns (the engine casts on insert), fill
+   * `constants`, and take a subset of the table's columns. Such a writer lets the loader write
+   * straight into the raw table inside the load's transaction, skipping the staging copy.
+   */
+  readonly direct: boolean;
+  /**
+   * Queue rows aligned to `columns` (for a non-direct writer: the table's full column list, in
+   * order). `constants` are per-load values (load id, loaded-at) written into every row.
+   */
+  write(
+    table: Relation,
+    columns: readonly string[],
+    rows: (string | null)[][],
+    constants?: Readonly<Record<string, string>>,
+  ): Promise<void>;
   /** Wait until everything queued is in the table. */
   flush(): Promise<void>;
   close(): Promise<void>;
 }
 
 export class AppendWriter implements BulkWriter {
+  readonly direct = false;
   constructor(private readonly conn: Connection) {}
-  async write(table: Relation, columns: readonly string[], rows: (string | null)[][]): Promise<void> {
+  async write(
+    table: Relation,
+    columns: readonly string[],
+    rows: (string | null)[][],
+    constants?: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    if (constants && Object.keys(constants).length) throw new Error("AppendWriter does not take constants");
     if (rows.length === 0) return;
     const n = await this.conn.append(table, columns, rows);
     if (n !== rows.length) throw new Error(`append wrote ${n} of ${rows.length} rows into ${table.schema}.${table.name}`);

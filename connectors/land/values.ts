@@ -1,5 +1,5 @@
 /** Value checks shared by the lander: declared types, cursor ordering, record hashes. */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ColumnType } from "../config.js";
 
 const INT = /^\s*[+-]?\d+\s*$/;
@@ -58,5 +58,5 @@ export function rowHash(values: readonly (string | null)[]): string {
   let end = values.length;
   while (end > 0 && values[end - 1] === null) end--;
   const text = JSON.stringify(end === values.length ? values : values.slice(0, end));
-  return createHash("sha1").update(text).digest("hex");
+  return hash("sha1", text, "hex");
 }
