@@ -142,23 +142,32 @@ export class StreamLoader {
       batch.columns.forEach((c, j) => (rawRow[c] = batch.rows[i]![j] ?? null));
       rejects.push([batch.input, String(batch.positions[i]), JSON.stringify(rawRow), reason]);
     };
+    // Hot loop (millions of rows): when the batch's columns are exactly the target's, in order,
+    // the source row array is used as is instead of being copied.
+    const identity = landed.length === width && drift.mapping.every((m, j) => m === j);
+    const typed = colTypes.flatMap((t, c) => (t === undefined || t === "text" ? [] : [c]));
     for (let i = 0; i < batch.rows.length; i++) {
       const src = batch.rows[i]!;
-      const data: (string | null)[] = new Array(width).fill(null);
+      let data: (string | null)[];
       let reason: string | null = null;
-      for (let j = 0; j < src.length; j++) {
-        const v = src[j] ?? null;
-        const at = drift.mapping[j]!;
-        if (at >= 0) data[at] = v;
-        else if (v !== null && v !== "") {
-          if (drift.rejecting.includes(j)) reason ??= `unknown column ${JSON.stringify(landed[j])} (schema_drift: discard_row)`;
-          else this.counts.discarded++;
+      if (identity) data = src;
+      else {
+        data = new Array<string | null>(width).fill(null);
+        for (let j = 0; j < src.length; j++) {
+          const v = src[j] ?? null;
+          const at = drift.mapping[j]!;
+          if (at >= 0) data[at] = v;
+          else if (v !== null && v !== "") {
+            if (drift.rejecting.includes(j)) reason ??= `unknown column ${JSON.stringify(landed[j])} (schema_drift: discard_row)`;
+            else this.counts.discarded++;
+          }
         }
       }
-      for (let c = 0; c < width && reason === null; c++) {
-        const t = colTypes[c];
+      for (let k = 0; k < typed.length && reason === null; k++) {
+        const c = typed[k]!;
+        const t = colTypes[c]!;
         const v = data[c];
-        if (t === undefined || t === "text" || v === null || v === undefined) continue;
+        if (v === null || v === undefined) continue;
         // An empty field in a typed column is a missing value, not a bad one.
         if (v.trim() === "") {
           data[c] = null;

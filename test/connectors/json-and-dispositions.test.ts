@@ -122,3 +122,28 @@ describe("API surface", () => {
     expect(globToRegExp("data/*.csv").test("data/a/b.csv")).toBe(false);
   });
 });
+
+describe("generic bulk path (staging tables + Connection.append)", () => {
+  it("lands, evolves, types, rejects and replaces like the DuckDB fast path", async () => {
+    p = await testProject();
+    const sources = (wd: string) => ({
+      crm: { type: "files", format: "csv", streams: { g: { path: "g/*.csv", write_disposition: wd, columns: { n: "bigint" } } } },
+    });
+    await p.write("g/1.csv", "id,n\n1,10\n2,x\n");
+    await p.write("g/2.csv", "id,n,extra\n3,30,E\n4,,\n5,1,2,3\n");
+    const run = (wd: string) => runExtract({ sources: sources(wd), warehouse: p.warehouse, env: {}, projectDir: p.dir, genericBulk: true });
+    const r = await run("append");
+    expect(r.streams[0]).toMatchObject({ status: "succeeded", rowsIn: 5, rowsLanded: 3, rowsRejected: 2 });
+    expect(await p.query(`SELECT id, n, extra FROM raw.crm_g ORDER BY id`)).toEqual([
+      { id: "1", n: 10, extra: null },
+      { id: "3", n: 30, extra: "E" },
+      { id: "4", n: null, extra: "" },
+    ]);
+    await p.write("g/2.csv", "id,n,extra\n3,31,E\n");
+    const rep = await run("replace");
+    expect(rep.streams[0]).toMatchObject({ rowsLanded: 2, rowsRejected: 1 });
+    expect((await p.query(`SELECT COUNT(*) AS n FROM raw.crm_g`))[0]!.n).toBe(2);
+    const leftovers = await p.query(`SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'rcu_meta' AND starts_with(table_name, '_stg_')`);
+    expect(leftovers[0]!.n).toBe(0);
+  });
+});
