@@ -63,6 +63,8 @@ const fileStream = z.strictObject({
 const filesSource = z.strictObject({
   type: z.literal("files"),
   format: z.enum(["csv", "jsonl", "json"]),
+  /** Text encoding of JSON / JSON Lines files (CSV: `csv.encoding`). */
+  encoding: z.enum(["utf-8", "utf8", "latin1", "iso-8859-1", "windows-1252", "cp1252", "utf-16le"]).optional(),
   csv: csvOptions.optional(),
   ...streamCommon,
   streams: z.record(identifier("stream name"), fileStream),

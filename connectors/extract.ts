@@ -4,6 +4,7 @@
  * (see land/loader.ts). A failing stream is recorded and reported; the others still run.
  */
 import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { RcuError, errorMessage } from "../engine/errors.js";
 import type { Connection, Warehouse } from "../engine/warehouses/types.js";
@@ -53,8 +54,12 @@ function selected(select: readonly string[] | undefined, source: string, stream:
   return select.some((s) => s === source || s === `${source}.${stream}` || s === `${source}_${stream}`);
 }
 
+const tmpRoot = (projectDir: string): string => path.join(projectDir, "target", ".extract-tmp");
+
 /** Create meta tables and drop staging left by a killed load (its rows were never published). */
-async function prepare(conn: Connection, warehouse: Warehouse): Promise<void> {
+async function prepare(conn: Connection, warehouse: Warehouse, projectDir: string): Promise<void> {
+  // Batch files of a killed load (the DuckDB connection lock means no other extract is running).
+  await rm(tmpRoot(projectDir), { recursive: true, force: true });
   const d = warehouse.dialect;
   await conn.execute(d.createSchema(RAW_SCHEMA));
   await conn.execute(d.createSchema(META_SCHEMA));
@@ -80,7 +85,7 @@ export async function runExtract(options: ExtractOptions): Promise<ExtractSummar
   const conn = await options.warehouse.connect();
   const summaries: StreamSummary[] = [];
   try {
-    await prepare(conn, options.warehouse);
+    await prepare(conn, options.warehouse, options.projectDir);
     for (const [sourceName, source] of Object.entries(sources)) {
       for (const streamName of Object.keys(source.streams)) {
         if (!selected(options.select, sourceName, streamName)) continue;
@@ -112,7 +117,7 @@ async function extractStream(
   const done: FileFingerprint[] = [];
   let loader: StreamLoader | undefined;
   let cursorBefore: string | null = null;
-  const tmpDir = path.join(options.projectDir, "target", ".extract-tmp", loadId);
+  const tmpDir = path.join(tmpRoot(options.projectDir), loadId);
   const bulk = bulkWriterFor(warehouse, conn, { tmpDir, generic: options.genericBulk ?? false });
   const summary = (status: StreamSummary["status"], error?: RcuError): StreamSummary => ({
     ...base,
@@ -194,10 +199,16 @@ async function extractStream(
     onEvent?.({ type: "stream-end", summary: final });
     return final;
   } catch (err) {
+    const action = `${sourceName}.${streamName}`;
+    // Every error names the stream; warehouse errors (which do not know it) are re-wrapped.
     const error =
       err instanceof RcuError
-        ? err
-        : new RcuError("INTERNAL", `${sourceName}.${streamName}: ${errorMessage(err)}`, { doing: "extract", action: `${sourceName}.${streamName}` }, { cause: err });
+        ? err.context.action
+          ? err
+          : new RcuError(err.code, `${action}: ${err.message}`, { ...err.context, doing: "extract", action }, { kind: err.kind, cause: err })
+        : new RcuError("INTERNAL", `${action}: ${errorMessage(err)}`, { doing: "extract", action }, { cause: err });
+    // Let an in-flight bulk write finish before rolling back on the same connection.
+    await bulk.flush().catch(() => undefined);
     await loader?.discard();
     const failed = summary("failed", error);
     try {

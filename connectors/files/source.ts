@@ -39,9 +39,9 @@ export function fileStreamReader(sourceName: string, source: FilesSourceConfig, 
           const fp: FileFingerprint = { path: p.file.rel, size: p.size, mtimeMs: p.mtimeMs, sha256 };
           ctx.fileDone(fp);
         };
-        if (source.format === "csv") yield* readCsv(p.file, source.csv ?? {}, ctx.batchSize, done);
-        else if (source.format === "jsonl") yield* readJsonl(p.file, source.csv?.encoding, ctx.batchSize, done);
-        else yield* readJson(p.file, source.csv?.encoding, stream.records_path, ctx.batchSize, done);
+        if (source.format === "csv") yield* readCsv(p.file, source.csv ?? { encoding: source.encoding ?? "utf-8" }, ctx.batchSize, done);
+        else if (source.format === "jsonl") yield* readJsonl(p.file, source.encoding ?? source.csv?.encoding, ctx.batchSize, done);
+        else yield* readJson(p.file, source.encoding ?? source.csv?.encoding, stream.records_path, ctx.batchSize, done);
       }
     },
   };
