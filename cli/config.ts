@@ -8,6 +8,8 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { RcuError } from "../engine/errors.js";
 import type { WarehouseProfile } from "../engine/warehouses/registry.js";
+import { sourcesConfigSchema, type SourcesConfig } from "../connectors/config.js";
+import { identitySchema, type IdentityConfig } from "../identity/config.js";
 
 export const CONFIG_FILE = "rcu.yaml";
 
@@ -24,6 +26,8 @@ const configSchema = z.strictObject({
   profiles: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, "profile names use letters, digits, _ and -"), profileSchema).optional(),
   threads: z.number().int().min(1).max(64).optional(),
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
+  sources: sourcesConfigSchema.optional(),
+  identity: identitySchema.optional(),
 });
 
 export interface ProjectConfig {
@@ -32,6 +36,8 @@ export interface ProjectConfig {
   readonly profile: WarehouseProfile;
   readonly threads: number;
   readonly vars: Readonly<Record<string, string>>;
+  readonly identity: IdentityConfig;
+  readonly sources: SourcesConfig;
 }
 
 const DEFAULT_PROFILE = "local";
@@ -45,8 +51,9 @@ function describeIssues(file: string, error: z.ZodError): string {
     .join("\n");
 }
 
-export async function loadConfig(projectDir: string, profileName?: string): Promise<ProjectConfig> {
-  const file = path.join(projectDir, CONFIG_FILE);
+/** `file` (default: <projectDir>/rcu.yaml); relative paths inside it are relative to projectDir. */
+export async function loadConfig(projectDir: string, profileName?: string, configFile?: string): Promise<ProjectConfig> {
+  const file = configFile ? path.resolve(projectDir, configFile) : path.join(projectDir, CONFIG_FILE);
   let raw: unknown = {};
   let found = true;
   try {
@@ -84,6 +91,8 @@ export async function loadConfig(projectDir: string, profileName?: string): Prom
     profile: Object.freeze(resolveProfilePaths(chosen, projectDir)),
     threads: cfg.threads ?? 4,
     vars: Object.freeze({ ...(cfg.vars ?? {}) }),
+    identity: Object.freeze(cfg.identity ?? identitySchema.parse({})),
+    sources: Object.freeze(cfg.sources ?? {}),
   });
 }
 

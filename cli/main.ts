@@ -34,6 +34,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     cmd
       .option("--project-dir <dir>", "the Dataform project (definitions/, includes/, workflow_settings.yaml, rcu.yaml)", ".")
       .option("--profile <name>", "warehouse profile from rcu.yaml (default: default_profile, else 'local': DuckDB ./warehouse.duckdb)")
+      .option("--config <file>", "an rcu.yaml other than <project-dir>/rcu.yaml (its relative paths stay relative to the project dir)")
       .option("--vars <k=v,...>", "override workflow_settings.yaml vars (repeatable)", collect)
       .option("--json", "machine-readable output on stdout");
 
@@ -52,16 +53,53 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 
   selection(common(program.command("run").description("compile, plan and execute the selected actions on the warehouse")))
     .option("-t, --threads <n>", "actions run in parallel (default: rcu.yaml threads, else 4)", positiveInt)
+    .option("--skip-extract", "do not land sources first (transform only)")
+    .option("--skip-transform", "only land sources")
     .addHelpText("after", `
-Results are written to target/run_results.json and to the warehouse tables rcu_meta.runs and
+When rcu.yaml declares sources, they are extracted first (see rcu extract); --skip-extract and
+--skip-transform run one half. Results are written to target/run_results.json and to the warehouse tables rcu_meta.runs and
 rcu_meta.action_runs. Exit codes: 0 success, 1 failed actions or assertions, 2 usage/config errors.
 
 Examples:
-  rcu run                                  build everything on ./warehouse.duckdb
+  rcu run                                  extract sources, then build everything on ./warehouse.duckdb
   rcu run --select +users --threads 2      users and everything it depends on
   rcu run --select tag:daily --json        tagged actions, JSON results on stdout
   rcu run --full-refresh --vars country=FR rebuild incrementals with a var override`)
     .action(action(async (o) => (await import("./commands/run.js")).runCommand(o, io)));
+
+  common(program.command("extract [sources...]").description("land the sources of rcu.yaml in raw tables (all, or the named source / source.stream)"))
+    .action(async (sources: string[], o: any) => setExit(await (await import("./commands/extract.js")).extractCommand(sources, o, io)));
+
+  program
+    .command("status")
+    .description("recent runs and loads, and the freshness of every source")
+    .option("--project-dir <dir>", "the project directory", ".")
+    .option("--profile <name>", "warehouse profile from rcu.yaml")
+    .option("--config <file>", "an rcu.yaml other than <project-dir>/rcu.yaml")
+    .option("--limit <n>", "how many runs and loads to list", positiveInt, 10)
+    .option("--json", "machine-readable output")
+    .action(action(async (o) => (await import("./commands/status.js")).statusCommand(o, io)));
+
+  program
+    .command("evaluate")
+    .description("measure identity resolution against a ground truth (CSV: source,record_id,entity_id)")
+    .requiredOption("--truth <file>", "ground-truth CSV with header source,record_id,entity_id")
+    .option("--project-dir <dir>", "the project directory", ".")
+    .option("--profile <name>", "warehouse profile from rcu.yaml")
+    .option("--config <file>", "an rcu.yaml other than <project-dir>/rcu.yaml")
+    .option("--json", "one JSON object: pairwise, b_cubed ({precision, recall, f1}), entities ({predicted, true}), worst merges and splits")
+    .action(action(async (o) => (await import("./commands/evaluate.js")).evaluateCommand(o, io)));
+
+  program
+    .command("identity")
+    .description("inspect resolved identities")
+    .command("explain <record-or-user>")
+    .description("which records were grouped into a person, by which rule or score, through which edges (give source:record_id or a user_id)")
+    .option("--project-dir <dir>", "the project directory", ".")
+    .option("--profile <name>", "warehouse profile from rcu.yaml")
+    .option("--config <file>", "an rcu.yaml other than <project-dir>/rcu.yaml")
+    .option("--json", "machine-readable output")
+    .action(async (query: string, o: any) => setExit(await (await import("./commands/identity.js")).explainCommand(query, o, io)));
 
   return program;
 }

@@ -8,9 +8,9 @@
 //   jump  — every node takes its grandparent as parent, twice (pointer jumping).
 // Each round at least halves the depth of the forest, so rounds grow with log(n) even for long
 // chains (measured on DuckDB: a 200,000-node path in random id order converges in 12 rounds, a
-// random graph of 200,000 edges in 4). The final statement of the operation builds
-// `<target>__cc_check`: edges whose ends still carry different labels. The caller asserts it is
-// empty, so a graph that needs more rounds fails the run instead of splitting people silently.
+// random graph of 200,000 edges in 4). `unconvergedEdges` lists edges whose ends still carry
+// different labels; the model asserts it is empty, so a graph that needs more rounds fails the run
+// instead of splitting people silently.
 //
 // Inputs are relations/subqueries given as SQL text, built by rcu's own definitions:
 //   nodes: SELECT <node> AS node ...      (every record, including those without edges)
@@ -24,13 +24,15 @@ function quoteIdent(id) {
   return '"' + String(id).split('"').join('""') + '"';
 }
 
-/** A relation name next to `target` (same schema), e.g. users → users__cc_p1. */
-function scratch(target, suffix) {
-  return { schema: target.schema, name: `${target.name}__cc_${suffix}` };
+/** A relation given as { schema, name } or as already-qualified SQL (e.g. ctx.self()). */
+function qualify(rel) {
+  return typeof rel === "string" ? rel : `${quoteIdent(rel.schema)}.${quoteIdent(rel.name)}`;
 }
 
-function qualify(rel) {
-  return `${quoteIdent(rel.schema)}.${quoteIdent(rel.name)}`;
+/** A scratch relation next to `target` (same schema), e.g. users → users__cc_p. */
+function scratch(target, suffix) {
+  const s = qualify(target);
+  return s.endsWith('"') ? `${s.slice(0, -1)}__cc_${suffix}"` : `${s}__cc_${suffix}`;
 }
 
 /**
@@ -42,10 +44,10 @@ function connectedComponents(opts) {
   const rounds = opts.rounds || DEFAULT_ROUNDS;
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 64) throw new Error(`rounds must be 1..64, got ${rounds}`);
   const t = opts.target;
-  const E = qualify(scratch(t, "edges"));
-  const P = qualify(scratch(t, "p"));
-  const H = qualify(scratch(t, "h"));
-  const J = qualify(scratch(t, "j"));
+  const E = scratch(t, "edges");
+  const P = scratch(t, "p");
+  const H = scratch(t, "h");
+  const J = scratch(t, "j");
   const out = [];
   out.push(`CREATE OR REPLACE TABLE ${E} AS
 SELECT DISTINCT a, b FROM (
@@ -74,19 +76,20 @@ SELECT x.node, y.parent FROM ${J} AS x JOIN ${J} AS y ON y.node = x.parent`);
   }
   out.push(`CREATE OR REPLACE TABLE ${qualify(t)} AS
 SELECT node, parent AS cluster_id FROM ${P}`);
-  out.push(`CREATE OR REPLACE TABLE ${qualify(scratch(t, "check"))} AS
-SELECT e.a, e.b, la.cluster_id AS cluster_a, lb.cluster_id AS cluster_b
-FROM ${E} AS e
-JOIN ${qualify(t)} AS la ON la.node = e.a
-JOIN ${qualify(t)} AS lb ON lb.node = e.b
-WHERE la.cluster_id <> lb.cluster_id`);
-  for (const s of ["h", "j", "p", "edges"]) out.push(`DROP TABLE IF EXISTS ${qualify(scratch(t, s))}`);
+  for (const s of ["h", "j", "p", "edges"]) out.push(`DROP TABLE IF EXISTS ${scratch(t, s)}`);
   return out;
 }
 
-/** The check relation `connectedComponents` leaves behind: empty when the labelling converged. */
-function convergenceCheck(target) {
-  return scratch(target, "check");
+/**
+ * Edges whose two ends carry different cluster ids: empty when the labelling converged. Used as
+ * a Dataform assertion after the clustering operation, so too few rounds fail the run.
+ */
+function unconvergedEdges({ edges, clusters }) {
+  return `SELECT e.a, e.b, ca.cluster_id AS cluster_a, cb.cluster_id AS cluster_b
+FROM (${edges}) AS e
+JOIN ${clusters} AS ca ON ca.node = e.a
+JOIN ${clusters} AS cb ON cb.node = e.b
+WHERE ca.cluster_id <> cb.cluster_id`;
 }
 
-module.exports = { connectedComponents, convergenceCheck, DEFAULT_ROUNDS };
+module.exports = { connectedComponents, unconvergedEdges, DEFAULT_ROUNDS };

@@ -32,4 +32,60 @@ function isoDayOfWeek(expr) {
   }
 }
 
-module.exports = { engine, dateSpine, isoDayOfWeek };
+/** String similarity in [0, 1] (Jaro–Winkler where the engine has it). */
+function similarity(a, b) {
+  switch (engine()) {
+    case "duckdb":
+      return `jaro_winkler_similarity(${a}, ${b})`;
+    case "snowflake":
+      return `(JAROWINKLER_SIMILARITY(${a}, ${b}) / 100.0)`;
+    default:
+      throw new Error(`similarity() has no formulation for engine ${engine()} yet`);
+  }
+}
+
+/** Levenshtein edit distance. */
+function editDistance(a, b) {
+  switch (engine()) {
+    case "duckdb":
+    case "postgres":
+      return `levenshtein(${a}, ${b})`;
+    case "snowflake":
+      return `EDITDISTANCE(${a}, ${b})`;
+    default:
+      throw new Error(`editDistance() has no formulation for engine ${engine()} yet`);
+  }
+}
+
+/** A timestamp from text, NULL (not an error) when it does not parse. */
+function tryTimestamp(expr) {
+  switch (engine()) {
+    case "duckdb":
+    case "snowflake":
+      return `TRY_CAST(${expr} AS TIMESTAMP)`;
+    default:
+      return `CASE WHEN ${expr} ~ '^\\d{4}-\\d{2}-\\d{2}' THEN CAST(${expr} AS TIMESTAMP) END`;
+  }
+}
+
+/** A DATE as 'YYYYMMDD' text (compared character by character for typos). */
+function dateKey(expr) {
+  switch (engine()) {
+    case "duckdb":
+      return `strftime(${expr}, '%Y%m%d')`;
+    default:
+      return `to_char(${expr}, 'YYYYMMDD')`;
+  }
+}
+
+/** Upper-case letters and digits only (identifiers typed with spaces, dots or dashes). */
+function alnumUpper(expr) {
+  switch (engine()) {
+    case "snowflake":
+      return `NULLIF(upper(regexp_replace(COALESCE(${expr}, ''), '[^0-9A-Za-z]', '')), '')`;
+    default:
+      return `NULLIF(upper(regexp_replace(COALESCE(${expr}, ''), '[^0-9A-Za-z]', '', 'g')), '')`;
+  }
+}
+
+module.exports = { engine, dateSpine, isoDayOfWeek, similarity, editDistance, tryTimestamp, dateKey, alnumUpper };

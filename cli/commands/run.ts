@@ -6,18 +6,32 @@ import type { RunResults } from "../../engine/execute/results.js";
 import { parseSelectors, selectActions } from "../../engine/plan/select.js";
 import { openWarehouse } from "../../engine/warehouses/registry.js";
 import type { CliIO } from "../io.js";
-import { openProject, rcuVersion } from "../project.js";
+import { openProject, rcuVersion, resolveProject } from "../project.js";
+import { extractSources } from "./extract.js";
 import { createRunReporter, jsonSafe } from "../reporter.js";
 import { reportGraphErrors } from "./errors.js";
 import { planOn, type PlanOptions } from "./plan.js";
 
 export interface RunCommandOptions extends PlanOptions {
   readonly threads?: number;
+  readonly skipExtract?: boolean;
+  readonly skipTransform?: boolean;
 }
 
 export const RUN_RESULTS_FILE = path.join("target", "run_results.json");
 
 export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<number> {
+  let extractOk = true;
+  if (!opts.skipExtract) {
+    const { dir, config } = await resolveProject(opts, io);
+    if (Object.keys(config.sources).length > 0) {
+      const summary = await extractSources(dir, config, [], io, Boolean(opts.json));
+      extractOk = summary.ok;
+      // A failed stream leaves its previous raw data in place: transforming still makes sense,
+      // and the exit code reports the failure.
+    }
+  }
+  if (opts.skipTransform) return extractOk ? 0 : 1;
   const project = await openProject(opts, io);
   if (project.graph.errors.length) return reportGraphErrors(project, io);
   const selectors = parseSelectors(opts.select ?? []);
@@ -43,5 +57,5 @@ export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<nu
   const text = JSON.stringify(results, jsonSafe, 2) + "\n";
   await writeFile(file, text);
   if (opts.json) io.stdout.write(text);
-  return results.status === "success" ? 0 : 1;
+  return results.status === "success" && extractOk ? 0 : 1;
 }

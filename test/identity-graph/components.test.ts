@@ -9,7 +9,7 @@ import { loadInclude } from "../helpers.js";
 
 const graph = loadInclude<{
   connectedComponents(o: { nodes: string; edges: string; target: { schema: string; name: string }; rounds?: number }): string[];
-  convergenceCheck(t: { schema: string; name: string }): { schema: string; name: string };
+  unconvergedEdges(o: { edges: string; clusters: string }): string;
 }>("identity_graph.js");
 
 let wh: DuckDBWarehouse;
@@ -57,8 +57,7 @@ async function components(n: number, edges: Array<[number, number]>, rounds?: nu
     ...(rounds ? { rounds } : {}),
   })) await conn.execute(sql);
   const rows = await conn.query("SELECT node, cluster_id FROM g.clusters ORDER BY node");
-  const check = graph.convergenceCheck(target);
-  const [bad] = await conn.query(`SELECT count(*) AS n FROM "${check.schema}"."${check.name}"`);
+  const [bad] = await conn.query(`SELECT count(*) AS n FROM (${graph.unconvergedEdges({ edges: "SELECT a, b FROM g.edge_input", clusters: "g.clusters" })}) AS x`);
   return { labels: rows.map((r) => Number(r.cluster_id)), unconverged: Number(bad?.n) };
 }
 

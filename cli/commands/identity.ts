@@ -1,0 +1,46 @@
+/** `rcu identity explain <source:record_id | user_id>`: which records form a person, and why. */
+import path from "node:path";
+import { explainIdentity, type Explanation } from "../../identity/explain.js";
+import { dialectFor } from "../../engine/warehouses/dialects.js";
+import { resolveProject, type ProjectOptions } from "../project.js";
+import { stylesFor, type CliIO } from "../io.js";
+import { jsonSafe } from "../reporter.js";
+import { withConnection } from "../warehouse.js";
+
+export interface ExplainOptions extends ProjectOptions {
+  readonly json?: boolean;
+}
+
+export async function explainCommand(query: string, opts: ExplainOptions, io: CliIO): Promise<number> {
+  const { dir, config } = await resolveProject(opts, io);
+  const e = await withConnection(config, { readOnly: true }, (conn) => explainIdentity(conn, dialectFor(config.profile.engine), query));
+  if (opts.json) io.stdout.write(JSON.stringify(e, jsonSafe, 2) + "\n");
+  else io.stdout.write(renderExplanation(e, io));
+  return 0;
+}
+
+const show = (v: unknown) => (v === null || v === undefined ? "" : v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+
+export function renderExplanation(e: Explanation, io: CliIO): string {
+  const s = stylesFor(io);
+  const lines = [s.bold(`user ${e.userId}`) + (e.mergedFrom ? s.dim(` (${e.mergedFrom} was merged into it)`) : "")];
+  lines.push(`${e.records.length} record(s):`);
+  for (const r of e.records) {
+    lines.push(`  ${show(r.record_key)}  ${[show(r.first_name), show(r.last_name)].join(" ").trim()}  ${show(r.email)}  ${show(r.phone_e164)}  ${show(r.birth_date)}  ${show(r.postcode)} ${show(r.city)}  ${s.dim(`trust ${show(r.trust)}`)}`);
+  }
+  const inside = new Set(e.records.map((r) => String(r.record_key)));
+  const linked = e.pairs.filter((p) => p.linked);
+  const others = e.pairs.filter((p) => !p.linked);
+  lines.push("", `${linked.length} linking edge(s):`);
+  for (const p of linked) {
+    lines.push(`  ${show(p.id_l)} — ${show(p.id_r)}  ${show(p.decision)}  p=${Number(p.match_probability).toFixed(4)}  ${s.dim(`blocked by ${show(p.first_rule)}`)}`);
+  }
+  if (others.length) {
+    lines.push("", `${others.length} compared but not linked:`);
+    for (const p of others.slice(0, 20)) {
+      const outside = [p.id_l, p.id_r].map(String).find((k) => !inside.has(k));
+      lines.push(`  ${show(p.id_l)} — ${show(p.id_r)}  ${show(p.decision)}  p=${Number(p.match_probability).toFixed(4)}${outside ? s.dim(`  (${outside} is another person)`) : ""}`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,66 @@
+/**
+ * The `identity:` section of rcu.yaml: which columns of which tables carry a person's email,
+ * phone, names, birth date, address and external ids, how much each source is trusted, and the
+ * matching / survivorship settings. Onboarding a new person source is configuration only.
+ *
+ * A field is either a column name (quoted by the dialect, so any name is safe) or `{ sql: … }`,
+ * an SQL expression over the source's columns that the project owner writes knowingly, with the
+ * same trust as the SQLX in definitions/.
+ */
+import { z } from "zod";
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const name = (what: string) => z.string().regex(NAME, `${what} must be letters, digits and _ (not starting with a digit)`);
+
+export const fieldSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ sql: z.string().min(1) }),
+]);
+export type Field = z.infer<typeof fieldSchema>;
+
+const PERSON_FIELDS = [
+  "email", "phone", "first_name", "last_name", "full_name", "birth_date",
+  "address_line", "postcode", "city", "country", "updated_at",
+] as const;
+
+export const personSourceSchema = z.strictObject({
+  /** `schema.table` of the (landed) source table. */
+  relation: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, "relation must be schema.table"),
+  /** The column (or expression) identifying a record within the source. */
+  record_id: fieldSchema,
+  /** 1 = most trusted; survivorship prefers lower ranks. */
+  trust: z.number().int().min(1).max(100).default(10),
+  /** Only rows satisfying this SQL condition are person records (e.g. skip B2B rows). */
+  where: z.strictObject({ sql: z.string().min(1) }).optional(),
+  ...Object.fromEntries(PERSON_FIELDS.map((f) => [f, fieldSchema.optional()])) as Record<(typeof PERSON_FIELDS)[number], z.ZodOptional<typeof fieldSchema>>,
+  /** Strong external identifiers: type → field. Records sharing a type and value are the same person. */
+  identifiers: z.record(name("identifier type"), fieldSchema).default({}),
+});
+export type PersonSource = z.infer<typeof personSourceSchema>;
+
+export const survivorshipRule = z.enum(["trust", "most_recent", "most_frequent", "first_non_null"]);
+
+export const identitySchema = z.strictObject({
+  /** Country of national phone numbers and addresses without one (ISO 3166-1 alpha-2). */
+  default_country: z.string().regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code such as FR").default("FR"),
+  person_sources: z.record(name("person source name"), personSourceSchema).default({}),
+  matching: z
+    .strictObject({
+      /** Match probability above which two records are linked (0.5–0.9999). */
+      threshold: z.number().min(0.5).max(0.9999).default(0.99),
+      /** An identifier value carried by more records than this is treated as shared (shop email, switchboard). */
+      max_records_per_identifier: z.number().int().min(2).max(10_000).default(20),
+      /** Blocks larger than this are skipped when generating candidate pairs (bounded pairs per record). */
+      max_block_size: z.number().int().min(2).max(100_000).default(200),
+      /** EM iterations estimating m-probabilities in SQL. */
+      em_iterations: z.number().int().min(1).max(50).default(10),
+      /** Rounds of the connected-components algorithm (log-scale in the longest chain). */
+      cluster_rounds: z.number().int().min(1).max(64).default(20),
+    })
+    .prefault({}),
+  survivorship: z.record(z.string(), survivorshipRule).default({}),
+});
+export type IdentityConfig = z.infer<typeof identitySchema>;
+
+/** The compile var carrying the identity config into definitions/ (Dataform vars are strings). */
+export const IDENTITY_VAR = "rcu_identity";

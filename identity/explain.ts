@@ -1,0 +1,56 @@
+/**
+ * `rcu identity explain`: why records form one person — the records, and the scored pairs
+ * between them with the rule or probability that linked them (or the veto that did not).
+ */
+import { RcuError } from "../engine/errors.js";
+import type { Connection, Dialect, Row } from "../engine/warehouses/types.js";
+import { identityMap, pairScores, personRecords, userMerges } from "./tables.js";
+
+export interface Explanation {
+  readonly query: string;
+  readonly userId: string;
+  /** When the query named an id merged into another. */
+  readonly mergedFrom?: string;
+  readonly records: readonly Row[];
+  readonly pairs: readonly Row[];
+}
+
+export async function explainIdentity(conn: Connection, d: Dialect, query: string): Promise<Explanation> {
+  const p = (i: number) => d.parameter(i);
+  let userId: string | undefined;
+  let mergedFrom: string | undefined;
+  const byRecord = await conn.query(`SELECT user_id FROM ${d.qualify(identityMap)} WHERE record_key = ${p(1)}`, [query]);
+  if (byRecord[0]) userId = String(byRecord[0].user_id);
+  else {
+    const byUser = await conn.query(`SELECT user_id FROM ${d.qualify(identityMap)} WHERE user_id = ${p(1)} LIMIT 1`, [query]);
+    if (byUser[0]) userId = query;
+    else {
+      const merged = await conn.query(`SELECT into_user_id FROM ${d.qualify(userMerges)} WHERE merged_user_id = ${p(1)} ORDER BY merged_at DESC LIMIT 1`, [query]);
+      if (merged[0]) {
+        mergedFrom = query;
+        userId = String(merged[0].into_user_id);
+      }
+    }
+  }
+  if (!userId) {
+    throw new RcuError("USAGE", `No record or user "${query}" in ${d.qualify(identityMap)}.`, {
+      hint: "Give a record as source:record_id (e.g. crm_contacts:C000123) or a user_id (u_…).",
+    });
+  }
+  const records = await conn.query(
+    `SELECT p.record_key, p.source, p.record_id, p.trust, p.first_name, p.last_name, p.email, p.phone_e164, p.birth_date, p.postcode, p.city
+       FROM ${d.qualify(personRecords)} AS p JOIN ${d.qualify(identityMap)} AS m ON m.record_key = p.record_key
+      WHERE m.user_id = ${p(1)} ORDER BY p.record_key`,
+    [userId],
+  );
+  const pairs = await conn.query(
+    `SELECT s.id_l, s.id_r, s.linked, s.decision, s.match_probability, s.match_weight, s.first_rule
+       FROM ${d.qualify(pairScores)} AS s
+       JOIN ${d.qualify(identityMap)} AS ml ON ml.record_key = s.id_l
+       JOIN ${d.qualify(identityMap)} AS mr ON mr.record_key = s.id_r
+      WHERE ml.user_id = ${p(1)} OR mr.user_id = ${p(1)}
+      ORDER BY s.linked DESC, s.match_weight DESC`,
+    [userId],
+  );
+  return { query, userId, ...(mergedFrom ? { mergedFrom } : {}), records, pairs };
+}

@@ -1,0 +1,11 @@
+/**
+ * Where the identity layer's results live in the warehouse. The schema matches
+ * includes/identity_model.js (SCHEMA); a test checks the two agree.
+ */
+import type { Relation } from "../engine/warehouses/types.js";
+
+export const IDENTITY_SCHEMA = "rcu_identity";
+export const identityMap: Relation = { schema: IDENTITY_SCHEMA, name: "identity_map" };
+export const personRecords: Relation = { schema: IDENTITY_SCHEMA, name: "person_records" };
+export const pairScores: Relation = { schema: IDENTITY_SCHEMA, name: "pair_scores" };
+export const userMerges: Relation = { schema: IDENTITY_SCHEMA, name: "user_merges" };

@@ -1,0 +1,137 @@
+// The standard identity model's shared pieces: the identity config (from rcu.yaml, passed by rcu
+// as the compile var `rcu_identity`), the person-record contract, and the attribute comparisons
+// and blocking rules used by the matching definitions. Definitions read these instead of
+// repeating column lists, so adding a person source is configuration only.
+//
+// Under the official Dataform CLI the var is absent: the model compiles with no person sources
+// (empty, typed relations), which keeps definitions/ valid Dataform.
+
+const portable = require("./portable");
+
+const SCHEMA = "rcu_identity";
+
+/** Raw fields a person source may map (rcu.yaml identity.person_sources.<name>.<field>). */
+const FIELDS = ["email", "phone", "first_name", "last_name", "birth_date", "national_id", "address_line", "postcode", "city", "region", "country", "updated_at"];
+
+const DEFAULTS = {
+  default_country: "FR",
+  person_sources: {},
+  matching: { threshold: 0.99, max_records_per_identifier: 20, max_block_size: 200, em_iterations: 10, cluster_rounds: 20 },
+  survivorship: {},
+};
+
+function config() {
+  const vars = (dataform.projectConfig && dataform.projectConfig.vars) || {};
+  const raw = vars.rcu_identity ? JSON.parse(vars.rcu_identity) : {};
+  return {
+    ...DEFAULTS,
+    ...raw,
+    matching: { ...DEFAULTS.matching, ...(raw.matching || {}) },
+    person_sources: raw.person_sources || {},
+    survivorship: raw.survivorship || {},
+  };
+}
+
+function q(id) {
+  return '"' + String(id).split('"').join('""') + '"';
+}
+function lit(s) {
+  return "'" + String(s).split("'").join("''") + "'";
+}
+
+/** A configured field: a column name (quoted) or { sql } (the project owner's expression). */
+function field(f) {
+  if (f === undefined || f === null) return "CAST(NULL AS VARCHAR)";
+  if (typeof f === "object" && typeof f.sql === "string") return `(${f.sql})`;
+  return q(f);
+}
+
+/** Identifier types across all person sources, sorted (each becomes column id_<type>). */
+function identifierTypes(cfg) {
+  const types = new Set();
+  for (const s of Object.values(cfg.person_sources)) for (const t of Object.keys(s.identifiers || {})) types.add(t);
+  return [...types].sort();
+}
+
+/** Relation of a person source, as { schema, name }. */
+function sourceRelation(s) {
+  const [schema, name] = String(s.relation).split(".");
+  return { schema, name };
+}
+
+/**
+ * Attribute comparisons of the standard model, over person_records columns. Levels are tried in
+ * order; `tf` names the column whose value frequency adjusts an exact match.
+ */
+function comparisons() {
+  const sim = (a, b, t) => `${portable.similarity(`l.${a}`, `r.${b}`)} >= ${t}`;
+  const edits = (col, n) => `${portable.editDistance(`l.${col}`, `r.${col}`)} <= ${n}`;
+  return [
+    { name: "first_name", columns: ["first_key"], tf: "first_key", levels: [
+      { label: "exact or same canonical name", when: "l.first_key = r.first_key OR l.first_canon = r.first_canon" },
+      { label: "similarity >= 0.92", when: sim("first_key", "first_key", 0.92) },
+      { label: "same sound", when: "l.first_phon = r.first_phon" },
+      { label: "similarity >= 0.80", when: sim("first_key", "first_key", 0.8) },
+      { label: "initial matches the other name", when: "(length(l.first_key) = 1 OR length(r.first_key) = 1) AND l.first_initial = r.first_initial" },
+    ] },
+    { name: "last_name", columns: ["last_key"], tf: "last_key", levels: [
+      { label: "exact", when: "l.last_key = r.last_key" },
+      { label: "similarity >= 0.92", when: sim("last_key", "last_key", 0.92) },
+      { label: "same sound", when: "l.last_phon = r.last_phon" },
+      { label: "similarity >= 0.80", when: sim("last_key", "last_key", 0.8) },
+      { label: "first and last names swapped", when: "l.first_key = r.last_key AND l.last_key = r.first_key" },
+    ] },
+    { name: "birth_date", columns: ["birth_key"], levels: [
+      { label: "exact", when: "l.birth_key = r.birth_key" },
+      { label: "one digit differs", when: edits("birth_key", 1) },
+      { label: "day and month transposed", when: "substr(l.birth_key, 1, 4) = substr(r.birth_key, 1, 4) AND substr(l.birth_key, 5, 2) = substr(r.birth_key, 7, 2) AND substr(l.birth_key, 7, 2) = substr(r.birth_key, 5, 2)" },
+      { label: "two digits differ", when: edits("birth_key", 2) },
+    ] },
+    { name: "national_id", columns: ["national_id"], levels: [
+      { label: "exact", when: "l.national_id = r.national_id" },
+      { label: "one character differs", when: edits("national_id", 1) },
+      { label: "two characters differ", when: edits("national_id", 2) },
+    ] },
+    { name: "email", columns: ["email_key"], levels: [
+      { label: "exact", when: "l.email_key = r.email_key" },
+      { label: "same local part", when: "split_part(l.email_key, '@', 1) = split_part(r.email_key, '@', 1)" },
+    ] },
+    { name: "phone", columns: ["phone_e164"], levels: [
+      { label: "exact", when: "l.phone_e164 = r.phone_e164" },
+    ] },
+    { name: "address", columns: ["address_key"], levels: [
+      { label: "exact", when: "l.address_key = r.address_key" },
+      { label: "similarity >= 0.88", when: sim("address_key", "address_key", 0.88) },
+    ] },
+    { name: "postcode", columns: ["postcode"], levels: [
+      { label: "exact", when: "l.postcode = r.postcode" },
+      { label: "one digit differs", when: edits("postcode", 1) },
+    ] },
+    { name: "city", columns: ["city_key"], tf: "city_key", levels: [
+      { label: "exact", when: "l.city_key = r.city_key" },
+      { label: "similarity >= 0.88", when: sim("city_key", "city_key", 0.88) },
+    ] },
+    { name: "region", columns: ["region_key"], levels: [
+      { label: "exact", when: "l.region_key = r.region_key" },
+    ] },
+  ];
+}
+
+/** Blocking rules: a UNION of equi-joins over person_records columns. */
+function blockingRules(cfg) {
+  const rules = [
+    { name: "last_name+first_initial", on: [["last_key", "last_key"], ["first_initial", "first_initial"]] },
+    { name: "last_sound+first_sound", on: [["last_phon", "last_phon"], ["first_phon", "first_phon"]] },
+    { name: "birth_date", on: [["birth_key", "birth_key"]] },
+    { name: "national_id", on: [["national_id", "national_id"]] },
+    { name: "first_name+birth_year", on: [["first_key", "first_key"], ["birth_year", "birth_year"]] },
+    { name: "postcode+last_initial", on: [["postcode", "postcode"], ["last_initial", "last_initial"]] },
+    { name: "names_swapped", on: [["first_key", "last_key"], ["last_key", "first_key"]] },
+    { name: "email", on: [["email_key", "email_key"]] },
+    { name: "phone", on: [["phone_e164", "phone_e164"]] },
+  ];
+  for (const t of identifierTypes(cfg)) rules.push({ name: `id:${t}`, on: [[`id_${t}`, `id_${t}`]] });
+  return rules;
+}
+
+module.exports = { SCHEMA, FIELDS, config, field, identifierTypes, sourceRelation, comparisons, blockingRules, q, lit };
