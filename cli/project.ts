@@ -1,7 +1,6 @@
 /** What every command does first: find the project, read rcu.yaml, compile for its engine. */
 import { readFileSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { declarationsJs } from "../connectors/declarations.js";
+import { rawRelation } from "../connectors/land/raw-table.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileProject } from "../engine/compile/compile.js";
@@ -42,27 +41,26 @@ export async function openProject(opts: CommonOptions, io: CliIO): Promise<Proje
   const { dir, config } = await resolveProject(opts, io);
   const dialect = dialectFor(config.profile.engine);
   // The identity section reaches definitions/ as a JSON var (Dataform vars are strings).
-  const vars = { ...config.vars, [IDENTITY_VAR]: JSON.stringify(config.identity), ...parseVars(opts.vars ?? []) };
-  await syncSourceDeclarations(dir, config);
+  const vars = {
+    ...config.vars,
+    rcu_sources: sourceRelationsVar(config),
+    [IDENTITY_VAR]: JSON.stringify(config.identity),
+    ...parseVars(opts.vars ?? []),
+  };
   const graph = await compileProject({ projectDir: dir, renderSpec: dialect.renderSpec, engine: dialect.name, vars });
   return { dir, config, dialect, graph };
 }
 
-/** Where the generated declarations of landed raw tables live (commit it: the official CLI reads it too). */
-export const SOURCE_DECLARATIONS = path.join("definitions", "sources", "rcu_sources.js");
-
 /**
- * Keep the declarations of the raw tables in step with rcu.yaml's `sources:`, so definitions can
- * ref() them with no hand-written boilerplate. Written only when its content changes.
+ * The raw tables landed by the configured sources, as the compile var `rcu_sources` (JSON);
+ * definitions/sources/declarations.js declares them, so definitions ref() raw tables without
+ * hand-written boilerplate, and a different rcu.yaml (--config) never leaves stale declarations.
  */
-export async function syncSourceDeclarations(dir: string, config: ProjectConfig): Promise<void> {
-  const file = path.join(dir, SOURCE_DECLARATIONS);
-  if (Object.keys(config.sources).length === 0) return;
-  const text = declarationsJs(config.sources);
-  const current = await readFile(file, "utf8").catch(() => undefined);
-  if (current === text) return;
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, text);
+export function sourceRelationsVar(config: ProjectConfig): string {
+  const relations = Object.entries(config.sources).flatMap(([source, cfg]) =>
+    Object.keys(cfg.streams).map((stream) => rawRelation(source, stream)),
+  );
+  return JSON.stringify(relations.map((r) => ({ schema: r.schema, name: r.name })));
 }
 
 let version: string | undefined;

@@ -18,9 +18,10 @@ export const fieldSchema = z.union([
 ]);
 export type Field = z.infer<typeof fieldSchema>;
 
-const PERSON_FIELDS = [
-  "email", "phone", "first_name", "last_name", "full_name", "birth_date",
-  "address_line", "postcode", "city", "country", "updated_at",
+/** Contract fields a person source may map; the same list as FIELDS in includes/identity_model.js. */
+export const PERSON_FIELDS = [
+  "email", "phone", "first_name", "last_name", "birth_date", "national_id",
+  "address_line", "postcode", "city", "region", "country", "updated_at",
 ] as const;
 
 export const personSourceSchema = z.strictObject({

@@ -7,7 +7,7 @@ import { openWarehouse } from "../../engine/warehouses/registry.js";
 import type { ProjectConfig } from "../config.js";
 import { stylesFor, type CliIO } from "../io.js";
 import { jsonSafe } from "../reporter.js";
-import { resolveProject, syncSourceDeclarations, type ProjectOptions } from "../project.js";
+import { resolveProject, type ProjectOptions } from "../project.js";
 
 export interface ExtractOptions extends ProjectOptions {
   readonly json?: boolean;
@@ -15,7 +15,6 @@ export interface ExtractOptions extends ProjectOptions {
 
 /** Extract with progress on `io`; used by `rcu extract` and by `rcu run`. */
 export async function extractSources(dir: string, config: ProjectConfig, select: readonly string[], io: CliIO, json: boolean): Promise<ExtractSummary> {
-  await syncSourceDeclarations(dir, config);
   const warehouse = openWarehouse(config.profile);
   try {
     return await runExtract({
