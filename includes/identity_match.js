@@ -22,8 +22,14 @@ const portable = require("./portable");
 function q(id) {
   return '"' + String(id).split('"').join('""') + '"';
 }
+/** A relation given as { schema, name } or as already-qualified SQL (e.g. ctx.self()). */
 function qualify(rel) {
-  return `${q(rel.schema)}.${q(rel.name)}`;
+  return typeof rel === "string" ? rel : `${q(rel.schema)}.${q(rel.name)}`;
+}
+/** A scratch relation beside `rel`: the same schema, the name with a suffix. */
+function beside(rel, suffix) {
+  const s = qualify(rel);
+  return s.endsWith('"') ? `${s.slice(0, -1)}${suffix}"` : `${s}${suffix}`;
 }
 function lit(s) {
   return "'" + String(s).split("'").join("''") + "'";
@@ -120,12 +126,19 @@ function weightSql({ vectorAlias, params, lambda, comparisons, tf }) {
 
 /**
  * EM statements: from `vectors` (a table) and `uTable` (comparison, level, u), leave `params`
- * (comparison, level, m, u) and `lambda` (one row, one column `lambda`).
+ * (comparison, level, m, u), with the prior λ as the row comparison = '__prior__' (see priorSql).
  */
-function emStatements({ vectors, uTable, params, lambdaTable, comparisons, iterations, priorLambda }) {
+const PRIOR = "__prior__";
+
+/** The match prior λ stored in a params relation by `emStatements`. */
+function priorSql(params) {
+  return `(SELECT m FROM ${params} WHERE comparison = '${PRIOR}')`;
+}
+
+function emStatements({ vectors, uTable, params, comparisons, iterations, priorLambda }) {
   const P = qualify(params);
-  const L = qualify(lambdaTable);
-  const scratch = qualify({ schema: params.schema, name: params.name + "__em_p" });
+  const L = beside(params, "__em_prior");
+  const scratch = beside(params, "__em_p");
   const init = comparisons
     .flatMap((c) => Array.from({ length: c.levels.length + 1 }, (_, level) => `SELECT ${lit(c.name)} AS comparison, ${level} AS level, CAST(${initialM(c, level)} AS DOUBLE) AS m`))
     .join("\nUNION ALL\n");
@@ -149,8 +162,11 @@ SELECT o.comparison, o.level, COALESCE(n.m, 0.0001) AS m, o.u
 FROM ${P} AS o LEFT JOIN normalised AS n ON n.comparison = o.comparison AND n.level = o.level`);
     out.push(`CREATE OR REPLACE TABLE ${L} AS SELECT GREATEST(LEAST(AVG(p), 0.999), 0.000001) AS match_prior FROM ${scratch}`);
   }
+  // The prior joins the parameters as one more row, so the operation has a single output.
+  out.push(`INSERT INTO ${P} (comparison, level, m, u) SELECT '${PRIOR}', 0, match_prior, NULL FROM ${L}`);
   out.push(`DROP TABLE IF EXISTS ${scratch}`);
+  out.push(`DROP TABLE IF EXISTS ${L}`);
   return out;
 }
 
-module.exports = { candidatePairs, comparisonLevel, comparisonVectors, uProbabilities, emStatements, weightSql, hash64 };
+module.exports = { candidatePairs, comparisonLevel, comparisonVectors, uProbabilities, emStatements, priorSql, weightSql, hash64 };
