@@ -200,12 +200,17 @@ export class StreamLoader {
         reject(i, reason);
         continue;
       }
-      if (this.direct) rows.push([batch.input, String(batch.positions[i]), hash, ...data]);
+      if (this.direct) rows.push([String(batch.positions[i]), hash, ...data]);
       else rows.push([batch.input, String(batch.positions[i]), hash, String(this.seq++), ...data]);
     }
     if (this.direct) {
       const { loadId, source, stream, startedAt } = this.init;
-      await bulk.write(this.raw, [...STG_META.slice(0, 3), ...this.columns], rows, { _rcu_load_id: loadId, _rcu_loaded_at: startedAt });
+      // A batch comes from one input: it is a per-batch constant, not a per-row value.
+      await bulk.write(this.raw, ["_rcu_position", "_rcu_hash", ...this.columns], rows, {
+        _rcu_load_id: loadId,
+        _rcu_loaded_at: startedAt,
+        _rcu_input: batch.input,
+      });
       await bulk.write(REJECTED, REJECT_STAGING_COLUMNS, rejects, { load_id: loadId, source, stream, rejected_at: startedAt });
     } else {
       await bulk.write(this.staging, [...STG_META, ...this.columns], rows);
