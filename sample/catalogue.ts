@@ -91,7 +91,7 @@ export function staticFiles(cat: Catalogue): StaticFile[] {
   const stores = cat.stores.map((s) => `${s.code};${s.name};${s.city};${s.postcode}`);
   stores.splice(5, 0, `MAG999;Entrepôt;`);
   const campaigns = cat.campaigns.map((c) => `${c.id},"${c.name}","${c.subject}",${iso(c.sentAt)}`);
-  campaigns.splice(3, 0, `CMP9999,"Test campagne,2024-13-45`);
+  campaigns.splice(3, 0, `CMP9999,Test campagne`);
   return [
     { path: "eshop/products.jsonl", text: products.join("\n") + "\n", rows: products.length, malformed: 1 },
     { path: "stores/stores.csv", text: "code_magasin;nom;ville;code_postal\n" + stores.join("\n") + "\n", rows: stores.length, malformed: 1 },

@@ -51,7 +51,7 @@ function row(c: Ctx, key: FileKey, p: Person, rng: Rng): string | null {
       return v === 0 ? `${card};Mme;${p.first}` : `${card};M.;"${p.first}" "${p.last}";;;;;;;;MAG001;01/01/2024;;;`;
     }
     case "purchases":
-      return v === 0 ? `MAG001-0;MAG001;;2024-01-01 00:00:00` : `MAG001-0;MAG001;;2024-01-01 00:00:00;"12,50;1;;`;
+      return v === 0 ? `MAG001-0;MAG001;;2024-01-01 00:00:00` : `MAG001-0;MAG001;;2024-01-01 00:00:00;12,50;1;;;EXTRA`;
     case "truth":
       return null;
   }
