@@ -33,6 +33,8 @@ export interface CsvBenchResult {
   readonly duckdbRowsPerSecond: number;
   /** Peak resident set size while rcu was landing (sampled every 50 ms), MiB. */
   readonly rcuPeakRssMiB: number;
+  /** Peak V8 heap while rcu was landing (sampled), MiB: the JavaScript side's own memory. */
+  readonly rcuPeakHeapMiB: number;
   readonly processPeakRssMiB: number;
 }
 
@@ -66,7 +68,12 @@ export async function benchCsvLanding(opts: CsvBenchOptions = {}): Promise<CsvBe
   log(`generated ${rows} rows, ${(fileBytes / 1048576).toFixed(0)} MiB: ${file}`);
 
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+  let peakHeap = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 50);
   const warehouse = new DuckDBWarehouse({ engine: "duckdb", path: path.join(dir, "rcu.duckdb") });
   const t0 = performance.now();
   const summary = await runExtract({
@@ -82,7 +89,10 @@ export async function benchCsvLanding(opts: CsvBenchOptions = {}): Promise<CsvBe
   await warehouse.close();
   const s = summary.streams[0]!;
   if (s.status !== "succeeded" || s.rowsLanded !== rows) throw new Error(`rcu landing failed: ${JSON.stringify(s)}`);
-  log(`rcu: ${rcuSeconds.toFixed(2)} s, ${Math.round(rows / rcuSeconds)} rows/s, peak RSS ${(peak / 1048576).toFixed(0)} MiB`);
+  log(
+    `rcu: ${rcuSeconds.toFixed(2)} s, ${Math.round(rows / rcuSeconds)} rows/s, peak RSS ${(peak / 1048576).toFixed(0)} MiB, ` +
+      `peak JS heap ${(peakHeap / 1048576).toFixed(0)} MiB`,
+  );
 
   const native = new DuckDBWarehouse({ engine: "duckdb", path: path.join(dir, "native.duckdb") });
   const conn = await native.connect();
@@ -103,6 +113,7 @@ export async function benchCsvLanding(opts: CsvBenchOptions = {}): Promise<CsvBe
     rcuRowsPerSecond: rows / rcuSeconds,
     duckdbRowsPerSecond: rows / duckdbSeconds,
     rcuPeakRssMiB: peak / 1048576,
+    rcuPeakHeapMiB: peakHeap / 1048576,
     processPeakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
   log(`ratio rcu / duckdb native: ${result.ratio.toFixed(2)}×`);

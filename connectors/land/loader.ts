@@ -150,7 +150,8 @@ export class StreamLoader {
       const src = batch.rows[i]!;
       let data: (string | null)[];
       let reason: string | null = null;
-      if (identity) data = src;
+      // Typed checks normalise values in place: keep the source row intact for the quarantine.
+      if (identity) data = typed.length ? src.slice() : src;
       else {
         data = new Array<string | null>(width).fill(null);
         for (let j = 0; j < src.length; j++) {
