@@ -1,0 +1,153 @@
+// Person names (first and last) for identity resolution. Each function takes an SQL expression
+// and returns an SQL expression. Reference: docs/normalisation.md.
+//
+//   person_name.display(expr)             "jean-PIERRE  d'ARTAGNAN" → "Jean-Pierre D'Artagnan"
+//   person_name.matchKey(expr)            "M. Jean-Pierre D'Hérouville" → "jean pierre d herouville"
+//   person_name.stripParticles(expr)      match key without leading particles: "de la fontaine" → "fontaine"
+//   person_name.firstToken(expr)          first word of the match key: "jean"
+//   person_name.initial(expr)             first letter of the match key: "j"
+//   person_name.phonetic(expr)            French-aware phonetic key: "Philippe" / "Filipe" → "FILIP"
+//   person_name.canonicalFirstName(expr)  compound abbreviations expanded: "JP" / "Jean-Pierre" → "jean pierre"
+//
+// Every function accepts raw text or an existing match key (matchKey is idempotent), so
+// `phonetic(first_key)` and `phonetic(first_name_raw)` give the same result.
+
+const t = require("./sql_text");
+
+// Titles and honorifics removed from the start of a name (after punctuation became spaces, so
+// "M." is "m"). Only leading words are removed: a trailing "M" may be an initial.
+const HONORIFICS = [
+  "m", "mr", "mme", "mmes", "mlle", "mlles", "melle", "mrs", "ms", "miss", "mister", "messrs", "monsieur", "madame",
+  "mademoiselle", "dr", "docteur", "doctor", "pr", "prof", "professeur", "professor", "me", "maitre", "sir", "dame",
+];
+
+// Name particles: kept in the match key ("de la fontaine"), removed by stripParticles.
+const PARTICLES = ["de", "du", "des", "d", "le", "la", "les", "l", "van", "von", "der", "den", "di", "da", "del", "della", "dos", "das"];
+
+/**
+ * Name for display: whitespace collapsed, every word part (after a space, hyphen or apostrophe)
+ * capitalised, the rest lower case, accents kept. DuckDB has no INITCAP, so it is built per
+ * character there; PostgreSQL, Snowflake and Redshift use INITCAP (which also capitalises after
+ * other punctuation). NULL when empty. Particles are capitalised too ("De La Fontaine").
+ * @param {string} expr SQL expression of the raw name.
+ */
+function display(expr) {
+  const s = t.nullIfEmpty(`lower(${t.squish(expr)})`);
+  if (t.engine() !== "duckdb") return `initcap(${s})`;
+  // DuckDB: one lambda over character positions; `s` is referenced from inside the lambda.
+  return `CASE WHEN ${s} IS NOT NULL THEN array_to_string(list_transform(range(1, length(${s}) + 1), i -> CASE WHEN i = 1 OR substr(${s}, CAST(i - 1 AS INTEGER), 1) IN (' ', '-', '''', '’') THEN upper(substr(${s}, CAST(i AS INTEGER), 1)) ELSE substr(${s}, CAST(i AS INTEGER), 1) END), '') END`;
+}
+
+/**
+ * Matching key: lower case, accents folded (œ → oe, æ → ae, ß → ss), hyphens, apostrophes, dots
+ * and other punctuation → space, digits and other symbols removed, spaces collapsed, leading
+ * honorifics (HONORIFICS) removed; particles kept. NULL when nothing is left.
+ * @param {string} expr SQL expression of the raw name (or an existing key).
+ */
+function matchKey(expr) {
+  const folded = t.foldAccents(`lower(${expr})`);
+  const letters = t.rx(t.rx(folded, "[-'’‘`´.,;:/_()&]", " "), "[^a-z ]", "");
+  const squished = t.squish(letters);
+  const noTitle = t.rx(squished, `^((${HONORIFICS.join("|")})( |$))+`, "");
+  return t.nullIfEmpty(noTitle);
+}
+
+/**
+ * Match key without leading particles ("de la fontaine" → "fontaine", "d artagnan" → "artagnan",
+ * "van der berg" → "berg"); the key itself when it is only particles ("de").
+ * @param {string} expr SQL expression of the raw name (or an existing key).
+ */
+function stripParticles(expr) {
+  const k = matchKey(expr);
+  const stripped = t.rx(k, `^((${PARTICLES.join("|")}) )+`, "");
+  return `coalesce(${t.nullIfEmpty(stripped)}, ${k})`;
+}
+
+/** First word of the match key ("jean pierre" → "jean"). */
+function firstToken(expr) {
+  return `split_part(${matchKey(expr)}, ' ', 1)`;
+}
+
+/** First letter of the match key ("Élodie" → "e"). */
+function initial(expr) {
+  return t.nullIfEmpty(`substr(${matchKey(expr)}, 1, 1)`);
+}
+
+const LETTERS = "abcdefghijklmnopqrstuvwxyz";
+/** Doubled letters collapsed (ll → l, tt → t …), for lower- and upper-case letters. */
+function collapseDoubles(expr, upperCase) {
+  let out = expr;
+  for (const ch of LETTERS) {
+    const c = upperCase ? ch.toUpperCase() : ch;
+    out = `replace(${out}, '${c}${c}', '${c}')`;
+  }
+  return out;
+}
+
+/**
+ * French-aware phonetic key (upper case, no spaces), built from portable regexp_replace and
+ * replace chains, in this order, on the match key (lower-case ASCII; rewritten sounds become
+ * upper-case codes so later rules leave them alone):
+ *   1. doubled letters collapsed (ll → l, nn → n, tt → t …)
+ *   2. chr → KR; sch, ch → X (the "ch" sound); ph → F; bv → V (Lefebvre = Lefèvre)
+ *   3. gu before e/i/y → G; ge before a/o/u → J; g before e/i/y → J
+ *   4. qu, q, ck → K; c before e/i/y → S; remaining c → K; z → S
+ *   5. eau, final ault, au → O; ai, ei → E; final er, ez → E
+ *   6. an/am/en/em before a consonant or at word end → AN (nasal: Laurent = Lorand)
+ *   7. silent final consonants: s, t, d, x (and clusters of them) at a word end are dropped
+ *   8. final e after a consonant other than n or m is dropped (Michèle = Michel; Jeanne ≠ Jean)
+ *   9. remaining h removed; y → I; w → V; x → KS; k → K
+ *  10. upper case, doubled letters collapsed again, spaces removed.
+ * Collisions are intended for homophones (see docs/normalisation.md for the pairs tested to
+ * collide and not to collide); it is a blocking / fuzzy signal, not an identity.
+ * @param {string} expr SQL expression of the raw name (or an existing key).
+ */
+function phonetic(expr) {
+  let s = collapseDoubles(matchKey(expr), false);
+  const steps = [
+    ["chr", "KR"], ["sch", "X"], ["ch", "X"], ["ph", "F"], ["bv", "V"],
+    ["gu([eiy])", "G\\1"], ["ge([aou])", "J\\1"], ["g([eiy])", "J\\1"],
+    ["qu", "K"], ["q", "K"], ["ck", "K"], ["c([eiy])", "S\\1"], ["c", "K"], ["z", "S"],
+    ["eau", "O"], ["ault( |$)", "O\\1"], ["au", "O"], ["ai", "E"], ["ei", "E"], ["e[rz]( |$)", "E\\1"],
+    ["[ae][nm]([^aeiouyAEIOUY]|$)", "AN\\1"],
+    ["([a-zA-Z])[stdxSTDX]+( |$)", "\\1\\2"],
+    ["([^aeiouynmAEIOUYNM ])e( |$)", "\\1\\2"],
+    ["h", ""], ["y", "I"], ["w", "V"], ["x", "KS"], ["k", "K"],
+  ];
+  for (const [pattern, replacement] of steps) s = t.rx(s, pattern, replacement);
+  return t.nullIfEmpty(`replace(${collapseDoubles(`upper(${s})`, true)}, ' ', '')`);
+}
+
+/**
+ * Compound first-name abbreviations (on the match key, so "J.-P.", "J-P", "jp" all read "j p" or
+ * "jp"), and compounds written without separator ("jeanpierre"). The most frequent French
+ * expansion is chosen; abbreviations with no clear majority (MC: Marie-Claire / Marie-Christine,
+ * JM is kept as Jean-Marie per the standard model's choice) are documented in
+ * docs/normalisation.md. Keys not in the list are returned unchanged.
+ */
+const FIRST_NAME_ABBREVIATIONS = [
+  ["jp", "jean pierre"], ["jm", "jean marie"], ["jc", "jean claude"], ["jl", "jean luc"], ["jf", "jean francois"],
+  ["jb", "jean baptiste"], ["jj", "jean jacques"], ["jy", "jean yves"], ["jmi", "jean michel"], ["jma", "jean marc"],
+  ["jph", "jean philippe"], ["jch", "jean christophe"], ["jpa", "jean paul"], ["pa", "pierre alain"], ["ph", "philippe"],
+  ["am", "anne marie"], ["ms", "marie sophie"], ["mf", "marie france"], ["mth", "marie therese"],
+];
+const COMPOUND_FIRST = "jean|marie|anne|pierre|louis";
+const COMPOUND_SECOND = "pierre|paul|marie|claude|luc|francois|baptiste|jacques|yves|marc|michel|louis|philippe|christophe|noel|charles|christine|claire|france|helene|laure|odile|therese|sophie|anne|alain|olivier";
+
+/**
+ * Canonical first name: match key with compound abbreviations expanded (FIRST_NAME_ABBREVIATIONS,
+ * also with a space between the letters: "j p") and separator-less compounds split
+ * ("jeanpierre" → "jean pierre").
+ * @param {string} expr SQL expression of the raw first name (or its match key).
+ */
+function canonicalFirstName(expr) {
+  const k = matchKey(expr);
+  const whens = FIRST_NAME_ABBREVIATIONS.map(([abbr, full]) => {
+    const spaced = abbr.length === 2 ? `, ${t.str(abbr[0] + " " + abbr[1])}` : "";
+    return `WHEN ${k} IN (${t.str(abbr)}${spaced}) THEN ${t.str(full)}`;
+  });
+  const split = t.rx(k, `^(${COMPOUND_FIRST})(${COMPOUND_SECOND})$`, "\\1 \\2");
+  return `CASE ${whens.join(" ")} ELSE ${split} END`;
+}
+
+module.exports = { display, matchKey, stripParticles, firstToken, initial, phonetic, canonicalFirstName, HONORIFICS, PARTICLES, FIRST_NAME_ABBREVIATIONS };
