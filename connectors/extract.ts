@@ -161,7 +161,11 @@ async function extractStream(
       env: options.env,
       state,
       batchSize: opts.batchSize,
-      fileDone: (fp) => done.push(fp),
+      fileDone: (fp) => {
+        done.push(fp);
+        // Files that yield no batch (empty) were still read: list them as inputs.
+        if (!inputs.includes(fp.path)) inputs.push(fp.path);
+      },
       fileSkipped: (p) => skipped.push(p),
       log: (message) => onEvent?.({ type: "log", ...base, message }),
     })) {

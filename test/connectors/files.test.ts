@@ -72,6 +72,10 @@ describe("CSV files", () => {
     expect(landed.find((x) => x.f === "bad/04_bom.csv")).toMatchObject({ a: "1" });
     expect(landed.find((x) => x.f === "bad/07_big.csv")!.lb).toBe(big.length);
     expect(landed.filter((x) => x.f === "bad/08_mixed_eol.csv").map((x) => x.a)).toEqual(["1", "4", "7"]);
+    expect(s.inputs).toContain("bad/05_empty.csv");
+    // Re-running lands nothing: every file, even the empty one, is fingerprinted.
+    const again = await runExtract({ sources: csvSource("bad/*.csv"), warehouse: p.warehouse, env: {}, projectDir: p.dir });
+    expect(again.streams[0]).toMatchObject({ status: "unchanged", rowsIn: 0 });
   });
 
   it("lands hostile and duplicate column names as names", async () => {
@@ -91,6 +95,25 @@ describe("CSV files", () => {
     await expect(
       runExtract({ sources: { crm: { type: "files", format: "csv", streams: { "x;drop": { path: "a" } } } }, warehouse: p.warehouse, env: {}, projectDir: p.dir }),
     ).rejects.toThrow(/stream name must match/);
+  });
+
+  it("names the offending key in config errors", async () => {
+    p = await testProject();
+    const bad = {
+      crm: { type: "files", format: "csv", streams: { c: { path: "x", write_disposition: "upsert", schema_drift: "loose" } } },
+      api: { type: "http", base_url: "not a url", streams: {} },
+    };
+    const err = await runExtract({ sources: bad, warehouse: p.warehouse, env: {}, projectDir: p.dir }).catch((e: Error) => e);
+    expect(String((err as Error).message)).toMatch(/sources\.crm\.streams\.c\.write_disposition/);
+    expect(String((err as Error).message)).toMatch(/sources\.crm\.streams\.c\.schema_drift/);
+    expect(String((err as Error).message)).toMatch(/sources\.api\.base_url/);
+    const merge = await runExtract({
+      sources: { crm: { type: "files", format: "csv", streams: { c: { path: "x", write_disposition: "merge" } } } },
+      warehouse: p.warehouse,
+      env: {},
+      projectDir: p.dir,
+    });
+    expect(merge.streams[0]!.error!.message).toMatch(/merge.*primary_key/);
   });
 
   it("decodes windows-1252 with a delimiter, declared types and quarantines bad typed values", async () => {
