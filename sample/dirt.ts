@@ -48,9 +48,12 @@ export function typo(s: string, rng: Rng): string {
   }
 }
 
-const OCR: readonly (readonly [RegExp, string])[] = [
-  [/rn/, "m"], [/m/, "rn"], [/l/, "1"], [/O/, "0"], [/o/, "0"], [/é/, "e"], [/è/, "e"], [/I/, "l"], [/S/, "5"], [/B/, "8"], [/cl/, "d"], [/u/, "ii"],
+/** Glyph confusions of OCR on scanned forms (first occurrence replaced). Vowels ensure one always applies. */
+export const OCR_CONFUSIONS: readonly (readonly [RegExp, string])[] = [
+  [/rn/, "m"], [/m/, "rn"], [/l/, "1"], [/O/, "0"], [/o/, "0"], [/é/, "e"], [/è/, "e"], [/I/, "l"], [/S/, "5"], [/B/, "8"],
+  [/cl/, "d"], [/u/, "ii"], [/i/, "l"], [/e/, "c"], [/a/, "o"], [/n/, "ri"], [/h/, "b"], [/t/, "f"],
 ];
+const OCR = OCR_CONFUSIONS;
 
 /** One OCR confusion, if the string has a confusable glyph (else unchanged). */
 export function ocr(s: string, rng: Rng): string {
@@ -120,15 +123,16 @@ export function formatPhone(national: string, rng: Rng, dirt: Dirt): string {
   }
 }
 
-/** Agents type what they hear: stray spaces, dashes, a trailing "(portable)". */
+/** Agents type what they hear: dashes, odd grouping, a trailing "(portable)". Always visible. */
 export function agentNoise(phone: string, rng: Rng): string {
+  const d = phone.replace(/\D/g, "");
   switch (rng.int(3)) {
     case 0:
-      return phone.replace(/ /g, "-");
+      return d.replace(/(\d\d)(?=\d)/g, "$1-");
     case 1:
-      return phone.replace(/ /g, "") + " (portable)";
+      return phone + (rng.chance(0.7) ? " (portable)" : " (fixe)");
     default:
-      return phone.replace(/(\d)(\d)/, "$1 $2").replace(/\s+/g, "  ");
+      return `${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6)}`;
   }
 }
 
