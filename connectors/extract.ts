@@ -113,6 +113,7 @@ async function extractStream(
   const base = { source: sourceName, stream: streamName };
   onEvent?.({ type: "stream-start", ...base, loadId });
   const inputs: string[] = [];
+  const seenInputs = new Set<string>();
   const skipped: string[] = [];
   const done: FileFingerprint[] = [];
   let loader: StreamLoader | undefined;
@@ -164,12 +165,14 @@ async function extractStream(
       fileDone: (fp) => {
         done.push(fp);
         // Files that yield no batch (empty) were still read: list them as inputs.
-        if (!inputs.includes(fp.path)) inputs.push(fp.path);
+        if (!seenInputs.has(fp.path)) inputs.push(fp.path);
+        seenInputs.add(fp.path);
       },
       fileSkipped: (p) => skipped.push(p),
       log: (message) => onEvent?.({ type: "log", ...base, message }),
     })) {
-      if (batch.input !== lastInput) inputs.push((lastInput = batch.input));
+      if (batch.input !== lastInput && !seenInputs.has(batch.input)) inputs.push(batch.input);
+      seenInputs.add((lastInput = batch.input));
       await loader.add(batch);
       const rows = loader.counts.rowsIn;
       onEvent?.({ type: "progress", ...base, rows, rowsPerSecond: rows / Math.max(0.001, (Date.now() - t0) / 1000) });

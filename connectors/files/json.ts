@@ -17,7 +17,7 @@ export async function* readJson(
   batchSize: number,
   onHash: (sha256: string) => void,
 ): AsyncGenerator<RecordBatch> {
-  const { text, hash } = openDecoded(file.abs, encoding);
+  const { text, hash, checksUtf8 } = openDecoded(file.abs, encoding);
   const batcher = new ObjectBatcher(file.rel);
   let mode: "start" | "array" | "document" | "done" = "start";
   let depth = 0;
@@ -30,6 +30,10 @@ export async function* readJson(
     const t = raw.trim();
     if (t === "") return;
     element++;
+    if (checksUtf8 && t.includes("\uFFFD")) {
+      batcher.reject(element, t, "invalid UTF-8 byte sequence (shown as U+FFFD)");
+      return;
+    }
     try {
       const v = JSON.parse(t) as unknown;
       if (v !== null && typeof v === "object" && !Array.isArray(v)) batcher.add(v as Record<string, unknown>, element);
