@@ -31,15 +31,26 @@ export class DuckDBFileWriter implements BulkWriter {
     constants: Readonly<Record<string, string>> = {},
   ): Promise<void> {
     if (rows.length === 0) return;
+    const lines = new Array<string>(rows.length);
+    for (let i = 0; i < rows.length; i++) lines[i] = JSON.stringify(rows[i]);
+    return this.writeJsonLines(table, columns, lines, constants);
+  }
+
+  /** Rows already serialised as JSON arrays (the loader reuses the text it hashed). */
+  async writeJsonLines(
+    table: Relation,
+    columns: readonly string[],
+    lines: string[],
+    constants: Readonly<Record<string, string>> = {},
+  ): Promise<void> {
+    if (lines.length === 0) return;
     if (!this.ready) {
       await mkdir(this.tmpDir, { recursive: true });
       this.ready = true;
     }
     const file = path.join(this.tmpDir, `batch-${process.pid}-${++this.seq}.jsonl`);
-    const lines = new Array<string>(rows.length);
-    for (let i = 0; i < rows.length; i++) lines[i] = JSON.stringify(rows[i]);
     const text = lines.join("\n") + "\n";
-    const expected = rows.length;
+    const expected = lines.length;
     // Wait for the previous ingest before queueing this one: keeps one batch in flight.
     await this.pending;
     await writeFile(file, text);

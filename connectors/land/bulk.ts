@@ -27,6 +27,16 @@ export interface BulkWriter {
     rows: (string | null)[][],
     constants?: Readonly<Record<string, string>>,
   ): Promise<void>;
+  /**
+   * Optional (direct writers): rows already serialised as JSON arrays, aligned to `columns`. Lets
+   * the loader serialise each row once, for both its hash and the batch file.
+   */
+  writeJsonLines?(
+    table: Relation,
+    columns: readonly string[],
+    lines: string[],
+    constants?: Readonly<Record<string, string>>,
+  ): Promise<void>;
   /** Wait until everything queued is in the table. */
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -145,6 +145,7 @@ export class StreamLoader {
     // Hot loop (millions of rows): when the batch's columns are exactly the target's, in order,
     // the source row array is used as is instead of being copied.
     const identity = landed.length === width && drift.mapping.every((m, j) => m === j);
+    const jsonLines: string[] | null = this.direct && bulk.writeJsonLines ? [] : null;
     const typed = colTypes.flatMap((t, c) => (t === undefined || t === "text" ? [] : [c]));
     for (let i = 0; i < batch.rows.length; i++) {
       const src = batch.rows[i]!;
@@ -183,7 +184,9 @@ export class StreamLoader {
           reason = `primary key column ${JSON.stringify(k < 0 ? options.primaryKey : this.columns[k])} is missing (write_disposition: merge)`;
         }
       }
-      const hash = rowHash(data);
+      // Direct writers take the JSON text: serialise once, for the hash and the batch file.
+      const json = jsonLines ? JSON.stringify(data) : undefined;
+      const hash = rowHash(data, json);
       if (reason === null && cursorIdx >= 0) {
         const cv = data[cursorIdx];
         if (cv !== null && cv !== undefined) {
@@ -201,23 +204,23 @@ export class StreamLoader {
         reject(i, reason);
         continue;
       }
-      if (this.direct) rows.push([String(batch.positions[i]), hash, ...data]);
+      if (jsonLines) jsonLines.push(`[${JSON.stringify(String(batch.positions[i]))},"${hash}"${data.length ? "," : ""}${json!.slice(1)}`);
+      else if (this.direct) rows.push([String(batch.positions[i]), hash, ...data]);
       else rows.push([batch.input, String(batch.positions[i]), hash, String(this.seq++), ...data]);
     }
     if (this.direct) {
       const { loadId, source, stream, startedAt } = this.init;
       // A batch comes from one input: it is a per-batch constant, not a per-row value.
-      await bulk.write(this.raw, ["_rcu_position", "_rcu_hash", ...this.columns], rows, {
-        _rcu_load_id: loadId,
-        _rcu_loaded_at: startedAt,
-        _rcu_input: batch.input,
-      });
+      const constants = { _rcu_load_id: loadId, _rcu_loaded_at: startedAt, _rcu_input: batch.input };
+      const columns = ["_rcu_position", "_rcu_hash", ...this.columns];
+      if (jsonLines) await bulk.writeJsonLines!(this.raw, columns, jsonLines, constants);
+      else await bulk.write(this.raw, columns, rows, constants);
       await bulk.write(REJECTED, REJECT_STAGING_COLUMNS, rejects, { load_id: loadId, source, stream, rejected_at: startedAt });
     } else {
       await bulk.write(this.staging, [...STG_META, ...this.columns], rows);
       await bulk.write(this.rejects, REJECT_STAGING_COLUMNS, rejects);
     }
-    this.counts.staged += rows.length;
+    this.counts.staged += jsonLines ? jsonLines.length : rows.length;
     this.counts.rejected += rejects.length;
   }
 

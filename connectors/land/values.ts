@@ -54,9 +54,9 @@ export function compareCursor(a: string, b: string): number {
 }
 
 /** Row hash: SHA-1 of the JSON array of values with trailing NULLs trimmed (stable under evolve). */
-export function rowHash(values: readonly (string | null)[]): string {
+export function rowHash(values: readonly (string | null)[], json?: string): string {
   let end = values.length;
   while (end > 0 && values[end - 1] === null) end--;
-  const text = JSON.stringify(end === values.length ? values : values.slice(0, end));
+  const text = end === values.length ? (json ?? JSON.stringify(values)) : JSON.stringify(values.slice(0, end));
   return hash("sha1", text, "hex");
 }
