@@ -49,7 +49,7 @@ const THEMES = ["Soldes d'hiver", "Nouvelle collection", "Fête des mères", "Bl
 export function buildCatalogue(seed: number): Catalogue {
   const rng = new Rng(seed, STREAM.catalogue, 0);
   const products: Product[] = [];
-  for (let i = 0; i < VOLUMES.products; i++) {
+  for (let i = 0; i < VOLUMES.productCount; i++) {
     const [category, names, lo, hi] = rng.pick(CATEGORIES);
     products.push({
       sku: `SKU-${String(100000 + i * 7 + rng.int(7))}`,
@@ -59,15 +59,15 @@ export function buildCatalogue(seed: number): Catalogue {
     });
   }
   const stores: Store[] = [];
-  for (let i = 0; i < VOLUMES.stores_; i++) {
+  for (let i = 0; i < VOLUMES.storeCount; i++) {
     const c = CITIES[(i * 7) % CITIES.length] as readonly [string, string, number];
     stores.push({ code: `MAG${String(i + 1).padStart(3, "0")}`, name: `Boutique ${c[0]}${i >= CITIES.length / 7 ? " " + (i + 1) : ""}`, city: c[0], postcode: c[1] });
   }
   const campaigns: Campaign[] = [];
   const span = EPOCH.end - EPOCH.start;
-  for (let i = 0; i < VOLUMES.campaigns; i++) {
+  for (let i = 0; i < VOLUMES.campaignCount; i++) {
     const theme = rng.pick(THEMES);
-    const sentAt = EPOCH.start + Math.floor(((i + rng.float()) / VOLUMES.campaigns) * span);
+    const sentAt = EPOCH.start + Math.floor(((i + rng.float()) / VOLUMES.campaignCount) * span);
     campaigns.push({ id: `CMP${String(i + 1).padStart(4, "0")}`, name: `${theme} ${new Date(sentAt).getUTCFullYear()}`, subject: `${theme} : jusqu'à -${rng.range(2, 7) * 10} %`, sentAt });
   }
   const salesOwners: string[] = [];

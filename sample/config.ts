@@ -26,9 +26,10 @@ export const VOLUMES = {
   anonymousDevices: 0.25,
   /** Share of B2B (professional) contacts among CRM contacts. */
   crmB2b: 0.08,
-  products: 400,
-  stores_: 60,
-  campaigns: 48,
+  /** Sizes of the static lists. */
+  productCount: 400,
+  storeCount: 60,
+  campaignCount: 48,
 } as const;
 
 export const DIRT = {
@@ -107,8 +108,9 @@ export const DIRT = {
   storesSecondCard: 0.04,
 
   // --- malformed rows (not in the truth file; counted in the manifest) ---
-  /** Extra malformed rows per generated row, per file; every file gets at least MALFORMED_MIN. */
+  /** Chance, per person and per streamed file, of one extra malformed row after that person's rows. */
   malformed: 1 / 20_000,
+  /** …and every streamed file gets at least this many (static lists get exactly one). */
   malformedMin: 3,
 } as const;
 
