@@ -156,8 +156,11 @@ function perCountry(country, f) {
 }
 
 /** Every intermediate expression of the pipeline, for e164 and invalidReason. */
-function pipeline(expr, defaultCountry) {
+function pipeline(rawExpr, defaultCountry) {
   const country = resolveCountry(defaultCountry);
+  // Numbers stored in numeric columns lost their leading zero: read as text, the French
+  // "missing leading zero" rule then applies (612345678 → +33612345678).
+  const expr = `CAST(${rawExpr} AS VARCHAR)`;
   const trimmed = t.squish(expr);
   // Digits and '+' only, "(0)" removed.
   const compact = t.rx(t.rx(expr, "[(]0[)]", ""), "[^0-9+]", "");

@@ -244,6 +244,8 @@ describe("phone helpers: formats, junk and reasons", () => {
     expect(rows.map((r) => r.e)).toEqual(["+32470123456", "+33470123456", "+41791234567", "+12125550147", "+33671234589"]);
     const [be] = await duck.query(`SELECT ${phone.e164("'0470 12 34 56'", "BE")} AS a, ${phone.e164("'0470 12 34 56'", "'be'")} AS b`);
     expect(be).toEqual({ a: "+32470123456", b: "+32470123456" });
+    const [numeric] = await duck.query(`SELECT ${phone.e164("CAST(671234589 AS BIGINT)")} AS a, ${phone.invalidReason("CAST(NULL AS BIGINT)")} AS b`);
+    expect(numeric).toEqual({ a: "+33671234589", b: null });
     const [zz] = await duck.query(`SELECT ${phone.invalidReason("'0470 12 34 56'", "'ZZ' || ''")} AS r`);
     expect(zz!.r).toBe("unsupported default country");
     expect(() => phone.e164("v", "ZZ")).toThrow(/unsupported default country "ZZ"/);
