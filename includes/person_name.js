@@ -34,8 +34,9 @@ const PARTICLES = ["de", "du", "des", "d", "le", "la", "les", "l", "van", "von",
 function display(expr) {
   const s = t.nullIfEmpty(`lower(${t.squish(expr)})`);
   if (t.engine() !== "duckdb") return `initcap(${s})`;
-  // DuckDB: one lambda over character positions; `s` is referenced from inside the lambda.
-  return `CASE WHEN ${s} IS NOT NULL THEN array_to_string(list_transform(range(1, length(${s}) + 1), i -> CASE WHEN i = 1 OR substr(${s}, CAST(i - 1 AS INTEGER), 1) IN (' ', '-', '''', '’') THEN upper(substr(${s}, CAST(i AS INTEGER), 1)) ELSE substr(${s}, CAST(i AS INTEGER), 1) END), '') END`;
+  // DuckDB: one lambda over character positions (Python-style `lambda` syntax: the `->` arrow is
+  // deprecated in DuckDB 1.3+); `s` is referenced from inside the lambda.
+  return `CASE WHEN ${s} IS NOT NULL THEN array_to_string(list_transform(range(1, length(${s}) + 1), lambda i: CASE WHEN i = 1 OR substr(${s}, CAST(i - 1 AS INTEGER), 1) IN (' ', '-', '''', '’') THEN upper(substr(${s}, CAST(i AS INTEGER), 1)) ELSE substr(${s}, CAST(i AS INTEGER), 1) END), '') END`;
 }
 
 /**
