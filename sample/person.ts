@@ -5,7 +5,7 @@
  */
 import { DIRT, EPOCH } from "./config.js";
 import { FEMALE_FIRST, MALE_FIRST, SURNAMES } from "./data/names.js";
-import { CITIES, EMAIL_DOMAINS, STREET_NAMES, STREET_TYPES } from "./data/places.js";
+import { CITIES, EMAIL_DOMAINS, LANDLINE_PREFIXES, MOBILE_PREFIXES, STREET_NAMES, STREET_TYPES } from "./data/places.js";
 import { Rng, Weighted } from "./prng.js";
 
 export interface Address {
@@ -65,12 +65,13 @@ function asciiLocal(s: string): string {
 }
 
 /**
- * Bijective affine maps on [0, 10^8): unique phone numbers per person / household without any
- * global state (random draws would collide by the birthday paradox at 1M people).
+ * Unique valid phone numbers without global state (random draws would collide by the birthday
+ * paradox at 1M people): a bijective affine map of the index onto [0, prefixes × 10^6), split into
+ * an allocated prefix and six digits. The multiplier is a prime coprime with every modulus used.
  */
-function uniqueDigits(n: number, mul: number, add: number): string {
-  // Exact in doubles: n * mul < 2^53 for n < 10^8 and mul < 9·10^7.
-  return String((n * mul + add) % 100_000_000).padStart(8, "0");
+function uniquePhone(n: number, prefixes: readonly number[], add: number): string {
+  const u = (n * 1_000_003 + add) % (prefixes.length * 1_000_000); // exact: n · 10^6 < 2^53
+  return "0" + String(prefixes[Math.floor(u / 1_000_000)]) + String(u % 1_000_000).padStart(6, "0");
 }
 
 export function randomAddress(rng: Rng): Address {
@@ -125,12 +126,8 @@ function household(seed: number, pair: number): Household {
   const sharePhone = rng.chance(DIRT.householdSharedPhone);
   const fam = asciiLocal(surname);
   const sharedEmail = shareEmail ? `${rng.chance(0.5) ? "famille." : ""}${fam}${rng.range(1, 999)}@${DOMAIN.pick(rng)}` : null;
-  const sharedPhone = sharePhone ? "0" + LANDLINE_ZONE(rng) + uniqueDigits(pair, 7_654_321, 1_234_567) : null;
+  const sharedPhone = sharePhone ? uniquePhone(pair, LANDLINE_PREFIXES, 12_345_678) : null;
   return { together, address, oldAddress, sameSurname, surname, sharedEmail, sharedPhone };
-}
-
-function LANDLINE_ZONE(rng: Rng): string {
-  return String(rng.pick([1, 2, 3, 4, 5, 9]));
 }
 
 export function person(seed: number, index: number): Person {
@@ -162,7 +159,7 @@ export function person(seed: number, index: number): Person {
   const otherEmail = makeEmail(rng, first, maiden ?? last, birthYear);
   const email = hh.together && hh.sharedEmail ? hh.sharedEmail : ownEmail;
   const oldEmail = changed && otherEmail !== email ? otherEmail : null;
-  const mobile = "0" + (rng.chance(0.8) ? "6" : "7") + uniqueDigits(index, 48_271_013, 31_415_926);
+  const mobile = uniquePhone(index, MOBILE_PREFIXES, 31_415_926);
   const ownAddress = randomAddress(rng);
   const ownOld = rng.chance(DIRT.moved) ? randomAddress(rng) : null;
   const since = EPOCH.start + rng.int(EPOCH.end - EPOCH.start - 90 * 86_400_000);

@@ -104,9 +104,16 @@ export const STREET_NAMES: readonly string[] = [
 /** Apartment / building complements, sometimes folded into the street line by agents. */
 export const COMPLEMENTS: readonly string[] = ["Bât. A", "Bâtiment B", "Apt 12", "Appt 3", "Esc. 2", "Résidence Les Pins", "3e étage"];
 
-export const MOBILE_PREFIX: readonly string[] = ["6", "7"];
-/** Landline zones 01–05 (Île-de-France, NW, NE, SE, SW); 09 for VoIP boxes. */
-export const LANDLINE_PREFIX: readonly string[] = ["1", "2", "3", "4", "5", "9"];
+const expand = (ranges: readonly (readonly [number, number])[]): readonly number[] =>
+  ranges.flatMap(([lo, hi]) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i));
+
+/**
+ * Allocated 3-digit prefixes after the trunk 0 (checked against libphonenumber-js metadata):
+ * mobiles 06/07, landlines 01–05 by region and 09 (internet boxes). Numbers drawn from these are
+ * valid French numbers, not just ten digits.
+ */
+export const MOBILE_PREFIXES = expand([[600, 638], [640, 689], [695, 695], [698, 699], [730, 799]]);
+export const LANDLINE_PREFIXES = expand([[100, 261], [263, 399], [410, 589], [591, 593], [595, 599], [900, 999]]);
 
 /** [domain, weight]: French consumer mail is dominated by Gmail and the ISPs. */
 export const EMAIL_DOMAINS: readonly (readonly [string, number])[] = [

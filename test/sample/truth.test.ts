@@ -1,3 +1,4 @@
+import { parsePhoneNumber } from "libphonenumber-js/max";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { indexOfEntity, person } from "../../sample/person.js";
 import { fold, loadRecords, makeEstate, type PersonRecord } from "./estate.js";
@@ -75,5 +76,27 @@ describe("ground truth", () => {
   it("contains homonyms: many distinct persons called Marie Martin", () => {
     const maries = new Set(records.filter((r) => r.first === "Marie" && r.last === "Martin").map((r) => r.entity));
     expect(maries.size).toBeGreaterThanOrEqual(5);
+  });
+
+  it("writes valid, unique French phone numbers (checked with libphonenumber-js), in every written format", () => {
+    const mobiles = new Set<string>();
+    for (let i = 0; i < PEOPLE; i++) {
+      const p = person(SEED, i);
+      mobiles.add(p.mobile);
+      expect(parsePhoneNumber(p.mobile, "FR").getType(), p.mobile).toBe("MOBILE");
+      if (p.sharedPhone) expect(parsePhoneNumber(p.sharedPhone, "FR").isValid(), p.sharedPhone).toBe(true);
+    }
+    expect(mobiles.size).toBe(PEOPLE);
+    let checked = 0;
+    for (const r of records) {
+      if (!r.phone || r.source === "contact_centre_tickets" || /^[1-9]\d{8}$/.test(r.phone)) continue;
+      const p = person(SEED, indexOfEntity(r.entity));
+      const parsed = parsePhoneNumber(r.phone.replace(/^0033 ?/, "+33"), "FR");
+      if ([p.mobile, p.sharedPhone].some((x) => x && x.slice(1) === parsed.nationalNumber)) {
+        expect(parsed.isValid(), r.phone).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(5000);
   });
 });
