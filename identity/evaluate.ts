@@ -20,7 +20,10 @@ export interface TruthEvaluation extends Evaluation {
 
 export async function readTruth(file: string): Promise<Map<string, string>> {
   const truth = new Map<string, string>();
-  const parser = createReadStream(file).pipe(parse({ columns: true, bom: true, skip_empty_lines: true, trim: true }));
+  const input = createReadStream(file);
+  const parser = input.pipe(parse({ columns: true, bom: true, skip_empty_lines: true, trim: true }));
+  // pipe() does not forward the file's errors (ENOENT, EACCES) to the parser: do it here.
+  input.on("error", (err) => parser.destroy(err));
   let line = 1;
   try {
     for await (const row of parser as AsyncIterable<Record<string, string>>) {

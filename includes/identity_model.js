@@ -79,7 +79,7 @@ function comparisons() {
       { label: "similarity >= 0.92", when: sim("last_key", "last_key", 0.92) },
       { label: "same sound", when: "l.last_phon = r.last_phon" },
       { label: "similarity >= 0.80", when: sim("last_key", "last_key", 0.8) },
-      { label: "first and last names swapped", when: "l.first_key = r.last_key AND l.last_key = r.first_key" },
+      { label: "first and last names swapped", when: `${sim("first_key", "last_key", 0.9)} AND ${sim("last_key", "first_key", 0.9)}` },
     ] },
     { name: "birth_date", columns: ["birth_key"], levels: [
       { label: "exact", when: "l.birth_key = r.birth_key" },

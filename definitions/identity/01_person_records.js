@@ -1,0 +1,91 @@
+// Person records: every configured person source mapped onto one contract, then normalised.
+// Sources are declared in rcu.yaml (identity.person_sources); see docs/identity.md.
+const cfg = identity_model.config();
+const S = identity_model.SCHEMA;
+const { q, lit, field } = identity_model;
+const idTypes = identity_model.identifierTypes(cfg);
+const sources = Object.entries(cfg.person_sources).sort(([a], [b]) => a.localeCompare(b));
+
+const rawColumns = [
+  "source", "record_id", "trust",
+  ...identity_model.FIELDS.map((f) => `${f}_raw`),
+  ...idTypes.map((t) => `id_${t}`),
+];
+
+for (const [name, src] of sources) {
+  const rel = identity_model.sourceRelation(src);
+  publish(`stg_person_${name}`, {
+    type: "view",
+    schema: S,
+    tags: ["identity"],
+    description: `Person records of ${src.relation}, mapped onto the person-record contract (raw values, as text).`,
+  }).query((ctx) => `SELECT
+  ${lit(name)} AS source,
+  CAST(${field(src.record_id)} AS VARCHAR) AS record_id,
+  ${Number(src.trust || 10)} AS trust,
+  ${identity_model.FIELDS.map((f) => `CAST(${field(src[f])} AS VARCHAR) AS ${q(f + "_raw")}`).join(",\n  ")}${idTypes.length ? "," : ""}
+  ${idTypes.map((t) => `CAST(${src.identifiers && src.identifiers[t] !== undefined ? field(src.identifiers[t]) : "NULL"} AS VARCHAR) AS ${q("id_" + t)}`).join(",\n  ")}
+FROM ${ctx.ref(rel.schema, rel.name)}
+${src.where ? `WHERE ${src.where.sql}` : ""}`);
+}
+
+publish("person_records", {
+  type: "table",
+  schema: S,
+  tags: ["identity"],
+  description: "One row per person-bearing source record, with raw and normalised attributes used for matching (the person-record contract).",
+  columns: {
+    record_key: "source:record_id, unique across sources.",
+    email_key: "Canonical email for matching (gmail dots and +tags removed); NULL for invalid or junk emails.",
+    phone_e164: "Phone in E.164 (+33612345678); NULL when invalid (see phone_invalid_reason).",
+    first_key: "First name folded for matching (lower case, no accents or punctuation).",
+    first_canon: "First name with compound abbreviations expanded (JP -> jean pierre).",
+    birth_date: "Birth date; NULL when unparseable or impossible (see birth_date_invalid_reason).",
+  },
+  assertions: { uniqueKey: ["record_key"], nonNull: ["record_key", "source", "record_id"] },
+}).query((ctx) => {
+  const union = sources.length
+    ? sources.map(([name]) => `SELECT ${rawColumns.map(q).join(", ")} FROM ${ctx.ref(S, `stg_person_${name}`)}`).join("\nUNION ALL\n")
+    : `SELECT ${rawColumns.map((c) => (c === "trust" ? "CAST(NULL AS INTEGER) AS trust" : `CAST(NULL AS VARCHAR) AS ${q(c)}`)).join(", ")} WHERE 1 = 0`;
+  const country = `COALESCE(NULLIF(upper(trim(country_raw)), ''), ${lit(cfg.default_country)})`;
+  return `WITH raw AS (
+${union}
+), named AS (
+  SELECT raw.*,
+    ${person_name.matchKey("first_name_raw")} AS first_key,
+    ${person_name.matchKey("last_name_raw")} AS last_key,
+    ${dates.parseBirthDate("birth_date_raw")} AS birth_date,
+    ${country} AS country
+  FROM raw
+)
+SELECT
+  source || ':' || record_id AS record_key,
+  source, record_id, trust,
+  ${portable.tryTimestamp("updated_at_raw")} AS updated_at,
+  ${email.normalize("email_raw")} AS email,
+  ${email.matchKey("email_raw")} AS email_key,
+  ${phone.e164("phone_raw", "country")} AS phone_e164,
+  ${phone.invalidReason("phone_raw", "country")} AS phone_invalid_reason,
+  ${person_name.display("first_name_raw")} AS first_name,
+  ${person_name.display("last_name_raw")} AS last_name,
+  first_key, last_key,
+  ${person_name.canonicalFirstName("first_key")} AS first_canon,
+  ${person_name.phonetic("first_key")} AS first_phon,
+  ${person_name.phonetic("last_key")} AS last_phon,
+  substr(first_key, 1, 1) AS first_initial,
+  substr(last_key, 1, 1) AS last_initial,
+  birth_date,
+  ${dates.birthDateInvalidReason("birth_date_raw")} AS birth_date_invalid_reason,
+  CAST(EXTRACT(YEAR FROM birth_date) AS INTEGER) AS birth_year,
+  ${portable.dateKey("birth_date")} AS birth_key,
+  ${portable.alnumUpper("national_id_raw")} AS national_id,
+  NULLIF(trim(address_line_raw), '') AS address_line,
+  ${address.line("address_line_raw")} AS address_key,
+  ${address.postcode("postcode_raw", "country")} AS postcode,
+  NULLIF(trim(city_raw), '') AS city,
+  ${address.city("city_raw")} AS city_key,
+  NULLIF(lower(trim(region_raw)), '') AS region_key,
+  country${idTypes.length ? "," : ""}
+  ${idTypes.map((t) => `NULLIF(trim(${q("id_" + t)}), '') AS ${q("id_" + t)}`).join(",\n  ")}
+FROM named`;
+});

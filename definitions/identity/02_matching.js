@@ -1,0 +1,158 @@
+// Matching: candidate pairs by blocking, comparison vectors, u by random pairs, m and the prior
+// by EM, scores, and the decision to link (deterministic identifiers or probabilistic weight,
+// vetoed by conflicting evidence). All in the warehouse; see includes/identity_match.js.
+const cfg = identity_model.config();
+const S = identity_model.SCHEMA;
+const { q, lit } = identity_model;
+const idTypes = identity_model.identifierTypes(cfg);
+const cmps = identity_model.comparisons();
+const m = cfg.matching;
+const levelOf = (name) => cmps.find((c) => c.name === name).levels.length; // the "disagrees" level
+
+publish("identifier_stats", {
+  type: "table",
+  schema: S,
+  tags: ["identity"],
+  description: "Each strong identifier value (email, phone, external ids) with the number of records and distinct first names carrying it; values above identity.matching.max_records_per_identifier are shared (a shop email, a switchboard) and never link records by themselves.",
+  assertions: { uniqueKey: ["id_type", "id_value"] },
+}).query((ctx) => {
+  const P = ctx.ref(S, "person_records");
+  const kinds = [["email", "email_key"], ["phone", "phone_e164"], ...idTypes.map((t) => [`id:${t}`, `id_${t}`])];
+  return `SELECT id_type, id_value, COUNT(*) AS records, COUNT(DISTINCT first_key) AS first_names,
+  COUNT(*) > ${m.max_records_per_identifier} AS is_shared
+FROM (
+${kinds.map(([k, col]) => `  SELECT ${lit(k)} AS id_type, ${q(col)} AS id_value, first_key FROM ${P} WHERE ${q(col)} IS NOT NULL`).join("\n  UNION ALL\n")}
+) AS ids
+GROUP BY id_type, id_value`;
+});
+
+publish("candidate_pairs", {
+  type: "table",
+  schema: S,
+  tags: ["identity"],
+  description: "Record pairs worth comparing: the union of the blocking rules' equi-joins (blocks larger than identity.matching.max_block_size skipped).",
+}).query((ctx) =>
+  identity_match.candidatePairs({
+    records: ctx.ref(S, "person_records"),
+    id: "record_key",
+    rules: identity_model.blockingRules(cfg),
+    maxBlockSize: m.max_block_size,
+  }),
+);
+
+publish("term_frequencies", {
+  type: "table",
+  schema: S,
+  tags: ["identity"],
+  description: "Share of records carrying each first name, last name and city: agreement on a common value is weaker evidence.",
+}).query((ctx) => {
+  const P = ctx.ref(S, "person_records");
+  return cmps
+    .filter((c) => c.tf)
+    .map((c) => `SELECT ${lit(c.name)} AS comparison, ${q(c.tf)} AS value, COUNT(*) * 1.0 / (SELECT COUNT(*) FROM ${P} WHERE ${q(c.tf)} IS NOT NULL) AS frequency FROM ${P} WHERE ${q(c.tf)} IS NOT NULL GROUP BY ${q(c.tf)}`)
+    .join("\nUNION ALL\n");
+});
+
+publish("comparison_vectors", {
+  type: "table",
+  schema: S,
+  tags: ["identity"],
+  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), and term frequencies of exact matches.",
+}).query((ctx) => {
+  const tf = ctx.ref(S, "term_frequencies");
+  const tfCols = cmps
+    .filter((c) => c.tf)
+    .map((c) => `(SELECT frequency FROM ${tf} AS t WHERE t.comparison = ${lit(c.name)} AND t.value = l.${q(c.tf)} AND l.${q(c.tf)} = r.${q(c.tf)}) AS ${q("tf_" + c.name)}`)
+    .join(",\n  ");
+  return identity_match.comparisonVectors({
+    pairs: ctx.ref(S, "candidate_pairs"),
+    records: ctx.ref(S, "person_records"),
+    id: "record_key",
+    comparisons: cmps,
+    extra: `p.first_rule, p.rules_matched, ${tfCols}`,
+  });
+});
+
+publish("u_probabilities", {
+  type: "table",
+  schema: S,
+  tags: ["identity"],
+  description: "u-probabilities: how often each agreement level occurs between random (non-matching) records, from deterministic random pairs.",
+}).query((ctx) =>
+  identity_match.uProbabilities({
+    records: ctx.ref(S, "person_records"),
+    id: "record_key",
+    comparisons: cmps,
+    offsets: [1, 7, 31, 127, 509, 2039, 8191, 32749],
+  }),
+);
+
+operate("match_parameters")
+  .schema(S)
+  .tags(["identity"])
+  .hasOutput(true)
+  .description("Fellegi–Sunter parameters estimated by EM over the candidate pairs: m per comparison level (u fixed from random pairs); the match prior is the row comparison = '__prior__'.")
+  .queries((ctx) =>
+    identity_match.emStatements({
+      vectors: ctx.ref(S, "comparison_vectors"),
+      uTable: ctx.ref(S, "u_probabilities"),
+      params: ctx.self(),
+      comparisons: cmps,
+      iterations: m.em_iterations,
+      priorLambda: 0.1,
+    }),
+  );
+
+publish("pair_scores", {
+  type: "table",
+  schema: S,
+  tags: ["identity"],
+  description: "Every candidate pair with its match weight and probability, the deterministic rule that applies (if any), vetoes, and whether the pair is linked.",
+}).query((ctx) => {
+  const params = ctx.ref(S, "match_parameters");
+  const stats = ctx.ref(S, "identifier_stats");
+  const records = ctx.ref(S, "person_records");
+  const weight = identity_match.weightSql({ vectorAlias: "v", params, lambda: identity_match.priorSql(params), comparisons: cmps, tf: true });
+  const shared = (type, col) =>
+    `EXISTS (SELECT 1 FROM ${stats} AS s WHERE s.id_type = ${lit(type)} AND s.id_value = l.${q(col)} AND s.is_shared)`;
+  const deterministic = [
+    ...idTypes.map((t) => [`id:${t}`, `l.${q("id_" + t)} = r.${q("id_" + t)} AND NOT ${shared(`id:${t}`, "id_" + t)}`]),
+    // Email and phone are shared within households: they link only when first names agree.
+    ["email", `v.cmp_email = 0 AND v.cmp_first_name IN (0, 1, 2) AND NOT ${shared("email", "email_key")}`],
+    ["phone", `v.cmp_phone = 0 AND v.cmp_first_name IN (0, 1, 2) AND NOT ${shared("phone", "phone_e164")}`],
+  ];
+  const threshold = Math.log(m.threshold / (1 - m.threshold));
+  return `WITH scored AS (
+  SELECT v.*, ${weight} AS match_weight,
+    CASE ${deterministic.map(([rule, cond]) => `WHEN ${cond} THEN ${lit(rule)}`).join(" ")} END AS deterministic_rule,
+    -- Different people: first names that disagree outright (not swapped with the last name),
+    -- unless a national id agrees (a renamed record) — households and twins share the rest …
+    (v.cmp_first_name = ${levelOf("first_name")} AND v.cmp_last_name <> 4 AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
+    -- … or both birth date and national id present and different.
+    (v.cmp_birth_date = ${levelOf("birth_date")} AND v.cmp_national_id = ${levelOf("national_id")}) AS strong_conflict,
+    v.cmp_birth_date = ${levelOf("birth_date")} AS birth_date_conflict
+  FROM ${ctx.ref(S, "comparison_vectors")} AS v
+  JOIN ${records} AS l ON l.record_key = v.id_l
+  JOIN ${records} AS r ON r.record_key = v.id_r
+)
+SELECT scored.*,
+  1.0 / (1.0 + EXP(-match_weight)) AS match_probability,
+  NOT first_name_conflict AND NOT strong_conflict AND (
+    (deterministic_rule IS NOT NULL AND NOT birth_date_conflict) OR match_weight >= ${threshold}
+  ) AS linked,
+  CASE
+    WHEN first_name_conflict THEN 'vetoed: first names conflict'
+    WHEN strong_conflict THEN 'vetoed: birth date and national id conflict'
+    WHEN deterministic_rule IS NOT NULL AND NOT birth_date_conflict THEN 'deterministic: ' || deterministic_rule
+    WHEN match_weight >= ${threshold} THEN 'probabilistic'
+    ELSE 'below threshold'
+  END AS decision
+FROM scored`;
+});
+
+publish("match_edges", {
+  type: "view",
+  schema: S,
+  tags: ["identity"],
+  description: "Linked record pairs: the edges of the identity graph.",
+}).query((ctx) => `SELECT id_l AS a, id_r AS b, decision, match_probability FROM ${ctx.ref(S, "pair_scores")} WHERE linked`);

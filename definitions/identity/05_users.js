@@ -1,0 +1,104 @@
+// The golden record: one row per user_id, each attribute chosen by its survivorship rule from
+// rcu.yaml (identity.survivorship.<attribute>: trust | most_recent | most_frequent |
+// first_non_null), with provenance (which source record gave it, and when).
+const cfg = identity_model.config();
+const S = identity_model.SCHEMA;
+const { q, lit } = identity_model;
+
+// Attribute → default rule. Trust first for contact data (the CRM knows best), most frequent for
+// facts typed many times (birth date), most recent for what changes (addresses).
+const ATTRIBUTES = {
+  email: "trust",
+  phone_e164: "trust",
+  first_name: "trust",
+  last_name: "trust",
+  birth_date: "most_frequent",
+  address_line: "most_recent",
+  postcode: "most_recent",
+  city: "most_recent",
+  country: "most_recent",
+};
+
+/** ORDER BY of the candidates (columns value, trust, updated_at, record_key, frequency). */
+function ordering(rule) {
+  const recent = "COALESCE(c.updated_at, TIMESTAMP '1900-01-01') DESC";
+  switch (rule) {
+    case "trust": return `c.trust ASC, ${recent}, c.record_key`;
+    case "most_recent": return `${recent}, c.trust ASC, c.record_key`;
+    case "most_frequent": return `c.frequency DESC, c.trust ASC, ${recent}, c.record_key`;
+    case "first_non_null": return `c.record_key`;
+    default: throw new Error(`unknown survivorship rule "${rule}"`);
+  }
+}
+
+publish("users", {
+  type: "table",
+  schema: "rcu_core",
+  tags: ["identity", "core"],
+  description: "The golden record: one row per person (user_id), attributes chosen by survivorship rules, with provenance per attribute.",
+  columns: {
+    user_id: "Stable person id (rcu_identity.identity_map); merges are recorded in rcu_identity.user_merges.",
+    records: "Source records resolved to this person.",
+    sources: "Distinct source systems holding this person.",
+    email: "Surviving email (normalised).",
+    email_source: "Record (source:record_id) the email comes from; likewise for every attribute.",
+  },
+  assertions: { uniqueKey: ["user_id"], nonNull: ["user_id"] },
+}).query((ctx) => {
+  const P = ctx.ref(S, "person_records");
+  const M = ctx.ref(S, "identity_map");
+  const rules = { ...ATTRIBUTES, ...cfg.survivorship };
+  const picks = Object.keys(ATTRIBUTES).map((attr) => {
+    const rule = rules[attr];
+    return `${q("pick_" + attr)} AS (
+  SELECT user_id, value, record_key, updated_at FROM (
+    SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.user_id ORDER BY ${ordering(rule)}) AS rn
+    FROM (
+      SELECT m.user_id, p.${q(attr)} AS value, p.record_key, p.updated_at, p.trust,
+        COUNT(*) OVER (PARTITION BY m.user_id, p.${q(attr)}) AS frequency
+      FROM ${P} AS p JOIN ${M} AS m ON m.record_key = p.record_key
+      WHERE p.${q(attr)} IS NOT NULL
+    ) AS c
+  ) AS ranked WHERE rn = 1
+)`;
+  });
+  const cols = Object.keys(ATTRIBUTES).map((attr) => {
+    const pk = q("pick_" + attr);
+    const name = attr === "phone_e164" ? "phone" : attr;
+    return `${pk}.value AS ${q(name)}, ${pk}.record_key AS ${q(name + "_source")}, ${pk}.updated_at AS ${q(name + "_updated_at")}`;
+  });
+  return `WITH base AS (
+  SELECT m.user_id, COUNT(*) AS records, COUNT(DISTINCT p.source) AS sources,
+    MIN(m.first_seen_at) AS first_seen_at, MAX(p.updated_at) AS last_updated_at
+  FROM ${M} AS m JOIN ${P} AS p ON p.record_key = m.record_key
+  GROUP BY m.user_id
+), ${picks.join(",\n")}
+SELECT base.user_id, base.records, base.sources, base.first_seen_at, base.last_updated_at,
+  ${cols.join(",\n  ")}
+FROM base
+${Object.keys(ATTRIBUTES).map((attr) => `LEFT JOIN ${q("pick_" + attr)} ON ${q("pick_" + attr)}.user_id = base.user_id`).join("\n")}`;
+});
+
+publish("user_identifiers", {
+  type: "table",
+  schema: "rcu_core",
+  tags: ["identity", "core"],
+  description: "Bridge of every source record and identifier to its user_id: (user_id, source, record_id, id_type, id_value).",
+  assertions: { nonNull: ["user_id", "record_key"] },
+}).query((ctx) => {
+  const P = ctx.ref(S, "person_records");
+  const M = ctx.ref(S, "identity_map");
+  const idTypes = identity_model.identifierTypes(cfg);
+  const kinds = [["record", "record_id"], ["email", "email_key"], ["phone", "phone_e164"], ["national_id", "national_id"], ...idTypes.map((t) => [t, "id_" + t])];
+  return kinds
+    .map(([type, col]) => `SELECT m.user_id, p.record_key, p.source, p.record_id, ${lit(type)} AS id_type, CAST(p.${q(col)} AS VARCHAR) AS id_value
+FROM ${P} AS p JOIN ${M} AS m ON m.record_key = p.record_key WHERE p.${q(col)} IS NOT NULL`)
+    .join("\nUNION ALL\n");
+});
+
+assert("every_record_has_one_user")
+  .tags(["identity"])
+  .description("Every person record belongs to exactly one user.")
+  .query((ctx) => `SELECT p.record_key, COUNT(m.user_id) AS users
+FROM ${ctx.ref(S, "person_records")} AS p LEFT JOIN ${ctx.ref(S, "identity_map")} AS m ON m.record_key = p.record_key
+GROUP BY p.record_key HAVING COUNT(m.user_id) <> 1`);
