@@ -1,19 +1,24 @@
 import { spawn } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runExtract } from "../../connectors/extract.js";
 import { buildChild } from "./build-child.js";
 import { testProject, type TestProject } from "./helpers.js";
 
 let extractJs = "";
+let childDir = "";
 beforeAll(async () => {
-  extractJs = await buildChild(await mkdtemp(path.join(tmpdir(), "rcu-child-")));
+  childDir = await mkdtemp(path.join(tmpdir(), "rcu-child-"));
+  extractJs = await buildChild(childDir);
+});
+afterAll(async () => {
+  if (childDir) await rm(childDir, { recursive: true, force: true });
 });
 
 let p: TestProject;
-afterEach(async () => p?.close());
+afterEach(async () => p?.dispose());
 
 const sources = (batch: number) => ({
   crm: { type: "files", format: "csv", streams: { big: { path: "in/*.csv", batch_size: batch } } },

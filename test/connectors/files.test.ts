@@ -5,7 +5,7 @@ import { runExtract } from "../../connectors/extract.js";
 import { testProject, type TestProject } from "./helpers.js";
 
 let p: TestProject;
-afterEach(async () => p?.close());
+afterEach(async () => p?.dispose());
 
 const csvSource = (path: string, extra: Record<string, unknown> = {}, csv: Record<string, unknown> = {}) => ({
   crm: { type: "files", format: "csv", csv, streams: { contacts: { path, ...extra } } },

@@ -1,5 +1,5 @@
 /** Shared helpers for connector tests: a temp project dir and a real DuckDB warehouse file. */
-import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DuckDBWarehouse } from "../../engine/warehouses/duckdb/driver.js";
@@ -13,6 +13,8 @@ export interface TestProject {
   query(sql: string): Promise<Row[]>;
   reopen(): Promise<void>;
   close(): Promise<void>;
+  /** Close and delete the project directory. */
+  dispose(): Promise<void>;
 }
 
 export async function testProject(): Promise<TestProject> {
@@ -42,6 +44,10 @@ export async function testProject(): Promise<TestProject> {
     },
     async close() {
       await p.warehouse.close();
+    },
+    async dispose() {
+      await p.warehouse.close();
+      await rm(dir, { recursive: true, force: true });
     },
   };
   return p;

@@ -84,7 +84,7 @@ afterAll(async () => {
 });
 
 let p: TestProject;
-afterEach(async () => p?.close());
+afterEach(async () => p?.dispose());
 
 const api = (streams: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   api: {

@@ -6,7 +6,7 @@ import type { ExtractEvent } from "../../connectors/types.js";
 import { testProject, type TestProject } from "./helpers.js";
 
 let p: TestProject;
-afterEach(async () => p?.close());
+afterEach(async () => p?.dispose());
 
 describe("JSON sources", () => {
   it("JSON Lines: objects land, bad lines are quarantined with line numbers", async () => {
@@ -72,7 +72,7 @@ describe("write dispositions", () => {
       { id: "3", v: "c" },
     ]);
 
-    await p.close();
+    await p.dispose();
     p = await testProject();
     await p.write("m/1.csv", "id,v\n1,a\n");
     await p.write("m/2.csv", "id,v\n2,b\n");

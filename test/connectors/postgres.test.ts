@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 let p: TestProject;
-afterEach(async () => p?.close());
+afterEach(async () => p?.dispose());
 
 const pgSources = (streams: Record<string, unknown>) => ({ shop: { type: "postgres", url_env: "SHOP_PG", streams } });
 
