@@ -90,7 +90,7 @@ const RANGES = {
  * definitions/reference/ref_countries.sqlx; NSN patterns adapted from the general number
  * patterns of Google's libphonenumber metadata (Apache-2.0), rewritten in the portable regex
  * subset (no \d, no (?:…)), or RANGES for shared calling codes. US and CA share NANP's entry.
- * MC: ref_countries has no trunk prefix, so "+377 06…" is rejected (libphonenumber strips the 0).
+ * MC: trunk prefix 0, as in ref_countries and libphonenumber ("+377 06…" is read as +3776…).
  */
 const COUNTRIES = {
   FR: { callingCode: "33", trunk: "0", min: 9, max: 9, pattern: "[1-9][0-9]{8}" },
@@ -106,7 +106,7 @@ const COUNTRIES = {
   GB: { callingCode: "44", trunk: "0", min: 9, max: 10, pattern: RANGES.GB },
   PT: { callingCode: "351", trunk: "", min: 9, max: 9, pattern: "1693[0-9]{5}|([26-9][0-9]|30)[0-9]{7}" },
   NL: { callingCode: "31", trunk: "0", min: 9, max: 9, pattern: "([124-7][0-9][0-9]|3([02-9][0-9]|1[0-8]))[0-9]{6}|8[0-9]{6,9}|9[0-9]{6,10}" },
-  MC: { callingCode: "377", trunk: "", min: 8, max: 9, pattern: "([3489]|[67][0-9])[0-9]{7}" },
+  MC: { callingCode: "377", trunk: "0", min: 8, max: 9, pattern: "([3489]|[67][0-9])[0-9]{7}" },
   US: { callingCode: "1", trunk: "1", min: 10, max: 10, pattern: RANGES.NANP },
   CA: { callingCode: "1", trunk: "1", min: 10, max: 10, pattern: RANGES.NANP },
   MA: { callingCode: "212", trunk: "0", min: 9, max: 9, pattern: "[5-8][0-9]{8}" },
