@@ -3,17 +3,20 @@
  * dir and reports wall time, people/s, bytes written and peak RSS (sampled every 50 ms, plus the
  * process high-water mark from resourceUsage). Usable from bench/run.ts or directly:
  *
- *   node dist/bench/sample-generator.js --people 1000000 [--seed 42] [--keep]
+ *   node dist/bench/sample-generator.js --people 1000000 [--seed 42] [--workers N] [--keep]
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { defaultWorkers } from "../sample/blocks.js";
 import { generateEstate } from "../sample/generate.js";
 
 export interface SampleBenchOptions {
   readonly people?: number;
   readonly seed?: number;
+  /** Worker threads (default: generateEstate's default, one per core). */
+  readonly workers?: number;
   /** Keep the generated directory (its path is reported). */
   readonly keep?: boolean;
   readonly log?: (line: string) => void;
@@ -22,6 +25,7 @@ export interface SampleBenchOptions {
 export interface SampleBenchResult {
   readonly people: number;
   readonly seed: number;
+  readonly workers: number;
   readonly wallSeconds: number;
   readonly peoplePerSecond: number;
   readonly bytesWritten: number;
@@ -34,6 +38,7 @@ export interface SampleBenchResult {
 export async function benchSampleGenerator(opts: SampleBenchOptions = {}): Promise<SampleBenchResult> {
   const people = opts.people ?? 1_000_000;
   const seed = opts.seed ?? 42;
+  const workers = opts.workers ?? defaultWorkers();
   const dir = await mkdtemp(path.join(os.tmpdir(), "rcu-bench-sample-"));
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
@@ -46,6 +51,7 @@ export async function benchSampleGenerator(opts: SampleBenchOptions = {}): Promi
       people,
       seed,
       outDir: dir,
+      workers,
       onProgress: (done, total) => {
         const now = performance.now();
         if (opts.log && now - lastLog > 5000) {
@@ -62,6 +68,7 @@ export async function benchSampleGenerator(opts: SampleBenchOptions = {}): Promi
     return {
       people,
       seed,
+      workers,
       wallSeconds: Math.round(wallSeconds * 100) / 100,
       peoplePerSecond: Math.round(people / wallSeconds),
       bytesWritten: entries.reduce((a, f) => a + f.bytes, 0),
@@ -87,6 +94,7 @@ if (isMain) {
   const result = await benchSampleGenerator({
     people: Number(arg("people") ?? 1_000_000),
     seed: Number(arg("seed") ?? 42),
+    ...(arg("workers") !== undefined ? { workers: Number(arg("workers")) } : {}),
     keep: process.argv.includes("--keep"),
     log: (l) => console.error(l),
   });

@@ -9,7 +9,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buildCatalogue, staticFiles } from "./catalogue.js";
-import { generateBlock } from "./block.js";
+import { defaultWorkers, inThread, inWorkers } from "./blocks.js";
 import { FILES, FILE_KEYS, SOURCE, type FileKey } from "./context.js";
 import type { Dirt } from "./dirt.js";
 import { forcedMalformed } from "./malformed.js";
@@ -24,6 +24,11 @@ export interface GenerateOptions {
   readonly onProgress?: (done: number, people: number) => void;
   /** Persons per block (tuning only: the output does not depend on it). */
   readonly blockSize?: number;
+  /**
+   * Worker threads generating blocks while this thread hashes and writes (output is identical).
+   * Default: one per core (max 4) when running compiled JavaScript, 0 (this thread) otherwise.
+   */
+  readonly workers?: number;
 }
 
 export interface FileEntry {
@@ -60,34 +65,42 @@ export async function generateEstate(opts: GenerateOptions): Promise<Manifest> {
   const forced = forcedMalformed(people);
 
   const out = {} as Record<FileKey, OutFile>;
-  for (const k of FILE_KEYS) out[k] = await OutFile.open(outDir, FILES[k].path, FILES[k].encoding);
   const rows = Object.fromEntries(FILE_KEYS.map((k) => [k, 0])) as Record<FileKey, number>;
   const malformed = Object.fromEntries(FILE_KEYS.map((k) => [k, 0])) as Record<FileKey, number>;
   const dirt: Dirt = {};
   const truth: Record<string, number> = Object.fromEntries(Object.values(SOURCE).map((s) => [s, 0]));
-
-  let pending: Promise<unknown> = Promise.all(FILE_KEYS.map((k) => out[k].write(FILES[k].header)));
-  for (let start = 0; start < people; start += blockSize) {
-    const end = Math.min(people, start + blockSize);
-    const block = generateBlock(seed, people, cat, start, end, forced);
-    // One block in flight per file: wait for the previous writes before queuing these.
-    await pending;
-    const writes: Promise<void>[] = [];
-    for (const k of FILE_KEYS) {
-      let bytes = block.out[k].bytes();
-      // JSON array: the very first element has no separator before it.
-      if (rows[k] === 0 && FILES[k].separator && bytes.length > 0) bytes = bytes.subarray(Buffer.byteLength(FILES[k].separator));
-      writes.push(out[k].writeBytes(bytes));
-      rows[k] += block.rows[k];
-      malformed[k] += block.malformed[k];
+  const workers = opts.workers ?? defaultWorkers();
+  try {
+    for (const k of FILE_KEYS) out[k] = await OutFile.open(outDir, FILES[k].path, FILES[k].encoding);
+    let pending: Promise<unknown> = Promise.all(FILE_KEYS.map((k) => out[k].write(FILES[k].header)));
+    const blocks = workers > 0 ? inWorkers(seed, people, workers, blockSize) : inThread(seed, people, cat, forced, blockSize);
+    let done = 0;
+    for await (const block of blocks) {
+      // One block in flight per file: wait for the previous writes before queuing these.
+      await pending;
+      const writes: Promise<void>[] = [];
+      for (const k of FILE_KEYS) {
+        const b = block.out[k];
+        let bytes = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+        // JSON array: the very first element has no separator before it.
+        if (rows[k] === 0 && FILES[k].separator && bytes.length > 0) bytes = bytes.subarray(Buffer.byteLength(FILES[k].separator));
+        writes.push(out[k].writeBytes(bytes));
+        rows[k] += block.rows[k];
+        malformed[k] += block.malformed[k];
+      }
+      pending = Promise.all(writes);
+      for (const [kind, n] of Object.entries(block.dirt)) dirt[kind] = (dirt[kind] ?? 0) + n;
+      for (const [src, n] of Object.entries(block.truthCounts)) truth[src] = (truth[src] ?? 0) + n;
+      done = Math.min(people, done + blockSize);
+      opts.onProgress?.(done, people);
     }
-    pending = Promise.all(writes);
-    for (const [kind, n] of Object.entries(block.dirt)) dirt[kind] = (dirt[kind] ?? 0) + n;
-    for (const [src, n] of Object.entries(block.truthCounts)) truth[src] = (truth[src] ?? 0) + n;
-    opts.onProgress?.(end, people);
+    await pending;
+    await Promise.all(FILE_KEYS.map((k) => out[k].write(FILES[k].footer)));
+  } catch (err) {
+    // Leave no open handles behind; the partial files are the caller's to delete.
+    await Promise.allSettled(Object.values(out).map((f) => f.close()));
+    throw err;
   }
-  await pending;
-  await Promise.all(FILE_KEYS.map((k) => out[k].write(FILES[k].footer)));
 
   const files: Record<string, FileEntry> = {};
   for (const k of FILE_KEYS) {

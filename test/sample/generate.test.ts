@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateEstate } from "../../sample/generate.js";
@@ -63,6 +64,19 @@ describe("generateEstate", () => {
       if (file !== "stores/stores.csv") expect(other.manifest.files[file]?.sha256, file).not.toBe(entry.sha256);
     }
   });
+
+  // Worker threads need the compiled worker (dist/, built by `npm test`); the bytes must not change.
+  const distGenerate = fileURLToPath(new URL("../../dist/sample/generate.js", import.meta.url));
+  it.skipIf(!existsSync(distGenerate) || !existsSync(fileURLToPath(new URL("../../dist/sample/block-worker.js", import.meta.url))))(
+    "gives the same bytes with worker threads (compiled build)",
+    async () => {
+      const mod = (await import(pathToFileURL(distGenerate).href)) as typeof import("../../sample/generate.js");
+      const w = await makeEstate(1, 1);
+      cleanups.push(w.cleanup);
+      const manifest = await mod.generateEstate({ people: 3000, seed: 42, outDir: w.dir, workers: 2, blockSize: 500 });
+      expect(manifest).toEqual(manifestA);
+    },
+  );
 
   it("manifest: sha256, bytes and row counts match the files", () => {
     for (const [file, entry] of Object.entries(manifestA.files)) {
