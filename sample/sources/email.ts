@@ -3,7 +3,7 @@
  * campaign events (sent/open/click, JSON Lines). Sign-up forms often ask only for the email, so
  * names are frequently missing here.
  */
-import { VOLUMES } from "../config.js";
+import { EPOCH, VOLUMES } from "../config.js";
 import { SOURCE, fc, iso } from "../context.js";
 import { emailView, nameView } from "../dirt.js";
 import type { Person } from "../person.js";
@@ -26,8 +26,8 @@ export function email(c: Ctx, p: Person): void {
   const created = after(p.since, rng, 600);
   const x = rng.float();
   const status = x < 0.75 ? "subscribed" : x < 0.9 ? "unsubscribed" : x < 0.95 ? "pending" : "bounced";
-  const consentAt = status === "pending" ? "" : iso(created + rng.int(48 * HOUR));
-  const unsubAt = status === "unsubscribed" ? iso(created + 30 * 24 * HOUR + rng.int(500 * 24 * HOUR)) : "";
+  const consentAt = status === "pending" ? "" : iso(Math.min(EPOCH.end, created + rng.int(48 * HOUR)));
+  const unsubAt = status === "unsubscribed" ? iso(Math.min(EPOCH.end, created + 30 * 24 * HOUR + rng.int(500 * 24 * HOUR))) : "";
   b.emit(
     "emailSubscribers",
     `${id},${fc(addr)},${named ? fc(name.first) : ""},${named ? fc(name.last) : ""},${status},${consentAt},${unsubAt},${rng.pick(SIGNUP)},${iso(created)}`,

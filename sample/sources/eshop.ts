@@ -3,7 +3,7 @@
  * lines. Current address only; a share of persons opened a second account (usually with another
  * email). Returns the account ids and order numbers so the web events and tickets can refer to them.
  */
-import { DIRT, VOLUMES } from "../config.js";
+import { DIRT, EPOCH, VOLUMES } from "../config.js";
 import { SOURCE, iso, money, q, qn } from "../context.js";
 import { addressOf, bump, emailView, nameView, phoneView, postcodeVariant, streetLine } from "../dirt.js";
 import type { Person } from "../person.js";
@@ -42,9 +42,11 @@ export function eshop(c: Ctx, p: Person): EshopRefs | null {
       const number = `FR${oid}`;
       orderNumbers.push(number);
       const at = last + rng.int(120 * DAY);
+      // The estate has a "now" (EPOCH.end): no order from the future.
+      if (at > EPOCH.end) break;
       last = at;
       const status = rng.pick(STATUSES);
-      const updated = at + rng.int((status === "returned" ? 40 : 6) * DAY);
+      const updated = Math.min(EPOCH.end, at + rng.int((status === "returned" ? 40 : 6) * DAY));
       const nLines = 1 + Math.min(20, rng.poisson(VOLUMES.extraLinesMean));
       let total = 0;
       for (let l = 1; l <= nLines; l++) {
@@ -60,7 +62,7 @@ export function eshop(c: Ctx, p: Person): EshopRefs | null {
           `"total_eur":${money(total)},"currency":"EUR","shipping_postcode":${qn(ship)}}`,
       );
     }
-    const updated = Math.max(created, last) + rng.int(30 * DAY);
+    const updated = Math.min(EPOCH.end, Math.max(created, last) + rng.int(30 * DAY));
     const addr = a ? `{"line1":${q(streetLine(a, rng, d))},"postcode":"${postcodeVariant(a.postcode, rng, d)}","city":${q(a.city)},"country":"FR"}` : "null";
     b.emit(
       "eshopCustomers",

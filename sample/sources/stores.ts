@@ -3,7 +3,7 @@
  * and POS purchases, with the card number when the customer showed one. Keeps movers' old
  * addresses like the CRM.
  */
-import { DIRT, VOLUMES } from "../config.js";
+import { DIRT, EPOCH, VOLUMES } from "../config.js";
 import { SOURCE, f, frDate, frMoney } from "../context.js";
 import { addressOf, bump, emailView, nameView, phoneView, postcodeVariant, streetLine } from "../dirt.js";
 import type { Person } from "../person.js";
@@ -56,6 +56,7 @@ export function stores(c: Ctx, p: Person): void {
       let t = joined;
       for (let i = 0; i < buys; i++) {
         t += rng.int(60 * 86_400_000);
+        if (t > EPOCH.end) break;
         purchase(c, rng, p.index * 256 + k * 64 + i, card, t);
       }
     }

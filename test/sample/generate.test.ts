@@ -143,6 +143,15 @@ describe("generateEstate", () => {
     }
   });
 
+  it("never dates anything after the estate's end (2026-10-31, + consent/open delays)", () => {
+    for (const file of Object.keys(manifestA.files)) {
+      const text = readFileSync(path.join(dirA, file), "latin1");
+      const dates = [...(text.match(/\b20\d\d-\d\d-\d\d/g) ?? []), ...(text.match(/\b\d\d\/\d\d\/20\d\d/g) ?? []).map((d) => `${d.slice(6)}-${d.slice(3, 5)}-${d.slice(0, 2)}`)];
+      const max = dates.filter((d) => d !== "2024-02-31" && d !== "2024-01-01").sort().at(-1) ?? "";
+      expect(max <= "2026-11-03", `${file}: ${max}`).toBe(true);
+    }
+  });
+
   it("rejects nonsense sizes", async () => {
     await expect(generateEstate({ people: 0, seed: 1, outDir: dirA })).rejects.toThrow(/people/);
   });
