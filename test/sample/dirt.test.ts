@@ -236,7 +236,14 @@ describe("dirt rates (20k people, measured from the files)", () => {
   it("households: share of person pairs living at one address, sharing an email or a phone", () => {
     const addrs = new Map<string, Set<string>>();
     const mails = new Map<string, Set<string>>();
+    const phones = new Map<string, Set<string>>();
     for (const r of records) {
+      const nine = (r.phone ?? "").replace(/\D/g, "").slice(-9);
+      if (nine.length === 9 && !/^(000000000|600000000|123456789|999999999|612345678)$/.test(nine)) {
+        const s = phones.get(r.entity) ?? new Set();
+        s.add(nine);
+        phones.set(r.entity, s);
+      }
       if (r.street) {
         const m = /^(\d+)\S*(?: (?:bis|ter|BIS|TER|B|T))? \S+ (.*)$/.exec(r.street);
         if (m) {
@@ -251,13 +258,18 @@ describe("dirt rates (20k people, measured from the files)", () => {
         mails.set(r.entity, s);
       }
     }
-    let pairs = 0, together = 0, mailPairs = 0, sharedMail = 0;
+    let pairs = 0, together = 0, mailPairs = 0, sharedMail = 0, phonePairs = 0, sharedPhone = 0;
     const id = (i: number): string => "P" + String(i + 1).padStart(8, "0");
     for (let i = 0; i + 1 < PEOPLE; i += 2) {
       const a = addrs.get(id(i)), b = addrs.get(id(i + 1));
       if (a && b) {
         pairs++;
         if ([...a].some((x) => b.has(x))) together++;
+      }
+      const pa = phones.get(id(i)), pb = phones.get(id(i + 1));
+      if (pa && pb && a && b && [...a].some((x) => b.has(x))) {
+        phonePairs++;
+        if ([...pa].some((x) => pb.has(x))) sharedPhone++;
       }
       const ma = mails.get(id(i)), mb = mails.get(id(i + 1));
       if (ma && mb && a && b && [...a].some((x) => b.has(x))) {
@@ -269,6 +281,9 @@ describe("dirt rates (20k people, measured from the files)", () => {
     // Seen from the files, a shared mailbox shows only when both members' records carry it.
     expect(sharedMail / mailPairs).toBeGreaterThan(DIRT.householdSharedEmail * 0.5);
     expect(sharedMail / mailPairs).toBeLessThan(DIRT.householdSharedEmail + 0.05);
+    // Same for the shared landline (used on 70 % of the members' records).
+    expect(sharedPhone / phonePairs).toBeGreaterThan(DIRT.householdSharedPhone * 0.5);
+    expect(sharedPhone / phonePairs).toBeLessThan(DIRT.householdSharedPhone + 0.05);
   });
 
   it("within-source duplicates and missing birth dates", () => {
