@@ -2,9 +2,10 @@
  * generateEstate: the sample estate of a fictional French omnichannel retailer, with ground truth.
  *
  * Streams: persons are generated in blocks of consecutive indices (each person depends only on
- * seed + index, see person.ts), each block's rows are appended to one string per file, then
- * encoded, hashed and written while the next block is generated. Memory is bounded by two blocks.
- * Output is byte-identical for the same (seed, people) — the manifest carries no clock time.
+ * seed + index, see person.ts), each block's rows are encoded straight into one buffer per file,
+ * then hashed and written while the next block is generated (in this thread or in workers, see
+ * blocks.ts). Memory is bounded by a few blocks, whatever the number of people. Output is
+ * byte-identical for the same (seed, people) — the manifest carries no clock time.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -58,6 +59,8 @@ export const MAX_PEOPLE = 16_000_000;
 
 export async function generateEstate(opts: GenerateOptions): Promise<Manifest> {
   const { people, outDir } = opts;
+  if (!Number.isSafeInteger(opts.seed)) throw new Error(`seed must be an integer, got ${opts.seed}`);
+  // The PRNG works on 32 bits: seeds are taken modulo 2^32 (and reported that way in the manifest).
   const seed = opts.seed >>> 0;
   if (!Number.isInteger(people) || people < 1 || people > MAX_PEOPLE) throw new Error(`people must be an integer in 1..${MAX_PEOPLE}, got ${people}`);
   const blockSize = opts.blockSize ?? 4096;
