@@ -104,7 +104,3 @@ export function loadRecords(dir: string): { records: PersonRecord[]; truth: Map<
 
 export const fold = (s: string): string => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/œ/gi, "oe").toLowerCase().replace(/[^a-z]/g, "");
 
-/** Wilson-free simple check: |observed − expected| within `tol` (absolute). */
-export function rate(hits: number, n: number): number {
-  return n === 0 ? NaN : hits / n;
-}
