@@ -23,6 +23,8 @@ export interface ClusterError {
   readonly cluster: string;
   /** The other side's ids in it, largest share first: true entities (merge) or predicted clusters (split). */
   readonly parts: ReadonlyArray<{ readonly id: string; readonly records: number }>;
+  /** How many parts the cluster has (only the largest MAX_PARTS are listed). */
+  readonly totalParts: number;
   /** Pairs wrongly created (merge) or missed (split) by this cluster. */
   readonly wrongPairs: number;
 }
@@ -37,6 +39,8 @@ export interface Evaluation {
 }
 
 const pairs = (n: number): number => (n * (n - 1)) / 2;
+/** Parts listed per erroneous cluster (the largest); `totalParts` counts them all. */
+const MAX_PARTS = 10;
 const f1 = (p: number, r: number): number => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
 const round = (x: number): number => Math.round(x * 1e6) / 1e6;
 
@@ -87,7 +91,11 @@ export function evaluate(rows: Iterable<Labelled>, worst = 5): Evaluation {
         for (const c of parts.values()) inside += pairs(c);
         return {
           cluster,
-          parts: [...parts].map(([id, records]) => ({ id, records })).sort((a, b) => b.records - a.records || a.id.localeCompare(b.id)),
+          parts: [...parts]
+            .map(([id, records]) => ({ id, records }))
+            .sort((a, b) => b.records - a.records || a.id.localeCompare(b.id))
+            .slice(0, MAX_PARTS),
+          totalParts: parts.size,
           wrongPairs: pairs(size.get(cluster)!) - inside,
         };
       })

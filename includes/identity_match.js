@@ -9,8 +9,9 @@
 //                     agreement levels in order (first true wins), k for "disagrees";
 //   uProbabilities  — u (agreement by chance) from random record pairs: records are ordered by a
 //                     hash and each is paired with the records `offsets` positions further on;
-//   emStatements    — m (agreement among matches) and the match prior λ estimated by EM over the
-//                     candidate pairs, unrolled into a fixed number of iterations (u stays fixed);
+//   emStatements    — m (agreement among matches) estimated by EM over the candidate pairs
+//                     (both classes fitted), unrolled into a fixed number of iterations, and the
+//                     prior of a random pair;
 //   scores          — match weight = logit(λ) + Σ log(m/u), with term-frequency adjusted u for
 //                     exact agreement on common values (many "Marie Martin" are not one person).
 //
@@ -111,31 +112,45 @@ function initialM(c, level) {
   return (0.95 * Math.pow(0.5, level)) / (2 - Math.pow(0.5, k - 1));
 }
 
-/** SQL for a pair's match weight from a params relation (comparison, level, m, u) and λ. */
-function weightSql({ vectorAlias, params, lambda, comparisons, tf }) {
-  const terms = comparisons.map((c) => {
+/**
+ * A pair's match weight (natural log-odds) from a params relation (comparison, level, m, u):
+ * `joins` attach each comparison's parameters by level (hash joins on a tiny table), `expr` sums
+ * logit(λ) and log(m/u) over the comparisons (0 for a missing attribute). With `tf`, an exact
+ * agreement's u is the value's frequency (tf_<name> columns of the vectors).
+ */
+function weightParts({ vectorAlias, params, prior, comparisons, tf, uColumn }) {
+  const joins = comparisons
+    .map((c, i) => `LEFT JOIN ${params} AS w${i} ON w${i}.comparison = ${lit(c.name)} AND w${i}.level = ${vectorAlias}.${q("cmp_" + c.name)}`)
+    .join("\n");
+  const terms = comparisons.map((c, i) => {
     const cmp = `${vectorAlias}.${q("cmp_" + c.name)}`;
-    const m = `(SELECT m FROM ${params} AS pm WHERE pm.comparison = ${lit(c.name)} AND pm.level = ${cmp})`;
-    const u = `(SELECT u FROM ${params} AS pu WHERE pu.comparison = ${lit(c.name)} AND pu.level = ${cmp})`;
+    const u = `w${i}.${uColumn || "u"}`;
     const tfU = tf && c.tf ? `${vectorAlias}.${q("tf_" + c.name)}` : null;
     const uExpr = tfU ? `CASE WHEN ${cmp} = 0 AND ${tfU} IS NOT NULL THEN GREATEST(${tfU}, 0.000001) ELSE ${u} END` : u;
-    return `CASE WHEN ${cmp} < 0 THEN 0 ELSE COALESCE(LN(${m}) - LN(${uExpr}), 0) END`;
+    return `CASE WHEN ${cmp} < 0 THEN 0 ELSE COALESCE(LN(w${i}.m) - LN(${uExpr}), 0) END`;
   });
-  return `LN(${lambda} / (1 - ${lambda})) + ${terms.join("\n    + ")}`;
+  return { joins, expr: `LN(${prior} / (1 - ${prior})) + ${terms.join("\n    + ")}` };
 }
 
-/**
- * EM statements: from `vectors` (a table) and `uTable` (comparison, level, u), leave `params`
- * (comparison, level, m, u), with the prior λ as the row comparison = '__prior__' (see priorSql).
- */
 const PRIOR = "__prior__";
 
-/** The match prior λ stored in a params relation by `emStatements`. */
+/** The match prior λ (for a random pair of records) stored in a params relation by `emStatements`. */
 function priorSql(params) {
   return `(SELECT m FROM ${params} WHERE comparison = '${PRIOR}')`;
 }
 
-function emStatements({ vectors, uTable, params, comparisons, iterations, priorLambda }) {
+/**
+ * EM over the candidate pairs, as in the classical Fellegi–Sunter estimation: both classes are
+ * fitted — m (agreement among matches) and u_candidates (among the non-matching candidates, who
+ * agree more than random records because blocking made them alike). Only m is kept: scoring
+ * uses the u of random pairs (uProbabilities), the right u for any pair, and the prior of a
+ * random pair, estimated as the expected number of matches among the candidates over all
+ * possible pairs (blocking is built to propose nearly every match).
+ *
+ * Leaves `params` (comparison, level, m, u) with u from `uTable`, and the prior as the row
+ * comparison = '__prior__' (priorSql), so the operation has a single output.
+ */
+function emStatements({ vectors, uTable, records, params, comparisons, iterations, initialPrior }) {
   const P = qualify(params);
   const L = beside(params, "__em_prior");
   const scratch = beside(params, "__em_p");
@@ -144,29 +159,33 @@ function emStatements({ vectors, uTable, params, comparisons, iterations, priorL
     .join("\nUNION ALL\n");
   const out = [
     `CREATE OR REPLACE TABLE ${P} AS
-SELECT i.comparison, i.level, i.m, COALESCE(u.u, 0.000001) AS u
+SELECT i.comparison, i.level, i.m, COALESCE(u.u, 0.000001) AS u, COALESCE(u.u, 0.000001) AS u_candidates
 FROM (${init}) AS i LEFT JOIN ${uTable} AS u ON u.comparison = i.comparison AND u.level = i.level`,
-    `CREATE OR REPLACE TABLE ${L} AS SELECT CAST(${priorLambda} AS DOUBLE) AS match_prior`,
+    `CREATE OR REPLACE TABLE ${L} AS SELECT CAST(${initialPrior} AS DOUBLE) AS match_prior`,
   ];
+  const normalise = (weight, column) => `SELECT comparison, level, (w + 0.0001) / (SUM(w) OVER (PARTITION BY comparison) + 0.0001 * COUNT(*) OVER (PARTITION BY comparison)) AS ${column}
+  FROM (${levelCounts(scratch, comparisons, weight)}) AS s`;
   for (let it = 0; it < iterations; it++) {
+    const w = weightParts({ vectorAlias: "v", params: P, prior: `(SELECT match_prior FROM ${L})`, comparisons, tf: false, uColumn: "u_candidates" });
     out.push(`CREATE OR REPLACE TABLE ${scratch} AS
-SELECT v.*, 1.0 / (1.0 + EXP(-(${weightSql({ vectorAlias: "v", params: P, lambda: `(SELECT match_prior FROM ${L})`, comparisons, tf: false })}))) AS p
-FROM ${vectors} AS v`);
+SELECT v.*, 1.0 / (1.0 + EXP(-(${w.expr}))) AS p
+FROM ${vectors} AS v
+${w.joins}`);
     out.push(`CREATE OR REPLACE TABLE ${P} AS
-WITH sums AS (
-${levelCounts(scratch, comparisons, "p")}
-), normalised AS (
-  SELECT comparison, level, (w + 0.0001) / (SUM(w) OVER (PARTITION BY comparison) + 0.0001 * COUNT(*) OVER (PARTITION BY comparison)) AS m FROM sums
-)
-SELECT o.comparison, o.level, COALESCE(n.m, 0.0001) AS m, o.u
-FROM ${P} AS o LEFT JOIN normalised AS n ON n.comparison = o.comparison AND n.level = o.level`);
+WITH m_new AS (${normalise("p", "m")}), u_new AS (${normalise("1 - p", "u")})
+SELECT o.comparison, o.level, COALESCE(mn.m, 0.0001) AS m, o.u, COALESCE(un.u, 0.0001) AS u_candidates
+FROM ${P} AS o
+LEFT JOIN m_new AS mn ON mn.comparison = o.comparison AND mn.level = o.level
+LEFT JOIN u_new AS un ON un.comparison = o.comparison AND un.level = o.level`);
     out.push(`CREATE OR REPLACE TABLE ${L} AS SELECT GREATEST(LEAST(AVG(p), 0.999), 0.000001) AS match_prior FROM ${scratch}`);
   }
-  // The prior joins the parameters as one more row, so the operation has a single output.
-  out.push(`INSERT INTO ${P} (comparison, level, m, u) SELECT '${PRIOR}', 0, match_prior, NULL FROM ${L}`);
+  // Prior of a random pair: expected matches among candidates / all pairs of records.
+  out.push(`INSERT INTO ${P} (comparison, level, m, u, u_candidates)
+SELECT '${PRIOR}', 0, GREATEST(LEAST(SUM(p) / (CAST(n.records AS DOUBLE) * (n.records - 1) / 2.0), 0.5), 0.0000000001), NULL, NULL
+FROM ${scratch} CROSS JOIN (SELECT COUNT(*) AS records FROM ${records}) AS n GROUP BY n.records`);
   out.push(`DROP TABLE IF EXISTS ${scratch}`);
   out.push(`DROP TABLE IF EXISTS ${L}`);
   return out;
 }
 
-module.exports = { candidatePairs, comparisonLevel, comparisonVectors, uProbabilities, emStatements, priorSql, weightSql, hash64 };
+module.exports = { candidatePairs, comparisonLevel, comparisonVectors, uProbabilities, emStatements, priorSql, weightParts, hash64 };

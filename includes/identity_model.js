@@ -59,16 +59,24 @@ function sourceRelation(s) {
   return { schema, name };
 }
 
+/** The first names differ by a feminine ending (e, ne, le, te, ette). Level 1 of first_name. */
+const GENDER_VARIANT = ["e", "ne", "le", "te", "tte"]
+  .map((end) => `l.first_key || '${end}' = r.first_key OR r.first_key || '${end}' = l.first_key`)
+  .join(" OR ");
+
 /**
  * Attribute comparisons of the standard model, over person_records columns. Levels are tried in
  * order; `tf` names the column whose value frequency adjusts an exact match.
  */
 function comparisons() {
+  // Level labels are referred to by pair_scores (levelsOf): keep them stable.
   const sim = (a, b, t) => `${portable.similarity(`l.${a}`, `r.${b}`)} >= ${t}`;
   const edits = (col, n) => `${portable.editDistance(`l.${col}`, `r.${col}`)} <= ${n}`;
   return [
     { name: "first_name", columns: ["first_key"], tf: "first_key", levels: [
       { label: "exact or same canonical name", when: "l.first_key = r.first_key OR l.first_canon = r.first_canon" },
+      // François / Françoise, Daniel / Danielle, Jean / Jeanne: close in spelling, different people.
+      { label: "masculine / feminine forms", when: GENDER_VARIANT },
       { label: "similarity >= 0.92", when: sim("first_key", "first_key", 0.92) },
       { label: "same sound", when: "l.first_phon = r.first_phon" },
       { label: "similarity >= 0.80", when: sim("first_key", "first_key", 0.8) },
@@ -134,4 +142,14 @@ function blockingRules(cfg) {
   return rules;
 }
 
-module.exports = { SCHEMA, FIELDS, config, field, identifierTypes, sourceRelation, comparisons, blockingRules, q, lit };
+/** Indexes of the levels of comparison `name` whose label matches `re` ("else" = the disagree level). */
+function levelsOf(name, re) {
+  const c = comparisons().find((x) => x.name === name);
+  if (!c) throw new Error(`no comparison ${name}`);
+  const found = c.levels.map((l, i) => (re.test(l.label) ? i : -1)).filter((i) => i >= 0);
+  if (re.test("else")) found.push(c.levels.length);
+  if (!found.length) throw new Error(`no level of ${name} matches ${re}`);
+  return found;
+}
+
+module.exports = { levelsOf, SCHEMA, FIELDS, config, field, identifierTypes, sourceRelation, comparisons, blockingRules, q, lit };

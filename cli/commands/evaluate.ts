@@ -41,7 +41,7 @@ export function renderEvaluation(e: TruthEvaluation, io: CliIO): string {
     if (!list.length) return;
     lines.push("", s.bold(title));
     for (const c of list) {
-      lines.push(`  ${c.cluster}: ${c.wrongPairs} wrong pair(s); ${what}: ${c.parts.map((p) => `${p.id} (${p.records})`).join(", ")}`);
+      lines.push(`  ${c.cluster}: ${c.wrongPairs} wrong pair(s); ${what}: ${c.parts.map((p) => `${p.id} (${p.records})`).join(", ")}${c.totalParts > c.parts.length ? `, … ${c.totalParts - c.parts.length} more` : ""}`);
     }
   };
   show("Worst false merges (one predicted person, several true ones)", e.worstMerges, "true entities");

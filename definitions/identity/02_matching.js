@@ -8,6 +8,10 @@ const idTypes = identity_model.identifierTypes(cfg);
 const cmps = identity_model.comparisons();
 const m = cfg.matching;
 const levelOf = (name) => cmps.find((c) => c.name === name).levels.length; // the "disagrees" level
+const swappedLevel = identity_model.levelsOf("last_name", /swapped/)[0];
+// First names that agree (for deterministic email/phone links) and that conflict (veto).
+const firstAgree = [-1, ...identity_model.levelsOf("first_name", /exact|0\.92|same sound/)].join(", ");
+const firstConflict = identity_model.levelsOf("first_name", /masculine|^else$/).join(", ");
 
 publish("identifier_stats", {
   type: "table",
@@ -91,15 +95,16 @@ operate("match_parameters")
   .schema(S)
   .tags(["identity"])
   .hasOutput(true)
-  .description("Fellegi–Sunter parameters estimated by EM over the candidate pairs: m per comparison level (u fixed from random pairs); the match prior is the row comparison = '__prior__'.")
+  .description("Fellegi–Sunter parameters: m per comparison level estimated by EM over the candidate pairs, u from random pairs (u_candidates: EM's non-match class, for diagnosis); the prior of a random pair is the row comparison = '__prior__'.")
   .queries((ctx) =>
     identity_match.emStatements({
       vectors: ctx.ref(S, "comparison_vectors"),
       uTable: ctx.ref(S, "u_probabilities"),
+      records: ctx.ref(S, "person_records"),
       params: ctx.self(),
       comparisons: cmps,
       iterations: m.em_iterations,
-      priorLambda: 0.1,
+      initialPrior: 0.1,
     }),
   );
 
@@ -112,26 +117,31 @@ publish("pair_scores", {
   const params = ctx.ref(S, "match_parameters");
   const stats = ctx.ref(S, "identifier_stats");
   const records = ctx.ref(S, "person_records");
-  const weight = identity_match.weightSql({ vectorAlias: "v", params, lambda: identity_match.priorSql(params), comparisons: cmps, tf: true });
+  const weight = identity_match.weightParts({ vectorAlias: "v", params, prior: identity_match.priorSql(params), comparisons: cmps, tf: true });
   const shared = (type, col) =>
     `EXISTS (SELECT 1 FROM ${stats} AS s WHERE s.id_type = ${lit(type)} AND s.id_value = l.${q(col)} AND s.is_shared)`;
   const deterministic = [
     ...idTypes.map((t) => [`id:${t}`, `l.${q("id_" + t)} = r.${q("id_" + t)} AND NOT ${shared(`id:${t}`, "id_" + t)}`]),
-    // Email and phone are shared within households: they link only when first names agree.
-    ["email", `v.cmp_email = 0 AND v.cmp_first_name IN (0, 1, 2) AND NOT ${shared("email", "email_key")}`],
-    ["phone", `v.cmp_phone = 0 AND v.cmp_first_name IN (0, 1, 2) AND NOT ${shared("phone", "phone_e164")}`],
+    // Email and phone are shared within households: they link only when first names agree, or
+    // when one record has none (such a record can join a person but never bridge two: see
+    // 03_clusters.js).
+    ["email", `v.cmp_email = 0 AND v.cmp_first_name IN (${firstAgree}) AND NOT ${shared("email", "email_key")}`],
+    ["phone", `v.cmp_phone = 0 AND v.cmp_first_name IN (${firstAgree}) AND NOT ${shared("phone", "phone_e164")}`],
   ];
   const threshold = Math.log(m.threshold / (1 - m.threshold));
   return `WITH scored AS (
-  SELECT v.*, ${weight} AS match_weight,
+  SELECT v.*, ${weight.expr} AS match_weight,
     CASE ${deterministic.map(([rule, cond]) => `WHEN ${cond} THEN ${lit(rule)}`).join(" ")} END AS deterministic_rule,
-    -- Different people: first names that disagree outright (not swapped with the last name),
-    -- unless a national id agrees (a renamed record) — households and twins share the rest …
-    (v.cmp_first_name = ${levelOf("first_name")} AND v.cmp_last_name <> 4 AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
-    -- … or both birth date and national id present and different.
-    (v.cmp_birth_date = ${levelOf("birth_date")} AND v.cmp_national_id = ${levelOf("national_id")}) AS strong_conflict,
+    -- Different people: first names that disagree outright or are the masculine and feminine
+    -- forms (not swapped with the last name), unless a national id agrees (a renamed record) —
+    -- households and twins share the rest …
+    (v.cmp_first_name IN (${firstConflict}) AND v.cmp_last_name <> ${swappedLevel} AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
+    -- … or birth dates that differ beyond a typo or a day/month swap, unless a national id agrees;
+    -- or both present and different.
+    (v.cmp_birth_date = ${levelOf("birth_date")} AND v.cmp_national_id NOT IN (0, 1, 2)) AS strong_conflict,
     v.cmp_birth_date = ${levelOf("birth_date")} AS birth_date_conflict
   FROM ${ctx.ref(S, "comparison_vectors")} AS v
+  ${weight.joins}
   JOIN ${records} AS l ON l.record_key = v.id_l
   JOIN ${records} AS r ON r.record_key = v.id_r
 )
@@ -142,7 +152,7 @@ SELECT scored.*,
   ) AS linked,
   CASE
     WHEN first_name_conflict THEN 'vetoed: first names conflict'
-    WHEN strong_conflict THEN 'vetoed: birth date and national id conflict'
+    WHEN strong_conflict THEN 'vetoed: birth dates conflict'
     WHEN deterministic_rule IS NOT NULL AND NOT birth_date_conflict THEN 'deterministic: ' || deterministic_rule
     WHEN match_weight >= ${threshold} THEN 'probabilistic'
     ELSE 'below threshold'

@@ -2,7 +2,8 @@
 // keep their id; when clusters merge, the oldest id survives and the others are recorded in
 // user_merges (for downstream systems); when a cluster splits, the part holding most of the
 // records keeps the id and the others get new ones. New ids derive from the cluster's smallest
-// record key, so they are deterministic. This is an operation (state, not a rebuildable table):
+// record key, so they are deterministic — salted in the rare case that id was used before, since
+// an id is never given to a second person. This is an operation (state, not a rebuildable table):
 // --full-refresh never resets it.
 const S = identity_model.SCHEMA;
 
@@ -38,13 +39,26 @@ WITH cl AS (
     SELECT o.cluster_id, o.user_id, ROW_NUMBER() OVER (PARTITION BY o.cluster_id ORDER BY a.born, o.user_id) AS rn
     FROM owner AS o JOIN user_age AS a ON a.user_id = o.user_id
   ) AS ranked WHERE rn = 1
+), taken AS (
+  -- Ids ever used: a new id must never reuse one (a split-off part of an old person, say).
+  SELECT user_id FROM prev UNION SELECT merged_user_id FROM ${merges} UNION SELECT into_user_id FROM ${merges}
+), fresh AS (
+  -- New clusters: an id derived from their smallest record key, salted only if already taken.
+  SELECT c.cluster_id,
+    CASE WHEN t.user_id IS NULL THEN c.base_id
+         ELSE 'u_' || substr(md5(c.cluster_id || '#' || CAST(CURRENT_TIMESTAMP AS VARCHAR)), 1, 20) END AS user_id
+  FROM (SELECT DISTINCT cl.cluster_id, 'u_' || substr(md5(cl.cluster_id), 1, 20) AS base_id
+        FROM cl LEFT JOIN survivor AS s ON s.cluster_id = cl.cluster_id WHERE s.cluster_id IS NULL) AS c
+  LEFT JOIN taken AS t ON t.user_id = c.base_id
+), assigned AS (
+  SELECT cluster_id, user_id FROM survivor UNION ALL SELECT cluster_id, user_id FROM fresh
 )
 SELECT cl.record_key,
-  COALESCE(s.user_id, 'u_' || substr(md5(cl.cluster_id), 1, 20)) AS user_id,
+  a.user_id,
   COALESCE(prev.first_seen_at, CAST(CURRENT_TIMESTAMP AS TIMESTAMP)) AS first_seen_at,
-  CASE WHEN prev.user_id = COALESCE(s.user_id, 'u_' || substr(md5(cl.cluster_id), 1, 20)) THEN prev.assigned_at ELSE CAST(CURRENT_TIMESTAMP AS TIMESTAMP) END AS assigned_at
+  CASE WHEN prev.user_id = a.user_id THEN prev.assigned_at ELSE CAST(CURRENT_TIMESTAMP AS TIMESTAMP) END AS assigned_at
 FROM cl
-LEFT JOIN survivor AS s ON s.cluster_id = cl.cluster_id
+JOIN assigned AS a ON a.cluster_id = cl.cluster_id
 LEFT JOIN prev ON prev.record_key = cl.record_key`,
       // Ids that lost their records to another surviving id were merged into it.
       `INSERT INTO ${merges} (merged_user_id, into_user_id, merged_at)
@@ -66,3 +80,10 @@ operate("user_merges")
   .queries((ctx) => [
     `CREATE TABLE IF NOT EXISTS ${ctx.self()} (merged_user_id VARCHAR, into_user_id VARCHAR, merged_at TIMESTAMP)`,
   ]);
+
+assert("one_cluster_per_user")
+  .tags(["identity"])
+  .description("A user_id is never given to two clusters (two different people).")
+  .query((ctx) => `SELECT m.user_id, COUNT(DISTINCT c.cluster_id) AS clusters
+FROM ${ctx.ref(S, "identity_map")} AS m JOIN ${ctx.ref(S, "person_clusters")} AS c ON c.node = m.record_key
+GROUP BY m.user_id HAVING COUNT(DISTINCT c.cluster_id) > 1`);

@@ -43,7 +43,7 @@ describe("identity resolution on FEBRL", () => {
     expect(result.missingFromWarehouse).toBe(0);
     expect(result.pairwise.f1).toBeGreaterThanOrEqual(0.99);
     expect(result.b_cubed.f1).toBeGreaterThanOrEqual(0.99);
-    expect(result.entities.predicted / result.entities.true).toBeLessThan(1.01);
+    expect(result.entities.predicted / result.entities.true).toBeLessThanOrEqual(1.02);
   }, 120_000);
 
   it("keeps >= 99.9% of unchanged people's user_id when 5% new records arrive", async () => {

@@ -39,8 +39,8 @@ describe("evaluation metrics", () => {
     expect(e.pairwise).toMatchObject({ truePairs: 2, predictedPairs: 3, correctPairs: 1 });
     expect(e.pairwise.precision).toBeCloseTo(1 / 3, 6);
     expect(e.pairwise.recall).toBeCloseTo(1 / 2, 6);
-    expect(e.worstMerges).toEqual([{ cluster: "1", parts: [{ id: "x", records: 2 }, { id: "y", records: 1 }], wrongPairs: 2 }]);
-    expect(e.worstSplits).toEqual([{ cluster: "z", parts: [{ id: "2", records: 1 }, { id: "3", records: 1 }], wrongPairs: 1 }]);
+    expect(e.worstMerges).toEqual([{ cluster: "1", parts: [{ id: "x", records: 2 }, { id: "y", records: 1 }], totalParts: 2, wrongPairs: 2 }]);
+    expect(e.worstSplits).toEqual([{ cluster: "z", parts: [{ id: "2", records: 1 }, { id: "3", records: 1 }], totalParts: 2, wrongPairs: 1 }]);
   });
 
   it("agrees with brute force on random labellings", () => {
