@@ -81,6 +81,18 @@ Examples:
     .action(action(async (o) => (await import("./commands/status.js")).statusCommand(o, io)));
 
   program
+    .command("demo")
+    .description("write the sample estate (a fictional French retailer's systems, with the truth of who is who) and its rcu.yaml; --run runs the whole pipeline on DuckDB")
+    .option("--people <n>", "people in the estate (1 to 16,000,000)", positiveInt, 10_000)
+    .option("--seed <n>", "generator seed: same seed, same bytes", (v: string) => Number.parseInt(v, 10), 42)
+    .option("--out <dir>", "where to write data/, rcu.yaml and the warehouse (relative to the project dir)", "demo")
+    .option("--project-dir <dir>", "the project directory", ".")
+    .option("--force", "regenerate the estate even if one with the same size and seed is present")
+    .option("--run", "then extract, transform and summarise")
+    .option("-t, --threads <n>", "actions run in parallel", positiveInt)
+    .action(action(async (o) => (await import("./commands/demo.js")).demoCommand(o, io)));
+
+  program
     .command("evaluate")
     .description("measure identity resolution against a ground truth (CSV: source,record_id,entity_id)")
     .requiredOption("--truth <file>", "ground-truth CSV with header source,record_id,entity_id")

@@ -1,0 +1,154 @@
+/**
+ * The rcu.yaml of the demo: the sample estate's files as sources, its five person-bearing sources
+ * mapped onto the identity contract (configuration only), and a DuckDB warehouse. Paths are
+ * written relative to the project directory when the data lives inside it, so the config moves
+ * with the project.
+ */
+import path from "node:path";
+
+export interface DemoConfigOptions {
+  /** The project directory (where definitions/ are). */
+  readonly projectDir: string;
+  /** Where generateEstate wrote the files. */
+  readonly dataDir: string;
+  /** The DuckDB file of the demo warehouse. */
+  readonly warehouse: string;
+}
+
+function rel(projectDir: string, p: string): string {
+  const r = path.relative(projectDir, p);
+  return r.startsWith("..") || path.isAbsolute(r) ? p : r.split(path.sep).join("/");
+}
+
+/** A YAML scalar that is always a safe double-quoted string. */
+const s = (v: string): string => JSON.stringify(v);
+
+// Free-text names typed by contact-centre agents: "Mme Dupont", "DUPONT Hélène", "Anne Sophie Garnier".
+// An honorific means a last name only; otherwise the first word is taken as the first name (the
+// matcher also compares first and last names swapped, for "DUPONT Hélène").
+const HONORIFIC = `regexp_matches(trim(customer_name), '^(m|mr|m\\.|mme|mlle|madame|monsieur|mademoiselle)\\s', 'i')`;
+const TICKET_FIRST = `CASE WHEN ${HONORIFIC} OR strpos(trim(customer_name), ' ') = 0 THEN NULL ELSE split_part(trim(customer_name), ' ', 1) END`;
+const TICKET_LAST = `CASE WHEN strpos(trim(customer_name), ' ') = 0 THEN trim(customer_name) ELSE regexp_replace(trim(customer_name), '^\\S+\\s+', '') END`;
+
+export function demoConfigYaml(o: DemoConfigOptions): string {
+  const d = (p: string) => s(rel(o.projectDir, path.join(o.dataDir, p)));
+  return `# rcu demo: the sample estate of a fictional French omnichannel retailer (rcu demo).
+# Regenerate with: rcu demo --people N --out <dir>. Run with: rcu run --config <this file>.
+default_profile: demo
+profiles:
+  demo:
+    engine: duckdb
+    path: ${s(rel(o.projectDir, o.warehouse))}
+threads: 2
+
+sources:
+  crm:
+    type: files
+    format: csv
+    csv: { delimiter: ";", encoding: windows-1252 }
+    streams:
+      contacts: { path: ${d("crm/contacts.csv")}, primary_key: [id_contact], write_disposition: merge }
+  eshop:
+    type: files
+    format: jsonl
+    streams:
+      customers: { path: ${d("eshop/customers.jsonl")}, primary_key: [id], write_disposition: merge }
+      orders: { path: ${d("eshop/orders.jsonl")}, primary_key: [id], write_disposition: merge }
+      order_lines: { path: ${d("eshop/order_lines.jsonl")}, write_disposition: replace }
+      products: { path: ${d("eshop/products.jsonl")}, primary_key: [sku], write_disposition: merge }
+  web:
+    type: files
+    format: jsonl
+    streams:
+      events: { path: ${d("web/events.jsonl")}, write_disposition: replace }
+  email:
+    type: files
+    format: csv
+    streams:
+      subscribers: { path: ${d("email/subscribers.csv")}, primary_key: [subscriber_id], write_disposition: merge }
+      campaigns: { path: ${d("email/campaigns.csv")}, write_disposition: replace }
+  email_events:
+    type: files
+    format: jsonl
+    streams:
+      events: { path: ${d("email/events.jsonl")}, write_disposition: replace }
+  contact_centre:
+    type: files
+    format: json
+    streams:
+      tickets: { path: ${d("contact_centre/tickets.json")}, primary_key: [ticket_id], write_disposition: merge }
+  stores:
+    type: files
+    format: csv
+    csv: { delimiter: ";" }
+    streams:
+      stores: { path: ${d("stores/stores.csv")}, write_disposition: replace }
+      loyalty_cards: { path: ${d("stores/loyalty_cards.csv")}, primary_key: [num_carte], write_disposition: merge }
+      purchases: { path: ${d("stores/purchases.csv")}, write_disposition: replace }
+
+identity:
+  default_country: FR
+  person_sources:
+    crm_contacts:
+      relation: raw.crm_contacts
+      record_id: id_contact
+      trust: 1
+      email: email
+      phone: telephone
+      first_name: prenom
+      last_name: nom
+      birth_date: date_naissance
+      address_line: adresse
+      postcode: code_postal
+      city: ville
+      updated_at: { sql: ${s("try_strptime(date_maj, '%d/%m/%Y %H:%M')")} }
+    eshop_customers:
+      relation: raw.eshop_customers
+      record_id: id
+      trust: 2
+      email: email
+      phone: phone
+      first_name: first_name
+      last_name: last_name
+      birth_date: birth_date
+      address_line: { sql: ${s("json_extract_string(address, '$.line1')")} }
+      postcode: { sql: ${s("json_extract_string(address, '$.postcode')")} }
+      city: { sql: ${s("json_extract_string(address, '$.city')")} }
+      country: { sql: ${s("json_extract_string(address, '$.country')")} }
+      updated_at: updated_at
+      identifiers:
+        eshop_customer_id: id
+    stores_loyalty_cards:
+      relation: raw.stores_loyalty_cards
+      record_id: num_carte
+      trust: 2
+      email: email
+      phone: telephone
+      first_name: prenom
+      last_name: nom
+      birth_date: date_naissance
+      address_line: adresse
+      postcode: code_postal
+      city: ville
+    email_subscribers:
+      relation: raw.email_subscribers
+      record_id: subscriber_id
+      trust: 3
+      email: email
+      first_name: first_name
+      last_name: last_name
+      updated_at: created_at
+    contact_centre_tickets:
+      relation: raw.contact_centre_tickets
+      record_id: ticket_id
+      trust: 5
+      email: email
+      phone: phone
+      first_name: { sql: ${s(TICKET_FIRST)} }
+      last_name: { sql: ${s(TICKET_LAST)} }
+      updated_at: opened_at
+      identifiers:
+        # The e-shop order number a caller quoted leads to the e-shop account.
+        eshop_customer_id: { sql: ${s("(SELECT CAST(o.customer_id AS VARCHAR) FROM raw.eshop_orders AS o WHERE o.number = order_ref LIMIT 1)")} }
+`;
+}
