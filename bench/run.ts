@@ -8,12 +8,18 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchCompile } from "./compile.js";
+import { benchCsvLanding } from "./csv-landing.js";
+import { benchIdentity } from "./identity.js";
+import { benchSampleGenerator } from "./sample-generator.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.resolve(HERE, "..", "..", "bench", ".work");
 
 const benches: Record<string, () => Promise<unknown>> = {
   compile: () => benchCompile({ actions: 500, runs: 5 }),
+  csv: () => benchCsvLanding({ rows: 2_000_000, log: () => undefined }),
+  sample: () => benchSampleGenerator({ people: 1_000_000 }),
+  identity: async () => ({ small: await benchIdentity({ people: 10_000 }), large: await benchIdentity({ people: 100_000 }) }),
 };
 
 const onlyArg = process.argv.indexOf("--only");

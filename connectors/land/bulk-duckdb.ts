@@ -5,7 +5,7 @@
  * flight, so memory stays bounded to two batches).
  *
  * Measured against `Connection.append` (which appends value by value through `appendValue`):
- * several times faster; see bench/RESULTS-connectors.md.
+ * several times faster; see bench/RESULTS.md.
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
