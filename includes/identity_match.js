@@ -150,14 +150,22 @@ function priorSql(params) {
  * Leaves `params` (comparison, level, m, u) with u from `uTable`, and the prior as the row
  * comparison = '__prior__' (priorSql), so the operation has a single output.
  */
-function emStatements({ vectors, uTable, records, params, comparisons, iterations, initialPrior }) {
+function emStatements({ vectors, uTable, records, params, comparisons, iterations, initialPrior, sampleSize }) {
   const P = qualify(params);
   const L = beside(params, "__em_prior");
   const scratch = beside(params, "__em_p");
+  const sample = beside(params, "__em_sample");
+  const limit = sampleSize || 250000;
   const init = comparisons
     .flatMap((c) => Array.from({ length: c.levels.length + 1 }, (_, level) => `SELECT ${lit(c.name)} AS comparison, ${level} AS level, CAST(${initialM(c, level)} AS DOUBLE) AS m`))
     .join("\nUNION ALL\n");
   const out = [
+    // EM learns a handful of probabilities: a deterministic sample of the pairs is plenty, and
+    // keeps the iterations' cost flat as the estate grows.
+    `CREATE OR REPLACE TABLE ${sample} AS
+SELECT v.*, t.total, t.step FROM ${vectors} AS v
+CROSS JOIN (SELECT COUNT(*) AS total, GREATEST(1, CAST(CEIL(COUNT(*) / ${limit}.0) AS BIGINT)) AS step FROM ${vectors}) AS t
+WHERE ${hash64("v.id_l || '|' || v.id_r")} % t.step = 0`,
     `CREATE OR REPLACE TABLE ${P} AS
 SELECT i.comparison, i.level, i.m, COALESCE(u.u, 0.000001) AS u, COALESCE(u.u, 0.000001) AS u_candidates
 FROM (${init}) AS i LEFT JOIN ${uTable} AS u ON u.comparison = i.comparison AND u.level = i.level`,
@@ -169,7 +177,7 @@ FROM (${init}) AS i LEFT JOIN ${uTable} AS u ON u.comparison = i.comparison AND 
     const w = weightParts({ vectorAlias: "v", params: P, prior: `(SELECT match_prior FROM ${L})`, comparisons, tf: false, uColumn: "u_candidates" });
     out.push(`CREATE OR REPLACE TABLE ${scratch} AS
 SELECT v.*, 1.0 / (1.0 + EXP(-(${w.expr}))) AS p
-FROM ${vectors} AS v
+FROM ${sample} AS v
 ${w.joins}`);
     out.push(`CREATE OR REPLACE TABLE ${P} AS
 WITH m_new AS (${normalise("p", "m")}), u_new AS (${normalise("1 - p", "u")})
@@ -179,11 +187,13 @@ LEFT JOIN m_new AS mn ON mn.comparison = o.comparison AND mn.level = o.level
 LEFT JOIN u_new AS un ON un.comparison = o.comparison AND un.level = o.level`);
     out.push(`CREATE OR REPLACE TABLE ${L} AS SELECT GREATEST(LEAST(AVG(p), 0.999), 0.000001) AS match_prior FROM ${scratch}`);
   }
-  // Prior of a random pair: expected matches among candidates / all pairs of records.
+  // Prior of a random pair: expected matches among all candidates (the sample's, scaled up) over
+  // all pairs of records.
   out.push(`INSERT INTO ${P} (comparison, level, m, u, u_candidates)
-SELECT '${PRIOR}', 0, GREATEST(LEAST(SUM(p) / (CAST(n.records AS DOUBLE) * (n.records - 1) / 2.0), 0.5), 0.0000000001), NULL, NULL
+SELECT '${PRIOR}', 0, GREATEST(LEAST(AVG(p) * MAX(total) / (CAST(n.records AS DOUBLE) * (n.records - 1) / 2.0), 0.5), 0.0000000001), NULL, NULL
 FROM ${scratch} CROSS JOIN (SELECT COUNT(*) AS records FROM ${records}) AS n GROUP BY n.records`);
   out.push(`DROP TABLE IF EXISTS ${scratch}`);
+  out.push(`DROP TABLE IF EXISTS ${sample}`);
   out.push(`DROP TABLE IF EXISTS ${L}`);
   return out;
 }
