@@ -140,61 +140,91 @@ function priorSql(params) {
 }
 
 /**
- * EM over the candidate pairs, as in the classical Fellegi–Sunter estimation: both classes are
- * fitted — m (agreement among matches) and u_candidates (among the non-matching candidates, who
- * agree more than random records because blocking made them alike). Only m is kept: scoring
- * uses the u of random pairs (uProbabilities), the right u for any pair, and the prior of a
- * random pair, estimated as the expected number of matches among the candidates over all
- * possible pairs (blocking is built to propose nearly every match).
- *
- * Leaves `params` (comparison, level, m, u) with u from `uTable`, and the prior as the row
- * comparison = '__prior__' (priorSql), so the operation has a single output.
+ * EM statements for one set of comparisons over `table`: E-step (match probability p of every
+ * pair from m, u_candidates and λ in `P`/`L`), then M-step (u_candidates and λ always; m when
+ * `updateM`). Only `comps` enter the weights: the others are left out of this session.
  */
-function emStatements({ vectors, uTable, records, params, comparisons, iterations, initialPrior, sampleSize }) {
-  const P = qualify(params);
-  const L = beside(params, "__em_prior");
-  const scratch = beside(params, "__em_p");
-  const sample = beside(params, "__em_sample");
-  const limit = sampleSize || 250000;
-  const init = comparisons
-    .flatMap((c) => Array.from({ length: c.levels.length + 1 }, (_, level) => `SELECT ${lit(c.name)} AS comparison, ${level} AS level, CAST(${initialM(c, level)} AS DOUBLE) AS m`))
-    .join("\nUNION ALL\n");
-  const out = [
-    // EM learns a handful of probabilities: a deterministic sample of the pairs is plenty, and
-    // keeps the iterations' cost flat as the estate grows.
-    `CREATE OR REPLACE TABLE ${sample} AS
-SELECT v.*, t.total, t.step FROM ${vectors} AS v
-CROSS JOIN (SELECT COUNT(*) AS total, GREATEST(1, CAST(CEIL(COUNT(*) / ${limit}.0) AS BIGINT)) AS step FROM ${vectors}) AS t
-WHERE ${hash64("v.id_l || '|' || v.id_r")} % t.step = 0`,
-    `CREATE OR REPLACE TABLE ${P} AS
-SELECT i.comparison, i.level, i.m, COALESCE(u.u, 0.000001) AS u, COALESCE(u.u, 0.000001) AS u_candidates
-FROM (${init}) AS i LEFT JOIN ${uTable} AS u ON u.comparison = i.comparison AND u.level = i.level`,
-    `CREATE OR REPLACE TABLE ${L} AS SELECT CAST(${initialPrior} AS DOUBLE) AS match_prior`,
-  ];
+function emLoop({ table, P, L, scratch, comps, iterations, updateM }) {
+  const out = [];
   const normalise = (weight, column) => `SELECT comparison, level, (w + 0.0001) / (SUM(w) OVER (PARTITION BY comparison) + 0.0001 * COUNT(*) OVER (PARTITION BY comparison)) AS ${column}
-  FROM (${levelCounts(scratch, comparisons, weight)}) AS s`;
+  FROM (${levelCounts(scratch, comps, weight)}) AS s`;
   for (let it = 0; it < iterations; it++) {
-    const w = weightParts({ vectorAlias: "v", params: P, prior: `(SELECT match_prior FROM ${L})`, comparisons, tf: false, uColumn: "u_candidates" });
+    const w = weightParts({ vectorAlias: "v", params: P, prior: `(SELECT match_prior FROM ${L})`, comparisons: comps, tf: false, uColumn: "u_candidates" });
     out.push(`CREATE OR REPLACE TABLE ${scratch} AS
 SELECT v.*, 1.0 / (1.0 + EXP(-(${w.expr}))) AS p
-FROM ${sample} AS v
+FROM ${table} AS v
 ${w.joins}`);
     out.push(`CREATE OR REPLACE TABLE ${P} AS
 WITH m_new AS (${normalise("p", "m")}), u_new AS (${normalise("1 - p", "u")})
-SELECT o.comparison, o.level, COALESCE(mn.m, 0.0001) AS m, o.u, COALESCE(un.u, 0.0001) AS u_candidates
+SELECT o.comparison, o.level, ${updateM ? "COALESCE(mn.m, o.m)" : "o.m"} AS m, o.u, COALESCE(un.u, o.u_candidates) AS u_candidates
 FROM ${P} AS o
 LEFT JOIN m_new AS mn ON mn.comparison = o.comparison AND mn.level = o.level
 LEFT JOIN u_new AS un ON un.comparison = o.comparison AND un.level = o.level`);
     out.push(`CREATE OR REPLACE TABLE ${L} AS SELECT GREATEST(LEAST(AVG(p), 0.999), 0.000001) AS match_prior FROM ${scratch}`);
   }
-  // Prior of a random pair: expected matches among all candidates (the sample's, scaled up) over
-  // all pairs of records.
+  return out;
+}
+
+/**
+ * Fellegi–Sunter parameters by EM in SQL, the way Splink trains them: in *sessions*, each over the
+ * candidate pairs that agree on a training rule (same email, same names, same birth date, …),
+ * with the rule's own comparisons left out of that session — blocking makes candidates alike on
+ * the blocked attributes, and an EM that saw them would learn the blocking, not the matches. In
+ * each session both classes are fitted (m, and u among candidates); a comparison's m is the
+ * average over the sessions it took part in. u comes from random pairs (uProbabilities), the
+ * right u for any pair. The prior of a random pair is estimated last, with m fixed: the expected
+ * number of matches among all candidates over all possible pairs (blocking proposes nearly
+ * every match). Pairs are sampled deterministically (at most `sampleSize` per session), so the
+ * cost stays flat as the estate grows.
+ *
+ * Leaves `params` (comparison, level, m, u, u_candidates), with the prior as the row
+ * comparison = '__prior__' (priorSql), so the operation has a single output.
+ */
+function emStatements({ vectors, uTable, records, params, comparisons, iterations, initialPrior, sampleSize, sessions }) {
+  const P = qualify(params);
+  const L = beside(params, "__em_prior");
+  const scratch = beside(params, "__em_p");
+  const sample = beside(params, "__em_sample");
+  const sessionSample = beside(params, "__em_session_sample");
+  const results = beside(params, "__em_sessions");
+  const base = beside(params, "__em_base");
+  const limit = sampleSize || 250000;
+  const plan = sessions && sessions.length ? sessions : [{ name: "all", where: "TRUE", fixed: [] }];
+  const init = comparisons
+    .flatMap((c) => Array.from({ length: c.levels.length + 1 }, (_, level) => `SELECT ${lit(c.name)} AS comparison, ${level} AS level, CAST(${initialM(c, level)} AS DOUBLE) AS m`))
+    .join("\nUNION ALL\n");
+  const sampled = (where) => `SELECT v.*, t.total FROM ${vectors} AS v
+CROSS JOIN (SELECT COUNT(*) AS total, GREATEST(1, CAST(CEIL(COUNT(*) / ${limit}.0) AS BIGINT)) AS step FROM ${vectors} WHERE ${where}) AS t
+WHERE (${where}) AND ${hash64("v.id_l || '|' || v.id_r")} % t.step = 0`;
+  const out = [
+    `CREATE OR REPLACE TABLE ${base} AS
+SELECT i.comparison, i.level, i.m, COALESCE(u.u, 0.000001) AS u, COALESCE(u.u, 0.000001) AS u_candidates
+FROM (${init}) AS i LEFT JOIN ${uTable} AS u ON u.comparison = i.comparison AND u.level = i.level`,
+    `CREATE OR REPLACE TABLE ${results} (session VARCHAR, comparison VARCHAR, level INTEGER, m DOUBLE)`,
+  ];
+  for (const session of plan) {
+    const free = comparisons.filter((c) => !session.fixed.includes(c.name));
+    out.push(`CREATE OR REPLACE TABLE ${sessionSample} AS ${sampled(session.where)}`);
+    out.push(`CREATE OR REPLACE TABLE ${P} AS SELECT * FROM ${base}`);
+    out.push(`CREATE OR REPLACE TABLE ${L} AS SELECT CAST(${initialPrior} AS DOUBLE) AS match_prior`);
+    out.push(...emLoop({ table: sessionSample, P, L, scratch, comps: free, iterations, updateM: true }));
+    out.push(`INSERT INTO ${results} SELECT ${lit(session.name)}, comparison, level, m FROM ${P}
+WHERE comparison IN (${free.map((c) => lit(c.name)).join(", ")})`);
+  }
+  // m: each comparison's average over the sessions it was free in, renormalised per comparison.
+  out.push(`CREATE OR REPLACE TABLE ${P} AS
+WITH averaged AS (SELECT comparison, level, AVG(m) AS m FROM ${results} GROUP BY comparison, level),
+normalised AS (SELECT comparison, level, m / SUM(m) OVER (PARTITION BY comparison) AS m FROM averaged)
+SELECT b.comparison, b.level, COALESCE(n.m, b.m) AS m, b.u, b.u AS u_candidates
+FROM ${base} AS b LEFT JOIN normalised AS n ON n.comparison = b.comparison AND n.level = b.level`);
+  // The prior: λ among all candidates with m fixed, scaled to a random pair.
+  out.push(`CREATE OR REPLACE TABLE ${sample} AS ${sampled("TRUE")}`);
+  out.push(`CREATE OR REPLACE TABLE ${L} AS SELECT CAST(${initialPrior} AS DOUBLE) AS match_prior`);
+  out.push(...emLoop({ table: sample, P, L, scratch, comps: comparisons, iterations: Math.max(3, Math.ceil(iterations / 2)), updateM: false }));
   out.push(`INSERT INTO ${P} (comparison, level, m, u, u_candidates)
 SELECT '${PRIOR}', 0, GREATEST(LEAST(AVG(p) * MAX(total) / (CAST(n.records AS DOUBLE) * (n.records - 1) / 2.0), 0.5), 0.0000000001), NULL, NULL
 FROM ${scratch} CROSS JOIN (SELECT COUNT(*) AS records FROM ${records}) AS n GROUP BY n.records`);
-  out.push(`DROP TABLE IF EXISTS ${scratch}`);
-  out.push(`DROP TABLE IF EXISTS ${sample}`);
-  out.push(`DROP TABLE IF EXISTS ${L}`);
+  for (const t of [scratch, sample, sessionSample, results, base, L]) out.push(`DROP TABLE IF EXISTS ${t}`);
   return out;
 }
 

@@ -105,6 +105,7 @@ operate("match_parameters")
       comparisons: cmps,
       iterations: m.em_iterations,
       initialPrior: 0.1,
+      sessions: identity_model.trainingSessions(),
     }),
   );
 
