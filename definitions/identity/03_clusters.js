@@ -7,6 +7,12 @@
 const cfg = identity_model.config();
 const S = identity_model.SCHEMA;
 
+/** Links whose two records are both named, or both nameless. */
+const sameKindEdges = (ctx) => `SELECT e.a, e.b FROM ${ctx.ref(S, "match_edges")} AS e
+  JOIN ${ctx.ref(S, "person_records")} AS ra ON ra.record_key = e.a
+  JOIN ${ctx.ref(S, "person_records")} AS rb ON rb.record_key = e.b
+  WHERE (ra.first_key IS NULL) = (rb.first_key IS NULL)`;
+
 const strongEdges = (ctx) => `SELECT e.a, e.b FROM ${ctx.ref(S, "match_edges")} AS e
   JOIN ${ctx.ref(S, "person_records")} AS ra ON ra.record_key = e.a
   JOIN ${ctx.ref(S, "person_records")} AS rb ON rb.record_key = e.b
@@ -21,40 +27,33 @@ operate("person_clusters")
     const self = ctx.self();
     const beside = (suffix) => `${self.slice(0, -1)}${suffix}"`;
     const strong = beside("__strong");
-    const weak = beside("__weak");
     const records = ctx.ref(S, "person_records");
     const edges = ctx.ref(S, "match_edges");
+    // One pass computes both kinds of components: edges between two named records, and edges
+    // between two nameless ones — they never touch, so their components never mix.
     return [
       ...identity_graph.connectedComponents({
-        nodes: `SELECT record_key AS node FROM ${records} WHERE first_key IS NOT NULL`,
-        edges: strongEdges(ctx),
+        nodes: `SELECT record_key AS node FROM ${records}`,
+        edges: sameKindEdges(ctx),
         target: strong,
         rounds: cfg.matching.cluster_rounds,
       }),
-      // Weak records with no strong neighbour: components among themselves.
-      ...identity_graph.connectedComponents({
-        nodes: `SELECT record_key AS node FROM ${records} WHERE first_key IS NULL`,
-        edges: `SELECT e.a, e.b FROM ${edges} AS e
-  JOIN ${records} AS ra ON ra.record_key = e.a JOIN ${records} AS rb ON rb.record_key = e.b
-  WHERE ra.first_key IS NULL AND rb.first_key IS NULL`,
-        target: weak,
-        rounds: cfg.matching.cluster_rounds,
-      }),
       `CREATE OR REPLACE TABLE ${self} AS
-WITH weak_links AS (
-  SELECT w.record_key AS node, sc.cluster_id,
-    ROW_NUMBER() OVER (PARTITION BY w.record_key ORDER BY e.match_probability DESC, sc.cluster_id) AS rn
-  FROM ${records} AS w
-  JOIN ${edges} AS e ON w.record_key IN (e.a, e.b)
-  JOIN ${strong} AS sc ON sc.node = CASE WHEN e.a = w.record_key THEN e.b ELSE e.a END
-  WHERE w.first_key IS NULL
+WITH both_ways AS (
+  SELECT a AS node, b AS other, match_probability FROM ${edges}
+  UNION ALL
+  SELECT b AS node, a AS other, match_probability FROM ${edges}
+), weak_links AS (
+  SELECT x.node, sc.cluster_id,
+    ROW_NUMBER() OVER (PARTITION BY x.node ORDER BY x.match_probability DESC, sc.cluster_id) AS rn
+  FROM both_ways AS x
+  JOIN ${records} AS w ON w.record_key = x.node AND w.first_key IS NULL
+  JOIN ${records} AS s ON s.record_key = x.other AND s.first_key IS NOT NULL
+  JOIN ${strong} AS sc ON sc.node = x.other
 )
-SELECT node, cluster_id FROM ${strong}
-UNION ALL
-SELECT w.node, COALESCE(l.cluster_id, w.cluster_id) AS cluster_id
-FROM ${weak} AS w LEFT JOIN weak_links AS l ON l.node = w.node AND l.rn = 1`,
+SELECT c.node, COALESCE(l.cluster_id, c.cluster_id) AS cluster_id
+FROM ${strong} AS c LEFT JOIN weak_links AS l ON l.node = c.node AND l.rn = 1`,
       `DROP TABLE IF EXISTS ${strong}`,
-      `DROP TABLE IF EXISTS ${weak}`,
     ];
   });
 
