@@ -20,19 +20,11 @@
 
 const DEFAULT_ROUNDS = 20;
 
-function quoteIdent(id) {
-  return '"' + String(id).split('"').join('""') + '"';
-}
-
-/** A relation given as { schema, name } or as already-qualified SQL (e.g. ctx.self()). */
-function qualify(rel) {
-  return typeof rel === "string" ? rel : `${quoteIdent(rel.schema)}.${quoteIdent(rel.name)}`;
-}
+const { qualify, beside } = require("./relations");
 
 /** A scratch relation next to `target` (same schema), e.g. users → users__cc_p. */
 function scratch(target, suffix) {
-  const s = qualify(target);
-  return s.endsWith('"') ? `${s.slice(0, -1)}__cc_${suffix}"` : `${s}__cc_${suffix}`;
+  return beside(target, `__cc_${suffix}`);
 }
 
 /**

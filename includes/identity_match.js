@@ -20,21 +20,7 @@
 
 const portable = require("./portable");
 
-function q(id) {
-  return '"' + String(id).split('"').join('""') + '"';
-}
-/** A relation given as { schema, name } or as already-qualified SQL (e.g. ctx.self()). */
-function qualify(rel) {
-  return typeof rel === "string" ? rel : `${q(rel.schema)}.${q(rel.name)}`;
-}
-/** A scratch relation beside `rel`: the same schema, the name with a suffix. */
-function beside(rel, suffix) {
-  const s = qualify(rel);
-  return s.endsWith('"') ? `${s.slice(0, -1)}${suffix}"` : `${s}${suffix}`;
-}
-function lit(s) {
-  return "'" + String(s).split("'").join("''") + "'";
-}
+const { ident: q, qualify, beside, literal: lit } = require("./relations");
 
 /** Hash of a text expression to a BIGINT, for deterministic sampling. */
 function hash64(expr) {

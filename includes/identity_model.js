@@ -32,12 +32,7 @@ function config() {
   };
 }
 
-function q(id) {
-  return '"' + String(id).split('"').join('""') + '"';
-}
-function lit(s) {
-  return "'" + String(s).split("'").join("''") + "'";
-}
+const { ident: q, literal: lit } = require("./relations");
 
 /** A configured field: a column name (quoted) or { sql } (the project owner's expression). */
 function field(f) {
