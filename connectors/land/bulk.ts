@@ -2,13 +2,14 @@
  * Bulk writes into staging tables (all-text columns).
  *
  * Generic path: `Connection.append` with every table column in table order (the DuckDB driver
- * otherwise falls back to one INSERT per row). Engines may register a faster path here; DuckDB's
- * (see `bulk-duckdb.ts`) writes the batch to a temporary JSON Lines file and lets the engine read
- * it, which overlaps the engine's ingest with parsing of the next batch. This is an optional
- * capability keyed by `Warehouse.engine`: shared connector code never sees engine SQL.
+ * otherwise falls back to one INSERT per row). Connections with the optional `loadJsonLines`
+ * capability (DuckDB) get `JsonLinesFileWriter` (see `bulk-jsonl.ts`): batches go to temporary
+ * JSON Lines files the engine reads itself, which overlaps the engine's ingest with parsing of the
+ * next rows. The choice is made on the capability, never on the engine's name: shared connector
+ * code never sees engine SQL.
  */
 import type { Connection, Relation, Warehouse } from "../../engine/warehouses/types.js";
-import { DuckDBFileWriter } from "./bulk-duckdb.js";
+import { JsonLinesFileWriter } from "./bulk-jsonl.js";
 
 export interface BulkWriter {
   /**
@@ -67,7 +68,11 @@ export interface BulkOptions {
   readonly generic?: boolean;
 }
 
-export function bulkWriterFor(warehouse: Warehouse, conn: Connection, options: BulkOptions): BulkWriter {
-  if (!options.generic && warehouse.engine === "duckdb") return new DuckDBFileWriter(conn, warehouse.dialect, options.tmpDir);
+export function bulkWriterFor(_warehouse: Warehouse, conn: Connection, options: BulkOptions): BulkWriter {
+  if (!options.generic && hasJsonLines(conn)) return new JsonLinesFileWriter(conn, options.tmpDir);
   return new AppendWriter(conn);
+}
+
+function hasJsonLines(conn: Connection): conn is Connection & Required<Pick<Connection, "loadJsonLines">> {
+  return typeof conn.loadJsonLines === "function";
 }

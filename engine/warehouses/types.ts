@@ -113,6 +113,19 @@ export interface Connection {
   listColumns(relation: Relation): Promise<ColumnInfo[]>;
   /** Fast bulk append of rows (column order as given) into an existing table. Returns rows appended. */
   append(relation: Relation, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<number>;
+  /**
+   * Optional bulk-load capability: append the rows of a local JSON Lines file, each line a JSON
+   * array of text values (or null) aligned to `columns`, into an existing table, with `constants`
+   * (column → text) in every row. Text is cast to the columns' types by the engine. Returns the
+   * rows appended. Engines that can read such a file natively (DuckDB) implement it; shared code
+   * checks for it and falls back to `append`.
+   */
+  loadJsonLines?(
+    relation: Relation,
+    columns: readonly string[],
+    file: string,
+    constants: Readonly<Record<string, string>>,
+  ): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -2,7 +2,14 @@
  * DuckDB driver: one embedded database instance per warehouse, one DuckDB connection per rcu
  * connection (DuckDB runs connections of one instance concurrently, with optimistic concurrency).
  */
-import { DuckDBInstance, ResultReturnType, StatementType, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import {
+  DuckDBInstance,
+  ResultReturnType,
+  StatementType,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBValue,
+} from "@duckdb/node-api";
 import { existsSync } from "node:fs";
 import { RcuError, errorMessage } from "../../errors.js";
 import type {
@@ -66,12 +73,47 @@ function toDuckValue(v: SqlValue): DuckDBValue {
   return v instanceof Date ? v.toISOString() : v;
 }
 
+/** Statement kinds that cannot change a table's columns (the appender's column cache survives them). */
+const KEEPS_COLUMNS = new Set<number>([
+  StatementType.SELECT,
+  StatementType.INSERT,
+  StatementType.UPDATE,
+  StatementType.DELETE,
+  StatementType.TRANSACTION,
+]);
+
+type AppendFn = (appender: DuckDBAppender, v: SqlValue) => void;
+
+/** One typed append per column, chosen from the table's column type (generic `appendValue` is slow). */
+function appendFnFor(type: string): AppendFn {
+  const t = type.toUpperCase();
+  const fallback: AppendFn = (a, v) => (v === null ? a.appendNull() : a.appendValue(toDuckValue(v)));
+  if (t === "VARCHAR" || t.startsWith("VARCHAR(")) {
+    return (a, v) => (v === null ? a.appendNull() : a.appendVarchar(typeof v === "string" ? v : v instanceof Date ? v.toISOString() : String(v)));
+  }
+  if (t === "BIGINT") {
+    return (a, v) =>
+      v === null ? a.appendNull() : typeof v === "bigint" ? a.appendBigInt(v) : typeof v === "number" && Number.isInteger(v) ? a.appendBigInt(BigInt(v)) : fallback(a, v);
+  }
+  if (t === "DOUBLE") return (a, v) => (v === null ? a.appendNull() : typeof v === "number" ? a.appendDouble(v) : fallback(a, v));
+  if (t === "BOOLEAN") return (a, v) => (v === null ? a.appendNull() : typeof v === "boolean" ? a.appendBoolean(v) : fallback(a, v));
+  return fallback;
+}
+
+function relationKey(r: Relation): string {
+  return JSON.stringify([r.database ?? null, r.schema, r.name]);
+}
+
 class DuckDBRcuConnection implements Connection {
+  /** Columns (names and typed appends) per relation, for `append`; dropped on any DDL. */
+  private readonly appendColumns = new Map<string, { names: string[]; fns: AppendFn[] }>();
+
   constructor(private readonly conn: DuckDBConnection) {}
 
   async execute(sql: string, params: readonly SqlValue[] = []): Promise<ExecResult> {
     try {
       const result = await this.conn.run(sql, params.length ? params.map(toDuckValue) : undefined);
+      if (!KEEPS_COLUMNS.has(result.statementType)) this.appendColumns.clear();
       if (result.returnType === ResultReturnType.CHANGED_ROWS) return { rowsAffected: result.rowsChanged };
       if (result.statementType === StatementType.CREATE && result.columnCount === 1 && result.columnName(0) === "Count") {
         // CREATE TABLE … AS reports its row count in a "Count" column, not in rowsChanged.
@@ -124,8 +166,14 @@ class DuckDBRcuConnection implements Connection {
     columns: readonly string[],
     rows: readonly (readonly SqlValue[])[],
   ): Promise<number> {
-    const existing = await this.listColumns(relation);
-    const names = existing.map((c) => c.name);
+    const key = relationKey(relation);
+    let cols = this.appendColumns.get(key);
+    if (!cols) {
+      const existing = await this.listColumns(relation);
+      cols = { names: existing.map((c) => c.name), fns: existing.map((c) => appendFnFor(c.type)) };
+      this.appendColumns.set(key, cols);
+    }
+    const names = cols.names;
     if (names.length !== columns.length || names.some((n, i) => n !== columns[i])) {
       // The appender writes whole rows in table order; anything else goes through INSERT.
       const d = duckdbDialect;
@@ -135,21 +183,46 @@ class DuckDBRcuConnection implements Connection {
       for (const row of rows) await this.execute(sql, row);
       return rows.length;
     }
+    const fns = cols.fns;
     try {
       const appender = await this.conn.createAppender(relation.name, relation.schema, relation.database ?? null);
-      for (const row of rows) {
-        for (const v of row) {
-          if (v === null) appender.appendNull();
-          else appender.appendValue(toDuckValue(v));
+      try {
+        for (const row of rows) {
+          for (let i = 0; i < fns.length; i++) fns[i]!(appender, row[i] ?? null);
+          appender.endRow();
         }
-        appender.endRow();
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
       }
-      appender.flushSync();
-      appender.closeSync();
       return rows.length;
     } catch (err) {
+      // Another connection may have changed the table: look its columns up again next time.
+      this.appendColumns.delete(key);
       throw classifyDuckDBError(err, `append into ${duckdbDialect.qualify(relation)}`);
     }
+  }
+
+  /**
+   * DuckDB's parallel JSON reader: each line a JSON array of text values (`VARCHAR[]`); the
+   * INSERT casts each value to its column's type.
+   */
+  async loadJsonLines(
+    relation: Relation,
+    columns: readonly string[],
+    file: string,
+    constants: Readonly<Record<string, string>>,
+  ): Promise<number> {
+    const d = duckdbDialect;
+    const consts = Object.entries(constants);
+    const select = [...columns.map((_, i) => `r[${i + 1}]`), ...consts.map(([, v]) => d.stringLiteral(v))].join(", ");
+    const target = [...columns, ...consts.map(([c]) => c)].map(d.quoteIdentifier).join(", ");
+    const sql =
+      `INSERT INTO ${d.qualify(relation)} (${target}) SELECT ${select} FROM read_json(` +
+      `${d.stringLiteral(file)}, format = 'newline_delimited', records = false, ` +
+      `columns = {r: 'VARCHAR[]'}, maximum_object_size = 1073741824)`;
+    const res = await this.execute(sql);
+    return res.rowsAffected ?? -1;
   }
 
   async close(): Promise<void> {
