@@ -4,8 +4,8 @@
  * file, which the engine reads itself. Consecutive batches for the same table, columns and
  * constants go into one file (up to `rowsPerFile`), so the loader can hand over small batches
  * (little garbage-collector pressure) while the engine still gets large loads. One file is filled
- * by JavaScript while the previous one is ingested by the engine's threads (at most one in flight:
- * disk use is bounded to two files, memory to one small batch).
+ * by JavaScript while earlier ones are ingested by the engine's threads (at most two queued: disk
+ * use is bounded to three files, memory to one small batch).
  *
  * No engine SQL here: the statement is the driver's.
  */
@@ -23,11 +23,15 @@ interface OpenFile {
   readonly path: string;
   readonly fd: number;
   rows: number;
+  /** Longest line so far, in UTF-16 code units. */
+  maxLine: number;
 }
 
 export class JsonLinesFileWriter implements BulkWriter {
   readonly direct = true;
-  private pending: Promise<void> = Promise.resolve();
+  /** Ingests started and not yet awaited, oldest first; `last` is the newest. */
+  private inFlight: Promise<void>[] = [];
+  private last: Promise<void> = Promise.resolve();
   private seq = 0;
   private ready = false;
   /** Files being filled, by table, columns and constants (data rows and rejects alternate). */
@@ -36,7 +40,8 @@ export class JsonLinesFileWriter implements BulkWriter {
   constructor(
     private readonly conn: Connection & Required<Pick<Connection, "loadJsonLines">>,
     private readonly tmpDir: string,
-    private readonly rowsPerFile = 250_000,
+    private readonly rowsPerFile = 122_880,
+    private readonly maxInFlight = 1,
   ) {}
 
   async write(
@@ -67,9 +72,12 @@ export class JsonLinesFileWriter implements BulkWriter {
         this.ready = true;
       }
       const p = path.join(this.tmpDir, `batch-${process.pid}-${++this.seq}.jsonl`);
-      f = { key, table, columns: [...columns], constants: { ...constants }, path: p, fd: openSync(p, "w"), rows: 0 };
+      f = { key, table, columns: [...columns], constants: { ...constants }, path: p, fd: openSync(p, "w"), rows: 0, maxLine: 0 };
       this.files.set(key, f);
     }
+    let maxLine = f.maxLine;
+    for (let i = 0; i < lines.length; i++) if (lines[i]!.length > maxLine) maxLine = lines[i]!.length;
+    f.maxLine = maxLine;
     // One write per batch: join in slices so no single string gets huge.
     for (let i = 0; i < lines.length; i += 8192) {
       const end = Math.min(lines.length, i + 8192);
@@ -83,9 +91,11 @@ export class JsonLinesFileWriter implements BulkWriter {
   private async ship(f: OpenFile): Promise<void> {
     this.files.delete(f.key);
     closeSync(f.fd);
-    // Keep one ingest in flight: wait for the previous one (and surface its failure).
-    await this.pending;
-    this.pending = this.conn.loadJsonLines(f.table, f.columns, f.path, f.constants).then(
+    // Bound the queue: wait for the oldest ingest (and surface its failure) when it is full.
+    while (this.inFlight.length >= this.maxInFlight) await this.inFlight.shift();
+    // Ingests run one after the other on the connection (the load's transaction).
+    const run = this.last.then(() => this.conn.loadJsonLines(f.table, f.columns, f.path, f.constants, { maxLineBytes: 3 * f.maxLine + 1 }));
+    const done = run.then(
       async (n) => {
         await rm(f.path, { force: true });
         if (n >= 0 && n !== f.rows) throw new Error(`bulk ingest wrote ${n} of ${f.rows} rows into ${f.table.schema}.${f.table.name}`);
@@ -95,15 +105,18 @@ export class JsonLinesFileWriter implements BulkWriter {
         throw err;
       },
     );
+    this.last = done;
+    this.inFlight.push(done);
     // Surface a failure on the next call rather than as an unhandled rejection.
-    this.pending.catch(() => undefined);
+    done.catch(() => undefined);
   }
 
   async flush(): Promise<void> {
     for (const f of [...this.files.values()]) await this.ship(f);
-    const p = this.pending;
-    this.pending = Promise.resolve();
-    await p;
+    const queued = this.inFlight;
+    this.inFlight = [];
+    this.last = Promise.resolve();
+    for (const p of queued) await p;
   }
 
   async close(): Promise<void> {

@@ -118,13 +118,15 @@ export interface Connection {
    * array of text values (or null) aligned to `columns`, into an existing table, with `constants`
    * (column → text) in every row. Text is cast to the columns' types by the engine. Returns the
    * rows appended. Engines that can read such a file natively (DuckDB) implement it; shared code
-   * checks for it and falls back to `append`.
+   * checks for it and falls back to `append`. `maxLineBytes`, when given, bounds every line's
+   * length (it lets the engine read the file in parallel with small buffers).
    */
   loadJsonLines?(
     relation: Relation,
     columns: readonly string[],
     file: string,
     constants: Readonly<Record<string, string>>,
+    options?: { readonly maxLineBytes?: number },
   ): Promise<number>;
   close(): Promise<void>;
 }

@@ -212,15 +212,19 @@ class DuckDBRcuConnection implements Connection {
     columns: readonly string[],
     file: string,
     constants: Readonly<Record<string, string>>,
+    options: { readonly maxLineBytes?: number } = {},
   ): Promise<number> {
     const d = duckdbDialect;
+    // The reader's buffers follow maximum_object_size: a tight bound lets it split the file
+    // across threads (1 GiB, the fallback, makes one buffer of a whole batch file).
+    const maxObject = options.maxLineBytes === undefined ? 1073741824 : Math.max(1 << 20, Math.min(1073741824, options.maxLineBytes + 1024));
     const consts = Object.entries(constants);
     const select = [...columns.map((_, i) => `r[${i + 1}]`), ...consts.map(([, v]) => d.stringLiteral(v))].join(", ");
     const target = [...columns, ...consts.map(([c]) => c)].map(d.quoteIdentifier).join(", ");
     const sql =
       `INSERT INTO ${d.qualify(relation)} (${target}) SELECT ${select} FROM read_json(` +
       `${d.stringLiteral(file)}, format = 'newline_delimited', records = false, ` +
-      `columns = {r: 'VARCHAR[]'}, maximum_object_size = 1073741824)`;
+      `columns = {r: 'VARCHAR[]'}, maximum_object_size = ${maxObject})`;
     const res = await this.execute(sql);
     return res.rowsAffected ?? -1;
   }
