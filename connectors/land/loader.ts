@@ -204,7 +204,8 @@ export class StreamLoader {
         reject(i, reason);
         continue;
       }
-      if (jsonLines) jsonLines.push(`[${JSON.stringify(String(batch.positions[i]))},"${hash}"${data.length ? "," : ""}${json!.slice(1)}`);
+      // Positions are integers: their JSON string needs no escaping.
+      if (jsonLines) jsonLines.push('["' + batch.positions[i] + '","' + hash + (data.length ? '",' : '"') + json!.slice(1));
       else if (this.direct) rows.push([String(batch.positions[i]), hash, ...data]);
       else rows.push([batch.input, String(batch.positions[i]), hash, String(this.seq++), ...data]);
     }

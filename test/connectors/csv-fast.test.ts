@@ -74,7 +74,7 @@ const PARSE_OPTS = {
   skip_empty_lines: true,
   skip_records_with_error: true,
   record_delimiter: ["\r\n", "\n", "\r"],
-} as const;
+};
 
 /** Tokenizer records (fields + raw), fed in random chunk sizes. */
 function fastRecords(text: string, d: string, q: string, r: () => number): { records: Array<{ record: string[]; raw: string }>; bailed: boolean } {
