@@ -25,6 +25,11 @@ export interface RecordBatch {
   readonly rows: (string | null)[][];
   /** Per row: record number in a file, index in a page, offset in a query result. */
   readonly positions: number[];
+  /**
+   * Optional, per row: `JSON.stringify(row)` when the reader could build it cheaply (undefined
+   * entries: not available). The loader reuses it instead of serialising the row again.
+   */
+  readonly json?: (string | undefined)[];
   readonly rejects: BadRecord[];
 }
 

@@ -15,6 +15,9 @@
  */
 
 const LF = 10;
+/** What JSON.stringify escapes besides `"`, CR and LF: backslash, other controls, surrogates. */
+const NEEDS_ESCAPE = /[\\\u0000-\u0009\u000b\u000c\u000e-\u001f\ud800-\udfff]/;
+const NEEDS_ESCAPE_OR_DQUOTE = /["\\\u0000-\u0009\u000b\u000c\u000e-\u001f\ud800-\udfff]/;
 const CR = 13;
 
 export interface FastCsvOptions {
@@ -58,7 +61,11 @@ export class FastCsvTokenizer {
   constructor(
     private readonly delimiter: string,
     private readonly quote: string,
-    private readonly onRecord: (fields: string[]) => void,
+    /**
+     * `json`, when given, is exactly `JSON.stringify(fields)`, built without escaping because no
+     * field needs any (it saves the loader a serialisation per row).
+     */
+    private readonly onRecord: (fields: string[], json: string | undefined) => void,
   ) {
     this.D = delimiter.charCodeAt(0);
     this.Q = quote.charCodeAt(0);
@@ -97,6 +104,9 @@ export class FastCsvTokenizer {
       if (buf.charCodeAt(0) === 0xfeff) buf = buf.slice(1);
     }
     this.buf = buf;
+    // Characters JSON.stringify would escape, other than the quote and line breaks (which the
+    // tokenizer tracks per field): none in this text → fields can be quoted as they are.
+    const plain = !(this.quote === '"' ? NEEDS_ESCAPE : NEEDS_ESCAPE_OR_DQUOTE).test(buf);
     const len = buf.length;
     const D = this.D;
     const Q = this.Q;
@@ -129,10 +139,19 @@ export class FastCsvTokenizer {
       }
       const fields: string[] = [];
       let eol: number;
+      let escape = !plain;
+      // Fields as JSON string contents, once a field differs from its JSON form (a `"` in it).
+      let jfields: string[] | null = null;
       for (;;) {
         if (pos < len && buf.charCodeAt(pos) === Q) {
           let p = pos + 1;
+          if (!escape) {
+            // A line break inside the quoted field needs escaping in JSON.
+            if (nL < p && nL !== -1) nL = buf.indexOf("\n", p);
+            if (nR < p && nR !== -1) nR = buf.indexOf("\r", p);
+          }
           let val = "";
+          let quoted = false;
           for (;;) {
             if (nQ < p && nQ !== -1) nQ = buf.indexOf(quote, p);
             const qi = nQ;
@@ -144,6 +163,7 @@ export class FastCsvTokenizer {
               this.bailed = true; // quote not closed
               return false;
             }
+            if (!escape && ((nL !== -1 && nL < qi) || (nR !== -1 && nR < qi))) escape = true;
             if (qi + 1 >= len) {
               if (!final) {
                 incomplete = true;
@@ -156,6 +176,7 @@ export class FastCsvTokenizer {
             }
             const nc = buf.charCodeAt(qi + 1);
             if (nc === Q) {
+              quoted = true; // a quote in the value
               val += buf.slice(p, qi + 1);
               p = qi + 2;
               continue;
@@ -173,6 +194,13 @@ export class FastCsvTokenizer {
             }
             this.bailed = true; // invalid closing quote
             return false;
+          }
+          if (!escape) {
+            const v = fields[fields.length - 1]!;
+            if (quoted && Q === 34) {
+              if (!jfields) jfields = fields.slice(0, -1);
+              jfields.push(v.replaceAll('"', '\\"'));
+            } else if (jfields) jfields.push(v);
           }
           if (eol! >= 0) break;
           continue;
@@ -197,7 +225,9 @@ export class FastCsvTokenizer {
           this.bailed = true; // quote inside an unquoted field
           return false;
         }
-        fields.push(buf.slice(pos, end));
+        const v = buf.slice(pos, end);
+        fields.push(v);
+        if (jfields) jfields.push(v);
         if (isDelim) {
           pos = end + 1;
           continue;
@@ -220,7 +250,7 @@ export class FastCsvTokenizer {
       this.rawPrefix = this.emptyPrefix;
       this.emptyPrefix = "";
       this.records++;
-      this.onRecord(fields);
+      this.onRecord(fields, escape ? undefined : '["' + (jfields ?? fields).join('","') + '"]');
       pos = next;
       recStart = pos;
     }

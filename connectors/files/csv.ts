@@ -28,7 +28,7 @@ export interface FileRef {
 }
 
 export interface CsvRecordSink {
-  record(fields: string[], raw: () => string): void;
+  record(fields: string[], raw: () => string, json?: string): void;
   skip(raw: string, reason: string): void;
 }
 
@@ -80,11 +80,13 @@ export async function* readCsv(
   let skipHeader = options.header !== false;
   let rows: (string | null)[][] = [];
   let positions: number[] = [];
+  let jsons: (string | undefined)[] = [];
   const ready: RecordBatch[] = [];
   const take = (): RecordBatch => {
-    const b = { input: file.rel, columns: columns ?? [], rows, positions, rejects };
+    const b = { input: file.rel, columns: columns ?? [], rows, positions, json: jsons, rejects };
     rows = [];
     positions = [];
+    jsons = [];
     rejects = [];
     return b;
   };
@@ -92,7 +94,7 @@ export async function* readCsv(
     rejects.push({ input: file.rel, position, raw: raw.replace(/\r?\n$|\r$/, ""), reason });
   };
   const sink: CsvRecordSink = {
-    record(record, raw) {
+    record(record, raw, json) {
       if (skipHeader) {
         skipHeader = false;
         if (!columns) {
@@ -111,6 +113,7 @@ export async function* readCsv(
       else {
         rows.push(record);
         positions.push(position);
+        jsons.push(json);
       }
       if (rows.length + rejects.length >= cap) ready.push(take());
     },
@@ -126,7 +129,7 @@ export async function* readCsv(
   let fallbackFrom = 0;
   const fast = parser === "auto" && fastCsvSupports({ delimiter, quote, escape });
   if (fast) {
-    const tok = new FastCsvTokenizer(delimiter, quote, (fields) => sink.record(fields, () => tok.lastRaw()));
+    const tok = new FastCsvTokenizer(delimiter, quote, (fields, json) => sink.record(fields, () => tok.lastRaw(), json));
     let done = false;
     for await (const chunk of decoded.text as AsyncIterable<string>) {
       if (!tok.push(chunk, false)) break;

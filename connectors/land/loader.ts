@@ -185,7 +185,7 @@ export class StreamLoader {
         }
       }
       // Direct writers take the JSON text: serialise once, for the hash and the batch file.
-      const json = jsonLines ? JSON.stringify(data) : undefined;
+      const json = jsonLines ? ((data === src ? batch.json?.[i] : undefined) ?? JSON.stringify(data)) : undefined;
       const hash = rowHash(data, json);
       if (reason === null && cursorIdx >= 0) {
         const cv = data[cursorIdx];

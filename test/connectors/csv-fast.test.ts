@@ -76,10 +76,17 @@ const PARSE_OPTS = {
   record_delimiter: ["\r\n", "\n", "\r"],
 };
 
+let jsonMisses = 0;
+
 /** Tokenizer records (fields + raw), fed in random chunk sizes. */
 function fastRecords(text: string, d: string, q: string, r: () => number): { records: Array<{ record: string[]; raw: string }>; bailed: boolean } {
   const records: Array<{ record: string[]; raw: string }> = [];
-  const tok = new FastCsvTokenizer(d, q, (fields) => records.push({ record: fields, raw: tok.lastRaw() }));
+  const tok = new FastCsvTokenizer(d, q, (fields, json) => {
+    // The JSON the tokenizer builds without escaping is exactly JSON.stringify's.
+    if (json !== undefined) expect(json).toBe(JSON.stringify(fields));
+    else jsonMisses++;
+    records.push({ record: fields, raw: tok.lastRaw() });
+  });
   let i = 0;
   while (i < text.length && !tok.bailed) {
     const n = 1 + Math.floor(r() * (r() < 0.5 ? 4 : 64));
@@ -103,7 +110,10 @@ function refRecords(text: string, d: string, q: string): { records: Array<{ reco
 async function batches(abs: string, opts: Partial<CsvOptions>, parser: "auto" | "csv-parse", batchSize = 7): Promise<{ batches: RecordBatch[]; hash: string }> {
   const out: RecordBatch[] = [];
   let hash = "";
-  for await (const b of readCsv({ abs, rel: "f.csv" }, opts, batchSize, (h) => (hash = h), parser)) out.push(b);
+  for await (const b of readCsv({ abs, rel: "f.csv" }, opts, batchSize, (h) => (hash = h), parser)) {
+    b.json?.forEach((j, i) => j !== undefined && expect(j).toBe(JSON.stringify(b.rows[i])));
+    out.push(b);
+  }
   return { batches: out, hash };
 }
 
@@ -145,6 +155,7 @@ describe("fast CSV tokenizer vs csv-parse", () => {
       if (!dirt) expect(fast.bailed, `seed ${seed}: well-formed CSV must not need csv-parse: ${JSON.stringify(text)}`).toBe(false);
     }
     expect(bails).toBeGreaterThan(50);
+    expect(jsonMisses).toBeGreaterThan(0);
     expect(clean).toBeGreaterThan(1000);
   });
 
@@ -188,6 +199,17 @@ describe("fast CSV tokenizer vs csv-parse", () => {
       const ref = await batches(abs, opts, "csv-parse", 1 + (seed % 9));
       expect(flatten(fast.batches), `seed ${seed}: ${JSON.stringify(text)}`).toEqual(flatten(ref.batches));
     }
+  });
+
+  it("builds rows' JSON without escaping only where nothing needs escaping", () => {
+    const got: Array<string | undefined> = [];
+    const tok = new FastCsvTokenizer(",", '"', (_f, json) => got.push(json));
+    tok.push('a,"b,c",d\n1,"x\ny",2\n3,"p""q",4\n5,6,7\n', true);
+    expect(got).toEqual(['["a","b,c","d"]', undefined, '["3","p\\"q","4"]', '["5","6","7"]']);
+    const got2: Array<string | undefined> = [];
+    const tok2 = new FastCsvTokenizer(",", '"', (_f, json) => got2.push(json));
+    tok2.push("a,b\n1,\\\n2,\u0001\n", true);
+    expect(got2).toEqual([undefined, undefined, undefined]);
   });
 
   it("keeps csv-parse for options the tokenizer does not implement", async () => {
