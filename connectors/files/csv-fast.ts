@@ -40,6 +40,8 @@ export function fastCsvSupports(o: FastCsvOptions): boolean {
 }
 
 export class FastCsvTokenizer {
+  /** Whether the text being tokenized holds a U+FFFD (else no record of it can). */
+  replacementChars = true;
   /** Records produced so far (the header included). */
   records = 0;
   /** Stopped before a record csv-parse must handle; nothing more is produced. */
@@ -104,6 +106,7 @@ export class FastCsvTokenizer {
       if (buf.charCodeAt(0) === 0xfeff) buf = buf.slice(1);
     }
     this.buf = buf;
+    this.replacementChars = buf.includes("\uFFFD");
     // Characters JSON.stringify would escape, other than the quote and line breaks (which the
     // tokenizer tracks per field): none in this text → fields can be quoted as they are.
     const plain = !(this.quote === '"' ? NEEDS_ESCAPE : NEEDS_ESCAPE_OR_DQUOTE).test(buf);

@@ -28,7 +28,8 @@ export interface FileRef {
 }
 
 export interface CsvRecordSink {
-  record(fields: string[], raw: () => string, json?: string): void;
+  /** `mayHaveFFFD` false: the parser knows no field holds U+FFFD (skips the per-field check). */
+  record(fields: string[], raw: () => string, json?: string, mayHaveFFFD?: boolean): void;
   skip(raw: string, reason: string): void;
 }
 
@@ -94,7 +95,7 @@ export async function* readCsv(
     rejects.push({ input: file.rel, position, raw: raw.replace(/\r?\n$|\r$/, ""), reason });
   };
   const sink: CsvRecordSink = {
-    record(record, raw, json) {
+    record(record, raw, json, mayHaveFFFD = true) {
       if (skipHeader) {
         skipHeader = false;
         if (!columns) {
@@ -109,7 +110,7 @@ export async function* readCsv(
       }
       position++;
       if (record.length !== width) reject(raw(), `expected ${width} fields, found ${record.length}`);
-      else if (checksUtf8 && hasReplacementChar(record)) reject(raw(), "invalid UTF-8 byte sequence (shown as U+FFFD)");
+      else if (checksUtf8 && mayHaveFFFD && hasReplacementChar(record)) reject(raw(), "invalid UTF-8 byte sequence (shown as U+FFFD)");
       else {
         rows.push(record);
         positions.push(position);
@@ -129,7 +130,9 @@ export async function* readCsv(
   let fallbackFrom = 0;
   const fast = parser === "auto" && fastCsvSupports({ delimiter, quote, escape });
   if (fast) {
-    const tok = new FastCsvTokenizer(delimiter, quote, (fields, json) => sink.record(fields, () => tok.lastRaw(), json));
+    const tok = new FastCsvTokenizer(delimiter, quote, (fields, json) =>
+      sink.record(fields, () => tok.lastRaw(), json, tok.replacementChars),
+    );
     let done = false;
     for await (const chunk of decoded.text as AsyncIterable<string>) {
       if (!tok.push(chunk, false)) break;
