@@ -15,7 +15,7 @@ import { DuckDBWarehouse } from "../engine/warehouses/duckdb/driver.js";
 
 export interface CsvBenchOptions {
   readonly rows?: number;
-  /** Use `Connection.append` instead of the DuckDB temp-file fast path. */
+  /** Use `Connection.append` instead of the JSON Lines bulk path (`Connection.loadJsonLines`). */
   readonly genericBulk?: boolean;
   readonly batchSize?: number;
   readonly dir?: string;
