@@ -54,7 +54,7 @@ export const identitySchema = z.strictObject({
       /** Blocks larger than this are skipped when generating candidate pairs (bounded pairs per record). */
       max_block_size: z.number().int().min(2).max(100_000).default(200),
       /** EM iterations estimating m-probabilities in SQL. */
-      em_iterations: z.number().int().min(1).max(50).default(10),
+      em_iterations: z.number().int().min(1).max(50).default(5),
       /** Rounds of the connected-components algorithm (log-scale in the longest chain). */
       cluster_rounds: z.number().int().min(1).max(64).default(20),
     })
