@@ -186,5 +186,8 @@ describe("rcu refuses to run a broken project", () => {
     expect((await cli(["run", "--threads", "0"], dir)).code).toBe(2);
     expect((await cli(["run", "--vars", "novalue"], dir)).code).toBe(2);
     expect((await cli(["frobnicate"], dir)).code).toBe(2);
+    const noSources = await cli(["extract"], dir);
+    expect(noSources.code).toBe(2);
+    expect(noSources.stderr).toMatch(/No sources/);
   });
 });
