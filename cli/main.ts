@@ -20,11 +20,17 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError("expected a whole number.");
+  return n;
+}
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command("rcu")
-    .description("rcu: a warehouse-native single customer view. Compiles Dataform definitions and runs them on DuckDB (default), Snowflake or Redshift.")
+    .description("rcu: a warehouse-native single customer view. Lands sources, compiles Dataform definitions and runs them on embedded DuckDB (Snowflake and Redshift are planned), resolves identities into one users table.")
     .version(rcuVersion())
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
@@ -51,7 +57,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   selection(common(program.command("plan").description("print the exact statements `run` would execute (reads warehouse metadata only)")))
     .action(action(async (o) => (await import("./commands/plan.js")).planCommand(o, io)));
 
-  selection(common(program.command("run").description("compile, plan and execute the selected actions on the warehouse")))
+  selection(common(program.command("run").description("extract the sources of rcu.yaml (if any), then compile, plan and execute the selected actions")))
     .option("-t, --threads <n>", "actions run in parallel (default: rcu.yaml threads, else 4)", positiveInt)
     .option("--skip-extract", "do not land sources first (transform only)")
     .option("--skip-transform", "only land sources")
@@ -84,7 +90,7 @@ Examples:
     .command("demo")
     .description("write the sample estate (a fictional French retailer's systems, with the truth of who is who) and its rcu.yaml; --run runs the whole pipeline on DuckDB")
     .option("--people <n>", "people in the estate (1 to 16,000,000)", positiveInt, 10_000)
-    .option("--seed <n>", "generator seed: same seed, same bytes", (v: string) => Number.parseInt(v, 10), 42)
+    .option("--seed <n>", "generator seed: same seed, same bytes", integer, 42)
     .option("--out <dir>", "where to write data/, rcu.yaml and the warehouse (relative to the project dir)", "demo")
     .option("--project-dir <dir>", "the project directory", ".")
     .option("--force", "regenerate the estate even if one with the same size and seed is present")
