@@ -39,6 +39,8 @@ profiles:
   demo:
     engine: duckdb
     path: ${s(rel(o.projectDir, o.warehouse))}
+    # DuckDB otherwise lets its buffer pool grow to 80 % of RAM.
+    options: { memory_limit: "4GB" }
 threads: 2
 
 sources:
