@@ -54,10 +54,12 @@ function sourceRelation(s) {
   return { schema, name };
 }
 
-/** The first names differ by a feminine ending (e, ne, le, te, ette). Level 1 of first_name. */
-const GENDER_VARIANT = ["e", "ne", "le", "te", "tte"]
-  .map((end) => `l.first_key || '${end}' = r.first_key OR r.first_key || '${end}' = l.first_key`)
-  .join(" OR ");
+/** The first names differ by a feminine ending (e, ne, le, te, tte, e → ie). A first_name level. */
+const GENDER_VARIANT = [
+  ...["e", "ne", "le", "te", "tte"].map((end) => `l.first_key || '${end}' = r.first_key OR r.first_key || '${end}' = l.first_key`),
+  // Stéphane / Stéphanie: a final e becomes ie.
+  ...[["l", "r"], ["r", "l"]].map(([a, b]) => `(${a}.first_key LIKE '%e' AND substr(${a}.first_key, 1, length(${a}.first_key) - 1) || 'ie' = ${b}.first_key)`),
+].join(" OR ");
 
 /**
  * Attribute comparisons of the standard model, over person_records columns. Levels are tried in
