@@ -1,6 +1,6 @@
 /** What every command does first: find the project, read rcu.yaml, compile for its engine. */
 import { readFileSync } from "node:fs";
-import { rawRelation } from "../connectors/land/raw-table.js";
+import { landedRelations } from "../connectors/declarations.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileProject } from "../engine/compile/compile.js";
@@ -37,8 +37,12 @@ export async function resolveProject(opts: ProjectOptions, io: CliIO): Promise<{
   return { dir, config };
 }
 
-export async function openProject(opts: CommonOptions, io: CliIO): Promise<Project> {
-  const { dir, config } = await resolveProject(opts, io);
+export async function openProject(
+  opts: CommonOptions,
+  io: CliIO,
+  resolved?: { dir: string; config: ProjectConfig },
+): Promise<Project> {
+  const { dir, config } = resolved ?? (await resolveProject(opts, io));
   const dialect = dialectFor(config.profile.engine);
   // The identity section reaches definitions/ as a JSON var (Dataform vars are strings).
   const vars = {
@@ -57,10 +61,7 @@ export async function openProject(opts: CommonOptions, io: CliIO): Promise<Proje
  * hand-written boilerplate, and a different rcu.yaml (--config) never leaves stale declarations.
  */
 export function sourceRelationsVar(config: ProjectConfig): string {
-  const relations = Object.entries(config.sources).flatMap(([source, cfg]) =>
-    Object.keys(cfg.streams).map((stream) => rawRelation(source, stream)),
-  );
-  return JSON.stringify(relations.map((r) => ({ schema: r.schema, name: r.name })));
+  return JSON.stringify(landedRelations(config.sources));
 }
 
 let version: string | undefined;

@@ -21,9 +21,10 @@ export interface RunCommandOptions extends PlanOptions {
 export const RUN_RESULTS_FILE = path.join("target", "run_results.json");
 
 export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<number> {
+  const resolved = await resolveProject(opts, io);
   let extractOk = true;
   if (!opts.skipExtract) {
-    const { dir, config } = await resolveProject(opts, io);
+    const { dir, config } = resolved;
     if (Object.keys(config.sources).length > 0) {
       const summary = await extractSources(dir, config, [], io, Boolean(opts.json));
       extractOk = summary.ok;
@@ -32,7 +33,7 @@ export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<nu
     }
   }
   if (opts.skipTransform) return extractOk ? 0 : 1;
-  const project = await openProject(opts, io);
+  const project = await openProject(opts, io, resolved);
   if (project.graph.errors.length) return reportGraphErrors(project, io);
   const selectors = parseSelectors(opts.select ?? []);
   const selected = selectActions(project.graph, selectors);

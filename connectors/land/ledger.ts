@@ -3,6 +3,7 @@
  * transaction as the rows it describes (so a ledger row exists iff its rows are visible), or,
  * for a failed load, after the rollback.
  */
+import { createMetaTable } from "../../engine/warehouses/sql-common.js";
 import type { Connection, Dialect, MetaColumnType, Relation, SqlValue } from "../../engine/warehouses/types.js";
 import type { StreamSummary } from "../types.js";
 import { META_SCHEMA } from "./raw-table.js";
@@ -29,7 +30,7 @@ const COLUMNS: ReadonlyArray<[string, MetaColumnType]> = [
 ];
 
 export function createLoadsTable(dialect: Dialect): string {
-  return dialect.createTable(LOADS, COLUMNS.map(([name, t]) => ({ name, type: dialect.columnType(t) })));
+  return createMetaTable(dialect, LOADS, COLUMNS);
 }
 
 /** Cap what we keep of long input lists (an API window can be thousands of pages). */

@@ -3,6 +3,7 @@
  * where it came from (source, stream, input, position), its raw text and the reason. Rejects are
  * staged with the rows and published in the same transaction.
  */
+import { createMetaTable } from "../../engine/warehouses/sql-common.js";
 import type { Dialect, MetaColumnType, Relation } from "../../engine/warehouses/types.js";
 import { META_SCHEMA } from "./raw-table.js";
 
@@ -23,7 +24,7 @@ const COLUMNS: ReadonlyArray<[string, MetaColumnType]> = [
 export const REJECT_STAGING_COLUMNS = ["input", "position", "raw", "reason"] as const;
 
 export function createRejectedTable(dialect: Dialect): string {
-  return dialect.createTable(REJECTED, COLUMNS.map(([name, t]) => ({ name, type: dialect.columnType(t) })));
+  return createMetaTable(dialect, REJECTED, COLUMNS);
 }
 
 export function publishRejects(

@@ -3,6 +3,7 @@
  * Written only inside the publish transaction, so a cursor never advances past rows that are not
  * committed (a crashed load re-reads its window on the next run).
  */
+import { createMetaTable } from "../../engine/warehouses/sql-common.js";
 import type { Connection, Dialect, MetaColumnType, Relation, SqlValue } from "../../engine/warehouses/types.js";
 import type { CursorState, FileFingerprint, StreamState } from "../types.js";
 import { META_SCHEMA } from "./raw-table.js";
@@ -20,7 +21,7 @@ const COLUMNS: ReadonlyArray<[string, MetaColumnType]> = [
 ];
 
 export function createStateTable(dialect: Dialect): string {
-  return dialect.createTable(STATE, COLUMNS.map(([name, t]) => ({ name, type: dialect.columnType(t) })));
+  return createMetaTable(dialect, STATE, COLUMNS);
 }
 
 export async function readState(conn: Connection, dialect: Dialect, source: string, stream: string): Promise<StreamState> {

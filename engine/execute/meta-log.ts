@@ -3,6 +3,7 @@
  * schedulers, BI tools and `rcu status` can see what ran without access to the machine's files.
  * All values go in as parameters; only rcu's own fixed names are in the SQL text.
  */
+import { createMetaTable } from "../warehouses/sql-common.js";
 import type { Connection, Dialect, MetaColumnType, Relation } from "../warehouses/types.js";
 import type { ActionResult, RunResults } from "./results.js";
 
@@ -31,7 +32,7 @@ function insertSql(d: Dialect, rel: Relation, cols: Array<[string, MetaColumnTyp
 
 export function metaDdl(d: Dialect): string[] {
   const table = (rel: Relation, cols: Array<[string, MetaColumnType]>) =>
-    d.createTable(rel, cols.map(([name, t]) => ({ name, type: d.columnType(t) })));
+    createMetaTable(d, rel, cols);
   return [d.createSchema(META_SCHEMA), table(RUNS, RUN_COLUMNS), table(ACTION_RUNS, ACTION_COLUMNS)];
 }
 

@@ -2,7 +2,7 @@
  * ANSI SQL building blocks shared by dialects. A dialect composes these and overrides what its
  * engine does differently; nothing here knows about a particular engine.
  */
-import type { Relation } from "./types.js";
+import type { Dialect, MetaColumnType, Relation } from "./types.js";
 
 export function quoteWith(quote: string, identifier: string): string {
   if (identifier.length === 0) throw new Error("An SQL identifier cannot be empty.");
@@ -61,4 +61,9 @@ export function deleteInsert(
     `DELETE FROM ${target} WHERE (${keyList}) IN (SELECT ${keyList} FROM (\n${query}\n) AS s)`,
     `INSERT INTO ${target} (${cols})\nSELECT ${cols} FROM (\n${query}\n) AS s`,
   ];
+}
+
+/** CREATE TABLE IF NOT EXISTS for rcu's own bookkeeping tables, typed by the dialect. */
+export function createMetaTable(d: Dialect, relation: Relation, columns: ReadonlyArray<readonly [string, MetaColumnType]>): string {
+  return d.createTable(relation, columns.map(([name, t]) => ({ name, type: d.columnType(t) })));
 }
