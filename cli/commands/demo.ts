@@ -7,6 +7,7 @@ import { readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { evaluateAgainstTruth } from "../../identity/evaluate.js";
 import { personRecords } from "../../identity/tables.js";
+import { LOADS } from "../../connectors/extract.js";
 import { dialectFor } from "../../engine/warehouses/dialects.js";
 import { RcuError } from "../../engine/errors.js";
 import { generateEstate, type Manifest } from "../../sample/generate.js";
@@ -75,7 +76,7 @@ export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number>
   const d = dialectFor(config.profile.engine);
   const summary = await withConnection(config, { readOnly: true }, async (conn) => {
     const count = async (sql: string) => Number((await conn.query(sql))[0]?.n ?? 0);
-    const landed = await conn.query(`SELECT SUM(rows_landed) AS landed, SUM(rows_rejected) AS rejected FROM ${d.qualify({ schema: "rcu_meta", name: "loads" })} WHERE status = 'succeeded'`);
+    const landed = await conn.query(`SELECT SUM(rows_landed) AS landed, SUM(rows_rejected) AS rejected FROM ${d.qualify(LOADS)} WHERE status = 'succeeded'`);
     const records = await count(`SELECT COUNT(*) AS n FROM ${d.qualify(personRecords)}`);
     const users = await count(`SELECT COUNT(*) AS n FROM ${d.qualify({ schema: "rcu_core", name: "users" })}`);
     const accuracy = await evaluateAgainstTruth(conn, d, path.join(dataDir, "truth", "persons.csv"));

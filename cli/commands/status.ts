@@ -1,6 +1,8 @@
 /** `rcu status`: recent runs and loads, so a scheduler or a person can see what happened. */
 import path from "node:path";
-import { listLoads } from "../../connectors/extract.js";
+import { LOADS, listLoads } from "../../connectors/extract.js";
+import { RUNS } from "../../engine/execute/meta-log.js";
+import type { Relation } from "../../engine/warehouses/types.js";
 import { dialectFor } from "../../engine/warehouses/dialects.js";
 import { resolveProject, type ProjectOptions } from "../project.js";
 import { stylesFor, type CliIO } from "../io.js";
@@ -18,14 +20,14 @@ export async function statusCommand(opts: StatusOptions, io: CliIO): Promise<num
   const limit = opts.limit ?? 10;
   const result = await withConnection(config, { readOnly: true }, async (conn) => {
     const relations = await conn.listRelations();
-    const has = (name: string) => relations.some((r) => r.schema === "rcu_meta" && r.name === name);
-    const runs = has("runs")
-      ? await conn.query(d.limitRows(`SELECT run_id, command, status, started_at, duration_ms, actions_total, actions_failed, actions_skipped FROM ${d.qualify({ schema: "rcu_meta", name: "runs" })} ORDER BY started_at DESC`, limit))
+    const has = (rel: Relation) => relations.some((r) => r.schema === rel.schema && r.name === rel.name);
+    const runs = has(RUNS)
+      ? await conn.query(d.limitRows(`SELECT run_id, command, status, started_at, duration_ms, actions_total, actions_failed, actions_skipped FROM ${d.qualify(RUNS)} ORDER BY started_at DESC`, limit))
       : [];
     const loads = await listLoads(conn, limit, { dialect: d });
     // Freshness: the last successful load of every configured stream.
-    const freshness = has("loads")
-      ? await conn.query(`SELECT source, stream, MAX(finished_at) AS last_success FROM ${d.qualify({ schema: "rcu_meta", name: "loads" })} WHERE status IN ('succeeded', 'unchanged') GROUP BY source, stream ORDER BY source, stream`)
+    const freshness = has(LOADS)
+      ? await conn.query(`SELECT source, stream, MAX(finished_at) AS last_success FROM ${d.qualify(LOADS)} WHERE status IN ('succeeded', 'unchanged') GROUP BY source, stream ORDER BY source, stream`)
       : [];
     return { runs, loads, freshness };
   });

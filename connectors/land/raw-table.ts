@@ -6,7 +6,8 @@ import type { Dialect, Relation } from "../../engine/warehouses/types.js";
 import type { ColumnType } from "../config.js";
 
 export const RAW_SCHEMA = "raw";
-export const META_SCHEMA = "rcu_meta";
+/** rcu's bookkeeping schema, shared with the run log. */
+export { META_SCHEMA } from "../../engine/execute/meta-log.js";
 export const META_PREFIX = "_rcu_";
 
 /** Metadata columns on every raw table, in this order after the data columns. */

@@ -8,7 +8,7 @@ import type { Connection, Dialect, MetaColumnType, Relation } from "../warehouse
 import type { ActionResult, RunResults } from "./results.js";
 
 export const META_SCHEMA = "rcu_meta";
-const RUNS: Relation = { schema: META_SCHEMA, name: "runs" };
+export const RUNS: Relation = { schema: META_SCHEMA, name: "runs" };
 const ACTION_RUNS: Relation = { schema: META_SCHEMA, name: "action_runs" };
 
 const RUN_COLUMNS: Array<[string, MetaColumnType]> = [
