@@ -1,0 +1,77 @@
+/**
+ * Stable user ids across runs, on a tiny person source: a merge keeps the oldest id and records
+ * the other in user_merges; a split keeps the id on the larger part and never hands an old id to
+ * the other part.
+ */
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, duck, ROOT, tempDir } from "../helpers.js";
+
+const HEADER = "id,first_name,last_name,email,phone";
+
+async function project(dir: string): Promise<string> {
+  const config = path.join(dir, "rcu.yaml");
+  await writeFile(config, `profiles:
+  t: { engine: duckdb, path: ${JSON.stringify(path.join(dir, "w.duckdb"))} }
+default_profile: t
+sources:
+  people:
+    type: files
+    format: csv
+    write_disposition: replace
+    streams:
+      rows: { path: ${JSON.stringify(path.join(dir, "people.csv"))} }
+identity:
+  person_sources:
+    people: { relation: raw.people_rows, record_id: id, first_name: first_name, last_name: last_name, email: email, phone: phone }
+`);
+  return config;
+}
+
+async function ids(dir: string): Promise<Map<string, string>> {
+  const rows = await duck<{ record_key: string; user_id: string }>(path.join(dir, "w.duckdb"), "SELECT record_key, user_id FROM rcu_identity.identity_map");
+  return new Map(rows.map((r) => [r.record_key.replace("people:", ""), r.user_id]));
+}
+
+describe("stable user ids", () => {
+  it("survive merges and splits, and are never reused", async () => {
+    const dir = await tempDir("rcu-ids-");
+    const config = await project(dir);
+    const run = async (rows: string[]) => {
+      await writeFile(path.join(dir, "people.csv"), [HEADER, ...rows].join("\n") + "\n");
+      const r = await cli(["run", "--config", config, "--select", "tag:identity"], ROOT);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      return ids(dir);
+    };
+    // Run 1: Anne by email (a1, a2), Anne by phone (a3), Bruno alone: three people.
+    const base = [
+      "a1,Anne,Dupont,anne.dupont@orange.fr,",
+      "a2,Anne,Dupont,anne.dupont@orange.fr,",
+      "a3,Anne,Dupont,,+33678452190",
+      "b1,Bruno,Marchal,bruno.marchal@free.fr,+33687120459",
+    ];
+    const first = await run(base);
+    expect(new Set(first.values()).size).toBe(3);
+    expect(first.get("a1")).toBe(first.get("a2"));
+
+    // Run 2: a4 carries Anne's email and phone: the two Annes merge; the oldest id survives.
+    const merged = await run([...base, "a4,Anne,Dupont,anne.dupont@orange.fr,+33678452190"]);
+    expect(merged.get("a3")).toBe(merged.get("a1"));
+    expect(merged.get("b1")).toBe(first.get("b1"));
+    const survivor = merged.get("a1")!;
+    const gone = [first.get("a1"), first.get("a3")].find((id) => id !== survivor)!;
+    const merges = await duck<{ merged_user_id: string; into_user_id: string }>(path.join(dir, "w.duckdb"), "SELECT merged_user_id, into_user_id FROM rcu_identity.user_merges");
+    expect(merges).toEqual([{ merged_user_id: gone, into_user_id: survivor }]);
+
+    // Run 3: a4 is gone again: the split keeps the id on the larger part (a1, a2); a3 gets a
+    // new id that was never anyone's before.
+    const split = await run(base);
+    expect(split.get("a1")).toBe(survivor);
+    expect(split.get("a2")).toBe(survivor);
+    const fresh = split.get("a3")!;
+    expect([...first.values(), ...merged.values()]).not.toContain(fresh);
+    expect(split.get("b1")).toBe(first.get("b1"));
+  }, 120_000);
+});
