@@ -10,6 +10,7 @@ import { RcuError } from "../engine/errors.js";
 import type { WarehouseProfile } from "../engine/warehouses/registry.js";
 import { sourcesConfigSchema, type SourcesConfig } from "../connectors/config.js";
 import { identitySchema, type IdentityConfig } from "../identity/config.js";
+import { modelProblems, modelSchema, type ModelConfig } from "../model/config.js";
 
 export const CONFIG_FILE = "rcu.yaml";
 
@@ -28,6 +29,7 @@ const configSchema = z.strictObject({
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
   sources: sourcesConfigSchema.optional(),
   identity: identitySchema.optional(),
+  model: modelSchema.optional(),
 });
 
 export interface ProjectConfig {
@@ -38,6 +40,7 @@ export interface ProjectConfig {
   readonly vars: Readonly<Record<string, string>>;
   readonly identity: IdentityConfig;
   readonly sources: SourcesConfig;
+  readonly model: ModelConfig;
 }
 
 const DEFAULT_PROFILE = "local";
@@ -73,6 +76,15 @@ export async function loadConfig(projectDir: string, profileName?: string, confi
     });
   }
   const cfg = parsed.data;
+  const identity = cfg.identity ?? identitySchema.parse({});
+  const model = cfg.model ?? modelSchema.parse({});
+  const problems = modelProblems(model, Object.keys(identity.person_sources));
+  if (problems.length) {
+    throw new RcuError("CONFIG", `Invalid project config:\n${problems.map((p) => `${file}: ${p}`).join("\n")}`, {
+      file,
+      hint: "See docs/star-schema.md for the model section.",
+    });
+  }
   const profiles: Record<string, WarehouseProfile> = {
     [DEFAULT_PROFILE]: { engine: "duckdb", path: "./warehouse.duckdb" },
     ...(cfg.profiles ?? {}),
@@ -91,8 +103,9 @@ export async function loadConfig(projectDir: string, profileName?: string, confi
     profile: Object.freeze(resolveProfilePaths(chosen, projectDir)),
     threads: cfg.threads ?? 4,
     vars: Object.freeze({ ...(cfg.vars ?? {}) }),
-    identity: Object.freeze(cfg.identity ?? identitySchema.parse({})),
+    identity: Object.freeze(identity),
     sources: Object.freeze(cfg.sources ?? {}),
+    model: Object.freeze(model),
   });
 }
 

@@ -8,6 +8,7 @@ import type { Graph } from "../engine/compile/graph.js";
 import { dialectFor } from "../engine/warehouses/dialects.js";
 import type { Dialect } from "../engine/warehouses/types.js";
 import { IDENTITY_VAR } from "../identity/config.js";
+import { MODEL_VAR } from "../model/config.js";
 import { loadConfig, parseVars, type ProjectConfig } from "./config.js";
 import type { CliIO } from "./io.js";
 
@@ -44,11 +45,12 @@ export async function openProject(
 ): Promise<Project> {
   const { dir, config } = resolved ?? (await resolveProject(opts, io));
   const dialect = dialectFor(config.profile.engine);
-  // The identity section reaches definitions/ as a JSON var (Dataform vars are strings).
+  // The identity and model sections reach definitions/ as a JSON var (Dataform vars are strings).
   const vars = {
     ...config.vars,
     rcu_sources: sourceRelationsVar(config),
     [IDENTITY_VAR]: JSON.stringify(config.identity),
+    [MODEL_VAR]: JSON.stringify(config.model),
     ...parseVars(opts.vars ?? []),
   };
   const graph = await compileProject({ projectDir: dir, renderSpec: dialect.renderSpec, engine: dialect.name, vars });

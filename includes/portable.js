@@ -88,4 +88,86 @@ function alnumUpper(expr) {
   }
 }
 
-module.exports = { engine, dateSpine, isoDayOfWeek, similarity, editDistance, tryTimestamp, dateKey, alnumUpper };
+/** The text type for CAST(… AS …): Redshift's bare VARCHAR is VARCHAR(256), too short for raw text. */
+function textType() {
+  return engine() === "redshift" ? "VARCHAR(65535)" : "VARCHAR";
+}
+
+/** A DECIMAL(18,2) from text, NULL when it does not parse. */
+function tryDecimal(expr) {
+  switch (engine()) {
+    case "duckdb":
+    case "snowflake":
+      return `TRY_CAST(${expr} AS DECIMAL(18,2))`;
+    default:
+      return `CASE WHEN trim(${expr}) ~ '^[-+]?[0-9]+([.][0-9]*)?$' THEN CAST(trim(${expr}) AS DECIMAL(18,2)) END`;
+  }
+}
+
+/** A BIGINT from text (whole numbers only), NULL when it does not parse. */
+function tryInteger(expr) {
+  switch (engine()) {
+    case "duckdb":
+    case "snowflake":
+      return `TRY_CAST(${expr} AS BIGINT)`;
+    default:
+      return `CASE WHEN trim(${expr}) ~ '^[-+]?[0-9]{1,18}$' THEN CAST(trim(${expr}) AS BIGINT) END`;
+  }
+}
+
+/** Whole seconds from timestamp `a` to timestamp `b`. */
+function secondsBetween(a, b) {
+  switch (engine()) {
+    case "duckdb":
+      return `date_diff('second', ${a}, ${b})`;
+    case "snowflake":
+      return `DATEDIFF('second', ${a}, ${b})`;
+    case "redshift":
+      return `DATEDIFF(second, ${a}, ${b})`;
+    default:
+      return `CAST(EXTRACT(EPOCH FROM (${b} - ${a})) AS BIGINT)`;
+  }
+}
+
+/** Whole days from date `a` to date `b` (calendar days). */
+function daysBetween(a, b) {
+  switch (engine()) {
+    case "duckdb":
+      return `date_diff('day', CAST(${a} AS DATE), CAST(${b} AS DATE))`;
+    case "snowflake":
+      return `DATEDIFF('day', CAST(${a} AS DATE), CAST(${b} AS DATE))`;
+    case "redshift":
+      return `DATEDIFF(day, CAST(${a} AS DATE), CAST(${b} AS DATE))`;
+    default:
+      return `(CAST(${b} AS DATE) - CAST(${a} AS DATE))`;
+  }
+}
+
+/** The date `n` days after date expression `d` (n may be negative). */
+function addDays(d, n) {
+  switch (engine()) {
+    case "snowflake":
+      return `DATEADD('day', ${Number(n)}, CAST(${d} AS DATE))`;
+    case "redshift":
+      return `CAST(DATEADD(day, ${Number(n)}, CAST(${d} AS DATE)) AS DATE)`;
+    default:
+      return `CAST(CAST(${d} AS DATE) + ${Number(n)} * INTERVAL '1' DAY AS DATE)`;
+  }
+}
+
+/** Distinct values of `expr` joined by `sep`, in ascending order (string_agg / LISTAGG). */
+function stringAggDistinct(expr, sep) {
+  const l = "'" + String(sep).split("'").join("''") + "'";
+  switch (engine()) {
+    case "snowflake":
+    case "redshift":
+      return `LISTAGG(DISTINCT ${expr}, ${l}) WITHIN GROUP (ORDER BY ${expr})`;
+    default:
+      return `string_agg(DISTINCT ${expr}, ${l} ORDER BY ${expr})`;
+  }
+}
+
+module.exports = {
+  engine, dateSpine, isoDayOfWeek, similarity, editDistance, tryTimestamp, dateKey, alnumUpper,
+  textType, tryDecimal, tryInteger, secondsBetween, daysBetween, addDays, stringAggDistinct,
+};

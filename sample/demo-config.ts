@@ -152,5 +152,86 @@ identity:
       identifiers:
         # The e-shop order number a caller quoted leads to the e-shop account.
         eshop_customer_id: { sql: ${s("(SELECT CAST(o.customer_id AS VARCHAR) FROM raw.eshop_orders AS o WHERE o.number = order_ref LIMIT 1)")} }
+model:
+  # The estate ends on 2026-10-31: measure recency from there, so the marts do not age.
+  as_of: "2026-10-31"
+  products:
+    eshop: { relation: raw.eshop_products, product_id: sku, name: name, category: category, price: price_eur }
+  stores:
+    stores: { relation: raw.stores_stores, store_id: code_magasin, name: nom, city: ville, postcode: code_postal, country: { value: FR } }
+  campaigns:
+    email: { relation: raw.email_campaigns, campaign_id: campaign_id, name: name, subject: subject, sent_at: sent_at, channel: { value: email } }
+  orders:
+    eshop:
+      relation: raw.eshop_orders
+      order_id: id
+      person: { source: eshop_customers, key: customer_id }
+      ordered_at: created_at
+      updated_at: updated_at
+      amount: total_eur
+      currency: currency
+      status: status
+      is_revenue: { sql: ${s("status NOT IN ('cancelled', 'returned')")} }
+      channel: { value: web }
+      postcode: shipping_postcode
+    stores:
+      relation: raw.stores_purchases
+      order_id: num_ticket
+      # Anonymous tickets have no card number: the link is simply empty.
+      person: { source: stores_loyalty_cards, key: num_carte }
+      ordered_at: date_achat
+      amount: { sql: ${s("replace(montant_ttc, ',', '.')")} }
+      currency: { value: EUR }
+      channel: { value: store }
+      store_id: code_magasin
+      items: nb_articles
+  order_lines:
+    eshop: { relation: raw.eshop_order_lines, order_source: eshop, order_id: order_id, line_no: line_no, product_id: sku, quantity: quantity, unit_price: unit_price_eur }
+  web_events:
+    web:
+      relation: raw.web_events
+      occurred_at: ts
+      device_id: device_id
+      type: type
+      url: url
+      product_id: sku
+      quantity: quantity
+      # Login events carry the e-shop customer id: that is when a device becomes known.
+      person: { source: eshop_customers, key: customer_id }
+  email_events:
+    email: { relation: raw.email_events_events, occurred_at: ts, type: type, campaign_id: campaign_id, person: { source: email_subscribers, key: subscriber_id } }
+  interactions:
+    contact_centre:
+      relation: raw.contact_centre_tickets
+      interaction_id: ticket_id
+      occurred_at: opened_at
+      channel: channel
+      subject: subject
+      status: status
+      agent: agent
+      person: { source: contact_centre_tickets, key: ticket_id }
+  consents:
+    # The emailing platform: the opt-in, and the unsubscription when there is one.
+    email_optin: { relation: raw.email_subscribers, person: { source: email_subscribers, key: subscriber_id }, channel: { value: email }, status: { value: granted }, changed_at: consent_at }
+    email_optout: { relation: raw.email_subscribers, person: { source: email_subscribers, key: subscriber_id }, channel: { value: email }, status: { value: withdrawn }, changed_at: unsubscribed_at }
+    # The e-shop's marketing checkbox, as of the account's last update.
+    eshop_marketing: { relation: raw.eshop_customers, person: { source: eshop_customers, key: id }, channel: { value: email }, status: accepts_marketing, changed_at: updated_at }
+  segments:
+    win_back_big_spenders:
+      description: Customers among the top spenders who have stopped buying, for a win-back offer.
+      purpose: marketing
+      where: ${s("m_score >= 4 AND lifecycle_stage IN ('at_risk', 'lapsed')")}
+    welcome_new_customers:
+      description: First purchase in the last 90 days, for the welcome journey.
+      purpose: marketing
+      where: ${s("lifecycle_stage = 'new'")}
+    engaged_email_readers:
+      description: Opened an email in the last 90 days and hold email consent, for newsletters.
+      purpose: marketing
+      where: ${s("email_opens_90d > 0 AND consent_email = 'granted'")}
+    open_service_tickets:
+      description: Customers with an open contact-centre ticket, for the service team (not marketing).
+      purpose: service
+      where: ${s("open_tickets > 0")}
 `;
 }

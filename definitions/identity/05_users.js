@@ -19,6 +19,18 @@ const ATTRIBUTES = {
   country: "most_recent",
 };
 
+const ATTRIBUTE_DOCS = {
+  email: "email (normalised)",
+  phone_e164: "phone in E.164",
+  first_name: "first name (display form)",
+  last_name: "last name (display form)",
+  birth_date: "birth date",
+  address_line: "address line",
+  postcode: "postcode (normalised)",
+  city: "city",
+  country: "country (ISO 3166-1 alpha-2)",
+};
+
 /** ORDER BY of the candidates (columns value, trust, updated_at, record_key, frequency). */
 function ordering(rule) {
   const recent = "COALESCE(c.updated_at, TIMESTAMP '1900-01-01') DESC";
@@ -40,8 +52,16 @@ publish("users", {
     user_id: "Stable person id (rcu_identity.identity_map); merges are recorded in rcu_identity.user_merges.",
     records: "Source records resolved to this person.",
     sources: "Distinct source systems holding this person.",
-    email: "Surviving email (normalised).",
-    email_source: "Record (source:record_id) the email comes from; likewise for every attribute.",
+    first_seen_at: "When rcu first saw one of the person's records.",
+    last_updated_at: "Latest update time among the person's records.",
+    ...Object.fromEntries(Object.keys(ATTRIBUTES).flatMap((attr) => {
+      const name = attr === "phone_e164" ? "phone" : attr;
+      return [
+        [name, `Surviving ${ATTRIBUTE_DOCS[attr]} (rule: ${ATTRIBUTES[attr]} by default; identity.survivorship.${attr}).`],
+        [name + "_source", `Record (source:record_id) the ${name} comes from.`],
+        [name + "_updated_at", `Update time of that record.`],
+      ];
+    })),
   },
   assertions: { uniqueKey: ["user_id"], nonNull: ["user_id"] },
 }).query((ctx) => {
@@ -84,6 +104,14 @@ publish("user_identifiers", {
   schema: "rcu_core",
   tags: ["identity", "core"],
   description: "Bridge of every source record and identifier to its user_id: (user_id, source, record_id, id_type, id_value).",
+  columns: {
+    user_id: "The user.",
+    record_key: "The source record (source:record_id).",
+    source: "Person source (identity.person_sources).",
+    record_id: "Record id within the source.",
+    id_type: "record, email, phone, national_id or a configured identifier type.",
+    id_value: "The identifier, normalised (canonical email, E.164 phone …).",
+  },
   assertions: { nonNull: ["user_id", "record_key"] },
 }).query((ctx) => {
   const P = ctx.ref(S, "person_records");
