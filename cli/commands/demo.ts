@@ -80,7 +80,17 @@ export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number>
     const records = await count(`SELECT COUNT(*) AS n FROM ${d.qualify(personRecords)}`);
     const users = await count(`SELECT COUNT(*) AS n FROM ${d.qualify({ schema: "rcu_core", name: "users" })}`);
     const accuracy = await evaluateAgainstTruth(conn, d, path.join(dataDir, "truth", "persons.csv"));
-    return { landed: Number(landed[0]?.landed ?? 0), rejected: Number(landed[0]?.rejected ?? 0), records, users, accuracy };
+    const [sales] = await conn.query(
+      `SELECT COUNT(*) AS orders, SUM(revenue) AS revenue, COUNT(DISTINCT user_id) AS buyers FROM ${d.qualify({ schema: "rcu_core", name: "fact_orders" })} WHERE is_revenue`,
+    );
+    const segments = await conn.query(
+      `SELECT segment, COUNT(*) AS n FROM ${d.qualify({ schema: "rcu_marts", name: "segment_membership" })} GROUP BY segment ORDER BY segment`,
+    );
+    return {
+      landed: Number(landed[0]?.landed ?? 0), rejected: Number(landed[0]?.rejected ?? 0), records, users, accuracy,
+      orders: Number(sales?.orders ?? 0), revenue: Number(sales?.revenue ?? 0), buyers: Number(sales?.buyers ?? 0),
+      segments: segments.map((r) => `${String(r.segment)} ${Number(r.n).toLocaleString("en")}`).join(", "),
+    };
   }).catch((err: unknown) => {
     throw new RcuError("WAREHOUSE", `The demo ran but its summary could not be read: ${(err as Error).message}`, { hint: "Check the run's failures above." });
   });
@@ -92,8 +102,10 @@ export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number>
       `  sources landed:   ${summary.landed.toLocaleString("en")} rows (+ ${summary.rejected.toLocaleString("en")} rejected into rcu_meta.rejected_records)`,
       `  people resolved:  ${summary.records.toLocaleString("en")} person records → ${summary.users.toLocaleString("en")} users (truth: ${a.entities.true.toLocaleString("en")} people)`,
       `  accuracy:         pairwise F1 ${a.pairwise.f1.toFixed(4)} (precision ${a.pairwise.precision.toFixed(4)}, recall ${a.pairwise.recall.toFixed(4)}), B-cubed F1 ${a.b_cubed.f1.toFixed(4)}`,
+      `  star schema:      ${summary.orders.toLocaleString("en")} revenue orders, ${Math.round(summary.revenue).toLocaleString("en")} EUR, ${summary.buyers.toLocaleString("en")} identified buyers (rcu_core.fact_*, dim_*)`,
+      `  segments:         ${summary.segments || "none declared"} (rcu_marts.segment_membership)`,
       `  time taken:       ${((performance.now() - t0) / 1000).toFixed(1)}s`,
-      `  warehouse:        ${path.relative(io.cwd, path.join(outDir, "warehouse.duckdb"))} (rcu_core.users, rcu_identity.*, raw.*)`,
+      `  warehouse:        ${path.relative(io.cwd, path.join(outDir, "warehouse.duckdb"))} (rcu_marts.customer_360, rcu_core.*, rcu_identity.*, raw.*)`,
       `Explore: rcu identity explain <user_id> --config ${configRel}; rcu evaluate --config ${configRel} --truth ${path.relative(io.cwd, path.join(dataDir, "truth", "persons.csv"))}`,
       "",
     ].join("\n"),
