@@ -30,11 +30,15 @@ FROM (
   GROUP BY e.device_id, m.user_id
 ) AS d`);
 
-/** Joins giving alias `e`'s user as attributed_user_id: its login's user, else its device's only user. */
+/**
+ * Joins giving alias `e` its attributed user, ATTRIBUTED(e): its login's user, else (not a login)
+ * its device's only user. The "not a login" test stays out of the ON clause: DuckDB turns a
+ * one-sided predicate there into a nested-loop join (5 s instead of 10 ms at 400k events).
+ */
 const attribution = (ctx, e) => `LEFT JOIN ${map(ctx)} AS m ON m.record_key = ${e}.person_record_key
 LEFT JOIN (SELECT device_id, user_id FROM ${ctx.ref(SCHEMAS.core, "user_devices")} WHERE users_on_device = 1) AS d
-  ON d.device_id = ${e}.device_id AND ${e}.person_record_key IS NULL`;
-const ATTRIBUTED = "COALESCE(m.user_id, d.user_id)";
+  ON d.device_id = ${e}.device_id`;
+const ATTRIBUTED = (e) => `COALESCE(m.user_id, CASE WHEN ${e}.person_record_key IS NULL THEN d.user_id END)`;
 
 publish("fact_web_events", {
   type: "incremental",
@@ -61,7 +65,7 @@ publish("fact_web_events", {
   assertions: { uniqueKey: ["event_key"], nonNull: ["event_key", "date_key", "device_id", "product_key"] },
 })
   .query((ctx) => `SELECT e.event_key,
-  ${ATTRIBUTED} AS user_id,
+  ${ATTRIBUTED("e")} AS user_id,
   ${star_model.dateKeyOf("e.occurred_at")} AS date_key,
   COALESCE(e.product_id, '${UNKNOWN}') AS product_key,
   e.device_id, e.occurred_at, lower(e.type) AS type, e.url, e.quantity, e.person_record_key,
@@ -78,7 +82,7 @@ WHERE e.rn = 1`)
   .postOps((ctx) => [
     // Past events follow identity changes and devices becoming known (or shared).
     `UPDATE ${ctx.self()} AS f SET ${q("user_id")} = a.${q("user_id")}
-FROM (SELECT x.${q("event_key")}, ${ATTRIBUTED} AS ${q("user_id")} FROM ${ctx.self()} AS x
+FROM (SELECT x.${q("event_key")}, ${ATTRIBUTED("x")} AS ${q("user_id")} FROM ${ctx.self()} AS x
 ${attribution(ctx, "x")}) AS a
 WHERE a.${q("event_key")} = f.${q("event_key")} AND ${star_model.differs("f." + q("user_id"), "a." + q("user_id"))}`,
   ]);
