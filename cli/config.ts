@@ -11,6 +11,7 @@ import type { WarehouseProfile } from "../engine/warehouses/registry.js";
 import { sourcesConfigSchema, type SourcesConfig } from "../connectors/config.js";
 import { identitySchema, type IdentityConfig } from "../identity/config.js";
 import { modelProblems, modelSchema, type ModelConfig } from "../model/config.js";
+import { destinationsSchema, type DestinationsConfig } from "../distribute/config.js";
 
 export const CONFIG_FILE = "rcu.yaml";
 
@@ -30,6 +31,7 @@ const configSchema = z.strictObject({
   sources: sourcesConfigSchema.optional(),
   identity: identitySchema.optional(),
   model: modelSchema.optional(),
+  destinations: destinationsSchema.optional(),
 });
 
 export interface ProjectConfig {
@@ -41,6 +43,7 @@ export interface ProjectConfig {
   readonly identity: IdentityConfig;
   readonly sources: SourcesConfig;
   readonly model: ModelConfig;
+  readonly destinations: DestinationsConfig;
 }
 
 const DEFAULT_PROFILE = "local";
@@ -78,7 +81,17 @@ export async function loadConfig(projectDir: string, profileName?: string, confi
   const cfg = parsed.data;
   const identity = cfg.identity ?? identitySchema.parse({});
   const model = cfg.model ?? modelSchema.parse({});
+  const destinations = cfg.destinations ?? {};
   const problems = modelProblems(model, Object.keys(identity.person_sources));
+  // A segment is declared with a purpose; a destination may only use it for that purpose.
+  for (const [name, dest] of Object.entries(destinations)) {
+    if (!dest.segment) continue;
+    const seg = model.segments[dest.segment];
+    if (!seg) problems.push(`destinations.${name}.segment: "${dest.segment}" is not declared in model.segments`);
+    else if (seg.purpose !== dest.purpose) {
+      problems.push(`destinations.${name}.purpose: "${dest.purpose}" differs from segment ${dest.segment}'s purpose "${seg.purpose}"`);
+    }
+  }
   if (problems.length) {
     throw new RcuError("CONFIG", `Invalid project config:\n${problems.map((p) => `${file}: ${p}`).join("\n")}`, {
       file,
@@ -106,6 +119,7 @@ export async function loadConfig(projectDir: string, profileName?: string, confi
     identity: Object.freeze(identity),
     sources: Object.freeze(cfg.sources ?? {}),
     model: Object.freeze(model),
+    destinations: Object.freeze(destinations),
   });
 }
 

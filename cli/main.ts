@@ -87,6 +87,18 @@ Examples:
     .action(action(async (o) => (await import("./commands/status.js")).statusCommand(o, io)));
 
   program
+    .command("sync")
+    .description("send the records of each destination (rcu.yaml destinations:) that changed since its last sync: only consenting users, with an audit trail")
+    .argument("[destination...]", "destinations to sync (default: all)")
+    .option("--project-dir <dir>", "the project directory", ".")
+    .option("--profile <name>", "warehouse profile from rcu.yaml")
+    .option("--config <file>", "an rcu.yaml other than <project-dir>/rcu.yaml")
+    .option("--full", "resend every current record, not only the changes")
+    .option("--dry-run", "count what would be sent, send nothing")
+    .option("--json", "machine-readable output")
+    .action(async (names: string[], o: any) => setExit(await (await import("./commands/sync.js")).syncCommand(names, o, io)));
+
+  program
     .command("demo")
     .description("write the sample estate (a fictional French retailer's systems, with the truth of who is who) and its rcu.yaml; --run runs the whole pipeline on DuckDB")
     .option("--people <n>", "people in the estate (1 to 16,000,000)", positiveInt, 10_000)

@@ -37,7 +37,7 @@ const streamCommon = {
   batch_size: z.number().int().positive().max(1_000_000).optional(),
 };
 
-const secretRef = z.union([
+export const secretRef = z.union([
   z.string(),
   z.strictObject({ env: z.string().min(1), prefix: z.string().optional() }),
 ]);

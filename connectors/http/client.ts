@@ -1,5 +1,5 @@
 /**
- * HTTP GET with retries: exponential backoff (with jitter) on 429, 5xx, timeouts and network
+ * HTTP requests with retries: exponential backoff (with jitter) on 429, 5xx, timeouts and network
  * errors; `Retry-After` (seconds or HTTP date) honoured. Other 4xx are terminal. Uses Node's fetch.
  */
 import { RcuError } from "../../engine/errors.js";
@@ -29,34 +29,32 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | n
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-/** `where` names the source/stream for messages; `redact` is the URL as it may be logged. */
-export async function getJson(
+/**
+ * A request retried on 429, 5xx, timeouts and network errors; other statuses are terminal. Returns
+ * the successful response and the attempts it took. `doing` names the phase for errors (extract,
+ * sync); `where` the source or destination.
+ */
+export async function fetchWithRetry(
   url: string,
-  headers: Record<string, string>,
+  init: { method: string; headers: Record<string, string>; body?: string },
   policy: RetryPolicy,
   where: string,
-): Promise<FetchedPage> {
+  doing: string,
+): Promise<{ response: Response; attempts: number }> {
   const maxWait = policy.maxWaitMs ?? 300_000;
   let lastError = "";
   for (let attempt = 0; attempt <= policy.maxRetries; attempt++) {
     let wait = policy.backoffMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
     try {
-      const res = await fetch(url, { headers: { accept: "application/json", ...headers }, signal: AbortSignal.timeout(policy.timeoutMs) });
-      if (res.ok) {
-        const text = await res.text();
-        try {
-          return { url, body: text.trim() === "" ? null : (JSON.parse(text) as unknown), headers: res.headers, attempts: attempt + 1 };
-        } catch (err) {
-          throw new RcuError("USAGE", `${where}: ${url} did not return JSON: ${(err as Error).message}`, { doing: "extract", action: where, file: url });
-        }
-      }
+      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(policy.timeoutMs) });
+      if (res.ok) return { response: res, attempts: attempt + 1 };
       await res.body?.cancel().catch(() => undefined);
       if (res.status !== 429 && res.status < 500) {
-        throw new RcuError("USAGE", `${where}: GET ${url} failed with HTTP ${res.status}`, {
-          doing: "extract",
+        throw new RcuError("USAGE", `${where}: ${init.method} ${url} failed with HTTP ${res.status}`, {
+          doing,
           action: where,
           file: url,
-          hint: res.status === 401 || res.status === 403 ? "Check the credentials named in the source's headers (env vars)." : undefined,
+          hint: res.status === 401 || res.status === 403 ? "Check the credentials named in the headers (env vars)." : undefined,
         });
       }
       lastError = `HTTP ${res.status}`;
@@ -71,10 +69,26 @@ export async function getJson(
   }
   throw new RcuError(
     "USAGE",
-    `${where}: GET ${url} failed after ${policy.maxRetries + 1} attempts (${lastError})`,
-    { doing: "extract", action: where, file: url, hint: "The API is throttling or failing; nothing was published, the next run retries the same window." },
+    `${where}: ${init.method} ${url} failed after ${policy.maxRetries + 1} attempts (${lastError})`,
+    { doing, action: where, file: url, hint: "The API is throttling or failing; nothing is lost, the next run retries what was not applied." },
     { kind: "transient" },
   );
+}
+
+/** `where` names the source/stream for messages. */
+export async function getJson(
+  url: string,
+  headers: Record<string, string>,
+  policy: RetryPolicy,
+  where: string,
+): Promise<FetchedPage> {
+  const { response: res, attempts } = await fetchWithRetry(url, { method: "GET", headers: { accept: "application/json", ...headers } }, policy, where, "extract");
+  const text = await res.text();
+  try {
+    return { url, body: text.trim() === "" ? null : (JSON.parse(text) as unknown), headers: res.headers, attempts };
+  } catch (err) {
+    throw new RcuError("USAGE", `${where}: ${url} did not return JSON: ${(err as Error).message}`, { doing: "extract", action: where, file: url });
+  }
 }
 
 /** The `rel="next"` target of a Link header, resolved against the current URL. */

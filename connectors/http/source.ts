@@ -11,7 +11,13 @@ import type { ReadContext, RecordBatch, StreamReader } from "../types.js";
 import { getJson, nextLink } from "./client.js";
 import { atPath } from "./json-path.js";
 
-export function resolveHeaders(source: HttpSourceConfig, env: ReadContext["env"], where: string): Record<string, string> {
+/** Header values from config: literals, or `{ env, prefix }` read from `env` (secrets never in files). */
+export function resolveHeaders(
+  source: { readonly headers?: HttpSourceConfig["headers"] },
+  env: ReadContext["env"],
+  where: string,
+  doing = "extract",
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, ref] of Object.entries(source.headers ?? {})) {
     if (typeof ref === "string") out[name] = ref;
@@ -19,9 +25,9 @@ export function resolveHeaders(source: HttpSourceConfig, env: ReadContext["env"]
       const v = env[ref.env];
       if (v === undefined || v === "") {
         throw new RcuError("CONFIG", `${where}: environment variable ${ref.env} (header ${name}) is not set`, {
-          doing: "extract",
+          doing,
           action: where,
-          hint: `Export ${ref.env} before running rcu extract.`,
+          hint: `Export ${ref.env} before running rcu ${doing}.`,
         });
       }
       out[name] = (ref.prefix ?? "") + v;
