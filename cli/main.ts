@@ -74,6 +74,7 @@ Examples:
     .action(action(async (o) => (await import("./commands/run.js")).runCommand(o, io)));
 
   common(program.command("extract [sources...]").description("land the sources of rcu.yaml in raw tables (all, or the named source / source.stream)"))
+    .option("--full", "ignore saved file fingerprints and cursors: re-read every input (merge streams upsert, append streams land rows again)")
     .action(async (sources: string[], o: any) => setExit(await (await import("./commands/extract.js")).extractCommand(sources, o, io)));
 
   program
@@ -97,6 +98,22 @@ Examples:
     .option("--dry-run", "count what would be sent, send nothing")
     .option("--json", "machine-readable output")
     .action(async (names: string[], o: any) => setExit(await (await import("./commands/sync.js")).syncCommand(names, o, io)));
+
+  program
+    .command("forget")
+    .description("erase a person everywhere (GDPR): raw tables, identity, star schema, marts, sync state and destinations; suppress re-landing; report what was removed where")
+    .option("--email <email>", "the person's email (normalised as identity resolution does)")
+    .option("--phone <phone>", "the person's phone (any format; default country from rcu.yaml)")
+    .option("--user-id <id>", "the person's user_id (a merged id is followed)")
+    .option("--source-record <source:id>", "one of the person's source records, e.g. crm_contacts:CT123")
+    .option("--dry-run", "report what would be removed, change nothing")
+    .option("--all-matches", "erase every person the selector matches (otherwise several matches is an error)")
+    .option("--no-verify", "skip the final scan of every table for the person's identifiers")
+    .option("--project-dir <dir>", "the project directory", ".")
+    .option("--profile <name>", "warehouse profile from rcu.yaml")
+    .option("--config <file>", "an rcu.yaml other than <project-dir>/rcu.yaml")
+    .option("--json", "machine-readable erasure report")
+    .action(action(async (o) => (await import("./commands/forget.js")).forgetCommand(o, io)));
 
   program
     .command("demo")

@@ -30,6 +30,11 @@ export interface ExtractOptions {
   readonly select?: readonly string[];
   readonly projectDir: string;
   readonly onEvent?: (event: ExtractEvent) => void;
+  /**
+   * Ignore saved file fingerprints and cursors: re-read every input (after `rcu forget`, or to
+   * rebuild raw tables). Merge streams upsert by key; append streams land the rows again.
+   */
+  readonly full?: boolean;
   /** Use the generic `Connection.append` bulk path even where an engine fast path exists. */
   readonly genericBulk?: boolean;
 }
@@ -139,7 +144,7 @@ async function extractStream(
   });
   try {
     const opts = streamOptions(source, streamName);
-    const state = await readState(conn, d, sourceName, streamName);
+    const state = options.full ? { cursor: null, files: new Map() } : await readState(conn, d, sourceName, streamName);
     cursorBefore = state.cursor?.value ?? null;
     loader = new StreamLoader({
       conn,

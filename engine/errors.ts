@@ -16,6 +16,7 @@ export type ErrorCode =
   | "SQL"
   | "ASSERTION"
   | "WAREHOUSE"
+  | "NOT_FOUND"
   | "INTERNAL";
 
 export interface ErrorContext {

@@ -167,7 +167,19 @@ function stringAggDistinct(expr, sep) {
   }
 }
 
+/** Lower-case hex SHA-256 of a text expression (the same as the TypeScript dialects' sha256Hex). */
+function sha256Hex(expr) {
+  switch (engine()) {
+    case "duckdb":
+      return `sha256(${expr})`;
+    case "postgres":
+      return `encode(sha256(convert_to(${expr}, 'UTF8')), 'hex')`;
+    default:
+      return `lower(SHA2(${expr}, 256))`;
+  }
+}
+
 module.exports = {
   engine, dateSpine, isoDayOfWeek, similarity, editDistance, tryTimestamp, dateKey, alnumUpper,
-  textType, tryDecimal, tryInteger, secondsBetween, daysBetween, addDays, stringAggDistinct,
+  textType, tryDecimal, tryInteger, secondsBetween, daysBetween, addDays, stringAggDistinct, sha256Hex,
 };

@@ -4,6 +4,7 @@ import { runExtract } from "../../connectors/extract.js";
 import type { ExtractEvent, ExtractSummary, StreamSummary } from "../../connectors/types.js";
 import { indent } from "../../engine/errors.js";
 import { openWarehouse } from "../../engine/warehouses/registry.js";
+import { purgeSuppressed, type PurgeResult } from "../../privacy/suppress.js";
 import type { ProjectConfig } from "../config.js";
 import { stylesFor, type CliIO } from "../io.js";
 import { jsonSafe } from "../reporter.js";
@@ -11,20 +12,39 @@ import { resolveProject, type ProjectOptions } from "../project.js";
 
 export interface ExtractOptions extends ProjectOptions {
   readonly json?: boolean;
+  readonly full?: boolean;
 }
 
 /** Extract with progress on `io`; used by `rcu extract` and by `rcu run`. */
-export async function extractSources(dir: string, config: ProjectConfig, select: readonly string[], io: CliIO, json: boolean): Promise<ExtractSummary> {
+export async function extractSources(
+  dir: string,
+  config: ProjectConfig,
+  select: readonly string[],
+  io: CliIO,
+  json: boolean,
+  full = false,
+): Promise<ExtractSummary & { suppressed: PurgeResult[] }> {
   const warehouse = openWarehouse(config.profile);
   try {
-    return await runExtract({
+    const summary = await runExtract({
       sources: config.sources,
       warehouse,
       env: io.env,
       select,
       projectDir: dir,
+      full,
       onEvent: json ? undefined : createExtractReporter(io),
     });
+    // Erased people a source sent again are removed at once (privacy/suppress.ts).
+    const conn = await warehouse.connect();
+    try {
+      const purged = await purgeSuppressed(conn, warehouse.dialect, config);
+      const rows = purged.reduce((n, p) => n + p.rows, 0);
+      if (rows && !json) io.stdout.write(`SUPPRESSED ${rows} re-landed row(s) of erased people (${purged.map((p) => `${p.relation}: ${p.rows}`).join(", ")})\n`);
+      return { ...summary, suppressed: purged };
+    } finally {
+      await conn.close();
+    }
   } finally {
     await warehouse.close();
   }
@@ -36,7 +56,7 @@ export async function extractCommand(select: string[], opts: ExtractOptions, io:
     io.stderr.write(`No sources: add a \`sources:\` section to ${config.file ?? "rcu.yaml"} (see README, "Sources").\n`);
     return 2;
   }
-  const summary = await extractSources(dir, config, select, io, Boolean(opts.json));
+  const summary = await extractSources(dir, config, select, io, Boolean(opts.json), Boolean(opts.full));
   if (opts.json) io.stdout.write(JSON.stringify(summary, jsonSafe, 2) + "\n");
   return summary.ok ? 0 : 1;
 }

@@ -48,7 +48,10 @@ publish("person_records", {
     ? sources.map(([name]) => `SELECT ${rawColumns.map(q).join(", ")} FROM ${ctx.ref(S, `stg_person_${name}`)}`).join("\nUNION ALL\n")
     : `SELECT ${rawColumns.map((c) => (c === "trust" ? "CAST(NULL AS INTEGER) AS trust" : `CAST(NULL AS VARCHAR) AS ${q(c)}`)).join(", ")} WHERE 1 = 0`;
   const country = `COALESCE(NULLIF(upper(trim(country_raw)), ''), ${lit(cfg.default_country)})`;
-  return `WITH raw AS (
+  // Suppressed (erased) people: their records, emails and phones, hashed with the warehouse's salt.
+  const hashOf = (kind, expr) => portable.sha256Hex(`salt.salt || ':${kind}:' || ${expr}`);
+  return `SELECT pr.* FROM (
+WITH raw AS (
 ${union}
 ), named AS (
   SELECT raw.*,
@@ -87,5 +90,11 @@ SELECT
   NULLIF(lower(trim(region_raw)), '') AS region_key,
   country${idTypes.length ? "," : ""}
   ${idTypes.map((t) => `NULLIF(trim(${q("id_" + t)}), '') AS ${q("id_" + t)}`).join(",\n  ")}
-FROM named`;
+FROM named
+) AS pr
+CROSS JOIN ${ctx.ref("rcu_meta", "privacy_salt")} AS salt
+WHERE NOT EXISTS (
+  SELECT 1 FROM ${ctx.ref("rcu_meta", "suppressions")} AS x
+  WHERE x.value_hash IN (${hashOf("record", "pr.record_key")}, ${hashOf("email", "pr.email_key")}, ${hashOf("phone", "pr.phone_e164")})
+)`;
 });

@@ -94,6 +94,8 @@ export interface Dialect {
     uniqueKey: readonly string[],
     columns: readonly string[],
   ): string[];
+  /** Lower-case hex SHA-256 of a text expression (privacy: suppression-list hashes). */
+  sha256Hex(expr: string): string;
   /** `SELECT COUNT(*) AS failing_rows FROM (query)`. */
   countRows(query: string): string;
   /** The first `n` rows of `query`. */

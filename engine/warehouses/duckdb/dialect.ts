@@ -57,6 +57,7 @@ export const duckdbDialect: Dialect = Object.freeze({
   upsert: (r: Relation, query: string, key: readonly string[], columns: readonly string[]) => [
     ansiMerge(qualifyWith(quote, r, true), quote, query, key, columns),
   ],
+  sha256Hex: (expr: string) => `sha256(${expr})`,
   countRows: (query: string) => `SELECT COUNT(*) AS failing_rows FROM (\n${query}\n) AS assertion_rows`,
   limitRows: (query: string, n: number) =>
     `SELECT * FROM (\n${query}\n) AS assertion_rows LIMIT ${Math.max(0, Math.trunc(n))}`,

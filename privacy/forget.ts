@@ -1,0 +1,273 @@
+/**
+ * `rcu forget`: erase a person everywhere (GDPR art. 17).
+ *
+ * 1. Resolve the person (footprint.ts); several people matching is refused unless asked for.
+ * 2. Tell every destination that holds them to delete them, then drop them from the sync state
+ *    and anonymise the audit trail (it keeps that something was sent, not to whom).
+ * 3. In one transaction: delete their rows from the raw tables (person records, and the orders,
+ *    events, consents and devices linked to them), from quarantined records, and from every table
+ *    of the identity layer, star schema and marts, found by column (user_id, record keys, devices,
+ *    identifier values) so new tables are covered without a list to maintain.
+ * 4. Add their salted hashes to the suppression list (re-landing and re-stitching are blocked).
+ * 5. Verify: scan every text column of every table for their identifiers; record the erasure
+ *    report (counts only) in rcu_meta.erasures.
+ */
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { RcuError } from "../engine/errors.js";
+import type { Connection, Dialect, Relation, SqlValue } from "../engine/warehouses/types.js";
+import type { ProjectConfig } from "../cli/config.js";
+import type { DestinationConfig } from "../distribute/config.js";
+import { openFileSink } from "../distribute/sinks/file.js";
+import { openHttpSink } from "../distribute/sinks/http.js";
+import { openPostgresSink } from "../distribute/sinks/postgres.js";
+import type { Sink } from "../distribute/sinks/types.js";
+import { SYNC_AUDIT, SYNC_STATE, syncDdl } from "../distribute/sql.js";
+import { footprintOf, resolveUsers, type Footprint, type ForgetSelector } from "./footprint.js";
+import { linkValue, rawLinks } from "./sources.js";
+import { ERASURE_COLUMNS, ERASURES, privacyDdl, suppressionHash, SUPPRESSIONS, type SuppressionKind } from "./tables.js";
+
+export interface ForgetOptions {
+  readonly selector: ForgetSelector;
+  readonly dryRun?: boolean;
+  /** Erase every person the selector matches (otherwise several matches is an error). */
+  readonly allMatches?: boolean;
+  /** Scan every text column of every table afterwards (default true). */
+  readonly verify?: boolean;
+  readonly config: ProjectConfig;
+  readonly projectDir: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ErasureReport {
+  readonly requestId: string;
+  readonly requestedAt: string;
+  readonly selector: ForgetSelector["kind"];
+  readonly dryRun: boolean;
+  readonly users: number;
+  readonly records: number;
+  /** Per table: rows deleted (or that would be), and rows anonymised. */
+  readonly tables: Array<{ relation: string; rows: number; action: "deleted" | "anonymised" }>;
+  readonly destinations: Array<{ destination: string; users: number; status: "deleted" | "not_supported" | "failed" | "dry_run"; error?: string }>;
+  readonly suppressed: Partial<Record<SuppressionKind, number>>;
+  readonly sharedIdentifiersKept: number;
+  /** Rows still mentioning an identifier after erasure (table.column → rows); empty when clean. */
+  readonly residual: Record<string, number>;
+  readonly rowsRemoved: number;
+}
+
+const USER_COLS = ["user_id", "merged_user_id", "into_user_id"];
+const RECORD_COLS = ["record_key", "person_record_key", "node", "a", "b", "id_l", "id_r", "cluster_id"];
+const SCANNED_SCHEMAS = new Set(["rcu_identity", "rcu_core", "rcu_marts", "rcu_staging"]);
+const KEPT: ReadonlySet<string> = new Set(["rcu_meta.suppressions", "rcu_meta.erasures", "rcu_meta.privacy_salt"]);
+
+export async function forget(conn: Connection, d: Dialect, opts: ForgetOptions): Promise<ErasureReport> {
+  const requestId = `erasure-${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
+  const dryRun = Boolean(opts.dryRun);
+  const users = await resolveUsers(conn, d, opts.config, opts.projectDir, opts.selector).catch((err: unknown) => {
+    if (err instanceof RcuError) throw err;
+    throw new RcuError("WAREHOUSE", `forget: the identity tables could not be read: ${(err as Error).message}`, {
+      doing: "forget",
+      hint: "Run the model first (rcu run): rcu forget resolves people through rcu_identity.",
+    }, { cause: err });
+  });
+  if (users.length === 0) {
+    throw new RcuError("NOT_FOUND", `forget: no person matches the ${opts.selector.kind.replace("_", " ")} given.`, {
+      doing: "forget",
+      hint: "Check the value; emails and phones are matched after the same normalisation as identity resolution.",
+    });
+  }
+  if (users.length > 1 && !opts.allMatches) {
+    throw new RcuError("USAGE", `forget: ${users.length} people match the ${opts.selector.kind.replace("_", " ")} given (users ${users.join(", ")}); nothing was erased.`, {
+      doing: "forget",
+      hint: "Check with rcu identity explain <user_id>, then erase one with --user-id, or all of them with --all-matches.",
+    });
+  }
+  if (!dryRun) for (const sql of privacyDdl(d)) await conn.execute(sql);
+  const fp = await footprintOf(conn, d, opts.config, users);
+  const tables: ErasureReport["tables"] = [];
+  const note = (relation: Relation, rows: number, action: "deleted" | "anonymised" = "deleted") => {
+    if (rows > 0) tables.push({ relation: `${relation.schema}.${relation.name}`, rows, action });
+  };
+  // Counting first is how a dry run reports; a real run counts too (engines do not all report rows affected).
+  const remove = async (relation: Relation, where: string) => {
+    const [{ n } = { n: 0 }] = await conn.query(`SELECT COUNT(*) AS n FROM ${d.qualify(relation)} WHERE ${where}`);
+    if (!dryRun && Number(n) > 0) await conn.execute(`DELETE FROM ${d.qualify(relation)} WHERE ${where}`);
+    note(relation, Number(n));
+  };
+  const lits = (values: readonly string[]) => values.map((v) => d.stringLiteral(v)).join(", ");
+
+  const destinations = await notifyDestinations(conn, d, opts, fp, requestId, dryRun);
+
+  const all = await conn.listRelations();
+  const tablesByName = new Map(all.filter((r) => r.kind === "table").map((r) => [`${r.schema}.${r.name}`, r]));
+  if (!dryRun) await conn.execute(d.begin());
+  try {
+    // Raw tables, through the links rcu.yaml declares.
+    for (const link of rawLinks(d, opts.config)) {
+      if (!tablesByName.has(`${link.relation.schema}.${link.relation.name}`)) continue;
+      const values =
+        link.kind === "record" ? fp.records.filter((r) => r.source === link.owner).map((r) => r.key)
+        : link.kind === "email" ? fp.emails.map((e) => e.toLowerCase())
+        : link.kind === "device" ? fp.devices
+        : fp.orders.filter((o) => o.startsWith(`${link.owner}:`));
+      if (values.length) await remove(link.relation, `${linkValue(link)} IN (${lits(values)})`);
+    }
+    // Quarantined records keep raw text: drop those mentioning the person.
+    const rejected: Relation = { schema: "rcu_meta", name: "rejected_records" };
+    const needles = [...fp.rawStrings, ...fp.records.map((r) => r.id).filter((id) => id.length >= 6)];
+    if (tablesByName.has("rcu_meta.rejected_records") && needles.length) {
+      await remove(rejected, needles.map((v) => `${d.quoteIdentifier("raw")} LIKE ${d.stringLiteral(`%${escapeLike(v)}%`)} ESCAPE '!'`).join(" OR "));
+    }
+    // Identity layer, star schema, marts: every table, by column.
+    const byColumn: Array<[string[], readonly string[]]> = [
+      [USER_COLS, fp.users],
+      [RECORD_COLS, fp.records.map((r) => r.key)],
+      [["device_id"], fp.devices],
+      [["id_value"], [...fp.emails, ...fp.phones, ...fp.records.map((r) => r.id)]],
+    ];
+    for (const rel of tablesByName.values()) {
+      if (!SCANNED_SCHEMAS.has(rel.schema)) continue;
+      const cols = new Set((await conn.listColumns(rel)).map((c) => c.name));
+      const conds = byColumn.flatMap(([names, values]) =>
+        values.length ? names.filter((c) => cols.has(c)).map((c) => `CAST(${d.quoteIdentifier(c)} AS ${d.columnType("text")}) IN (${lits(values)})`) : [],
+      );
+      if (conds.length) await remove(rel, conds.join(" OR "));
+    }
+    // Sync state and audit: the destinations were told above.
+    if (tablesByName.has("rcu_meta.sync_state")) await remove(SYNC_STATE, `record_key IN (${lits(fp.users)})`);
+    if (tablesByName.has("rcu_meta.sync_audit")) {
+      const where = `user_id IN (${lits(fp.users)})`;
+      const [{ n } = { n: 0 }] = await conn.query(`SELECT COUNT(*) AS n FROM ${d.qualify(SYNC_AUDIT)} WHERE ${where}`);
+      if (!dryRun && Number(n) > 0) await conn.execute(`UPDATE ${d.qualify(SYNC_AUDIT)} SET user_id = ${d.stringLiteral(`erased:${requestId}`)} WHERE ${where}`);
+      note(SYNC_AUDIT, Number(n), "anonymised");
+    }
+    // The suppression list: salted hashes only.
+    const suppressed: Partial<Record<SuppressionKind, number>> = {};
+    const suppress = async (kind: SuppressionKind, values: readonly string[]) => {
+      const unique = [...new Set(values)];
+      suppressed[kind] = unique.length;
+      if (dryRun || !unique.length) return;
+      const rows = unique.map((v) => `SELECT ${suppressionHash(d, kind, d.stringLiteral(v))} AS h`).join(" UNION ALL ");
+      await conn.execute(
+        `INSERT INTO ${d.qualify(SUPPRESSIONS)} (kind, value_hash, request_id, created_at) SELECT '${kind}', h, ${d.stringLiteral(requestId)}, CURRENT_TIMESTAMP FROM (${rows}) AS v`,
+      );
+    };
+    await suppress("record", fp.records.map((r) => r.key));
+    await suppress("email", [...fp.emails, ...fp.emails.map((e) => e.toLowerCase())]);
+    await suppress("phone", fp.phones);
+    await suppress("device", fp.devices);
+    await suppress("order", fp.orders);
+    if (!dryRun) await conn.execute(d.commit());
+
+    const residual = opts.verify === false || dryRun ? {} : await scanResidual(conn, d, fp, tablesByName.values());
+    const report: ErasureReport = {
+      requestId,
+      requestedAt: new Date().toISOString(),
+      selector: opts.selector.kind,
+      dryRun,
+      users: fp.users.length,
+      records: fp.records.length,
+      tables,
+      destinations,
+      suppressed,
+      sharedIdentifiersKept: fp.sharedSkipped,
+      residual,
+      rowsRemoved: tables.filter((t) => t.action === "deleted").reduce((n, t) => n + t.rows, 0),
+    };
+    if (!dryRun) await recordReport(conn, d, report);
+    return report;
+  } catch (err) {
+    if (!dryRun) await conn.execute(d.rollback()).catch(() => undefined);
+    throw err;
+  }
+}
+
+function escapeLike(v: string): string {
+  return v.replace(/[!%_]/g, (c) => `!${c}`);
+}
+
+/** Every text column of every table (outside rcu's privacy records) mentioning an identifier. */
+async function scanResidual(conn: Connection, d: Dialect, fp: Footprint, rels: Iterable<Relation>): Promise<Record<string, number>> {
+  const needles = [...new Set([...fp.users, ...fp.records.map((r) => r.key), ...fp.emails, ...fp.phones, ...fp.rawStrings, ...fp.devices])];
+  const out: Record<string, number> = {};
+  if (!needles.length) return out;
+  for (const rel of rels) {
+    if (KEPT.has(`${rel.schema}.${rel.name}`)) continue;
+    const cols = (await conn.listColumns(rel)).filter((c) => /char|text|string|json/i.test(c.type));
+    for (const c of cols) {
+      const col = `CAST(${d.quoteIdentifier(c.name)} AS ${d.columnType("text")})`;
+      const where = needles.map((v) => `${col} LIKE ${d.stringLiteral(`%${escapeLike(v)}%`)} ESCAPE '!'`).join(" OR ");
+      const [{ n } = { n: 0 }] = await conn.query(`SELECT COUNT(*) AS n FROM ${d.qualify(rel)} WHERE ${where}`);
+      if (Number(n) > 0) out[`${rel.schema}.${rel.name}.${c.name}`] = Number(n);
+    }
+  }
+  return out;
+}
+
+async function notifyDestinations(
+  conn: Connection,
+  d: Dialect,
+  opts: ForgetOptions,
+  fp: Footprint,
+  requestId: string,
+  dryRun: boolean,
+): Promise<ErasureReport["destinations"]> {
+  const out: ErasureReport["destinations"] = [];
+  const names = Object.keys(opts.config.destinations);
+  if (!names.length) return out;
+  for (const sql of dryRun ? [] : syncDdl(d)) await conn.execute(sql);
+  const held = await conn
+    .query(`SELECT destination, record_key FROM ${d.qualify(SYNC_STATE)} WHERE record_key IN (${fp.users.map((u) => d.stringLiteral(u)).join(", ")})`)
+    .catch(() => [] as Array<Record<string, unknown>>);
+  for (const name of names) {
+    const keys = held.filter((h) => h.destination === name).map((h) => String(h.record_key));
+    if (!keys.length) continue;
+    const dest = opts.config.destinations[name]!;
+    if (dryRun) {
+      out.push({ destination: name, users: keys.length, status: "dry_run" });
+      continue;
+    }
+    if (dest.type === "http" && !dest.delete) {
+      out.push({ destination: name, users: keys.length, status: "not_supported" });
+      continue;
+    }
+    let sink: Sink | undefined;
+    try {
+      sink = await openSink(name, dest, opts, requestId);
+      await sink.remove(keys, `${requestId}-${name}`);
+      await sink.finish();
+      out.push({ destination: name, users: keys.length, status: "deleted" });
+    } catch (err) {
+      await sink?.abort().catch(() => undefined);
+      out.push({ destination: name, users: keys.length, status: "failed", error: (err as Error).message });
+    }
+  }
+  const failed = out.filter((o) => o.status === "failed");
+  if (failed.length) {
+    throw new RcuError("USAGE", `forget: ${failed.map((f) => `${f.destination} (${f.error})`).join("; ")}: nothing was erased in the warehouse yet.`, {
+      doing: "forget",
+      hint: "Destinations must confirm the deletion first, so the sync state still knows where the person is. Fix the destination and run rcu forget again.",
+    }, { kind: "transient" });
+  }
+  return out;
+}
+
+function openSink(name: string, dest: DestinationConfig, opts: ForgetOptions, requestId: string): Promise<Sink> | Sink {
+  switch (dest.type) {
+    case "file":
+      return openFileSink(name, dest, path.resolve(opts.projectDir, dest.dir), requestId);
+    case "http":
+      return openHttpSink(name, dest, opts.env);
+    case "postgres":
+      return openPostgresSink(name, dest, opts.env);
+  }
+}
+
+async function recordReport(conn: Connection, d: Dialect, r: ErasureReport): Promise<void> {
+  const values: SqlValue[] = [r.requestId, new Date(r.requestedAt), r.selector, r.dryRun, r.users, r.records, r.rowsRemoved, JSON.stringify(r)];
+  await conn.execute(
+    `INSERT INTO ${d.qualify(ERASURES)} (${ERASURE_COLUMNS.map(([c]) => d.quoteIdentifier(c)).join(", ")}) VALUES (${ERASURE_COLUMNS.map((_, i) => d.parameter(i + 1)).join(", ")})`,
+    values,
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * Where a person lives in the raw tables, from rcu.yaml: each identity person source (its record
+ * id), and each model source linked to a person source (orders, events, consents …), plus the
+ * model's device and order links. Used by `rcu forget` to erase raw rows and by the suppression
+ * purge after every extract.
+ */
+import type { Dialect, Relation } from "../engine/warehouses/types.js";
+import type { ProjectConfig } from "../cli/config.js";
+import { CONTRACTS, type ContractName, type ModelField } from "../model/config.js";
+
+export interface RawLink {
+  /** Raw relation holding the rows. */
+  readonly relation: Relation;
+  /** Text SQL expression over the relation's columns giving the value that links the row. */
+  readonly expr: string;
+  /** What the value is: a person record key part (`source:` prefix added), a device, an order. */
+  readonly kind: "record" | "email" | "device" | "order";
+  /** For kind record: the person source whose record_id the value is; for order: the orders source. */
+  readonly owner: string;
+  /** Where it comes from, for reports (e.g. "identity.person_sources.crm_contacts"). */
+  readonly describe: string;
+}
+
+function relationOf(qualified: string): Relation {
+  const [schema, name] = qualified.split(".") as [string, string];
+  return { schema, name };
+}
+
+/** A configured field as text SQL over the source's columns. */
+export function fieldText(d: Dialect, f: ModelField): string {
+  const text = d.columnType("text");
+  if (typeof f === "string") return `CAST(${d.quoteIdentifier(f)} AS ${text})`;
+  if ("sql" in f) return `CAST((${f.sql}) AS ${text})`;
+  return d.stringLiteral(String(f.value));
+}
+
+export function rawLinks(d: Dialect, config: ProjectConfig): RawLink[] {
+  const links: RawLink[] = [];
+  for (const [name, s] of Object.entries(config.identity.person_sources)) {
+    links.push({ relation: relationOf(s.relation), expr: fieldText(d, s.record_id), kind: "record", owner: name, describe: `identity.person_sources.${name}` });
+    if (s.email) {
+      links.push({ relation: relationOf(s.relation), expr: `lower(trim(${fieldText(d, s.email)}))`, kind: "email", owner: name, describe: `identity.person_sources.${name}.email` });
+    }
+  }
+  const model = config.model;
+  for (const contract of Object.keys(CONTRACTS) as ContractName[]) {
+    for (const [name, raw] of Object.entries(model[contract])) {
+      const src = raw as { relation: string; person?: { source: string; key: ModelField }; device_id?: ModelField; order_id?: ModelField; order_source?: string };
+      const where = `model.${contract}.${name}`;
+      if (src.person) {
+        links.push({ relation: relationOf(src.relation), expr: fieldText(d, src.person.key), kind: "record", owner: src.person.source, describe: where });
+      }
+      if (contract === "web_events" && src.device_id) {
+        links.push({ relation: relationOf(src.relation), expr: fieldText(d, src.device_id), kind: "device", owner: name, describe: where });
+      }
+      if (contract === "orders" && src.order_id) {
+        links.push({ relation: relationOf(src.relation), expr: fieldText(d, src.order_id), kind: "order", owner: name, describe: where });
+      }
+      if (contract === "order_lines" && src.order_id) {
+        const owner = src.order_source ?? Object.keys(model.orders)[0] ?? "orders";
+        links.push({ relation: relationOf(src.relation), expr: fieldText(d, src.order_id), kind: "order", owner, describe: where });
+      }
+    }
+  }
+  return links;
+}
+
+/** The suppression-list value of a linked raw row: `source:record_id`, `device`, `source:order_id`. */
+export function linkValue(link: RawLink): string {
+  return link.kind === "device" || link.kind === "email" ? link.expr : `'${link.owner.split("'").join("''")}:' || ${link.expr}`;
+}
