@@ -11,7 +11,7 @@
  */
 
 /** Engines rcu can run on. Extend this union to add one (see the comment above). */
-export type EngineName = "duckdb";
+export type EngineName = "duckdb" | "snowflake";
 
 /** A fully resolved relation. `database` is kept only where the engine can address it. */
 export interface Relation {
@@ -59,6 +59,12 @@ export interface RenderSpec {
   readonly stringQuoteEscape: string;
   /** Keep `database` in rendered targets (only when the engine can address other databases). */
   readonly keepDatabase: boolean;
+  /**
+   * Upper-case an identifier written entirely in lower case (letters, digits, `_`, `$`) before
+   * quoting it, so a quoted name means what the unquoted one would (Snowflake folds unquoted
+   * identifiers to upper case). Absent/false: identifiers are quoted exactly as written.
+   */
+  readonly foldLowerCaseIdentifiers?: boolean;
 }
 
 export type MetaColumnType = "text" | "bigint" | "double" | "boolean" | "timestamp" | "json";
