@@ -137,11 +137,17 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/** Per-connection settings; engines ignore what they cannot use. */
+export interface ConnectOptions {
+  /** A label for the session's statements in the warehouse's query history (e.g. the run id). */
+  readonly queryTag?: string;
+}
+
 export interface Warehouse {
   readonly engine: EngineName;
   readonly dialect: Dialect;
   /** A human description for logs, never containing secrets (e.g. `duckdb:./warehouse.duckdb`). */
   readonly description: string;
-  connect(): Promise<Connection>;
+  connect(options?: ConnectOptions): Promise<Connection>;
   close(): Promise<void>;
 }
