@@ -442,9 +442,10 @@ export class SnowflakeTestServer {
       return;
     }
     const rows = r.rows.slice(this.chunkRows * (i + 1), this.chunkRows * (i + 2));
-    // A chunk is the rowset's rows without the enclosing brackets, gzip-compressed like S3's.
+    // A chunk is the rowset's rows without the enclosing brackets, gzip-compressed and typed as
+    // binary like an S3 object (the SDK would JSON-parse an application/json body, and fail).
     const body = gzipSync(Buffer.from(rows.map((row) => JSON.stringify(row)).join(","), "utf8"));
-    res.writeHead(200, { "Content-Type": "application/json", "Content-Encoding": "gzip", "Content-Length": body.length });
+    res.writeHead(200, { "Content-Type": "binary/octet-stream", "Content-Encoding": "gzip", "Content-Length": body.length });
     res.end(body);
   }
 
