@@ -184,6 +184,17 @@ export function toDuckDB(tokens: readonly Token[]): string {
   const out: string[] = [];
   const lead = leadingWords(tokens, 1)[0];
   let renameQualifierSkip = -1;
+  // 6. `RENAME TO a.b(.c)`: drop the qualifier parts (DuckDB takes a bare new name).
+  const dropped = new Set<number>();
+  if (lead === "ALTER") {
+    for (let j = 2; j < sig.length; j++) {
+      if (upper(sig[j - 1]) === "TO" && upper(sig[j - 2]) === "RENAME") {
+        let last = j;
+        while (sig[last + 1]?.text === "." && sig[last + 2]) last += 2;
+        for (let x = j; x < last; x++) dropped.add(x);
+      }
+    }
+  }
   let k = -1;
   for (const t of tokens) {
     if (t.kind === "ws" || t.kind === "comment") {
@@ -191,7 +202,7 @@ export function toDuckDB(tokens: readonly Token[]): string {
       continue;
     }
     k++;
-    if (k <= renameQualifierSkip) continue;
+    if (k <= renameQualifierSkip || dropped.has(k)) continue;
     if (t.kind === "string") {
       out.push(duckString(t.value ?? ""));
       continue;
@@ -208,14 +219,6 @@ export function toDuckDB(tokens: readonly Token[]): string {
     const prev = at(k - 1);
     const next = at(k + 1);
     const prevUpper = upper(prev);
-    // 6. RENAME TO a.b(.c): keep only the last part.
-    if (prevUpper === "TO" && upper(at(k - 2)) === "RENAME" && lead === "ALTER") {
-      let last = k;
-      while (at(last + 1)?.text === "." && at(last + 2)) last += 2;
-      out.push(last === k ? w : at(last)!.kind === "word" ? at(last)!.text.toUpperCase() : at(last)!.text);
-      renameQualifierSkip = last;
-      continue;
-    }
     // 5. functions
     if (next?.text === "(") {
       if (w === "IFF") { out.push("IF"); continue; }
