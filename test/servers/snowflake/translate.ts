@@ -198,6 +198,8 @@ export function toDuckDB(tokens: readonly Token[]): string {
   let k = -1;
   for (const t of tokens) {
     if (t.kind === "ws" || t.kind === "comment") {
+      // Whitespace inside a rewritten construct (`DOUBLE PRECISION`, `SYSDATE ( )`) goes with it.
+      if (t.kind === "ws" && (k + 1 <= renameQualifierSkip || (dropped.has(k) && dropped.has(k + 1)))) continue;
       out.push(t.kind === "comment" && t.text.startsWith("//") ? "--" + t.text.slice(2) : t.text);
       continue;
     }
