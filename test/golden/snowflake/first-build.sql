@@ -12,8 +12,8 @@ CREATE OR REPLACE VIEW "FX"."STG_CUSTOMERS" AS
 SELECT id, trim(name) AS name, lower(trim(email)) AS email FROM "FX_SRC"."RAW_CUSTOMERS";
 
 -- table fx.customers (definitions/customers.sqlx)  -- table: create; built beside the old table, then swapped
-CREATE TABLE IF NOT EXISTS "fx_src"."build_audit" (action VARCHAR, built_at TIMESTAMP);
-INSERT INTO "fx_src"."build_audit" VALUES ('customers', now());
+CREATE TABLE IF NOT EXISTS fx_src.build_audit (action VARCHAR, built_at TIMESTAMP);
+INSERT INTO fx_src.build_audit VALUES ('customers', CURRENT_TIMESTAMP);
 DROP TABLE IF EXISTS "FX"."CUSTOMERS__RCU_NEW";
 CREATE TABLE "FX"."CUSTOMERS__RCU_NEW" AS
 

@@ -98,6 +98,16 @@ describe("Snowflake test server protocol", () => {
     await conn.close();
   });
 
+  it("fails like Snowflake on DuckDB-only functions and on wrongly cased quoted names", async () => {
+    const conn = await warehouse(server).connect();
+    await conn.execute("CREATE SCHEMA IF NOT EXISTS strict_s; CREATE OR REPLACE TABLE strict_s.t (id NUMBER)");
+    await expect(conn.query("SELECT now() AS t")).rejects.toThrow(/Unknown function NOW/);
+    await expect(conn.query('SELECT "id" FROM strict_s.t')).rejects.toThrow(/Object '"id"' does not exist.*"ID"/s);
+    await expect(conn.query('SELECT id FROM "strict_s"."t"')).rejects.toThrow(/Object '"strict_s"' does not exist/);
+    expect(await conn.query('SELECT "ID" AS "id" FROM "STRICT_S"."T"')).toEqual([]);
+    await conn.close();
+  });
+
   it("rejects a bad JWT and an unknown account", async () => {
     const other = await new SnowflakeWarehouse({ engine: "snowflake", account: "nope", user: "rcu", database: "d", password_env: "X", access_url: server.url, login_retries: 0, secrets: {} })
       .connect()

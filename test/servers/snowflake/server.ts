@@ -11,10 +11,14 @@
  * commits the open transaction; `ALTER SESSION SET QUERY_TAG`; `USE …`; errors with Snowflake
  * codes/SQL states; abort-request; injected HTTP faults (503/429 …) for retry tests.
  *
+ * Case: unquoted names are upper-cased (translate.ts); quoted names must match an existing name
+ * exactly when one exists that differs only in case (`strictQuotedCase`), as on Snowflake. Two
+ * objects whose names differ only in case cannot coexist (DuckDB ignores case).
+ *
  * Not emulated: warehouses/roles as separate objects (accepted and echoed), stages, PUT/GET,
- * COPY INTO, Arrow results, async queries, time travel, case-sensitive quoted identifiers (DuckDB
- * resolves every name case-insensitively, so a wrongly cased quoted name still resolves here),
- * Snowflake type names in information_schema (DuckDB's are returned), most Snowflake functions.
+ * COPY INTO, Arrow results, async queries, time travel, Snowflake type names in
+ * information_schema (DuckDB's are returned), most Snowflake-only functions (FLATTEN, GENERATOR,
+ * …); DuckDB-only functions are refused only when listed in `NOT_IN_SNOWFLAKE`.
  */
 import { createHash, createPublicKey, randomUUID, verify, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -43,7 +47,25 @@ export interface SnowflakeServerOptions {
   readonly users?: Readonly<Record<string, SnowflakeTestUser>>;
   /** Rows per result chunk; results longer than this are split into chunks (default 1000). */
   readonly chunkRows?: number;
+  /**
+   * Emulate Snowflake's exact matching of quoted identifiers (default true): a quoted name that
+   * matches an existing schema, table or column only when case is ignored is an error, as on
+   * Snowflake (DuckDB alone would resolve it).
+   */
+  readonly strictQuotedCase?: boolean;
 }
+
+/**
+ * DuckDB functions that Snowflake does not have, refused with Snowflake's "Unknown function"
+ * error so SQL that only works on DuckDB fails here as it would on Snowflake. Not exhaustive:
+ * the ones DuckDB-first SQL reaches for most.
+ */
+export const NOT_IN_SNOWFLAKE = new Set([
+  "NOW", "TODAY", "STRFTIME", "STRPTIME", "EPOCH_MS", "ISODOW", "LIST_VALUE", "LIST_TRANSFORM", "LIST_FILTER",
+  "LIST_AGGREGATE", "LIST_SORT", "LIST_DISTINCT", "STRUCT_PACK", "STRING_SPLIT", "STRING_AGG", "REGEXP_MATCHES",
+  "REGEXP_FULL_MATCH", "JARO_WINKLER_SIMILARITY", "LEVENSHTEIN", "DAMERAU_LEVENSHTEIN", "GEN_RANDOM_UUID",
+  "ARRAY_LENGTH", "LEN_UTF8", "UNNEST", "READ_CSV", "READ_JSON", "READ_PARQUET",
+]);
 
 export interface Fault {
   /** Which requests: matched against the path (e.g. `/queries/v1/query-request`). */
@@ -103,6 +125,7 @@ export class SnowflakeTestServer {
   readonly account: string;
   readonly users: Readonly<Record<string, SnowflakeTestUser>>;
   chunkRows: number;
+  readonly strictQuotedCase: boolean;
   /** Every request's method and path, in order (query strings removed). */
   readonly requests: string[] = [];
   /** Login request bodies with secrets replaced by `***`. */
@@ -127,6 +150,7 @@ export class SnowflakeTestServer {
     this.account = (options.account ?? "TESTACCOUNT").toUpperCase();
     this.users = options.users ?? { RCU: { password: "rcu-test-password" } };
     this.chunkRows = options.chunkRows ?? 1000;
+    this.strictQuotedCase = options.strictQuotedCase ?? true;
   }
 
   async start(): Promise<this> {
@@ -510,6 +534,8 @@ export class SnowflakeTestServer {
       await this.run(session, "COMMIT", []);
       session.inTransaction = false;
     }
+    this.checkFunctions(tokens);
+    if (this.strictQuotedCase) await this.checkQuotedCase(session, tokens);
     const duckSql = toDuckDB(tokens);
     if (binds.length && Array.isArray(binds[0])) return this.executeArrayBind(session, duckSql, binds as unknown as DuckDBValue[][], queryId);
     const result = await this.run(session, duckSql, binds);
@@ -544,6 +570,39 @@ export class SnowflakeTestServer {
     const all = await result.getRows();
     for (const r of all) rows.push(r.map((v, i) => encodeValue(v, types[i]!)));
     return { queryId, rowtype, rows, statementTypeId: STATEMENT_TYPE.select };
+  }
+
+  private checkFunctions(tokens: Token[]): void {
+    const sig = significant(tokens);
+    sig.forEach((t, k) => {
+      if (t.kind === "word" && sig[k + 1]?.text === "(" && sig[k - 1]?.text !== "." && NOT_IN_SNOWFLAKE.has(t.text.toUpperCase())) {
+        throw new SnowflakeSqlError({ code: "002140", sqlState: "42601", message: `SQL compilation error:\nUnknown function ${t.text.toUpperCase()}` });
+      }
+    });
+  }
+
+  /** Snowflake compares quoted identifiers exactly; DuckDB ignores case. Refuse what only DuckDB resolves. */
+  private async checkQuotedCase(session: Session, tokens: Token[]): Promise<void> {
+    const sig = significant(tokens);
+    const quoted = sig.filter((t, k) => t.kind === "quoted" && sig[k - 1]?.text.toUpperCase() !== "AS").map((t) => t.value!);
+    if (!quoted.length) return;
+    const reader = await session.conn.runAndReadAll(
+      `SELECT schema_name AS n FROM information_schema.schemata WHERE catalog_name = current_database()
+       UNION SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database()
+       UNION SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database()`,
+    );
+    const names = new Set(reader.getRows().map((r) => String(r[0])));
+    const folded = new Map([...names].map((n) => [n.toLowerCase(), n]));
+    for (const q of quoted) {
+      const other = folded.get(q.toLowerCase());
+      if (!names.has(q) && other !== undefined) {
+        throw new SnowflakeSqlError({
+          code: "002003",
+          sqlState: "42S02",
+          message: `SQL compilation error:\nObject '"${q}"' does not exist or not authorized. (Quoted names match exactly on Snowflake; the existing object is "${other}".)`,
+        });
+      }
+    }
   }
 
   /** Array binding: the statement once per row of binds, in one transaction; counts summed. */
