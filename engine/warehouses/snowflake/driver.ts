@@ -197,7 +197,10 @@ function toJsValue(v: unknown, type: string): unknown {
   if (typeof v === "bigint") {
     return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
   }
-  if (VARIANT_TYPES.has(type)) return typeof v === "string" && type !== "variant" ? v : JSON.stringify(v);
+  // Semi-structured values as JSON text, like DuckDB's JSON columns — except a VARIANT holding a
+  // string, returned as that string: rcu stores JSON text in VARIANT columns with
+  // CAST(text AS VARIANT), which Snowflake keeps as a string, and reads it back as the same text.
+  if (VARIANT_TYPES.has(type)) return typeof v === "string" ? v : JSON.stringify(v);
   if (v instanceof Date) return new Date(v.getTime());
   return v;
 }

@@ -32,6 +32,9 @@ describe("Snowflake → DuckDB translation", () => {
       `SELECT IF(A, 1, 2), COALESCE(B, 0), JSON('{}'), CURRENT_TIMESTAMP, (NOW() AT TIME ZONE 'UTC')`,
     ]);
   });
+  it("casts to VARIANT without parsing text (TO_JSON), PARSE_JSON parses", () => {
+    expect(tr(`SELECT CAST(:1 AS VARIANT), CAST(LOWER(x) AS VARIANT), PARSE_JSON(:2)`)).toEqual([`SELECT TO_JSON($1), TO_JSON(LOWER(X)), JSON($2)`]);
+  });
   it("drops the qualifier of RENAME TO", () => {
     expect(tr(`ALTER TABLE "FX"."A__RCU_NEW" RENAME TO "FX"."A"`)).toEqual([`ALTER TABLE "FX"."A__RCU_NEW" RENAME TO "A"`]);
     expect(tr(`ALTER VIEW db.s.v RENAME TO db.s.w`)).toEqual([`ALTER VIEW DB.S.V RENAME TO W`]);

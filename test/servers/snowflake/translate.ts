@@ -24,6 +24,9 @@
  *    `SYSDATE()` → `(NOW() AT TIME ZONE 'UTC')`.
  * 6. `ALTER TABLE|VIEW a RENAME TO db.s.b`: DuckDB takes only the bare new name, so the qualifier is
  *    dropped (renames across schemas are not emulated).
+ * 7. `CAST(x AS VARIANT)` → `TO_JSON(x)`: on Snowflake, text cast to VARIANT is a JSON *string*, not
+ *    parsed (that is PARSE_JSON's job); DuckDB's CAST to JSON would parse it. (`x::VARIANT` is still
+ *    mapped to `x::JSON`, which parses: not emulated.)
  *
  * Statements the server handles itself (never sent to DuckDB) are recognised in `server.ts`:
  * `ALTER SESSION SET/UNSET`, `USE …`, and the transaction rules.
@@ -195,11 +198,32 @@ export function toDuckDB(tokens: readonly Token[]): string {
       }
     }
   }
+  // 7. `CAST(x AS VARIANT)` makes a VARIANT holding x (text stays a JSON string, as on Snowflake):
+  //    `TO_JSON(x)`. DuckDB's CAST to JSON would parse the text instead.
+  const renamed = new Map<number, string>();
+  for (let j = 0; j < sig.length; j++) {
+    if (upper(sig[j]) === "AS" && upper(sig[j + 1]) === "VARIANT" && sig[j + 2]?.text === ")" && isInsideCast(sig, j + 1)) {
+      let depth = 0;
+      for (let x = j - 1; x >= 0; x--) {
+        const tx = sig[x]!.text;
+        if (tx === ")") depth++;
+        else if (tx === "(") {
+          if (depth === 0) {
+            renamed.set(x - 1, "TO_JSON");
+            break;
+          }
+          depth--;
+        }
+      }
+      dropped.add(j);
+      dropped.add(j + 1);
+    }
+  }
   let k = -1;
   for (const t of tokens) {
     if (t.kind === "ws" || t.kind === "comment") {
       // Whitespace inside a rewritten construct (`DOUBLE PRECISION`, `SYSDATE ( )`) goes with it.
-      if (t.kind === "ws" && (k + 1 <= renameQualifierSkip || (dropped.has(k) && dropped.has(k + 1)))) continue;
+      if (t.kind === "ws" && (k + 1 <= renameQualifierSkip || (dropped.has(k + 1) && (dropped.has(k) || upper(at(k + 1)) === "AS")))) continue;
       out.push(t.kind === "comment" && t.text.startsWith("//") ? "--" + t.text.slice(2) : t.text);
       continue;
     }
@@ -218,6 +242,10 @@ export function toDuckDB(tokens: readonly Token[]): string {
       continue;
     }
     const w = t.text.toUpperCase();
+    if (renamed.has(k)) {
+      out.push(renamed.get(k)!);
+      continue;
+    }
     const prev = at(k - 1);
     const next = at(k + 1);
     const prevUpper = upper(prev);
