@@ -3,8 +3,8 @@
  *
  * - One SDK connection (one Snowflake session) per rcu connection; `QUERY_TAG` is set at login
  *   from the profile's `query_tag` and, for runs, the run id (`rcu:<run id>`).
- * - `execute` sends scripts with `MULTI_STATEMENT_COUNT = 0` (one or many statements; rows
- *   affected summed over the statements); `query` runs one statement and streams its rows
+ * - `execute` sends scripts (several `;`-separated statements) with `MULTI_STATEMENT_COUNT = 0`
+ *   (rows affected summed over the statements); `query` runs one statement and streams its rows
  *   (`streamResult`), so chunked large results are read as they download.
  * - Names: Snowflake stores unquoted identifiers upper-cased; the dialect writes lower-case names
  *   upper-cased, and this driver reads all-upper-case simple names back in lower case (result
@@ -127,8 +127,8 @@ const TRANSIENT_CODES = new Set([
   "000625", // statement aborted: too many waiters for a lock
   "000630", // statement reached its statement or warehouse timeout
   "000610", // statement aborted (warehouse suspended/resized while running)
-  "390112", // session no longer exists / expired
-  "390114", // authentication token expired
+  "390112", // session token expired (the SDK renews it; seen only if renewal failed)
+  "390114", // master token expired: a new login (next attempt) succeeds
   "401001", // SDK: could not connect
   "401002", // SDK: HTTP failure (status in `response`)
   "402001", // SDK: could not download a result chunk
@@ -205,6 +205,39 @@ function toJsValue(v: unknown, type: string): unknown {
   return v;
 }
 
+/**
+ * Whether `sql` holds more than one statement: a `;` outside strings, quoted names and comments
+ * with more SQL after it. Single statements skip the multi-statement protocol (one request
+ * instead of two).
+ */
+export function isScript(sql: string): boolean {
+  let seenEnd = false;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i]!;
+    const next = sql[i + 1];
+    if (c === "'" || c === '"') {
+      for (i++; i < sql.length; i++) {
+        if (c === "'" && sql[i] === "\\") i++;
+        else if (sql[i] === c) {
+          if (sql[i + 1] === c) i++;
+          else break;
+        }
+      }
+    } else if (c === "$" && next === "$") {
+      const end = sql.indexOf("$$", i + 2);
+      i = end < 0 ? sql.length : end + 1;
+    } else if ((c === "-" && next === "-") || (c === "/" && next === "/")) {
+      while (i < sql.length && sql[i] !== "\n") i++;
+    } else if (c === "/" && next === "*") {
+      const end = sql.indexOf("*/", i + 2);
+      i = end < 0 ? sql.length : end + 1;
+    } else if (c === ";") seenEnd = true;
+    else if (seenEnd && !/\s/.test(c)) return true;
+    if (i >= sql.length) break;
+  }
+  return false;
+}
+
 /** The array-bind batch: well under CLIENT_STAGE_ARRAY_BINDING_THRESHOLD (65 280 values). */
 const MAX_BIND_VALUES = 60_000;
 
@@ -262,7 +295,7 @@ class SnowflakeConnection implements Connection {
 
   async execute(sql: string, params: readonly SqlValue[] = []): Promise<ExecResult> {
     let total: number | null = null;
-    await this.run(sql, params, { multi: params.length === 0, stream: false }, async (stmt) => {
+    await this.run(sql, params, { multi: params.length === 0 && isScript(sql), stream: false }, async (stmt) => {
       const n = stmt.getNumUpdatedRows?.();
       if (typeof n === "number" && n >= 0) total = (total ?? 0) + n;
     });

@@ -73,6 +73,15 @@ describe("Snowflake test server protocol", () => {
     expect(server.openSessions).toBe(open - 1);
   });
 
+  it("renews an expired session token with the master token, transparently", async () => {
+    const conn = await warehouse(server).connect();
+    expect(await conn.query("SELECT 1 AS n")).toEqual([{ n: 1 }]);
+    server.expireSessionTokens();
+    expect(await conn.query("SELECT 2 AS n")).toEqual([{ n: 2 }]);
+    expect(server.requests).toContain("POST /session/token-request");
+    await conn.close();
+  });
+
   it("aborts a running statement on abort-request", async () => {
     const c = await raw();
     const done = new Promise<unknown>((resolve) => {

@@ -138,6 +138,8 @@ export class SnowflakeTestServer {
   /** Results (chunk data and multi-statement children) by query id. */
   private readonly results = new Map<string, StoredResult>();
   private readonly sessions = new Map<string, Session>();
+  /** Session tokens that have expired (the SDK renews them with the master token). */
+  private readonly expired = new Map<string, Session>();
   private readonly running = new Map<string, Session>();
   private readonly databases = new Set<string>();
   private nextSession = 1;
@@ -167,11 +169,20 @@ export class SnowflakeTestServer {
   }
 
   async stop(): Promise<void> {
-    for (const s of this.sessions.values()) s.conn.closeSync();
+    for (const s of [...this.sessions.values(), ...this.expired.values()]) s.conn.closeSync();
     this.sessions.clear();
+    this.expired.clear();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.instance?.closeSync();
+  }
+
+  /** Expire every session token now (as after 1 h); the master tokens stay valid. */
+  expireSessionTokens(): void {
+    for (const [token, s] of this.sessions) {
+      this.sessions.delete(token);
+      this.expired.set(token, s);
+    }
   }
 
   /** Fail the next `times` requests whose path matches with HTTP `status`. */
@@ -237,16 +248,19 @@ export class SnowflakeTestServer {
     const session = this.authenticate(req);
     if (path === "/session/token-request") {
       const body = await this.body(req);
-      const s = [...this.sessions.values()].find((x) => x.masterToken === tokenOf(req) && body.oldSessionToken === x.token);
-      if (!s) return this.json(res, 200, { success: false, code: "390114", message: "Authentication token has expired.", data: null });
+      const s = [...this.sessions.values(), ...this.expired.values()].find((x) => x.masterToken === tokenOf(req) && body.oldSessionToken === x.token);
+      if (!s) return this.json(res, 200, { success: false, code: "390114", message: "Authentication token has expired.  The user must authenticate again.", data: null });
       this.sessions.delete(s.token);
+      this.expired.delete(s.token);
       s.token = randomUUID();
       this.sessions.set(s.token, s);
       return this.json(res, 200, { success: true, code: null, message: null, data: { sessionToken: s.token, validityInSecondsST: 3600, masterToken: s.masterToken, validityInSecondsMT: 14400, sessionId: s.id } });
     }
     if (!session) {
       await this.body(req).catch(() => undefined);
-      return this.json(res, 200, { success: false, code: "390112", message: "Your session has expired. Please login again.", data: { errorCode: "390112" } });
+      return this.expired.has(tokenOf(req) ?? "")
+        ? this.json(res, 200, { success: false, code: "390112", message: "Session token expired.", data: { errorCode: "390112" } })
+        : this.json(res, 200, { success: false, code: "390104", message: "Invalid session token.", data: { errorCode: "390104" } });
     }
     if (path === "/session" && url.searchParams.get("delete") === "true") {
       await this.body(req);

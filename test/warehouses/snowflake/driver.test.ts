@@ -4,7 +4,7 @@ import path from "node:path";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RcuError } from "../../../engine/errors.js";
-import { classifySnowflakeError, Secret, SnowflakeWarehouse } from "../../../engine/warehouses/snowflake/driver.js";
+import { classifySnowflakeError, isScript, Secret, SnowflakeWarehouse } from "../../../engine/warehouses/snowflake/driver.js";
 import type { Connection } from "../../../engine/warehouses/types.js";
 import type { SnowflakeTestServer } from "../../servers/snowflake/server.js";
 import { tempDir } from "../../helpers.js";
@@ -59,6 +59,16 @@ describe("snowflake driver: statements and types", () => {
     expect(await conn.query("SELECT id, name FROM drv.people ORDER BY id")).toEqual([{ id: 1, name: "Ada" }]);
     // What a Snowflake user sees: upper-case names.
     expect(await server.sql("rcu_test", "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'DRV'")).toEqual([{ T: "PEOPLE" }]);
+  });
+
+  it("sends one statement as one request, and only scripts as multi-statement", async () => {
+    expect(isScript("SELECT 1;")).toBe(false);
+    expect(isScript("SELECT ';' AS a; -- trailing; comment\n")).toBe(false);
+    expect(isScript('SELECT "x;y", $$;$$, \'it\\\'s;\' /* ; */')).toBe(false);
+    expect(isScript("SELECT 1; SELECT 2")).toBe(true);
+    const before = server.requests.length;
+    await conn.execute("CREATE SCHEMA IF NOT EXISTS one_req");
+    expect(server.requests.slice(before)).toEqual(["POST /queries/v1/query-request"]);
   });
 
   it("merges through the dialect's MERGE", async () => {
