@@ -7,7 +7,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { dialects } from "../../engine/warehouses/registry.js";
-import { Secret, SnowflakeWarehouse } from "../../engine/warehouses/snowflake/driver.js";
+import { isScript, Secret, SnowflakeWarehouse } from "../../engine/warehouses/snowflake/driver.js";
 import type { Dialect, EngineName, Relation, Row } from "../../engine/warehouses/types.js";
 import { duck } from "../helpers.js";
 import { startSnowflakeTestServer } from "../servers/snowflake/server.js";
@@ -98,12 +98,13 @@ const snowflakeEngine: E2eEngine = {
       secrets: { password: new Secret(password) },
     });
     const conn = await warehouse.connect({ queryTag: "rcu-e2e-harness" });
+    // Scripts run as one multi-statement request; a single statement is a query.
     const sql = async (text: string): Promise<Row[]> => {
-      if (/;\s*\S/.test(text.trim().replace(/;\s*$/, ""))) {
+      if (isScript(text)) {
         await conn.execute(text);
         return [];
       }
-      return conn.query(text.trim().replace(/;\s*$/, ""));
+      return conn.query(text);
     };
     return {
       env: { RCU_E2E_SNOWFLAKE_PASSWORD: password },
