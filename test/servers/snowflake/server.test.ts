@@ -1,6 +1,6 @@
 /** The Snowflake protocol test server itself: its SQL translation and the protocol paths rcu's driver does not use directly. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import sdk from "snowflake-sdk";
+import type sdk from "snowflake-sdk";
 import { SnowflakeWarehouse } from "../../../engine/warehouses/snowflake/driver.js";
 import { PASSWORD, startServer, warehouse } from "../../warehouses/snowflake/harness.js";
 import type { SnowflakeTestServer } from "./server.js";
@@ -58,8 +58,10 @@ describe("Snowflake test server protocol", () => {
 
   /** A raw SDK connection (the paths rcu's Connection does not expose). */
   async function raw(): Promise<sdk.Connection> {
-    await warehouse(server).connect().then((c) => c.close()); // loads and configures the SDK
-    const c = sdk.createConnection({ account: "rcutest", username: "rcu", password: PASSWORD, accessUrl: server.url, database: "rcu_test", sfRetryMaxLoginRetries: 0 } as sdk.ConnectionOptions);
+    // The driver loads and configures the SDK (platform detection off): import it only after that.
+    await warehouse(server).connect().then((c) => c.close());
+    const snowflake = (await import("snowflake-sdk")).default;
+    const c = snowflake.createConnection({ account: "rcutest", username: "rcu", password: PASSWORD, accessUrl: server.url, database: "rcu_test", sfRetryMaxLoginRetries: 0 } as sdk.ConnectionOptions);
     await new Promise<void>((resolve, reject) => c.connect((err) => (err ? reject(err) : resolve())));
     return c;
   }
