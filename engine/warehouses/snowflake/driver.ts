@@ -194,6 +194,8 @@ const VARIANT_TYPES = new Set(["variant", "object", "array"]);
 
 function toJsValue(v: unknown, type: string): unknown {
   if (v === null || v === undefined) return null;
+  // With jsTreatIntegerAsBigInt the SDK returns its big-integer library's objects for NUMBER(p,0).
+  if (type === "fixed" && typeof v === "object" && !(v instanceof Date)) v = BigInt(String(v));
   if (typeof v === "bigint") {
     return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
   }

@@ -86,6 +86,8 @@ interface Session {
   role: string;
   readonly user: string;
   params: Record<string, string>;
+  /** The client's SESSION_PARAMETERS as sent (typed), echoed in every response like Snowflake. */
+  readonly clientParams: Record<string, unknown>;
   inTransaction: boolean;
 }
 
@@ -335,6 +337,7 @@ export class SnowflakeTestServer {
       role: fold(url.searchParams.get("roleName") ?? "PUBLIC"),
       user: userName,
       params: Object.fromEntries(Object.entries(data.SESSION_PARAMETERS ?? {}).map(([k, v]) => [k.toUpperCase(), String(v)])),
+      clientParams: Object.fromEntries(Object.entries(data.SESSION_PARAMETERS ?? {}).map(([k, v]) => [k.toUpperCase(), v])),
       inTransaction: false,
     };
     this.sessions.set(token, session);
@@ -352,15 +355,22 @@ export class SnowflakeTestServer {
         serverVersion: "rcu-test-server",
         firstLogin: false,
         healthCheckInterval: 45,
-        parameters: [
-          { name: "TIMEZONE", value: "UTC" },
-          { name: "CLIENT_SESSION_KEEP_ALIVE", value: false },
-          { name: "CLIENT_STAGE_ARRAY_BINDING_THRESHOLD", value: 65280 },
-          { name: "CLIENT_RESULT_CHUNK_SIZE", value: 160 },
-        ],
+        parameters: this.parameters(session),
         sessionInfo: { databaseName: database, schemaName: schema, warehouseName: session.warehouse, roleName: session.role },
       },
     });
+  }
+
+  /** Session parameters as Snowflake echoes them: defaults, then what the client set at login. */
+  private parameters(session: Session): { name: string; value: unknown }[] {
+    const all: Record<string, unknown> = {
+      TIMEZONE: "UTC",
+      CLIENT_SESSION_KEEP_ALIVE: false,
+      CLIENT_STAGE_ARRAY_BINDING_THRESHOLD: 65280,
+      CLIENT_RESULT_CHUNK_SIZE: 160,
+      ...session.clientParams,
+    };
+    return Object.entries(all).map(([name, value]) => ({ name, value }));
   }
 
   private async useDatabase(conn: DuckDBConnection, database: string, schema: string): Promise<void> {
@@ -437,7 +447,7 @@ export class SnowflakeTestServer {
       chunks.push({ url: `${this.url}/chunks/${r.queryId}/${i}`, rowCount, uncompressedSize: rowCount * 100, compressedSize: rowCount * 10 });
     }
     return {
-      parameters: [{ name: "TIMEZONE", value: "UTC" }],
+      parameters: this.parameters(session),
       rowtype: r.rowtype.map((c) => ({
         name: c.name,
         database: session.database,

@@ -43,6 +43,16 @@ describe("snowflake driver: statements and types", () => {
     expect(lit).toEqual([{ t: text }]);
   });
 
+  it("keeps integers beyond 2^53 exact (as text), dates and timezone-aware timestamps as Dates", async () => {
+    const [r] = await conn.query(
+      `SELECT CAST('12345678901234567890' AS NUMBER(38,0)) AS huge, CAST('2024-02-29' AS DATE) AS d,
+              CAST('2024-01-02 03:04:05+02:00' AS TIMESTAMP_TZ) AS tz`,
+    );
+    expect(r!.huge).toBe("12345678901234567890");
+    expect((r!.d as Date).toISOString()).toBe("2024-02-29T00:00:00.000Z");
+    expect((r!.tz as Date).toISOString()).toBe("2024-01-02T01:04:05.000Z");
+  });
+
   it("reads Snowflake's upper-case names back in lower case, keeps quoted mixed case", async () => {
     const rows = await conn.query(`SELECT 1 AS failing_rows, 2 AS "MixedCase"`);
     expect(rows).toEqual([{ failing_rows: 1, MixedCase: 2 }]);
