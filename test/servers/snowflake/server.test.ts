@@ -35,6 +35,15 @@ describe("Snowflake → DuckDB translation", () => {
   it("casts to VARIANT without parsing text (TO_JSON), PARSE_JSON parses", () => {
     expect(tr(`SELECT CAST(:1 AS VARIANT), CAST(LOWER(x) AS VARIANT), PARSE_JSON(:2)`)).toEqual([`SELECT TO_JSON($1), TO_JSON(LOWER(X)), JSON($2)`]);
   });
+  it("spells Snowflake's string-matching and date functions the DuckDB way", () => {
+    expect(tr(`SELECT JAROWINKLER_SIMILARITY(a, lower(b)) / 100.0, EDITDISTANCE(a, b), REGEXP_LIKE(a, '.*x.*', 's'), DATE_FROM_PARTS(2024, 1, 2)`)).toEqual([
+      `SELECT CAST(ROUND(100 * JARO_WINKLER_SIMILARITY(A, LOWER(B))) AS INTEGER) / 100.0, LEVENSHTEIN(A, B), REGEXP_FULL_MATCH(A, '.*x.*', 's'), MAKE_DATE(2024, 1, 2)`,
+    ]);
+    expect(tr(`SELECT regexp_replace(a, '[^0-9]', ''), regexp_replace(a, 'x', 'y', 1, 1)`)).toEqual([
+      `SELECT REGEXP_REPLACE(A, '[^0-9]', '', 'g'), REGEXP_REPLACE(A, 'x', 'y', 1, 1)`,
+    ]);
+  });
+
   it("drops the qualifier of RENAME TO", () => {
     expect(tr(`ALTER TABLE "FX"."A__RCU_NEW" RENAME TO "FX"."A"`)).toEqual([`ALTER TABLE "FX"."A__RCU_NEW" RENAME TO "A"`]);
     expect(tr(`ALTER VIEW db.s.v RENAME TO db.s.w`)).toEqual([`ALTER VIEW DB.S.V RENAME TO W`]);

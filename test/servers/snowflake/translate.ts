@@ -24,6 +24,12 @@
  *    `SYSDATE()` → `(NOW() AT TIME ZONE 'UTC')`.
  * 6. `ALTER TABLE|VIEW a RENAME TO db.s.b`: DuckDB takes only the bare new name, so the qualifier is
  *    dropped (renames across schemas are not emulated).
+ * 8. Snowflake functions spelled differently in DuckDB: `EDITDISTANCE` → `LEVENSHTEIN`,
+ *    `DATE_FROM_PARTS` → `MAKE_DATE`, `REGEXP_LIKE`/`RLIKE` → `REGEXP_FULL_MATCH` (both anchored),
+ *    `DAYOFWEEKISO` → `ISODOW`, `JAROWINKLER_SIMILARITY(a, b)` → `CAST(ROUND(100 *
+ *    JARO_WINKLER_SIMILARITY(a, b))) AS INTEGER)` (Snowflake answers 0–100), and a three-argument
+ *    `REGEXP_REPLACE(s, p, r)` gets DuckDB's `'g'` (Snowflake replaces every match). Regular
+ *    expression syntax itself is not translated (Snowflake's POSIX ERE vs DuckDB's RE2).
  * 7. `CAST(x AS VARIANT)` → `TO_JSON(x)`: on Snowflake, text cast to VARIANT is a JSON *string*, not
  *    parsed (that is PARSE_JSON's job); DuckDB's CAST to JSON would parse it. (`x::VARIANT` is still
  *    mapped to `x::JSON`, which parses: not emulated.)
@@ -219,6 +225,24 @@ export function toDuckDB(tokens: readonly Token[]): string {
       dropped.add(j + 1);
     }
   }
+  // 8. Snowflake functions DuckDB spells differently (see FUNCTION_RENAMES and below).
+  const before = new Map<number, string>();
+  const after = new Map<number, string>();
+  for (let j = 0; j + 1 < sig.length; j++) {
+    if (sig[j]!.kind !== "word" || sig[j + 1]!.text !== "(" || sig[j - 1]?.text === ".") continue;
+    const name = sig[j]!.text.toUpperCase();
+    const close = closingParen(sig, j + 1);
+    if (close < 0) continue;
+    if (name === "JAROWINKLER_SIMILARITY") {
+      renamed.set(j, "CAST(ROUND(100 * JARO_WINKLER_SIMILARITY");
+      after.set(close, ") AS INTEGER)");
+    } else if (name === "REGEXP_REPLACE" && topLevelCommas(sig, j + 1, close) === 2) {
+      // Snowflake replaces every match by default; DuckDB only the first without 'g'.
+      before.set(close, ", 'g'");
+    } else if (FUNCTION_RENAMES[name]) {
+      renamed.set(j, FUNCTION_RENAMES[name]!);
+    }
+  }
   let k = -1;
   for (const t of tokens) {
     if (t.kind === "ws" || t.kind === "comment") {
@@ -238,7 +262,7 @@ export function toDuckDB(tokens: readonly Token[]): string {
       continue;
     }
     if (t.kind !== "word") {
-      out.push(t.text);
+      out.push((before.get(k) ?? "") + t.text + (after.get(k) ?? ""));
       continue;
     }
     const w = t.text.toUpperCase();
@@ -287,6 +311,40 @@ export function toDuckDB(tokens: readonly Token[]): string {
     out.push(w);
   }
   return out.join("");
+}
+
+/** Same function, DuckDB's name. */
+const FUNCTION_RENAMES: Record<string, string> = {
+  EDITDISTANCE: "LEVENSHTEIN",
+  DATE_FROM_PARTS: "MAKE_DATE",
+  // Snowflake's REGEXP_LIKE matches the whole subject, like DuckDB's regexp_full_match; both take
+  // the same option letters for what rcu uses (i, s, c).
+  REGEXP_LIKE: "REGEXP_FULL_MATCH",
+  RLIKE: "REGEXP_FULL_MATCH",
+  DAYOFWEEKISO: "ISODOW",
+};
+
+/** Index of the `)` matching the `(` at `open`, or -1. */
+function closingParen(sig: readonly Token[], open: number): number {
+  let depth = 0;
+  for (let j = open; j < sig.length; j++) {
+    if (sig[j]!.text === "(") depth++;
+    else if (sig[j]!.text === ")" && --depth === 0) return j;
+  }
+  return -1;
+}
+
+/** Commas directly inside the parentheses `open`…`close`. */
+function topLevelCommas(sig: readonly Token[], open: number, close: number): number {
+  let depth = 0;
+  let n = 0;
+  for (let j = open + 1; j < close; j++) {
+    const t = sig[j]!.text;
+    if (t === "(") depth++;
+    else if (t === ")") depth--;
+    else if (t === "," && depth === 0) n++;
+  }
+  return n;
 }
 
 /** Whether the significant token at `k` sits in `CAST(… AS <k>`. */
