@@ -209,6 +209,17 @@ describe("snowflake driver: sessions and authentication", () => {
     await fromEnv.close();
     const login = server.logins.at(-1)!;
     expect(login).toMatchObject({ AUTHENTICATOR: "SNOWFLAKE_JWT", LOGIN_NAME: "keyuser", TOKEN: "***" });
+    // An encrypted key, with its passphrase from another variable.
+    const { createPrivateKey } = await import("node:crypto");
+    const encrypted = createPrivateKey(keys.privateKey).export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "open sesame" }) as string;
+    const withPass = await new SnowflakeWarehouse({
+      ...base,
+      private_key_env: "RCU_SF_KEY",
+      private_key_passphrase_env: "RCU_SF_KEY_PASS",
+      secrets: { privateKey: new Secret(encrypted), privateKeyPassphrase: new Secret("open sesame") },
+    }).connect();
+    expect(await withPass.query("SELECT 3 AS ok")).toEqual([{ ok: 3 }]);
+    await withPass.close();
   });
 
   it("sends warehouse, role, database and schema at login and closes the session", async () => {
