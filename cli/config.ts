@@ -8,6 +8,7 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { RcuError } from "../engine/errors.js";
 import type { WarehouseProfile } from "../engine/warehouses/registry.js";
+import { Secret } from "../engine/warehouses/snowflake/driver.js";
 import { sourcesConfigSchema, type SourcesConfig } from "../connectors/config.js";
 import { identitySchema, type IdentityConfig } from "../identity/config.js";
 import { modelProblems, modelSchema, type ModelConfig } from "../model/config.js";
@@ -21,7 +22,31 @@ const duckdbProfile = z.strictObject({
   options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
 });
 
-const profileSchema = z.discriminatedUnion("engine", [duckdbProfile]);
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name");
+
+/** Snowflake: secrets only through the environment variables the profile names. */
+const snowflakeProfile = z
+  .strictObject({
+    engine: z.literal("snowflake"),
+    account: z.string().min(1),
+    user: z.string().min(1),
+    database: z.string().min(1),
+    schema: z.string().min(1).optional(),
+    warehouse: z.string().min(1).optional(),
+    role: z.string().min(1).optional(),
+    password_env: envName.optional(),
+    private_key_path: z.string().min(1).optional(),
+    private_key_env: envName.optional(),
+    private_key_passphrase_env: envName.optional(),
+    access_url: z.url({ protocol: /^https?$/ }).optional(),
+    query_tag: z.string().max(2000).optional(),
+    login_retries: z.number().int().min(0).max(20).optional(),
+  })
+  .refine((p) => [p.password_env, p.private_key_path, p.private_key_env].filter(Boolean).length === 1, {
+    message: "set exactly one of password_env, private_key_path, private_key_env",
+  });
+
+const profileSchema = z.discriminatedUnion("engine", [duckdbProfile, snowflakeProfile]);
 
 const configSchema = z.strictObject({
   default_profile: z.string().min(1).optional(),
@@ -58,7 +83,12 @@ function describeIssues(file: string, error: z.ZodError): string {
 }
 
 /** `file` (default: <projectDir>/rcu.yaml); relative paths inside it are relative to projectDir. */
-export async function loadConfig(projectDir: string, profileName?: string, configFile?: string): Promise<ProjectConfig> {
+export async function loadConfig(
+  projectDir: string,
+  profileName?: string,
+  configFile?: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<ProjectConfig> {
   const file = configFile ? path.resolve(projectDir, configFile) : path.join(projectDir, CONFIG_FILE);
   let raw: unknown = {};
   let found = true;
@@ -113,7 +143,7 @@ export async function loadConfig(projectDir: string, profileName?: string, confi
   return Object.freeze({
     file: found ? file : null,
     profileName: name,
-    profile: Object.freeze(resolveProfilePaths(chosen, projectDir)),
+    profile: Object.freeze(resolveProfileSecrets(resolveProfilePaths(chosen, projectDir), env)),
     threads: cfg.threads ?? 4,
     vars: Object.freeze({ ...(cfg.vars ?? {}) }),
     identity: Object.freeze(identity),
@@ -128,7 +158,27 @@ function resolveProfilePaths(p: WarehouseProfile, projectDir: string): Warehouse
   if (p.engine === "duckdb" && p.path !== ":memory:" && !path.isAbsolute(p.path)) {
     return { ...p, path: path.join(projectDir, p.path) };
   }
+  if (p.engine === "snowflake" && p.private_key_path && !path.isAbsolute(p.private_key_path)) {
+    return { ...p, private_key_path: path.join(projectDir, p.private_key_path) };
+  }
   return p;
+}
+
+/**
+ * Secrets for remote profiles, read from the environment variables the profile names. A missing
+ * variable is reported by the driver when it connects, so commands that never connect (compile)
+ * do not need it.
+ */
+function resolveProfileSecrets(p: WarehouseProfile, env: Readonly<Record<string, string | undefined>>): WarehouseProfile {
+  if (p.engine !== "snowflake") return p;
+  const secret = (name: string | undefined) => (name && env[name] ? new Secret(env[name]!) : undefined);
+  const password = secret(p.password_env);
+  const privateKey = secret(p.private_key_env);
+  const privateKeyPassphrase = secret(p.private_key_passphrase_env);
+  return {
+    ...p,
+    secrets: { ...(password ? { password } : {}), ...(privateKey ? { privateKey } : {}), ...(privateKeyPassphrase ? { privateKeyPassphrase } : {}) },
+  };
 }
 
 /** `--vars a=1,b=2` (repeatable) → record; a malformed pair is a usage error. */

@@ -34,7 +34,7 @@ export interface Project {
 
 export async function resolveProject(opts: ProjectOptions, io: CliIO): Promise<{ dir: string; config: ProjectConfig }> {
   const dir = path.resolve(io.cwd, opts.projectDir ?? ".");
-  const config = await loadConfig(dir, opts.profile, opts.config === undefined ? undefined : path.resolve(io.cwd, opts.config));
+  const config = await loadConfig(dir, opts.profile, opts.config === undefined ? undefined : path.resolve(io.cwd, opts.config), io.env);
   return { dir, config };
 }
 

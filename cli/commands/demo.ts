@@ -72,7 +72,7 @@ export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number>
   }
 
   const code = await runCommand({ projectDir, config: configFile, ...(opts.threads ? { threads: opts.threads } : {}) }, io);
-  const config = await loadConfig(projectDir, undefined, configFile);
+  const config = await loadConfig(projectDir, undefined, configFile, io.env);
   const d = dialectFor(config.profile.engine);
   const summary = await withConnection(config, { readOnly: true }, async (conn) => {
     const count = async (sql: string) => Number((await conn.query(sql))[0]?.n ?? 0);

@@ -24,6 +24,7 @@ export interface SandboxInput {
     readonly stringQuote: string;
     readonly stringQuoteEscape: string;
     readonly keepDatabase: boolean;
+    readonly foldLowerCaseIdentifiers?: boolean;
   };
 }
 
@@ -129,8 +130,10 @@ export function sandboxRuntime(coreFactory: Function, inputJson: string): Sandbo
 
   // --- engine rendering -------------------------------------------------------------------
   const session = core.session;
+  const fold = (id: string): string =>
+    spec.foldLowerCaseIdentifiers && /^[a-z_][a-z0-9_$]*$/.test(id) ? id.toUpperCase() : id;
   const q = (id: string): string =>
-    spec.identifierQuote + String(id).split(spec.identifierQuote).join(spec.identifierQuote + spec.identifierQuote) + spec.identifierQuote;
+    spec.identifierQuote + fold(String(id)).split(spec.identifierQuote).join(spec.identifierQuote + spec.identifierQuote) + spec.identifierQuote;
   const str = (s: string): string =>
     spec.stringQuote + String(s).split(spec.stringQuote).join(spec.stringQuoteEscape) + spec.stringQuote;
   const defaultDatabase = (): string | undefined => {

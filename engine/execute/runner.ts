@@ -36,7 +36,7 @@ export async function executePlan(plan: Plan, warehouse: Warehouse, opts: RunOpt
   const tasks = plan.tasks.filter((t) => !(t.body.type === "none" && t.body.reason === "declaration"));
   const threads = Math.max(1, Math.min(opts.threads, tasks.length || 1));
 
-  const metaConn = await warehouse.connect();
+  const metaConn = await warehouse.connect({ queryTag: `rcu:${runId}` });
   const workers: Connection[] = [];
   try {
     const meta = new MetaLog(metaConn, warehouse.dialect);
@@ -50,7 +50,7 @@ export async function executePlan(plan: Plan, warehouse: Warehouse, opts: RunOpt
     emit({ type: "run_start", runId, total: tasks.length, warehouse: warehouse.description });
 
     for (const sql of plan.prelude) await metaConn.execute(sql);
-    for (let i = 0; i < threads; i++) workers.push(await warehouse.connect());
+    for (let i = 0; i < threads; i++) workers.push(await warehouse.connect({ queryTag: `rcu:${runId}` }));
 
     // Meta-log writes are serialised on one connection, off the workers' critical path.
     let metaWrites: Promise<unknown> = Promise.resolve();

@@ -3,10 +3,12 @@
  * compile-only paths such as `rcu compile` never load a warehouse SDK.
  */
 import { duckdbDialect } from "./duckdb/dialect.js";
+import { snowflakeDialect } from "./snowflake/dialect.js";
 import type { Dialect, EngineName } from "./types.js";
 
 export const dialects: Readonly<Record<EngineName, Dialect>> = Object.freeze({
   duckdb: duckdbDialect,
+  snowflake: snowflakeDialect,
 });
 
 export function dialectFor(engine: EngineName): Dialect {

@@ -11,7 +11,7 @@
  */
 
 /** Engines rcu can run on. Extend this union to add one (see the comment above). */
-export type EngineName = "duckdb";
+export type EngineName = "duckdb" | "snowflake";
 
 /** A fully resolved relation. `database` is kept only where the engine can address it. */
 export interface Relation {
@@ -59,6 +59,12 @@ export interface RenderSpec {
   readonly stringQuoteEscape: string;
   /** Keep `database` in rendered targets (only when the engine can address other databases). */
   readonly keepDatabase: boolean;
+  /**
+   * Upper-case an identifier written entirely in lower case (letters, digits, `_`, `$`) before
+   * quoting it, so a quoted name means what the unquoted one would (Snowflake folds unquoted
+   * identifiers to upper case). Absent/false: identifiers are quoted exactly as written.
+   */
+  readonly foldLowerCaseIdentifiers?: boolean;
 }
 
 export type MetaColumnType = "text" | "bigint" | "double" | "boolean" | "timestamp" | "json";
@@ -133,11 +139,17 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/** Per-connection settings; engines ignore what they cannot use. */
+export interface ConnectOptions {
+  /** A label for the session's statements in the warehouse's query history (e.g. the run id). */
+  readonly queryTag?: string;
+}
+
 export interface Warehouse {
   readonly engine: EngineName;
   readonly dialect: Dialect;
   /** A human description for logs, never containing secrets (e.g. `duckdb:./warehouse.duckdb`). */
   readonly description: string;
-  connect(): Promise<Connection>;
+  connect(options?: ConnectOptions): Promise<Connection>;
   close(): Promise<void>;
 }

@@ -45,7 +45,43 @@ const expected: Record<EngineName, Expected> = {
     limitRows: "SELECT * FROM (\nSELECT 1\n) AS assertion_rows LIMIT 5",
     parameter: "$3",
   },
+  snowflake: {
+    quote: '"a""b"',
+    qualifyHostile: '"we""ird"."x""; drop table y; --"',
+    qualifyWithDatabase: '"OTHER"."CORE"."USERS"',
+    literal: "'O''Brien'",
+    createSchema: 'CREATE SCHEMA IF NOT EXISTS "CORE"',
+    createTableAs: 'CREATE OR REPLACE TABLE "CORE"."USERS" AS\nSELECT 1',
+    createViewAs: 'CREATE OR REPLACE VIEW "CORE"."USERS" AS\nSELECT 1',
+    drop: 'DROP VIEW IF EXISTS "CORE"."USERS"',
+    rename: 'ALTER TABLE "CORE"."USERS" RENAME TO "CORE"."USERS_OLD"',
+    insertInto: 'INSERT INTO "CORE"."USERS" ("ID", "V")\nSELECT "ID", "V" FROM (\nSELECT 1\n) AS s',
+    upsert: [
+      'MERGE INTO "CORE"."USERS" AS t\nUSING (\nSELECT 1\n) AS s\nON (t."ID" = s."ID")\nWHEN MATCHED THEN UPDATE SET "V" = s."V"\nWHEN NOT MATCHED THEN INSERT ("ID", "V") VALUES (s."ID", s."V")',
+    ],
+    countRows: "SELECT COUNT(*) AS failing_rows FROM (\nSELECT 1\n) AS assertion_rows",
+    limitRows: "SELECT * FROM (\nSELECT 1\n) AS assertion_rows LIMIT 5",
+    parameter: ":3",
+  },
 };
+
+describe("snowflake identifier case", () => {
+  const d = dialects.snowflake;
+  it("upper-cases names written in lower case, keeps any other name exactly", () => {
+    expect(d.quoteIdentifier("users")).toBe('"USERS"');
+    expect(d.quoteIdentifier("rcu_core")).toBe('"RCU_CORE"');
+    expect(d.quoteIdentifier("Users")).toBe('"Users"');
+    expect(d.quoteIdentifier("USERS")).toBe('"USERS"');
+    expect(d.quoteIdentifier("my table")).toBe('"my table"');
+    expect(d.quoteIdentifier("é")).toBe('"é"');
+  });
+  it("doubles backslashes in literals (Snowflake reads them as escapes)", () => {
+    expect(d.stringLiteral("a\\b'c")).toBe("'a\\\\b''c'");
+  });
+  it("says DDL is not transactional", () => {
+    expect(d.capabilities.transactionalDdl).toBe(false);
+  });
+});
 
 describe.each(Object.keys(expected) as EngineName[])("dialect %s", (engine) => {
   const d = dialects[engine];

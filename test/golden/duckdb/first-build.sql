@@ -15,8 +15,8 @@ COMMIT;
 
 -- table fx.customers (definitions/customers.sqlx)  -- table: create
 BEGIN TRANSACTION;
-CREATE TABLE IF NOT EXISTS "fx_src"."build_audit" (action VARCHAR, built_at TIMESTAMP);
-INSERT INTO "fx_src"."build_audit" VALUES ('customers', now());
+CREATE TABLE IF NOT EXISTS fx_src.build_audit (action VARCHAR, built_at TIMESTAMP);
+INSERT INTO fx_src.build_audit VALUES ('customers', CURRENT_TIMESTAMP);
 CREATE OR REPLACE TABLE "fx"."customers" AS
 
 

@@ -1,48 +1,61 @@
-/** End to end on embedded DuckDB: the CLI in-process against a real database file. */
+/**
+ * End to end on every engine in `engines.ts` (filter with RCU_TEST_ENGINES=duckdb,snowflake): the
+ * CLI in-process against a real warehouse — a DuckDB file, or Snowflake through snowflake-sdk and
+ * the protocol test server.
+ */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunResults } from "../../engine/execute/results.js";
 import { cli, copyFixture, duck } from "../helpers.js";
+import { e2eEngines, type EngineTarget } from "./engines.js";
 
-let dir: string;
-let db: string;
-
-async function seed(): Promise<void> {
-  await duck(db, `
+const SEED = `
     CREATE SCHEMA IF NOT EXISTS fx_src;
     CREATE OR REPLACE TABLE fx_src.raw_customers AS SELECT * FROM (VALUES
       (1, ' Ada ', 'ADA@example.com'), (2, 'Bob', 'bob@example.com'), (3, 'Chloé', ' chloe@example.fr ')) t(id, name, email);
     CREATE OR REPLACE TABLE fx_src.raw_orders AS SELECT * FROM (VALUES
       (10, 1, 12.5::DOUBLE, TIMESTAMP '2024-01-01 10:00:00'), (11, 2, 30.0, TIMESTAMP '2024-01-02 10:00:00')) t(order_id, customer_id, amount, updated_at);
-  `);
-}
+  `;
 
-const results = async (): Promise<RunResults> =>
-  JSON.parse(await readFile(path.join(dir, "target", "run_results.json"), "utf8")) as RunResults;
+describe.each(e2eEngines())("rcu run on $name", (engine) => {
+  let dir: string;
+  let wh: EngineTarget;
+  const d = engine.dialect;
+  const q = (schema: string, name: string) => d.qualify({ schema, name });
+  /** The statement that builds a table: in place where DDL is transactional, else beside it. */
+  const builds = (schema: string, name: string) =>
+    d.capabilities.transactionalDdl ? `CREATE OR REPLACE TABLE ${q(schema, name)}` : `CREATE TABLE ${q(schema, `${name}__rcu_new`)}`;
+  const run = (args: string[]) => cli(args, dir, wh.env);
+  const results = async (): Promise<RunResults> =>
+    JSON.parse(await readFile(path.join(dir, "target", "run_results.json"), "utf8")) as RunResults;
 
-beforeEach(async () => {
-  dir = await copyFixture("all-kinds");
-  db = path.join(dir, "warehouse.duckdb");
-  await seed();
-});
+  beforeEach(async () => {
+    dir = await copyFixture("all-kinds");
+    wh = await engine.setup(dir);
+    await wh.sql(SEED);
+  });
+  afterEach(async () => {
+    await wh?.close();
+  });
 
-describe("rcu run on DuckDB", () => {
   it("builds every action type and records results", async () => {
-    const r = await cli(["run", "--threads", "3"], dir);
+    const r = await run(["run", "--threads", "3"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Run succeeded/);
-    expect(await duck(db, "SELECT id, name, email FROM fx.customers ORDER BY id")).toEqual([
+    expect(await wh.sql("SELECT id, name, email FROM fx.customers ORDER BY id")).toEqual([
       { id: 1, name: "Ada", email: "ada@example.com" },
       { id: 2, name: "Bob", email: "bob@example.com" },
       { id: 3, name: "Chloé", email: "chloe@example.fr" },
     ]);
-    expect(await duck(db, "SELECT table_type FROM information_schema.tables WHERE table_schema='fx' AND table_name='stg_customers'")).toEqual([{ table_type: "VIEW" }]);
-    expect(await duck(db, "SELECT customers FROM fx.after_op")).toEqual([{ customers: 3 }]);
-    expect(await duck(db, "SELECT comment FROM duckdb_tables() WHERE table_name = 'customers' AND schema_name = 'fx'")).toEqual([{ comment: "built by rcu" }]);
-    expect(await duck(db, "SELECT count(*) AS n FROM fx_src.build_audit")).toEqual([{ n: 1 }]);
-    expect(await duck(db, "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'disabled_table'")).toEqual([{ n: 0 }]);
+    const relations = await wh.relations();
+    expect(relations.get("fx.stg_customers")).toBe("view");
+    expect(await wh.sql("SELECT customers FROM fx.after_op")).toEqual([{ customers: 3 }]);
+    expect(await wh.comment({ schema: "fx", name: "customers" })).toBe("built by rcu");
+    expect(await wh.sql("SELECT count(*) AS n FROM fx_src.build_audit")).toEqual([{ n: 1 }]);
+    expect(relations.has("fx.disabled_table")).toBe(false);
+    expect([...relations.keys()].some((k) => k.endsWith("__rcu_new"))).toBe(false);
 
     const res = await results();
     expect(res.status).toBe("success");
@@ -51,63 +64,63 @@ describe("rcu run on DuckDB", () => {
     expect(status["fx.disabled_table"]).toBe("disabled");
     expect(status["fx_src.raw_customers"]).toBeUndefined(); // declarations are not work
     const customers = res.actions.find((a) => a.id === "fx.customers")!;
-    expect(customers.rowsAffected).toBe(3);
-    expect(customers.statements.some((s) => s.startsWith('CREATE OR REPLACE TABLE "fx"."customers"'))).toBe(true);
+    expect(customers.rowsAffected).toBe(engine.ctasRowCount ? 3 : null);
+    expect(customers.statements.some((s) => s.startsWith(builds("fx", "customers")))).toBe(true);
     expect(res.summary).toMatchObject({ failed: 0, skipped: 0, disabled: 1 });
 
-    const runs = await duck(db, "SELECT run_id, status, actions_total, actions_failed FROM rcu_meta.runs");
+    const runs = await wh.sql("SELECT run_id, status, actions_total, actions_failed FROM rcu_meta.runs");
     expect(runs).toEqual([{ run_id: res.runId, status: "success", actions_total: res.summary.total, actions_failed: 0 }]);
-    expect(await duck(db, `SELECT count(*) AS n FROM rcu_meta.action_runs WHERE run_id = '${res.runId}'`)).toEqual([{ n: res.actions.length }]);
+    expect(await wh.sql(`SELECT count(*) AS n FROM rcu_meta.action_runs WHERE run_id = '${res.runId}'`)).toEqual([{ n: res.actions.length }]);
   });
 
   it("merges incremental tables on their unique key across runs, and appends without one", async () => {
-    expect((await cli(["run"], dir)).code).toBe(0);
-    await duck(db, `
+    expect((await run(["run"])).code).toBe(0);
+    await wh.sql(`
       UPDATE fx_src.raw_orders SET amount = 99.0, updated_at = TIMESTAMP '2024-02-01 00:00:00' WHERE order_id = 11;
       INSERT INTO fx_src.raw_orders VALUES (12, 3, 5.25, TIMESTAMP '2024-02-02 00:00:00');
     `);
-    const second = await cli(["run", "--select", "tag:daily+"], dir);
+    const second = await run(["run", "--select", "tag:daily+"]);
     expect(second.code).toBe(0);
-    expect(await duck(db, "SELECT order_id, CAST(amount AS DOUBLE) AS amount FROM fx.orders_inc ORDER BY order_id")).toEqual([
+    expect(await wh.sql("SELECT order_id, CAST(amount AS DOUBLE) AS amount FROM fx.orders_inc ORDER BY order_id")).toEqual([
       { order_id: 10, amount: 12.5 },
       { order_id: 11, amount: 99 },
       { order_id: 12, amount: 5.25 },
     ]);
     // No unique key: the changed order is appended as a new event, nothing is rewritten.
-    expect(await duck(db, "SELECT order_id, count(*) AS n FROM fx.events_log GROUP BY order_id ORDER BY order_id")).toEqual([
+    expect(await wh.sql("SELECT order_id, count(*) AS n FROM fx.events_log GROUP BY order_id ORDER BY order_id")).toEqual([
       { order_id: 10, n: 1 },
       { order_id: 11, n: 2 },
       { order_id: 12, n: 1 },
     ]);
     const merge = (await results()).actions.find((a) => a.id === "fx.orders_inc")!;
-    expect(merge.statements.some((s) => s.startsWith('MERGE INTO "fx"."orders_inc"'))).toBe(true);
+    expect(merge.statements.some((s) => s.startsWith(`MERGE INTO ${q("fx", "orders_inc")}`))).toBe(true);
     expect(merge.rowsAffected).toBe(2);
-    expect(await duck(db, "SELECT revenue FROM fx.customer_revenue WHERE id = 2")).toEqual([{ revenue: 99 }]);
+    expect(await wh.sql("SELECT revenue FROM fx.customer_revenue WHERE id = 2")).toEqual([{ revenue: 99 }]);
   });
 
   it("rebuilds incrementals on --full-refresh but never a protected one", async () => {
-    expect((await cli(["run"], dir)).code).toBe(0);
-    await duck(db, "DELETE FROM fx_src.raw_orders WHERE order_id = 10");
-    expect((await cli(["run", "--full-refresh", "--select", "tag:daily"], dir)).code).toBe(0);
-    expect(await duck(db, "SELECT order_id FROM fx.orders_inc ORDER BY 1")).toEqual([{ order_id: 11 }]);
+    expect((await run(["run"])).code).toBe(0);
+    await wh.sql("DELETE FROM fx_src.raw_orders WHERE order_id = 10");
+    expect((await run(["run", "--full-refresh", "--select", "tag:daily"])).code).toBe(0);
+    expect(await wh.sql("SELECT order_id FROM fx.orders_inc ORDER BY 1")).toEqual([{ order_id: 11 }]);
     // events_log is protected: it keeps order 10.
-    expect(await duck(db, "SELECT order_id FROM fx.events_log ORDER BY 1")).toEqual([{ order_id: 10 }, { order_id: 11 }]);
+    expect(await wh.sql("SELECT order_id FROM fx.events_log ORDER BY 1")).toEqual([{ order_id: 10 }, { order_id: 11 }]);
   });
 
   it("keeps the previous table when its rebuild fails, skips only the downstream, and names the statement", async () => {
-    expect((await cli(["run"], dir)).code).toBe(0);
+    expect((await run(["run"])).code).toBe(0);
     await writeFile(
       path.join(dir, "definitions", "customers.sqlx"),
       'config { type: "table" }\nSELECT id, name, email, CAST(\'not a number\' AS INTEGER) AS broken FROM ${ref("stg_customers")}\n',
     );
-    const r = await cli(["run"], dir);
+    const r = await run(["run"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL .*fx\.customers/);
     expect(r.stdout).toContain("file: definitions/customers.sqlx");
-    expect(r.stdout).toMatch(/Conversion Error|Could not convert/);
-    expect(r.stdout).toContain('CREATE OR REPLACE TABLE "fx"."customers"');
+    expect(r.stdout).toMatch(engine.conversionError);
+    expect(r.stdout).toContain(builds("fx", "customers"));
     // The old version is intact and queryable.
-    expect(await duck(db, "SELECT count(*) AS n FROM fx.customers")).toEqual([{ n: 3 }]);
+    expect(await wh.sql("SELECT count(*) AS n FROM fx.customers")).toEqual([{ n: 3 }]);
     const res = await results();
     const status = Object.fromEntries(res.actions.map((a) => [a.id, a.status]));
     expect(status).toMatchObject({
@@ -119,15 +132,16 @@ describe("rcu run on DuckDB", () => {
       "fx.stg_customers": "success",
     });
     const failed = res.actions.find((a) => a.id === "fx.customers")!;
-    expect(failed.error).toMatchObject({ code: "SQL", kind: "terminal", file: "definitions/customers.sqlx", engine: "duckdb" });
-    expect(failed.statements.at(-1)).toBe("ROLLBACK");
+    expect(failed.error).toMatchObject({ code: "SQL", kind: "terminal", file: "definitions/customers.sqlx", engine: engine.name });
+    if (d.capabilities.transactionalDdl) expect(failed.statements.at(-1)).toBe("ROLLBACK");
+    else expect(failed.statements.at(-1)!.startsWith(builds("fx", "customers"))).toBe(true);
     expect(res.actions.find((a) => a.id === "fx.js_emails")!.skippedBecause).toBe("fx.customers");
-    expect(await duck(db, "SELECT status, actions_failed FROM rcu_meta.runs ORDER BY started_at DESC LIMIT 1")).toEqual([{ status: "failed", actions_failed: 1 }]);
+    expect(await wh.sql("SELECT status, actions_failed FROM rcu_meta.runs ORDER BY started_at DESC LIMIT 1")).toEqual([{ status: "failed", actions_failed: 1 }]);
   });
 
   it("fails the run on a failing assertion with the row count and sample rows", async () => {
-    await duck(db, "INSERT INTO fx_src.raw_customers VALUES (2, 'Bob bis', 'bob2@example.com'), (4, 'Dan', NULL)");
-    const r = await cli(["run"], dir);
+    await wh.sql("INSERT INTO fx_src.raw_customers VALUES (2, 'Bob bis', 'bob2@example.com'), (4, 'Dan', NULL)");
+    const r = await run(["run"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/Assertion fx_assertions\.fx_customers_assertions_uniqueKey_0 failed: 1 row\(s\)/);
     expect(r.stdout).toMatch(/Assertion fx_assertions\.fx_customers_assertions_rowConditions failed: 1 row\(s\)/);
@@ -135,27 +149,36 @@ describe("rcu run on DuckDB", () => {
     const res = await results();
     const unique = res.actions.find((a) => a.id === "fx_assertions.fx_customers_assertions_uniqueKey_0")!;
     expect(unique.assertion).toEqual({ failingRows: 1, sample: [{ id: 2, index_row_count: 2 }] });
-    // The failing rows stay inspectable as a view.
-    expect(await duck(db, "SELECT id FROM fx_assertions.fx_customers_assertions_uniqueKey_0")).toEqual([{ id: 2 }]);
+    // The failing rows stay inspectable as a view (its mixed-case name is kept exactly: quoted).
+    expect(await wh.sql(`SELECT id FROM ${q("fx_assertions", "fx_customers_assertions_uniqueKey_0")}`)).toEqual([{ id: 2 }]);
   });
 
   it("runs only the selection, with upstream on +name", async () => {
-    const r = await cli(["run", "--select", "+customers", "--json"], dir);
+    const r = await run(["run", "--select", "+customers", "--json"]);
     expect(r.code).toBe(0);
     const res = JSON.parse(r.stdout) as RunResults;
     expect(res.actions.map((a) => a.id).sort()).toEqual(["fx.customers", "fx.stg_customers"]);
-    expect(await duck(db, "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'orders_inc'")).toEqual([{ n: 0 }]);
+    expect((await wh.relations()).has("fx.orders_inc")).toBe(false);
   });
 
   it("plans without changing the warehouse", async () => {
-    const r = await cli(["plan", "--select", "orders_inc"], dir);
+    const r = await run(["plan", "--select", "orders_inc"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('CREATE OR REPLACE TABLE "fx"."orders_inc" AS');
-    expect(await duck(db, "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema IN ('fx', 'rcu_meta')")).toEqual([{ n: 0 }]);
-    expect((await cli(["run", "--select", "orders_inc"], dir)).code).toBe(0);
-    const again = await cli(["plan", "--select", "orders_inc"], dir);
-    expect(again.stdout).toContain('MERGE INTO "fx"."orders_inc"');
+    expect(r.stdout).toContain(`${builds("fx", "orders_inc")} AS`);
+    expect([...(await wh.relations()).keys()].filter((k) => k.startsWith("fx.") || k.startsWith("rcu_meta."))).toEqual([]);
+    expect((await run(["run", "--select", "orders_inc"])).code).toBe(0);
+    const again = await run(["plan", "--select", "orders_inc"]);
+    expect(again.stdout).toContain(`MERGE INTO ${q("fx", "orders_inc")}`);
   });
+});
+
+let dir: string;
+let db: string;
+
+beforeEach(async () => {
+  dir = await copyFixture("all-kinds");
+  db = path.join(dir, "warehouse.duckdb");
+  await duck(db, SEED);
 });
 
 describe("rcu refuses to run a broken project", () => {

@@ -1,0 +1,134 @@
+/**
+ * The engines the end-to-end suites run on: one entry per engine. Each entry prepares a fixture
+ * project for its engine (profile in rcu.yaml, a server if it needs one) and gives the tests an
+ * engine-neutral way to seed and inspect the warehouse. `RCU_TEST_ENGINES=duckdb,snowflake`
+ * selects entries (default: all).
+ */
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { dialects } from "../../engine/warehouses/registry.js";
+import { isScript, Secret, SnowflakeWarehouse } from "../../engine/warehouses/snowflake/driver.js";
+import type { Dialect, EngineName, Relation, Row } from "../../engine/warehouses/types.js";
+import { duck } from "../helpers.js";
+import { startSnowflakeTestServer } from "../servers/snowflake/server.js";
+
+export interface EngineTarget {
+  /** Extra environment for the CLI (secrets named by the profile). */
+  readonly env: Record<string, string>;
+  /** Run SQL on the warehouse (scripts allowed); rows of the last statement, keys in rcu's names. */
+  sql(sql: string): Promise<Row[]>;
+  /** Tables and views, as rcu names them (`fx.customers`), with their kind. */
+  relations(): Promise<Map<string, "table" | "view">>;
+  /** The table's comment. */
+  comment(relation: Relation): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+export interface E2eEngine {
+  readonly name: EngineName;
+  readonly dialect: Dialect;
+  /** A CTAS reports the rows it wrote. */
+  readonly ctasRowCount: boolean;
+  /** What the engine says when text cannot be cast to a number. */
+  readonly conversionError: RegExp;
+  setup(dir: string): Promise<EngineTarget>;
+}
+
+const lowerKeys = (rows: Record<string, unknown>[]): Row[] =>
+  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [/^[A-Z_][A-Z0-9_]*$/.test(k) ? k.toLowerCase() : k, typeof v === "bigint" ? Number(v) : v])));
+
+const duckdbEngine: E2eEngine = {
+  name: "duckdb",
+  dialect: dialects.duckdb,
+  ctasRowCount: true,
+  conversionError: /Conversion Error|Could not convert/,
+  async setup(dir) {
+    const db = path.join(dir, "warehouse.duckdb");
+    const sql = (text: string) => duck(db, text) as Promise<Row[]>;
+    return {
+      env: {},
+      sql,
+      async relations() {
+        const rows = await sql("SELECT table_schema AS s, table_name AS n, table_type AS t FROM information_schema.tables");
+        return new Map(rows.map((r) => [`${String(r.s)}.${String(r.n)}`, r.t === "VIEW" ? "view" : "table"] as const));
+      },
+      async comment(r) {
+        const rows = await sql(`SELECT comment FROM duckdb_tables() WHERE schema_name = '${r.schema}' AND table_name = '${r.name}'`);
+        return (rows[0]?.comment as string | undefined) ?? null;
+      },
+      async close() {},
+    };
+  },
+};
+
+/** Snowflake through the real snowflake-sdk, against the protocol test server (DuckDB inside). */
+const snowflakeEngine: E2eEngine = {
+  name: "snowflake",
+  dialect: dialects.snowflake,
+  // Snowflake's CREATE TABLE … AS answers "Table … successfully created.", without a count.
+  ctasRowCount: false,
+  conversionError: /Numeric value 'not a number' is not recognized/,
+  async setup(dir) {
+    const password = "e2e-password";
+    const server = await startSnowflakeTestServer({ account: "rcue2e", users: { RCU: { password } }, chunkRows: 1000 });
+    await writeFile(
+      path.join(dir, "rcu.yaml"),
+      [
+        "default_profile: sf",
+        "profiles:",
+        "  sf:",
+        "    engine: snowflake",
+        "    account: rcue2e",
+        "    user: rcu",
+        "    database: rcu_e2e",
+        "    warehouse: test_wh",
+        "    password_env: RCU_E2E_SNOWFLAKE_PASSWORD",
+        `    access_url: ${server.url}`,
+        "    login_retries: 0",
+        "",
+      ].join("\n"),
+    );
+    const warehouse = new SnowflakeWarehouse({
+      engine: "snowflake",
+      account: "rcue2e",
+      user: "rcu",
+      database: "rcu_e2e",
+      password_env: "RCU_E2E_SNOWFLAKE_PASSWORD",
+      access_url: server.url,
+      secrets: { password: new Secret(password) },
+    });
+    const conn = await warehouse.connect({ queryTag: "rcu-e2e-harness" });
+    // Scripts run as one multi-statement request; a single statement is a query.
+    const sql = async (text: string): Promise<Row[]> => {
+      if (isScript(text)) {
+        await conn.execute(text);
+        return [];
+      }
+      return conn.query(text);
+    };
+    return {
+      env: { RCU_E2E_SNOWFLAKE_PASSWORD: password },
+      sql,
+      async relations() {
+        return new Map((await conn.listRelations()).map((r) => [`${r.schema}.${r.name}`, r.kind] as const));
+      },
+      async comment(r) {
+        // The emulation keeps comments in DuckDB's catalog (Snowflake: information_schema.tables.comment).
+        const rows = lowerKeys(await server.sql("rcu_e2e", `SELECT comment AS c FROM duckdb_tables() WHERE schema_name = '${r.schema.toUpperCase()}' AND table_name = '${r.name.toUpperCase()}'`));
+        return (rows[0]?.c as string | undefined) ?? null;
+      },
+      async close() {
+        await conn.close();
+        await server.stop();
+      },
+    };
+  },
+};
+
+const ALL: readonly E2eEngine[] = [duckdbEngine, snowflakeEngine];
+
+/** Engines selected by RCU_TEST_ENGINES (comma-separated), or all. */
+export function e2eEngines(): E2eEngine[] {
+  const wanted = (process.env.RCU_TEST_ENGINES ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return wanted.length ? ALL.filter((e) => wanted.includes(e.name)) : [...ALL];
+}
