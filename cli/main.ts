@@ -2,7 +2,7 @@
 /**
  * The `rcu` command line. Parses flags (commander) and config (zod) at the edge, calls the engine,
  * maps outcomes to exit codes: 0 all good, 1 failed actions/assertions or a broken project,
- * 2 usage or configuration errors. Only this file touches `process`.
+ * 2 usage or configuration errors, 75 the warehouse is busy with another rcu process (run lock). Only this file touches `process`.
  *
  * Commands are imported lazily: `rcu compile` must not pay for loading warehouse drivers.
  */
@@ -17,6 +17,12 @@ const USAGE_CODES = new Set(["USAGE", "CONFIG", "SELECTION"]);
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of at least 1.");
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number of seconds (0 or more).");
   return n;
 }
 
@@ -60,6 +66,8 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   selection(common(program.command("run").description("extract the sources of rcu.yaml (if any), then compile, plan and execute the selected actions")))
     .option("-t, --threads <n>", "actions run in parallel (default: rcu.yaml threads, else 4)", positiveInt)
     .option("--skip-extract", "do not land sources first (transform only)")
+    .option("--wait-lock <seconds>", "if another rcu process holds the warehouse's run lock, wait up to this long (default: exit 75 at once)", nonNegativeInt, 0)
+    .option("--break-lock", "take the run lock even if held (only when its holder is known to be gone)")
     .option("--skip-transform", "only land sources")
     .addHelpText("after", `
 When rcu.yaml declares sources, they are extracted first (see rcu extract); --skip-extract and
@@ -75,6 +83,8 @@ Examples:
 
   common(program.command("extract [sources...]").description("land the sources of rcu.yaml in raw tables (all, or the named source / source.stream)"))
     .option("--full", "ignore saved file fingerprints and cursors: re-read every input (merge streams upsert, append streams land rows again)")
+    .option("--wait-lock <seconds>", "if another rcu process holds the warehouse's run lock, wait up to this long (default: exit 75 at once)", nonNegativeInt, 0)
+    .option("--break-lock", "take the run lock even if held (only when its holder is known to be gone)")
     .action(async (sources: string[], o: any) => setExit(await (await import("./commands/extract.js")).extractCommand(sources, o, io)));
 
   program
@@ -96,6 +106,8 @@ Examples:
     .option("--config <file>", "an rcu.yaml other than <project-dir>/rcu.yaml")
     .option("--full", "resend every current record, not only the changes")
     .option("--dry-run", "count what would be sent, send nothing")
+    .option("--wait-lock <seconds>", "if another rcu process holds the warehouse's run lock, wait up to this long (default: exit 75 at once)", nonNegativeInt, 0)
+    .option("--break-lock", "take the run lock even if held (only when its holder is known to be gone)")
     .option("--json", "machine-readable output")
     .action(async (names: string[], o: any) => setExit(await (await import("./commands/sync.js")).syncCommand(names, o, io)));
 
@@ -109,6 +121,8 @@ Examples:
     .option("--dry-run", "report what would be removed, change nothing")
     .option("--all-matches", "erase every person the selector matches (otherwise several matches is an error)")
     .option("--no-verify", "skip the final scan of every table for the person's identifiers")
+    .option("--wait-lock <seconds>", "if another rcu process holds the warehouse's run lock, wait up to this long (default: exit 75 at once)", nonNegativeInt, 0)
+    .option("--break-lock", "take the run lock even if held (only when its holder is known to be gone)")
     .option("--project-dir <dir>", "the project directory", ".")
     .option("--profile <name>", "warehouse profile from rcu.yaml")
     .option("--config <file>", "an rcu.yaml other than <project-dir>/rcu.yaml")
@@ -166,7 +180,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     const s = stylesFor(io, "stderr");
     if (err instanceof RcuError) {
       io.stderr.write(s.red("error: ") + err.describe() + "\n");
-      return USAGE_CODES.has(err.code) ? 2 : 1;
+      // 75 (EX_TEMPFAIL): the warehouse is busy with another rcu process; schedulers retry later.
+      return err.code === "LOCKED" ? 75 : USAGE_CODES.has(err.code) ? 2 : 1;
     }
     io.stderr.write(s.red("internal error: ") + ((err as Error)?.stack ?? String(err)) + "\n");
     return 1;

@@ -17,6 +17,7 @@ export type ErrorCode =
   | "ASSERTION"
   | "WAREHOUSE"
   | "NOT_FOUND"
+  | "LOCKED"
   | "INTERNAL";
 
 export interface ErrorContext {

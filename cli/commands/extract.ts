@@ -9,8 +9,9 @@ import type { ProjectConfig } from "../config.js";
 import { stylesFor, type CliIO } from "../io.js";
 import { jsonSafe } from "../reporter.js";
 import { resolveProject, type ProjectOptions } from "../project.js";
+import { withRunLock, type LockFlags } from "../lock.js";
 
-export interface ExtractOptions extends ProjectOptions {
+export interface ExtractOptions extends ProjectOptions, LockFlags {
   readonly json?: boolean;
   readonly full?: boolean;
 }
@@ -56,7 +57,7 @@ export async function extractCommand(select: string[], opts: ExtractOptions, io:
     io.stderr.write(`No sources: add a \`sources:\` section to ${config.file ?? "rcu.yaml"} (see README, "Sources").\n`);
     return 2;
   }
-  const summary = await extractSources(dir, config, select, io, Boolean(opts.json), Boolean(opts.full));
+  const summary = await withRunLock(config, opts, io, "extract", () => extractSources(dir, config, select, io, Boolean(opts.json), Boolean(opts.full)));
   if (opts.json) io.stdout.write(JSON.stringify(summary, jsonSafe, 2) + "\n");
   return summary.ok ? 0 : 1;
 }

@@ -6,8 +6,9 @@ import { dialectFor } from "../../engine/warehouses/registry.js";
 import { stylesFor, type CliIO } from "../io.js";
 import { resolveProject, type ProjectOptions } from "../project.js";
 import { withConnection } from "../warehouse.js";
+import { withRunLock, type LockFlags } from "../lock.js";
 
-export interface ForgetCommandOptions extends ProjectOptions {
+export interface ForgetCommandOptions extends ProjectOptions, LockFlags {
   readonly email?: string;
   readonly phone?: string;
   readonly userId?: string;
@@ -36,8 +37,10 @@ export async function forgetCommand(opts: ForgetCommandOptions, io: CliIO): Prom
   const selector = selectorOf(opts);
   const { dir, config } = await resolveProject(opts, io);
   const d = dialectFor(config.profile.engine);
-  const report = await withConnection(config, {}, (conn) =>
-    forget(conn, d, { selector, dryRun: opts.dryRun, allMatches: opts.allMatches, verify: opts.verify, config, projectDir: dir, env: io.env }),
+  const report = await withRunLock(config, opts, io, "forget", () =>
+    withConnection(config, {}, (conn) =>
+      forget(conn, d, { selector, dryRun: opts.dryRun, allMatches: opts.allMatches, verify: opts.verify, config, projectDir: dir, env: io.env }),
+    ),
   );
   if (opts.json) io.stdout.write(JSON.stringify(report, null, 2) + "\n");
   else io.stdout.write(formatReport(report, io));

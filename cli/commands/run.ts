@@ -8,11 +8,12 @@ import { openWarehouse } from "../../engine/warehouses/registry.js";
 import type { CliIO } from "../io.js";
 import { openProject, rcuVersion, resolveProject } from "../project.js";
 import { extractSources } from "./extract.js";
+import { withRunLock, type LockFlags } from "../lock.js";
 import { createRunReporter, jsonSafe } from "../reporter.js";
 import { reportGraphErrors } from "./errors.js";
 import { planOn, type PlanOptions } from "./plan.js";
 
-export interface RunCommandOptions extends PlanOptions {
+export interface RunCommandOptions extends PlanOptions, LockFlags {
   readonly threads?: number;
   readonly skipExtract?: boolean;
   readonly skipTransform?: boolean;
@@ -22,6 +23,10 @@ export const RUN_RESULTS_FILE = path.join("target", "run_results.json");
 
 export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<number> {
   const resolved = await resolveProject(opts, io);
+  return withRunLock(resolved.config, opts, io, "run", () => runLocked(opts, io, resolved));
+}
+
+async function runLocked(opts: RunCommandOptions, io: CliIO, resolved: Awaited<ReturnType<typeof resolveProject>>): Promise<number> {
   let extractOk = true;
   if (!opts.skipExtract) {
     const { dir, config } = resolved;

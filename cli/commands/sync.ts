@@ -6,8 +6,9 @@ import { stylesFor, type CliIO } from "../io.js";
 import { resolveProject, type ProjectOptions } from "../project.js";
 import { jsonSafe } from "../reporter.js";
 import { withConnection } from "../warehouse.js";
+import { withRunLock, type LockFlags } from "../lock.js";
 
-export interface SyncCommandOptions extends ProjectOptions {
+export interface SyncCommandOptions extends ProjectOptions, LockFlags {
   readonly full?: boolean;
   readonly dryRun?: boolean;
   readonly json?: boolean;
@@ -20,7 +21,7 @@ export async function syncCommand(select: string[], opts: SyncCommandOptions, io
     return 2;
   }
   const d = dialectFor(config.profile.engine);
-  const summary: SyncSummary = await withConnection(config, {}, (conn) =>
+  const summary: SyncSummary = await withRunLock(config, opts, io, "sync", () => withConnection(config, {}, (conn) =>
     runSync(conn, d, {
       destinations: config.destinations,
       select,
@@ -30,7 +31,7 @@ export async function syncCommand(select: string[], opts: SyncCommandOptions, io
       env: io.env,
       onEvent: opts.json ? undefined : reporter(io),
     }),
-  );
+  ));
   if (opts.json) io.stdout.write(JSON.stringify(summary, jsonSafe, 2) + "\n");
   return summary.ok ? 0 : 1;
 }
