@@ -15,7 +15,7 @@ export interface ExtractOptions extends ProjectOptions {
 
 /** Extract with progress on `io`; used by `rcu extract` and by `rcu run`. */
 export async function extractSources(dir: string, config: ProjectConfig, select: readonly string[], io: CliIO, json: boolean): Promise<ExtractSummary> {
-  const warehouse = openWarehouse(config.profile);
+  const warehouse = openWarehouse(config.profile, { env: io.env });
   try {
     return await runExtract({
       sources: config.sources,

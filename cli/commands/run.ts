@@ -37,7 +37,7 @@ export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<nu
   if (project.graph.errors.length) return reportGraphErrors(project, io);
   const selectors = parseSelectors(opts.select ?? []);
   const selected = selectActions(project.graph, selectors);
-  const warehouse = openWarehouse(project.config.profile);
+  const warehouse = openWarehouse(project.config.profile, { env: io.env });
   let results: RunResults;
   try {
     const plan = await planOn(warehouse, project, selected, Boolean(opts.fullRefresh));
