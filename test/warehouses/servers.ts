@@ -30,11 +30,34 @@ async function direct<T>(db: PGlite, text: string): Promise<T[]> {
   return (results.at(-1)?.rows ?? []) as T[];
 }
 
+/**
+ * Several client sessions share PGlite's one backend. The socket server already serves only the
+ * session that opened a transaction until it ends; this view of the database makes it do the same
+ * for an extended-protocol exchange (Parse … Sync), so another session's messages cannot slip
+ * between a Parse and its Bind (which fails with "unnamed prepared statement does not exist").
+ */
+function serialisedSessions(db: PGlite): PGlite {
+  let open = false;
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "isInTransaction") return () => open || target.isInTransaction();
+      if (prop === "execProtocolRawStream") {
+        return (message: Uint8Array, options: Parameters<PGlite["execProtocolRawStream"]>[1]) => {
+          const type = String.fromCharCode(message[0] ?? 0);
+          if ("PBDEHC".includes(type)) open = true;
+          else if (type === "S" || type === "Q") open = false;
+          return target.execProtocolRawStream(message, options);
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export async function startPostgres(): Promise<TestPostgres> {
   const db = await PGlite.create();
-  // Several client sessions share PGlite's one backend; the server keeps a transaction's
-  // statements together (it serves the session that opened it until it ends).
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 16 } as ConstructorParameters<typeof PGLiteSocketServer>[0]);
+  const server = new PGLiteSocketServer({ db: serialisedSessions(db), host: "127.0.0.1", port: 0, maxConnections: 16 } as ConstructorParameters<typeof PGLiteSocketServer>[0]);
   await server.start();
   const [host, port] = server.getServerConn().split(":");
   return {

@@ -1,48 +1,113 @@
-/** End to end on embedded DuckDB: the CLI in-process against a real database file. */
+/**
+ * End to end on every engine: the CLI in-process against a real warehouse: embedded DuckDB,
+ * PostgreSQL (PGlite behind its wire server, through `pg`) and Redshift (PGlite behind the local
+ * Data API server, through the AWS SDK). One suite, looped over `RCU_TEST_ENGINES` (default all).
+ */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunResults } from "../../engine/execute/results.js";
-import { cli, copyFixture, duck } from "../helpers.js";
+import type { EngineName } from "../../engine/warehouses/types.js";
+import { cli as runCli, copyFixture } from "../helpers.js";
+import { enginesUnderTest, type EngineUnderTest } from "./engines.js";
 
-let dir: string;
-let db: string;
+/** What legitimately differs per engine (everything else is asserted identically). */
+interface EngineExpectations {
+  readonly seed: string;
+  readonly double: string;
+  /** How a table build starts (DuckDB replaces in one statement; the others drop, then create). */
+  readonly createTable: (table: string) => string;
+  /** The first statement of an incremental upsert. */
+  readonly upsert: (table: string) => string;
+  readonly castError: RegExp;
+  readonly tableComment: (schema: string, name: string) => string;
+  /** Redshift batches a transaction, so its loads report no row count. */
+  readonly reportsTransactionRows: boolean;
+}
 
-async function seed(): Promise<void> {
-  await duck(db, `
+const PORTABLE_SEED = (double: string) => `
+    CREATE SCHEMA IF NOT EXISTS fx_src;
+    CREATE TABLE fx_src.raw_customers AS SELECT * FROM (VALUES
+      (1, ' Ada ', 'ADA@example.com'), (2, 'Bob', 'bob@example.com'), (3, 'Chloé', ' chloe@example.fr ')) AS t(id, name, email);
+    CREATE TABLE fx_src.raw_orders AS SELECT * FROM (VALUES
+      (10, 1, CAST(12.5 AS ${double}), TIMESTAMP '2024-01-01 10:00:00'), (11, 2, 30.0, TIMESTAMP '2024-01-02 10:00:00')) AS t(order_id, customer_id, amount, updated_at);
+  `;
+const pgComment = (schema: string, name: string) => `SELECT obj_description('"${schema}"."${name}"'::regclass, 'pg_class') AS comment`;
+
+const EXPECT: Record<EngineName, EngineExpectations> = {
+  duckdb: {
+    seed: `
     CREATE SCHEMA IF NOT EXISTS fx_src;
     CREATE OR REPLACE TABLE fx_src.raw_customers AS SELECT * FROM (VALUES
       (1, ' Ada ', 'ADA@example.com'), (2, 'Bob', 'bob@example.com'), (3, 'Chloé', ' chloe@example.fr ')) t(id, name, email);
     CREATE OR REPLACE TABLE fx_src.raw_orders AS SELECT * FROM (VALUES
       (10, 1, 12.5::DOUBLE, TIMESTAMP '2024-01-01 10:00:00'), (11, 2, 30.0, TIMESTAMP '2024-01-02 10:00:00')) t(order_id, customer_id, amount, updated_at);
-  `);
-}
+  `,
+    double: "DOUBLE",
+    createTable: (t) => `CREATE OR REPLACE TABLE ${t}`,
+    upsert: (t) => `MERGE INTO ${t}`,
+    castError: /Conversion Error|Could not convert/,
+    tableComment: (schema, name) => `SELECT comment FROM duckdb_tables() WHERE table_name = '${name}' AND schema_name = '${schema}'`,
+    reportsTransactionRows: true,
+  },
+  postgres: {
+    seed: PORTABLE_SEED("DOUBLE PRECISION"),
+    double: "DOUBLE PRECISION",
+    createTable: (t) => `CREATE TABLE ${t}`,
+    upsert: (t) => `MERGE INTO ${t}`,
+    castError: /invalid input syntax for type integer/,
+    tableComment: pgComment,
+    reportsTransactionRows: true,
+  },
+  redshift: {
+    seed: PORTABLE_SEED("DOUBLE PRECISION"),
+    double: "DOUBLE PRECISION",
+    createTable: (t) => `CREATE TABLE ${t}`,
+    upsert: (t) => `DELETE FROM ${t}`,
+    castError: /invalid input syntax for type integer/,
+    tableComment: pgComment,
+    reportsTransactionRows: false,
+  },
+};
+
+// One copy of the suite per engine (the body is left unindented to keep its history readable).
+for (const harness of enginesUnderTest(process.env)) {
+const engine = harness.engine;
+const x = EXPECT[engine];
+
+let dir: string;
+let wh: EngineUnderTest;
+const sql = <T = Record<string, unknown>>(text: string): Promise<T[]> => wh.sql<T>(text);
+const cli = (args: string[], cwd: string) => runCli(args, cwd, wh.env);
 
 const results = async (): Promise<RunResults> =>
   JSON.parse(await readFile(path.join(dir, "target", "run_results.json"), "utf8")) as RunResults;
 
 beforeEach(async () => {
   dir = await copyFixture("all-kinds");
-  db = path.join(dir, "warehouse.duckdb");
-  await seed();
+  wh = await harness.start(dir);
+  await sql(x.seed);
+});
+afterEach(async () => {
+  await wh?.stop();
 });
 
-describe("rcu run on DuckDB", () => {
+describe(`rcu run on ${engine}`, () => {
   it("builds every action type and records results", async () => {
     const r = await cli(["run", "--threads", "3"], dir);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Run succeeded/);
-    expect(await duck(db, "SELECT id, name, email FROM fx.customers ORDER BY id")).toEqual([
+    expect(await sql("SELECT id, name, email FROM fx.customers ORDER BY id")).toEqual([
       { id: 1, name: "Ada", email: "ada@example.com" },
       { id: 2, name: "Bob", email: "bob@example.com" },
       { id: 3, name: "Chloé", email: "chloe@example.fr" },
     ]);
-    expect(await duck(db, "SELECT table_type FROM information_schema.tables WHERE table_schema='fx' AND table_name='stg_customers'")).toEqual([{ table_type: "VIEW" }]);
-    expect(await duck(db, "SELECT customers FROM fx.after_op")).toEqual([{ customers: 3 }]);
-    expect(await duck(db, "SELECT comment FROM duckdb_tables() WHERE table_name = 'customers' AND schema_name = 'fx'")).toEqual([{ comment: "built by rcu" }]);
-    expect(await duck(db, "SELECT count(*) AS n FROM fx_src.build_audit")).toEqual([{ n: 1 }]);
-    expect(await duck(db, "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'disabled_table'")).toEqual([{ n: 0 }]);
+    expect(await sql("SELECT table_type FROM information_schema.tables WHERE table_schema='fx' AND table_name='stg_customers'")).toEqual([{ table_type: "VIEW" }]);
+    expect(await sql("SELECT customers FROM fx.after_op")).toEqual([{ customers: 3 }]);
+    expect(await sql(x.tableComment("fx", "customers"))).toEqual([{ comment: "built by rcu" }]);
+    expect(await sql("SELECT count(*) AS n FROM fx_src.build_audit")).toEqual([{ n: 1 }]);
+    expect(await sql("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'disabled_table'")).toEqual([{ n: 0 }]);
 
     const res = await results();
     expect(res.status).toBe("success");
@@ -51,47 +116,47 @@ describe("rcu run on DuckDB", () => {
     expect(status["fx.disabled_table"]).toBe("disabled");
     expect(status["fx_src.raw_customers"]).toBeUndefined(); // declarations are not work
     const customers = res.actions.find((a) => a.id === "fx.customers")!;
-    expect(customers.rowsAffected).toBe(3);
-    expect(customers.statements.some((s) => s.startsWith('CREATE OR REPLACE TABLE "fx"."customers"'))).toBe(true);
+    expect(customers.rowsAffected).toBe(x.reportsTransactionRows ? 3 : null);
+    expect(customers.statements.some((s) => s.startsWith(x.createTable('"fx"."customers"')))).toBe(true);
     expect(res.summary).toMatchObject({ failed: 0, skipped: 0, disabled: 1 });
 
-    const runs = await duck(db, "SELECT run_id, status, actions_total, actions_failed FROM rcu_meta.runs");
+    const runs = await sql("SELECT run_id, status, actions_total, actions_failed FROM rcu_meta.runs");
     expect(runs).toEqual([{ run_id: res.runId, status: "success", actions_total: res.summary.total, actions_failed: 0 }]);
-    expect(await duck(db, `SELECT count(*) AS n FROM rcu_meta.action_runs WHERE run_id = '${res.runId}'`)).toEqual([{ n: res.actions.length }]);
+    expect(await sql(`SELECT count(*) AS n FROM rcu_meta.action_runs WHERE run_id = '${res.runId}'`)).toEqual([{ n: res.actions.length }]);
   });
 
   it("merges incremental tables on their unique key across runs, and appends without one", async () => {
     expect((await cli(["run"], dir)).code).toBe(0);
-    await duck(db, `
+    await sql(`
       UPDATE fx_src.raw_orders SET amount = 99.0, updated_at = TIMESTAMP '2024-02-01 00:00:00' WHERE order_id = 11;
       INSERT INTO fx_src.raw_orders VALUES (12, 3, 5.25, TIMESTAMP '2024-02-02 00:00:00');
     `);
     const second = await cli(["run", "--select", "tag:daily+"], dir);
     expect(second.code).toBe(0);
-    expect(await duck(db, "SELECT order_id, CAST(amount AS DOUBLE) AS amount FROM fx.orders_inc ORDER BY order_id")).toEqual([
+    expect(await sql(`SELECT order_id, CAST(amount AS ${x.double}) AS amount FROM fx.orders_inc ORDER BY order_id`)).toEqual([
       { order_id: 10, amount: 12.5 },
       { order_id: 11, amount: 99 },
       { order_id: 12, amount: 5.25 },
     ]);
     // No unique key: the changed order is appended as a new event, nothing is rewritten.
-    expect(await duck(db, "SELECT order_id, count(*) AS n FROM fx.events_log GROUP BY order_id ORDER BY order_id")).toEqual([
+    expect(await sql("SELECT order_id, count(*) AS n FROM fx.events_log GROUP BY order_id ORDER BY order_id")).toEqual([
       { order_id: 10, n: 1 },
       { order_id: 11, n: 2 },
       { order_id: 12, n: 1 },
     ]);
     const merge = (await results()).actions.find((a) => a.id === "fx.orders_inc")!;
-    expect(merge.statements.some((s) => s.startsWith('MERGE INTO "fx"."orders_inc"'))).toBe(true);
-    expect(merge.rowsAffected).toBe(2);
-    expect(await duck(db, "SELECT revenue FROM fx.customer_revenue WHERE id = 2")).toEqual([{ revenue: 99 }]);
+    expect(merge.statements.some((s) => s.startsWith(x.upsert('"fx"."orders_inc"')))).toBe(true);
+    expect(merge.rowsAffected).toBe(x.reportsTransactionRows ? 2 : null);
+    expect(await sql("SELECT revenue FROM fx.customer_revenue WHERE id = 2")).toEqual([{ revenue: 99 }]);
   });
 
   it("rebuilds incrementals on --full-refresh but never a protected one", async () => {
     expect((await cli(["run"], dir)).code).toBe(0);
-    await duck(db, "DELETE FROM fx_src.raw_orders WHERE order_id = 10");
+    await sql("DELETE FROM fx_src.raw_orders WHERE order_id = 10");
     expect((await cli(["run", "--full-refresh", "--select", "tag:daily"], dir)).code).toBe(0);
-    expect(await duck(db, "SELECT order_id FROM fx.orders_inc ORDER BY 1")).toEqual([{ order_id: 11 }]);
+    expect(await sql("SELECT order_id FROM fx.orders_inc ORDER BY 1")).toEqual([{ order_id: 11 }]);
     // events_log is protected: it keeps order 10.
-    expect(await duck(db, "SELECT order_id FROM fx.events_log ORDER BY 1")).toEqual([{ order_id: 10 }, { order_id: 11 }]);
+    expect(await sql("SELECT order_id FROM fx.events_log ORDER BY 1")).toEqual([{ order_id: 10 }, { order_id: 11 }]);
   });
 
   it("keeps the previous table when its rebuild fails, skips only the downstream, and names the statement", async () => {
@@ -104,10 +169,10 @@ describe("rcu run on DuckDB", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL .*fx\.customers/);
     expect(r.stdout).toContain("file: definitions/customers.sqlx");
-    expect(r.stdout).toMatch(/Conversion Error|Could not convert/);
-    expect(r.stdout).toContain('CREATE OR REPLACE TABLE "fx"."customers"');
+    expect(r.stdout).toMatch(x.castError);
+    expect(r.stdout).toContain(x.createTable('"fx"."customers"'));
     // The old version is intact and queryable.
-    expect(await duck(db, "SELECT count(*) AS n FROM fx.customers")).toEqual([{ n: 3 }]);
+    expect(await sql("SELECT count(*) AS n FROM fx.customers")).toEqual([{ n: 3 }]);
     const res = await results();
     const status = Object.fromEntries(res.actions.map((a) => [a.id, a.status]));
     expect(status).toMatchObject({
@@ -119,14 +184,14 @@ describe("rcu run on DuckDB", () => {
       "fx.stg_customers": "success",
     });
     const failed = res.actions.find((a) => a.id === "fx.customers")!;
-    expect(failed.error).toMatchObject({ code: "SQL", kind: "terminal", file: "definitions/customers.sqlx", engine: "duckdb" });
+    expect(failed.error).toMatchObject({ code: "SQL", kind: "terminal", file: "definitions/customers.sqlx", engine });
     expect(failed.statements.at(-1)).toBe("ROLLBACK");
     expect(res.actions.find((a) => a.id === "fx.js_emails")!.skippedBecause).toBe("fx.customers");
-    expect(await duck(db, "SELECT status, actions_failed FROM rcu_meta.runs ORDER BY started_at DESC LIMIT 1")).toEqual([{ status: "failed", actions_failed: 1 }]);
+    expect(await sql("SELECT status, actions_failed FROM rcu_meta.runs ORDER BY started_at DESC LIMIT 1")).toEqual([{ status: "failed", actions_failed: 1 }]);
   });
 
   it("fails the run on a failing assertion with the row count and sample rows", async () => {
-    await duck(db, "INSERT INTO fx_src.raw_customers VALUES (2, 'Bob bis', 'bob2@example.com'), (4, 'Dan', NULL)");
+    await sql("INSERT INTO fx_src.raw_customers VALUES (2, 'Bob bis', 'bob2@example.com'), (4, 'Dan', NULL)");
     const r = await cli(["run"], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/Assertion fx_assertions\.fx_customers_assertions_uniqueKey_0 failed: 1 row\(s\)/);
@@ -135,8 +200,8 @@ describe("rcu run on DuckDB", () => {
     const res = await results();
     const unique = res.actions.find((a) => a.id === "fx_assertions.fx_customers_assertions_uniqueKey_0")!;
     expect(unique.assertion).toEqual({ failingRows: 1, sample: [{ id: 2, index_row_count: 2 }] });
-    // The failing rows stay inspectable as a view.
-    expect(await duck(db, "SELECT id FROM fx_assertions.fx_customers_assertions_uniqueKey_0")).toEqual([{ id: 2 }]);
+    // The failing rows stay inspectable as a view (quoted: PostgreSQL folds unquoted names to lower case).
+    expect(await sql('SELECT id FROM "fx_assertions"."fx_customers_assertions_uniqueKey_0"')).toEqual([{ id: 2 }]);
   });
 
   it("runs only the selection, with upstream on +name", async () => {
@@ -144,21 +209,21 @@ describe("rcu run on DuckDB", () => {
     expect(r.code).toBe(0);
     const res = JSON.parse(r.stdout) as RunResults;
     expect(res.actions.map((a) => a.id).sort()).toEqual(["fx.customers", "fx.stg_customers"]);
-    expect(await duck(db, "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'orders_inc'")).toEqual([{ n: 0 }]);
+    expect(await sql("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'orders_inc'")).toEqual([{ n: 0 }]);
   });
 
   it("plans without changing the warehouse", async () => {
     const r = await cli(["plan", "--select", "orders_inc"], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('CREATE OR REPLACE TABLE "fx"."orders_inc" AS');
-    expect(await duck(db, "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema IN ('fx', 'rcu_meta')")).toEqual([{ n: 0 }]);
+    expect(r.stdout).toContain(`${x.createTable('"fx"."orders_inc"')} AS`);
+    expect(await sql("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema IN ('fx', 'rcu_meta')")).toEqual([{ n: 0 }]);
     expect((await cli(["run", "--select", "orders_inc"], dir)).code).toBe(0);
     const again = await cli(["plan", "--select", "orders_inc"], dir);
-    expect(again.stdout).toContain('MERGE INTO "fx"."orders_inc"');
+    expect(again.stdout).toContain(x.upsert('"fx"."orders_inc"'));
   });
 });
 
-describe("rcu refuses to run a broken project", () => {
+describe(`rcu refuses to run a broken project (${engine})`, () => {
   it("reports a missing ref and a cycle with file and action, and runs nothing", async () => {
     await writeFile(path.join(dir, "definitions", "a.sqlx"), 'config { type: "table" }\nSELECT * FROM ${ref("b")}\n');
     await writeFile(path.join(dir, "definitions", "b.sqlx"), 'config { type: "table" }\nSELECT * FROM ${ref("a")}\n');
@@ -168,7 +233,7 @@ describe("rcu refuses to run a broken project", () => {
     expect(r.stderr).toContain("nothing was run");
     expect(r.stderr).toMatch(/definitions\/c\.sqlx.*missing_table/);
     expect(r.stderr).toMatch(/definitions\/(a|b)\.sqlx.*(Circular|cycle)/i);
-    expect(await duck(db, "SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name = 'rcu_meta'")).toEqual([{ n: 0 }]);
+    expect(await sql("SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name = 'rcu_meta'")).toEqual([{ n: 0 }]);
   });
 
   it("rejects a bad config with the key, file and expected value (exit 2)", async () => {
@@ -191,3 +256,4 @@ describe("rcu refuses to run a broken project", () => {
     expect(noSources.stderr).toMatch(/No sources/);
   });
 });
+}
