@@ -1,7 +1,7 @@
 /** The PostgreSQL driver through the real `pg` client against a PG wire server (PGlite). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RcuError } from "../../engine/errors.js";
-import { PostgresWarehouse, classifyPostgresError } from "../../engine/warehouses/postgres/driver.js";
+import { PostgresWarehouse, classifyPostgresError, copyCsvChunks } from "../../engine/warehouses/postgres/driver.js";
 import { openWarehouse } from "../../engine/warehouses/registry.js";
 import type { Connection, Warehouse } from "../../engine/warehouses/types.js";
 import { startPostgres, type TestPostgres } from "./servers.js";
@@ -165,5 +165,33 @@ describe("PostgreSQL driver", () => {
     const counts = await Promise.all(others.map((c, i) => c.query(`SELECT ${i} AS i, count(*) AS n FROM t1.bulk`)));
     expect(counts.map((r) => r[0])).toEqual([0, 1, 2].map((i) => ({ i, n: 25_000 })));
     await Promise.all(others.map((c) => c.close()));
+  });
+});
+
+describe("COPY input", () => {
+  // PGlite's socket server cannot take COPY FROM STDIN, so the driver's CSV is fed to PostgreSQL's
+  // own CSV parser through PGlite's in-process COPY FROM '/dev/blob' instead.
+  it("encodes quotes, separators, newlines, backslashes, unicode, empty strings and nulls losslessly", async () => {
+    await pg.sql(`CREATE TABLE public.copy_in (id BIGINT, s TEXT, f DOUBLE PRECISION, ok BOOLEAN, at TIMESTAMPTZ)`);
+    const tricky = ["O'Brien", 'say "hi"', 'a,b\nc\r\nd', "tab\there", "", "\\N", "NULL", "émoji 🚀", "back\\slash", '"', ",", " lead and trail "];
+    const rows = Array.from({ length: 5000 }, (_, i) => [
+      BigInt(i),
+      i < tricky.length ? tricky[i]! : i % 7 === 0 ? null : `row ${i}`,
+      i % 5 === 0 ? null : i / 4,
+      i % 3 === 0 ? null : i % 2 === 0,
+      i % 11 === 0 ? null : new Date(Date.UTC(2024, 0, 1, 0, 0, i % 60)),
+    ]);
+    const chunks = [...copyCsvChunks(rows, 5)];
+    expect(chunks.length).toBeGreaterThan(1);
+    await pg.db.query(`COPY public.copy_in FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob(chunks) });
+    const back = await pg.sql<{ s: string | null }>(`SELECT s FROM public.copy_in WHERE id < ${tricky.length} ORDER BY id`);
+    expect(back.map((r) => r.s)).toEqual(tricky);
+    const counts = await pg.sql<Record<string, number>>(
+      `SELECT count(*)::int AS n, count(s)::int AS s, count(f)::int AS f, count(ok)::int AS ok, count(at)::int AS at FROM public.copy_in`,
+    );
+    expect(counts).toEqual([
+      { n: 5000, s: rows.filter((r) => r[1] !== null).length, f: 4000, ok: rows.filter((r) => r[3] !== null).length, at: rows.filter((r) => r[4] !== null).length },
+    ]);
+    expect(() => [...copyCsvChunks([["a\u0000b"]], 1)]).toThrow(/NUL/);
   });
 });

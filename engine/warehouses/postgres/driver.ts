@@ -114,6 +114,20 @@ function csvField(v: SqlValue | undefined): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
+/** `COPY … (FORMAT csv)` input for `rows`, in chunks of about 64 KiB. */
+export function* copyCsvChunks(rows: readonly (readonly SqlValue[])[], width: number): Generator<string> {
+  let buf = "";
+  for (const row of rows) {
+    for (let i = 0; i < width; i++) buf += (i ? "," : "") + csvField(row[i]);
+    buf += "\n";
+    if (buf.length > 1 << 16) {
+      yield buf;
+      buf = "";
+    }
+  }
+  if (buf) yield buf;
+}
+
 /** Rows per multi-row INSERT in the fallback append (PG allows 65535 parameters per statement). */
 const INSERT_PARAMS_MAX = 60000;
 
@@ -190,20 +204,7 @@ class PostgresConnection implements Connection {
     const sql = `COPY ${target} FROM STDIN WITH (FORMAT csv)`;
     try {
       const stream = this.client.query(copyFrom(sql));
-      const width = columns.length;
-      async function* lines(): AsyncGenerator<string> {
-        let buf = "";
-        for (const row of rows) {
-          for (let i = 0; i < width; i++) buf += (i ? "," : "") + csvField(row[i]);
-          buf += "\n";
-          if (buf.length > 1 << 16) {
-            yield buf;
-            buf = "";
-          }
-        }
-        if (buf) yield buf;
-      }
-      await pipeline(Readable.from(lines()), stream);
+      await pipeline(Readable.from(copyCsvChunks(rows, columns.length)), stream);
       return stream.rowCount ?? rows.length;
     } catch (err) {
       throw classifyPostgresError(err, sql);
