@@ -63,7 +63,7 @@ const EXPECT: Record<EngineName, EngineExpectations> = {
     seed: PORTABLE_SEED("DOUBLE PRECISION"),
     double: "DOUBLE PRECISION",
     createTable: (t) => `CREATE TABLE ${t}`,
-    upsert: (t) => `DELETE FROM ${t}`,
+    upsert: (t) => `WITH "rcu_incoming" AS`,
     castError: /invalid input syntax for type integer/,
     tableComment: pgComment,
     reportsTransactionRows: false,

@@ -78,7 +78,7 @@ const expected: Record<EngineName, Expected> = {
     insertInto: 'INSERT INTO "core"."users" ("id", "v")\nSELECT "id", "v" FROM (\nSELECT 1\n) AS s',
     // No MERGE: DELETE the incoming keys, then INSERT (the planner wraps both in a transaction).
     upsert: [
-      'DELETE FROM "core"."users" USING (\nSELECT 1\n) AS s WHERE "core"."users"."id" = s."id"',
+      'WITH "rcu_incoming" AS (\nSELECT 1\n)\nDELETE FROM "core"."users" USING "rcu_incoming" WHERE "users"."id" = "rcu_incoming"."id"',
       'INSERT INTO "core"."users" ("id", "v")\nSELECT "id", "v" FROM (\nSELECT 1\n) AS s',
     ],
     countRows: "SELECT COUNT(*) AS failing_rows FROM (\nSELECT 1\n) AS assertion_rows",

@@ -39,15 +39,17 @@ export const redshiftDialect: Dialect = Object.freeze({
   },
   /**
    * No MERGE (see capabilities), no `ON CONFLICT` (and no enforced keys): DELETE the keys the
-   * query brings, then INSERT, in the planner's transaction. `DELETE … USING` rather than
-   * `(a, b) IN (SELECT …)`, which Redshift does not accept for several columns.
+   * query brings, then INSERT, in the planner's transaction. Redshift's `DELETE … USING` takes
+   * table names only (no subquery), so the query is a CTE; the target is referenced by its bare
+   * name, as in Redshift's own examples. `(a, b) IN (SELECT …)` is avoided: not for several columns.
    */
   upsert: (r: Relation, query: string, key: readonly string[], columns: readonly string[]) => {
     const target = qualify(r);
-    const on = key.map((k) => `${target}.${quote(k)} = s.${quote(k)}`).join(" AND ");
+    const src = quote("rcu_incoming");
+    const on = key.map((k) => `${quote(r.name)}.${quote(k)} = ${src}.${quote(k)}`).join(" AND ");
     const cols = columns.map(quote).join(", ");
     return [
-      `DELETE FROM ${target} USING (\n${query}\n) AS s WHERE ${on}`,
+      `WITH ${src} AS (\n${query}\n)\nDELETE FROM ${target} USING ${src} WHERE ${on}`,
       `INSERT INTO ${target} (${cols})\nSELECT ${cols} FROM (\n${query}\n) AS s`,
     ];
   },

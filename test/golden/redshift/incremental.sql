@@ -101,13 +101,14 @@ COMMIT;
 
 -- incremental fx.orders_inc (definitions/orders_inc.sqlx)  -- incremental: merge on order_id
 BEGIN;
-DELETE FROM "fx"."orders_inc" USING (
+WITH "rcu_incoming" AS (
 
 SELECT order_id, customer_id, CAST(amount AS DECIMAL(12, 2)) AS amount, updated_at
 FROM "fx_src"."raw_orders"
 WHERE updated_at > (SELECT MAX(updated_at) FROM "fx"."orders_inc")
 
-) AS s WHERE "fx"."orders_inc"."order_id" = s."order_id";
+)
+DELETE FROM "fx"."orders_inc" USING "rcu_incoming" WHERE "orders_inc"."order_id" = "rcu_incoming"."order_id";
 INSERT INTO "fx"."orders_inc" ("order_id", "customer_id", "amount", "updated_at")
 SELECT "order_id", "customer_id", "amount", "updated_at" FROM (
 
