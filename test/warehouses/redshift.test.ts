@@ -191,7 +191,7 @@ describe("Redshift driver over the Data API", () => {
   it("maps errors: syntax and missing relations terminal; throttling and serialization conflicts transient", async () => {
     const syntax = await caught(conn.execute("SELEC 1"));
     expect(syntax).toMatchObject({ code: "SQL", kind: "terminal", context: { engine: "redshift", statement: "SELEC 1" } });
-    expect(syntax.message).toMatch(/syntax error/);
+    expect(syntax.message).toMatch(/^ERROR: syntax error/);
     const missing = await caught(conn.query("SELECT * FROM r1.does_not_exist"));
     expect(missing).toMatchObject({ kind: "terminal" });
     expect(missing.context.hint).toMatch(/does not exist/);

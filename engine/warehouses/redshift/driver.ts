@@ -100,7 +100,8 @@ export function classifyRedshiftError(err: unknown, statement?: string): RcuErro
           : undefined;
   return new RcuError(
     "SQL",
-    typeof name === "string" && name !== "Error" && !message.includes(name) ? `${name}: ${message}` : message,
+    // SDK exceptions are named by their type (ThrottlingException: …); failed SQL by its text only.
+    typeof name === "string" && name !== "Error" && name !== "StatementFailed" && !message.includes(name) ? `${name}: ${message}` : message,
     { engine: "redshift", ...(statement ? { statement } : {}), ...(hint ? { hint } : {}) },
     { kind: transient ? "transient" : "terminal", cause: err },
   );
