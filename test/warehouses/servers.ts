@@ -6,7 +6,7 @@
  *   `@aws-sdk/client-redshift-data`.
  * `sql` reads/writes the same PGlite database directly, for seeding and checking.
  */
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import type { PostgresProfile } from "../../engine/warehouses/postgres/driver.js";
 import type { RedshiftProfile } from "../../engine/warehouses/redshift/driver.js";
@@ -55,8 +55,8 @@ function serialisedSessions(db: PGlite): PGlite {
   });
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
-  const db = await PGlite.create();
+export async function startPostgres(options: { extensions?: PGliteOptions["extensions"] } = {}): Promise<TestPostgres> {
+  const db = await PGlite.create(options.extensions ? { extensions: options.extensions } : {});
   const server = new PGLiteSocketServer({ db: serialisedSessions(db), host: "127.0.0.1", port: 0, maxConnections: 16 } as ConstructorParameters<typeof PGLiteSocketServer>[0]);
   await server.start();
   const [host, port] = server.getServerConn().split(":");
