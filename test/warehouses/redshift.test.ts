@@ -217,3 +217,23 @@ describe("Redshift driver over the Data API", () => {
     expect(await res.json()).toMatchObject({ __type: "MissingAuthenticationTokenException" });
   });
 });
+
+describe("Redshift statement timeout", () => {
+  it("cancels a statement still running after statement_timeout_s (CancelStatement) and reports it as transient", async () => {
+    const slow = await startRedshift({ latencyMs: 2500 });
+    const w = new RedshiftWarehouse({ ...slow.profile, statement_timeout_s: 1 }, { env: slow.env });
+    try {
+      const c = await w.connect();
+      const err = await caught(c.execute("CREATE TABLE never_made AS SELECT 1 AS x"));
+      expect(err).toMatchObject({ code: "SQL", kind: "transient" });
+      expect(err.message).toMatch(/still running after 1 s: cancelled/);
+      expect(slow.server.calls.CancelStatement).toBe(1);
+      await new Promise((r) => setTimeout(r, 2600));
+      // The cancelled statement never ran.
+      expect(await slow.sql("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'never_made'")).toEqual([{ n: 0 }]);
+    } finally {
+      await w.close();
+      await slow.stop();
+    }
+  });
+});

@@ -74,9 +74,9 @@ export async function startPostgres(options: { extensions?: PGliteOptions["exten
   };
 }
 
-export async function startRedshift(options: { pageSize?: number } = {}): Promise<TestRedshift> {
+export async function startRedshift(options: { pageSize?: number; latencyMs?: number } = {}): Promise<TestRedshift> {
   const db = await PGlite.create();
-  const server = await startRedshiftDataApiServer({ db, pageSize: options.pageSize ?? 3, latencyMs: 2 });
+  const server = await startRedshiftDataApiServer({ db, pageSize: options.pageSize ?? 3, latencyMs: options.latencyMs ?? 2 });
   return {
     db,
     server,
