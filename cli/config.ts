@@ -46,7 +46,52 @@ const snowflakeProfile = z
     message: "set exactly one of password_env, private_key_path, private_key_env",
   });
 
-const profileSchema = z.discriminatedUnion("engine", [duckdbProfile, snowflakeProfile]);
+const postgresProfile = z
+  .strictObject({
+    engine: z.literal("postgres"),
+    /** Env var holding a full `postgres://…` URL; or host/port/database/user/password_env. */
+    url_env: envName.optional(),
+    host: z.string().min(1).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    database: z.string().min(1).optional(),
+    user: z.string().min(1).optional(),
+    password_env: envName.optional(),
+    schema: z.string().min(1).optional(),
+    ssl: z.union([z.boolean(), z.literal("no-verify")]).optional(),
+    pool_size: z.number().int().min(1).max(100).optional(),
+    append_method: z.enum(["copy", "insert"]).optional(),
+  })
+  .refine((p) => !(p.url_env && (p.host || p.port || p.database || p.user || p.password_env)), {
+    message: "set either url_env or host/port/database/user/password_env, not both",
+  });
+
+const redshiftProfile = z
+  .strictObject({
+    engine: z.literal("redshift"),
+    cluster_identifier: z.string().min(1).optional(),
+    db_user: z.string().min(1).optional(),
+    secret_arn: z.string().min(1).optional(),
+    workgroup_name: z.string().min(1).optional(),
+    database: z.string().min(1),
+    region: z.string().min(1),
+    endpoint: z.url().optional(),
+    access_key_id_env: envName.optional(),
+    secret_access_key_env: envName.optional(),
+    session_token_env: envName.optional(),
+    poll_interval_ms: z.number().int().min(1).max(10_000).optional(),
+    statement_timeout_s: z.number().int().min(1).optional(),
+  })
+  .refine((p) => (p.cluster_identifier === undefined) !== (p.workgroup_name === undefined), {
+    message: "set exactly one of cluster_identifier (provisioned) or workgroup_name (serverless)",
+  })
+  .refine((p) => p.workgroup_name !== undefined || p.db_user !== undefined || p.secret_arn !== undefined, {
+    message: "a cluster needs db_user (temporary credentials) or secret_arn",
+  })
+  .refine((p) => (p.access_key_id_env === undefined) === (p.secret_access_key_env === undefined), {
+    message: "set both access_key_id_env and secret_access_key_env, or neither (default credential chain)",
+  });
+
+const profileSchema = z.discriminatedUnion("engine", [duckdbProfile, snowflakeProfile, postgresProfile, redshiftProfile]);
 
 const configSchema = z.strictObject({
   default_profile: z.string().min(1).optional(),

@@ -16,7 +16,7 @@ export interface EvaluateOptions {
 export async function evaluateCommand(opts: EvaluateOptions, io: CliIO): Promise<number> {
   const { dir, config } = await resolveProject(opts, io);
   const truthFile = path.resolve(io.cwd, opts.truth);
-  const result = await withConnection(config, { readOnly: true }, (conn) =>
+  const result = await withConnection(config, { readOnly: true, env: io.env }, (conn) =>
     evaluateAgainstTruth(conn, dialectFor(config.profile.engine), truthFile),
   );
   if (opts.json) io.stdout.write(JSON.stringify(result, null, 2) + "\n");

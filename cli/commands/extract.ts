@@ -25,7 +25,7 @@ export async function extractSources(
   json: boolean,
   full = false,
 ): Promise<ExtractSummary & { suppressed: PurgeResult[] }> {
-  const warehouse = openWarehouse(config.profile);
+  const warehouse = openWarehouse(config.profile, { env: io.env });
   try {
     const summary = await runExtract({
       sources: config.sources,

@@ -23,13 +23,16 @@ export const RUN_RESULTS_FILE = path.join("target", "run_results.json");
 
 export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<number> {
   const resolved = await resolveProject(opts, io);
-  return withRunLock(resolved.config, opts, io, "run", () => runLocked(opts, io, resolved));
+  // Compile first: a broken project runs nothing (no extract, no lock taken).
+  const project = await openProject(opts, io, resolved);
+  if (project.graph.errors.length) return reportGraphErrors(project, io);
+  return withRunLock(resolved.config, opts, io, "run", () => runLocked(opts, io, project));
 }
 
-async function runLocked(opts: RunCommandOptions, io: CliIO, resolved: Awaited<ReturnType<typeof resolveProject>>): Promise<number> {
+async function runLocked(opts: RunCommandOptions, io: CliIO, project: Awaited<ReturnType<typeof openProject>>): Promise<number> {
   let extractOk = true;
   if (!opts.skipExtract) {
-    const { dir, config } = resolved;
+    const { dir, config } = project;
     if (Object.keys(config.sources).length > 0) {
       const summary = await extractSources(dir, config, [], io, Boolean(opts.json));
       extractOk = summary.ok;
@@ -38,11 +41,9 @@ async function runLocked(opts: RunCommandOptions, io: CliIO, resolved: Awaited<R
     }
   }
   if (opts.skipTransform) return extractOk ? 0 : 1;
-  const project = await openProject(opts, io, resolved);
-  if (project.graph.errors.length) return reportGraphErrors(project, io);
   const selectors = parseSelectors(opts.select ?? []);
   const selected = selectActions(project.graph, selectors);
-  const warehouse = openWarehouse(project.config.profile);
+  const warehouse = openWarehouse(project.config.profile, { env: io.env });
   let results: RunResults;
   try {
     const plan = await planOn(warehouse, project, selected, Boolean(opts.fullRefresh));

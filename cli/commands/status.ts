@@ -18,7 +18,7 @@ export async function statusCommand(opts: StatusOptions, io: CliIO): Promise<num
   const { dir, config } = await resolveProject(opts, io);
   const d = dialectFor(config.profile.engine);
   const limit = opts.limit ?? 10;
-  const result = await withConnection(config, { readOnly: true }, async (conn) => {
+  const result = await withConnection(config, { readOnly: true, env: io.env }, async (conn) => {
     const relations = await conn.listRelations();
     const has = (rel: Relation) => relations.some((r) => r.schema === rel.schema && r.name === rel.name);
     const runs = has(RUNS)

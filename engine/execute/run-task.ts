@@ -87,7 +87,9 @@ export async function runTask(task: Task, conn: Connection, opts: TaskRunOptions
               action: task.id,
               file: task.file,
               engine: opts.dialect.name,
-              ...(failed ? { statement: failed } : {}),
+              // The driver's own statement wins: an engine that sends a transaction as one
+              // batch (Redshift Data API) names the failing member, not the COMMIT.
+              ...(err.context.statement ?? failed ? { statement: err.context.statement ?? failed } : {}),
               hint: err.context.hint ?? `Fix the SQL in ${task.file}, then re-run with --select ${task.id}.`,
             }, { kind: err.kind, cause: err })
           : new RcuError("INTERNAL", errorMessage(err), { action: task.id, file: task.file }, { cause: err });

@@ -175,15 +175,19 @@ function rebuild(
   d: Dialect,
   notes: string[],
 ): { body: TaskBody; notes: string[] } {
-  const create = kind === "view" ? d.createViewAs(a.target, a.query) : d.createTableAs(a.target, a.query, { replace: true });
+  // Without CREATE OR REPLACE TABLE (PostgreSQL, Redshift) a table is dropped, then created, in
+  // the same transaction below (or built beside and swapped, without transactional DDL).
+  const replaceTable = kind === "table" && !d.capabilities.createOrReplaceTable;
+  const create = kind === "view" ? d.createViewAs(a.target, a.query) : d.createTableAs(a.target, a.query, { replace: !replaceTable });
   const dropOther = existing && existing.kind !== kind ? [control(d.drop(a.target, existing.kind))] : [];
   if (dropOther.length) notes.push(`replaces an existing ${existing!.kind}`);
   if (d.capabilities.transactionalDdl) {
+    const dropOld = replaceTable ? [control(d.drop(a.target, "table"))] : [];
     return {
       body: {
         type: "sql",
         atomic: true,
-        statements: [control(d.begin()), ...hooks(a.preOps), ...dropOther, load(create), ...hooks(a.postOps), control(d.commit())],
+        statements: [control(d.begin()), ...hooks(a.preOps), ...dropOther, ...dropOld, load(create), ...hooks(a.postOps), control(d.commit())],
       },
       notes,
     };

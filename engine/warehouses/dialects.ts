@@ -4,11 +4,15 @@
  */
 import { duckdbDialect } from "./duckdb/dialect.js";
 import { snowflakeDialect } from "./snowflake/dialect.js";
+import { postgresDialect } from "./postgres/dialect.js";
+import { redshiftDialect } from "./redshift/dialect.js";
 import type { Dialect, EngineName } from "./types.js";
 
 export const dialects: Readonly<Record<EngineName, Dialect>> = Object.freeze({
   duckdb: duckdbDialect,
   snowflake: snowflakeDialect,
+  postgres: postgresDialect,
+  redshift: redshiftDialect,
 });
 
 export function dialectFor(engine: EngineName): Dialect {

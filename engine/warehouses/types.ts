@@ -11,7 +11,7 @@
  */
 
 /** Engines rcu can run on. Extend this union to add one (see the comment above). */
-export type EngineName = "duckdb" | "snowflake";
+export type EngineName = "duckdb" | "snowflake" | "postgres" | "redshift";
 
 /** A fully resolved relation. `database` is kept only where the engine can address it. */
 export interface Relation {

@@ -61,7 +61,8 @@ describe("compile", () => {
     expect(log.kind === "incremental" && log.protected).toBe(true);
     expect(byId(g, "fx.disabled_table").disabled).toBe(true);
     const op = byId(g, "fx.op_snapshot");
-    expect(op.kind === "operation" && op.queries.length).toBe(2);
+    // On DuckDB the fixture's engine-specific DROP statement is empty (the planner skips it).
+    expect(op.kind === "operation" && op.queries.filter((q) => q.trim()).length).toBe(2);
     expect(op.kind === "operation" && op.hasOutput).toBe(true);
   });
 

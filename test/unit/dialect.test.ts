@@ -63,6 +63,46 @@ const expected: Record<EngineName, Expected> = {
     limitRows: "SELECT * FROM (\nSELECT 1\n) AS assertion_rows LIMIT 5",
     parameter: ":3",
   },
+  postgres: {
+    quote: '"a""b"',
+    qualifyHostile: '"we""ird"."x""; drop table y; --"',
+    // One database per connection: the database part is dropped.
+    qualifyWithDatabase: '"core"."users"',
+    literal: "'O''Brien'",
+    createSchema: 'CREATE SCHEMA IF NOT EXISTS "core"',
+    // No CREATE OR REPLACE TABLE: the planner drops first (see plan goldens).
+    createTableAs: 'CREATE TABLE "core"."users" AS\nSELECT 1',
+    createViewAs: 'CREATE OR REPLACE VIEW "core"."users" AS\nSELECT 1',
+    drop: 'DROP VIEW IF EXISTS "core"."users" CASCADE',
+    rename: 'ALTER TABLE "core"."users" RENAME TO "users_old"',
+    insertInto: 'INSERT INTO "core"."users" ("id", "v")\nSELECT "id", "v" FROM (\nSELECT 1\n) AS s',
+    upsert: [
+      'MERGE INTO "core"."users" AS t\nUSING (\nSELECT 1\n) AS s\nON (t."id" = s."id")\nWHEN MATCHED THEN UPDATE SET "v" = s."v"\nWHEN NOT MATCHED THEN INSERT ("id", "v") VALUES (s."id", s."v")',
+    ],
+    countRows: "SELECT COUNT(*) AS failing_rows FROM (\nSELECT 1\n) AS assertion_rows",
+    limitRows: "SELECT * FROM (\nSELECT 1\n) AS assertion_rows LIMIT 5",
+    parameter: "$3",
+  },
+  redshift: {
+    quote: '"a""b"',
+    qualifyHostile: '"we""ird"."x""; drop table y; --"',
+    qualifyWithDatabase: '"core"."users"',
+    literal: "'O''Brien'",
+    createSchema: 'CREATE SCHEMA IF NOT EXISTS "core"',
+    createTableAs: 'CREATE TABLE "core"."users" AS\nSELECT 1',
+    createViewAs: 'CREATE OR REPLACE VIEW "core"."users" AS\nSELECT 1',
+    drop: 'DROP VIEW IF EXISTS "core"."users" CASCADE',
+    rename: 'ALTER TABLE "core"."users" RENAME TO "users_old"',
+    insertInto: 'INSERT INTO "core"."users" ("id", "v")\nSELECT "id", "v" FROM (\nSELECT 1\n) AS s',
+    // No MERGE: DELETE the incoming keys, then INSERT (the planner wraps both in a transaction).
+    upsert: [
+      'WITH "rcu_incoming" AS (\nSELECT 1\n)\nDELETE FROM "core"."users" USING "rcu_incoming" WHERE "users"."id" = "rcu_incoming"."id"',
+      'INSERT INTO "core"."users" ("id", "v")\nSELECT "id", "v" FROM (\nSELECT 1\n) AS s',
+    ],
+    countRows: "SELECT COUNT(*) AS failing_rows FROM (\nSELECT 1\n) AS assertion_rows",
+    limitRows: "SELECT * FROM (\nSELECT 1\n) AS assertion_rows LIMIT 5",
+    parameter: ":p3",
+  },
 };
 
 describe("snowflake identifier case", () => {
@@ -96,7 +136,9 @@ describe.each(Object.keys(expected) as EngineName[])("dialect %s", (engine) => {
   });
   it("renders DDL and DML", () => {
     expect(d.createSchema("core")).toBe(e.createSchema);
-    expect(d.createTableAs(rel, "SELECT 1", { replace: true })).toBe(e.createTableAs);
+    // Replace only where the engine has CREATE OR REPLACE TABLE; elsewhere replace is refused.
+    expect(d.createTableAs(rel, "SELECT 1", { replace: d.capabilities.createOrReplaceTable })).toBe(e.createTableAs);
+    if (!d.capabilities.createOrReplaceTable) expect(() => d.createTableAs(rel, "SELECT 1", { replace: true })).toThrow(/CREATE OR REPLACE/);
     expect(d.createViewAs(rel, "SELECT 1")).toBe(e.createViewAs);
     expect(d.drop(rel, "view")).toBe(e.drop);
     expect(d.rename(rel, "users_old", "table")).toBe(e.rename);

@@ -29,7 +29,8 @@ SELECT DISTINCT email FROM "FX"."CUSTOMERS";
 ALTER TABLE "FX"."JS_EMAILS__RCU_NEW" RENAME TO "FX"."JS_EMAILS";
 
 -- operation fx.op_snapshot (definitions/op_snapshot.sqlx)  -- operation (declares its output)
-CREATE OR REPLACE TABLE "FX"."OP_SNAPSHOT" AS SELECT COUNT(*) AS customers FROM "FX"."CUSTOMERS";
+DROP TABLE IF EXISTS "FX"."OP_SNAPSHOT" CASCADE;
+CREATE TABLE "FX"."OP_SNAPSHOT" AS SELECT COUNT(*) AS customers FROM "FX"."CUSTOMERS";
 INSERT INTO "FX"."OP_SNAPSHOT" SELECT -1;
 
 -- view fx.after_op (definitions/after_op.sqlx)  -- view: create

@@ -1,0 +1,530 @@
+/**
+ * Amazon Redshift driver on the Redshift Data API (`@aws-sdk/client-redshift-data`): HTTPS calls,
+ * no socket to the cluster, no VPC access needed.
+ *
+ * - A statement is `ExecuteStatement` (parameters as named `:pN` SqlParameters), then
+ *   `DescribeStatement` polled with exponential backoff until FINISHED / FAILED / ABORTED, then
+ *   `GetStatementResult` page by page (NextToken) when it has a result set.
+ * - Each Data API call runs in its own session, so `BEGIN … COMMIT` cannot span calls. A
+ *   connection buffers the statements between `BEGIN` and `COMMIT` and sends them as one
+ *   `BatchExecuteStatement` (run serially as one transaction, all rolled back if one fails);
+ *   `ROLLBACK` discards the buffer. Buffered statements get their parameters inlined as literals
+ *   (the batch call shares one parameter list), report no row count, and reads inside a
+ *   transaction are refused.
+ * - Bulk append: multi-row INSERTs with inlined literals, each under the Data API's 100 KB SQL
+ *   limit, sent by batches of at most 40 statements (the BatchExecuteStatement limit).
+ * - Introspection: `ListTables` and `DescribeTable` (paginated).
+ *
+ * Credentials: explicit key pair from the environment variables a profile names (resolved from
+ * `OpenOptions.env`, never `process.env`), else the AWS SDK's default provider chain.
+ */
+import {
+  BatchExecuteStatementCommand,
+  CancelStatementCommand,
+  DescribeStatementCommand,
+  DescribeTableCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  ListTablesCommand,
+  RedshiftDataClient,
+  type ColumnMetadata,
+  type DescribeStatementResponse,
+  type Field,
+  type SqlParameter,
+} from "@aws-sdk/client-redshift-data";
+import { RcuError, errorMessage } from "../../errors.js";
+import type { Env } from "../postgres/driver.js";
+import type { ColumnInfo, Connection, ExecResult, Relation, RelationInfo, Row, SqlValue, Warehouse } from "../types.js";
+import { redshiftDialect } from "./dialect.js";
+
+export interface RedshiftProfile {
+  readonly engine: "redshift";
+  /** Provisioned cluster: its identifier, plus `db_user` (temporary credentials) or `secret_arn`. */
+  readonly cluster_identifier?: string | undefined;
+  readonly db_user?: string | undefined;
+  readonly secret_arn?: string | undefined;
+  /** Redshift Serverless: the workgroup (optionally with `secret_arn`). */
+  readonly workgroup_name?: string | undefined;
+  readonly database: string;
+  readonly region: string;
+  /** Another Data API endpoint (a VPC endpoint, or a local test server). */
+  readonly endpoint?: string | undefined;
+  /** Env vars holding an access key pair (and session token); else the default credential chain. */
+  readonly access_key_id_env?: string | undefined;
+  readonly secret_access_key_env?: string | undefined;
+  readonly session_token_env?: string | undefined;
+  /** First DescribeStatement poll delay (doubles up to 2 s). */
+  readonly poll_interval_ms?: number | undefined;
+  /** A statement still running after this is cancelled and reported as transient. */
+  readonly statement_timeout_s?: number | undefined;
+}
+
+export interface RedshiftOpenOptions {
+  readonly env?: Env;
+}
+
+/** The Data API refuses SQL over 100 KB; keep a margin for the statement around the values. */
+export const MAX_SQL_BYTES = 100_000;
+const APPEND_SQL_BYTES = 90_000;
+/** BatchExecuteStatement runs at most 40 statements. */
+export const MAX_BATCH_STATEMENTS = 40;
+
+const TRANSIENT_EXCEPTIONS = new Set([
+  "ThrottlingException",
+  "TooManyRequestsException",
+  "InternalServerException",
+  "ServiceUnavailableException",
+  "ActiveStatementsExceededException",
+  "ActiveSessionsExceededException",
+  "ActiveWaitingRequestsExceededException",
+  "DatabaseConnectionException",
+  "QueryTimeoutException",
+  "TimeoutError",
+  "RequestTimeout",
+]);
+const TRANSIENT_TEXT =
+  /serializable isolation violation|could not serialize|deadlock|concurrent transaction|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|connection (was )?(reset|closed|terminated)|too many connections|throttl|rate exceeded/i;
+
+export function classifyRedshiftError(err: unknown, statement?: string): RcuError {
+  if (err instanceof RcuError) return err;
+  const name = (err as { name?: unknown } | null)?.name;
+  const message = errorMessage(err);
+  const transient = (typeof name === "string" && TRANSIENT_EXCEPTIONS.has(name)) || TRANSIENT_TEXT.test(message);
+  const hint =
+    name === "CredentialsProviderError"
+      ? "No AWS credentials: set the profile's access_key_id_env/secret_access_key_env, or configure the default chain (AWS_PROFILE, SSO, instance role)."
+      : /does not exist/i.test(message)
+        ? "The relation does not exist: check the ref()/schema, or run its upstream actions first."
+        : /permission denied/i.test(message)
+          ? "The database user lacks a privilege on this object: GRANT it, or use another user/secret."
+          : undefined;
+  return new RcuError(
+    "SQL",
+    // SDK exceptions are named by their type (ThrottlingException: …); failed SQL by its text only.
+    typeof name === "string" && name !== "Error" && name !== "StatementFailed" && !message.includes(name) ? `${name}: ${message}` : message,
+    { engine: "redshift", ...(statement ? { statement } : {}), ...(hint ? { hint } : {}) },
+    { kind: transient ? "transient" : "terminal", cause: err },
+  );
+}
+
+/** A statement that failed on the server: its Error text, classified by what it says. */
+class StatementFailed extends Error {
+  override readonly name = "StatementFailed";
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Text the Data API binds: every parameter value is a string, converted by Redshift. */
+function paramText(v: Exclude<SqlValue, null>): string {
+  if (v instanceof Date) return v.toISOString();
+  return typeof v === "string" ? v : String(v);
+}
+
+function literal(v: SqlValue | undefined): string {
+  if (v === null || v === undefined) return "NULL";
+  // A quoted literal is untyped until context types it, as a bound parameter is.
+  return redshiftDialect.stringLiteral(paramText(v));
+}
+
+/**
+ * Replace `:pN` markers outside string literals, quoted identifiers and comments. `bind` says,
+ * per value, whether it can be sent as a SqlParameter (else it is inlined as a literal: NULL and
+ * the empty string cannot be bound).
+ */
+export function substituteParameters(
+  sql: string,
+  params: readonly SqlValue[],
+  bind: (v: SqlValue) => boolean,
+): { sql: string; parameters: SqlParameter[] } {
+  if (params.length === 0) return { sql, parameters: [] };
+  const used = new Map<number, SqlParameter>();
+  let out = "";
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i]!;
+    if (c === "'" || c === '"') {
+      let j = i + 1;
+      for (; j < sql.length; j++) {
+        if (sql[j] === c) {
+          if (sql[j + 1] === c) j++;
+          else break;
+        }
+      }
+      out += sql.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === "-" && sql[i + 1] === "-") {
+      const j = sql.indexOf("\n", i);
+      const end = j === -1 ? sql.length : j;
+      out += sql.slice(i, end);
+      i = end;
+    } else if (c === "/" && sql[i + 1] === "*") {
+      const j = sql.indexOf("*/", i + 2);
+      const end = j === -1 ? sql.length : j + 2;
+      out += sql.slice(i, end);
+      i = end;
+    } else if (c === ":" && sql[i + 1] === "p" && sql[i - 1] !== ":") {
+      const m = /^:p(\d+)(?![A-Za-z0-9_])/.exec(sql.slice(i, i + 12));
+      const n = m ? Number(m[1]) : 0;
+      if (m && n >= 1 && n <= params.length) {
+        const v = params[n - 1]!;
+        if (bind(v)) {
+          used.set(n, { name: `p${n}`, value: paramText(v as Exclude<SqlValue, null>) });
+          out += m[0];
+        } else out += literal(v);
+        i += m[0].length;
+      } else {
+        out += c;
+        i++;
+      }
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return { sql: out, parameters: [...used.values()] };
+}
+
+const bindable = (v: SqlValue): boolean => v !== null && !(typeof v === "string" && v.length === 0);
+
+/** Redshift text timestamps (`2024-01-01 10:00:00[.ffffff][+00]`) as Dates. */
+function parseTimestamp(s: string, withZone: boolean): Date | string {
+  let iso = s.replace(" ", "T");
+  if (withZone) iso = iso.replace(/([+-]\d{2})$/, "$1:00");
+  else iso += "Z";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? s : d;
+}
+
+function fieldValue(f: Field, col: ColumnMetadata | undefined): unknown {
+  if (f.isNull) return null;
+  if (f.booleanValue !== undefined) return f.booleanValue;
+  if (f.longValue !== undefined) return f.longValue;
+  if (f.doubleValue !== undefined) return f.doubleValue;
+  if (f.blobValue !== undefined) return f.blobValue;
+  const s = f.stringValue;
+  if (s === undefined) return null;
+  const type = (col?.typeName ?? "").toLowerCase();
+  if (type === "numeric" || type === "decimal") return Number(s);
+  if (type === "int8" || type === "bigint") {
+    const n = Number(s);
+    return Number.isSafeInteger(n) ? n : s;
+  }
+  if (type === "timestamp") return parseTimestamp(s, false);
+  if (type === "timestamptz") return parseTimestamp(s, true);
+  return s;
+}
+
+class RedshiftConnection implements Connection {
+  /** Statements of the open transaction (between BEGIN and COMMIT), or null outside one. */
+  private tx: string[] | null = null;
+
+  constructor(private readonly wh: RedshiftWarehouse) {}
+
+  async execute(sql: string, params: readonly SqlValue[] = []): Promise<ExecResult> {
+    const verb = /^\s*(\w+)(\s+(\w+))?/.exec(sql);
+    const word = verb?.[1]?.toUpperCase();
+    if (word === "BEGIN" || (word === "START" && verb?.[3]?.toUpperCase() === "TRANSACTION")) {
+      if (this.tx) throw new RcuError("SQL", "A transaction is already open on this connection.", { engine: "redshift", statement: sql });
+      this.tx = [];
+      return { rowsAffected: null };
+    }
+    if (word === "COMMIT" || word === "END") {
+      const statements = this.tx ?? [];
+      this.tx = null;
+      if (statements.length) await this.wh.batch(statements);
+      return { rowsAffected: null };
+    }
+    if (word === "ROLLBACK" || word === "ABORT") {
+      if (!this.tx) throw new RcuError("SQL", "No transaction is open on this connection.", { engine: "redshift", statement: sql });
+      this.tx = null;
+      return { rowsAffected: null };
+    }
+    if (this.tx) {
+      const inlined = substituteParameters(sql, params, () => false).sql;
+      if (this.tx.length >= MAX_BATCH_STATEMENTS) {
+        this.tx = null;
+        throw new RcuError("SQL", `A Redshift Data API transaction holds at most ${MAX_BATCH_STATEMENTS} statements.`, {
+          engine: "redshift",
+          statement: sql,
+          hint: "Split the action's pre/post operations, or move them to an operations action.",
+        });
+      }
+      this.tx.push(inlined);
+      return { rowsAffected: null };
+    }
+    const { sql: text, parameters } = substituteParameters(sql, params, bindable);
+    const done = await this.wh.run(text, parameters);
+    return { rowsAffected: done.ResultRows !== undefined && done.ResultRows >= 0 && !done.HasResultSet ? done.ResultRows : null };
+  }
+
+  async query(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+    if (this.tx) {
+      throw new RcuError("SQL", "The Redshift Data API cannot read inside a buffered transaction.", {
+        engine: "redshift",
+        statement: sql,
+        hint: "Reads run outside BEGIN … COMMIT on Redshift.",
+      });
+    }
+    const { sql: text, parameters } = substituteParameters(sql, params, bindable);
+    const done = await this.wh.run(text, parameters);
+    if (!done.HasResultSet) return [];
+    return this.wh.results(done.Id!, text);
+  }
+
+  listRelations(): Promise<RelationInfo[]> {
+    return this.wh.listRelations();
+  }
+
+  listColumns(relation: Relation): Promise<ColumnInfo[]> {
+    return this.wh.listColumns(relation);
+  }
+
+  async append(relation: Relation, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const statements = appendStatements(relation, columns, rows);
+    if (this.tx) {
+      for (const s of statements) await this.execute(s);
+      return rows.length;
+    }
+    for (let i = 0; i < statements.length; i += MAX_BATCH_STATEMENTS) {
+      const group = statements.slice(i, i + MAX_BATCH_STATEMENTS);
+      if (group.length === 1) await this.wh.run(group[0]!, []);
+      else await this.wh.batch(group);
+    }
+    return rows.length;
+  }
+
+  async close(): Promise<void> {
+    this.tx = null;
+  }
+}
+
+/** Multi-row INSERTs of inlined literals, each statement under the Data API's SQL size limit. */
+export function appendStatements(
+  relation: Relation,
+  columns: readonly string[],
+  rows: readonly (readonly SqlValue[])[],
+  maxBytes = APPEND_SQL_BYTES,
+): string[] {
+  const d = redshiftDialect;
+  const head = `INSERT INTO ${d.qualify(relation)} (${columns.map(d.quoteIdentifier).join(", ")}) VALUES\n`;
+  const headBytes = Buffer.byteLength(head);
+  const out: string[] = [];
+  let tuples: string[] = [];
+  let bytes = headBytes;
+  for (const row of rows) {
+    const tuple = `(${columns.map((_, i) => literal(row[i])).join(", ")})`;
+    const size = Buffer.byteLength(tuple) + 2;
+    if (headBytes + size > maxBytes) {
+      throw new RcuError("SQL", `A row of ${size} bytes does not fit in one Redshift Data API statement (${maxBytes} bytes).`, {
+        engine: "redshift",
+        hint: "Load rows this large with COPY from S3.",
+      });
+    }
+    if (bytes + size > maxBytes && tuples.length) {
+      out.push(head + tuples.join(",\n"));
+      tuples = [];
+      bytes = headBytes;
+    }
+    tuples.push(tuple);
+    bytes += size;
+  }
+  if (tuples.length) out.push(head + tuples.join(",\n"));
+  return out;
+}
+
+export class RedshiftWarehouse implements Warehouse {
+  readonly engine = "redshift" as const;
+  readonly dialect = redshiftDialect;
+  readonly description: string;
+  private client: RedshiftDataClient | undefined;
+
+  constructor(
+    private readonly profile: RedshiftProfile,
+    private readonly options: RedshiftOpenOptions = {},
+  ) {
+    const where = profile.workgroup_name ? `workgroup ${profile.workgroup_name}` : `cluster ${profile.cluster_identifier ?? "?"}`;
+    this.description = `redshift:${where}/${profile.database} (${profile.region}${profile.endpoint ? `, ${profile.endpoint}` : ""})`;
+  }
+
+  /** Where statements run: the cluster (with its user or secret) or the serverless workgroup. */
+  private target(): { ClusterIdentifier?: string; DbUser?: string; SecretArn?: string; WorkgroupName?: string; Database: string } {
+    const p = this.profile;
+    return {
+      Database: p.database,
+      ...(p.workgroup_name ? { WorkgroupName: p.workgroup_name } : {}),
+      ...(p.cluster_identifier ? { ClusterIdentifier: p.cluster_identifier } : {}),
+      ...(p.db_user ? { DbUser: p.db_user } : {}),
+      ...(p.secret_arn ? { SecretArn: p.secret_arn } : {}),
+    };
+  }
+
+  private sdk(): RedshiftDataClient {
+    if (!this.client) {
+      const p = this.profile;
+      const env = this.options.env ?? {};
+      const need = (name: string, what: string): string => {
+        const v = env[name];
+        if (v === undefined || v === "") {
+          throw new RcuError("CONFIG", `Environment variable ${name} (${what}) is not set.`, {
+            engine: "redshift",
+            hint: `Export ${name} before running rcu; rcu.yaml only names the variable.`,
+          });
+        }
+        return v;
+      };
+      const credentials = p.access_key_id_env
+        ? {
+            accessKeyId: need(p.access_key_id_env, "AWS access key id"),
+            secretAccessKey: need(p.secret_access_key_env ?? "", "AWS secret access key"),
+            ...(p.session_token_env ? { sessionToken: need(p.session_token_env, "AWS session token") } : {}),
+          }
+        : undefined;
+      this.client = new RedshiftDataClient({
+        region: p.region,
+        ...(p.endpoint ? { endpoint: p.endpoint } : {}),
+        ...(credentials ? { credentials } : {}),
+        maxAttempts: 4,
+      });
+    }
+    return this.client;
+  }
+
+  async connect(): Promise<Connection> {
+    this.sdk();
+    return new RedshiftConnection(this);
+  }
+
+  async close(): Promise<void> {
+    this.client?.destroy();
+    this.client = undefined;
+  }
+
+  /** Poll DescribeStatement with backoff until the statement ends; cancel it on timeout. */
+  private async wait(id: string, statement: string): Promise<DescribeStatementResponse> {
+    const client = this.sdk();
+    let delay = this.profile.poll_interval_ms ?? 50;
+    const deadline = Date.now() + (this.profile.statement_timeout_s ?? 6 * 3600) * 1000;
+    for (;;) {
+      const d = await client.send(new DescribeStatementCommand({ Id: id }));
+      if (d.Status === "FINISHED") return d;
+      if (d.Status === "FAILED" || d.Status === "ABORTED") {
+        const failedSub = d.SubStatements?.find((s) => s.Status === "FAILED" || s.Status === "ABORTED");
+        const where =
+          failedSub && d.SubStatements && d.SubStatements.length > 1
+            ? ` (statement ${d.SubStatements.indexOf(failedSub) + 1} of ${d.SubStatements.length})`
+            : "";
+        throw classifyRedshiftError(
+          new StatementFailed(`${d.Error ?? failedSub?.Error ?? `statement ${d.Status!.toLowerCase()}`}${where}`),
+          failedSub?.QueryString ?? statement,
+        );
+      }
+      if (Date.now() > deadline) {
+        await client.send(new CancelStatementCommand({ Id: id })).catch(() => undefined);
+        throw new RcuError("SQL", `Statement ${id} still running after ${this.profile.statement_timeout_s ?? 6 * 3600} s: cancelled.`, {
+          engine: "redshift",
+          statement,
+        }, { kind: "transient" });
+      }
+      await sleep(delay);
+      delay = Math.min(2000, Math.ceil(delay * 1.6));
+    }
+  }
+
+  async run(sql: string, parameters: SqlParameter[]): Promise<DescribeStatementResponse> {
+    if (Buffer.byteLength(sql) > MAX_SQL_BYTES) {
+      throw new RcuError("SQL", `Statement of ${Buffer.byteLength(sql)} bytes exceeds the Redshift Data API's 100 KB limit.`, { engine: "redshift", statement: sql.slice(0, 2000) });
+    }
+    try {
+      const { Id } = await this.sdk().send(
+        new ExecuteStatementCommand({ ...this.target(), Sql: sql, ...(parameters.length ? { Parameters: parameters } : {}) }),
+      );
+      return await this.wait(Id!, sql);
+    } catch (err) {
+      throw classifyRedshiftError(err, sql);
+    }
+  }
+
+  /** Statements as one transaction (BatchExecuteStatement); the failing one is named. */
+  async batch(statements: readonly string[]): Promise<DescribeStatementResponse> {
+    const joined = statements.join(";\n");
+    for (const s of statements) {
+      if (Buffer.byteLength(s) > MAX_SQL_BYTES) {
+        throw new RcuError("SQL", `Statement of ${Buffer.byteLength(s)} bytes exceeds the Redshift Data API's 100 KB limit.`, { engine: "redshift", statement: s.slice(0, 2000) });
+      }
+    }
+    try {
+      const { Id } = await this.sdk().send(new BatchExecuteStatementCommand({ ...this.target(), Sqls: [...statements] }));
+      return await this.wait(Id!, joined);
+    } catch (err) {
+      throw classifyRedshiftError(err, joined);
+    }
+  }
+
+  /** Every page of a finished statement's result (GetStatementResult, following NextToken). */
+  async results(id: string, statement: string): Promise<Row[]> {
+    const rows: Row[] = [];
+    let token: string | undefined;
+    let columns: ColumnMetadata[] = [];
+    try {
+      do {
+        const page = await this.sdk().send(new GetStatementResultCommand({ Id: id, ...(token ? { NextToken: token } : {}) }));
+        if (page.ColumnMetadata?.length) columns = page.ColumnMetadata;
+        for (const record of page.Records ?? []) {
+          const row: Row = {};
+          record.forEach((f, i) => {
+            const col = columns[i];
+            row[col?.label ?? col?.name ?? `column${i + 1}`] = fieldValue(f, col);
+          });
+          rows.push(row);
+        }
+        token = page.NextToken;
+      } while (token);
+    } catch (err) {
+      throw classifyRedshiftError(err, statement);
+    }
+    return rows;
+  }
+
+  async listRelations(): Promise<RelationInfo[]> {
+    const out: RelationInfo[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.sdk().send(
+          new ListTablesCommand({ ...this.target(), SchemaPattern: "%", TablePattern: "%", ...(token ? { NextToken: token } : {}) }),
+        );
+        for (const t of page.Tables ?? []) {
+          const schema = t.schema ?? "";
+          if (!t.name || /^(pg_|information_schema$)/.test(schema)) continue;
+          const type = (t.type ?? "").toUpperCase();
+          if (type !== "TABLE" && type !== "VIEW") continue;
+          out.push({ schema, name: t.name, kind: type === "VIEW" ? "view" : "table" });
+        }
+        token = page.NextToken;
+      } while (token);
+    } catch (err) {
+      throw classifyRedshiftError(err, "ListTables");
+    }
+    return out;
+  }
+
+  async listColumns(relation: Relation): Promise<ColumnInfo[]> {
+    const out: ColumnInfo[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.sdk().send(
+          new DescribeTableCommand({ ...this.target(), Schema: relation.schema, Table: relation.name, ...(token ? { NextToken: token } : {}) }),
+        );
+        for (const c of page.ColumnList ?? []) {
+          out.push({ name: c.name ?? "", type: c.typeName ?? "", nullable: c.nullable !== 0 });
+        }
+        token = page.NextToken;
+      } while (token);
+    } catch (err) {
+      throw classifyRedshiftError(err, `DescribeTable ${relation.schema}.${relation.name}`);
+    }
+    return out;
+  }
+}
