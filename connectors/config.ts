@@ -28,7 +28,14 @@ export const schemaDriftSchema = z.enum(["evolve", "freeze", "discard_row", "dis
 export const writeDispositionSchema = z.enum(["append", "replace", "merge"]);
 
 /** Options every stream has; a source may set them as defaults for all its streams. */
+/** A duration such as 30m, 6h or 2d. */
+const duration = z.string().regex(/^\d+(m|h|d)$/, "a duration such as 30m, 6h or 2d");
+
+/** Age of a stream's last successful load that makes `rcu status` warn, or fail. */
+const freshnessSchema = z.strictObject({ warn_after: duration.optional(), error_after: duration.optional() });
+
 const streamCommon = {
+  freshness: freshnessSchema.optional(),
   primary_key: z.array(z.string().min(1)).min(1).optional(),
   write_disposition: writeDispositionSchema.optional(),
   schema_drift: schemaDriftSchema.optional(),
@@ -171,6 +178,22 @@ export interface StreamOptions {
   readonly columns: Readonly<Record<string, ColumnType>>;
   readonly batchSize: number;
   readonly cursorField: string | undefined;
+}
+
+/** Minutes in a duration such as 30m, 6h or 2d. */
+export function durationMinutes(d: string): number {
+  const n = Number(d.slice(0, -1));
+  return d.endsWith("d") ? n * 1440 : d.endsWith("h") ? n * 60 : n;
+}
+
+/** The freshness thresholds of a stream (its own, else its source's), in minutes. */
+export function streamFreshness(source: SourceConfig, streamName: string): { warnAfter?: number; errorAfter?: number } {
+  const s = (source.streams as Record<string, { freshness?: z.infer<typeof freshnessSchema> }>)[streamName];
+  const f = s?.freshness ?? source.freshness;
+  return {
+    ...(f?.warn_after ? { warnAfter: durationMinutes(f.warn_after) } : {}),
+    ...(f?.error_after ? { errorAfter: durationMinutes(f.error_after) } : {}),
+  };
 }
 
 export function streamOptions(source: SourceConfig, streamName: string): StreamOptions {
