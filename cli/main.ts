@@ -20,6 +20,11 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function logFormat(value: string): "text" | "json" {
+  if (value !== "text" && value !== "json") throw new InvalidArgumentError('expected "text" or "json".');
+  return value;
+}
+
 function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number of seconds (0 or more).");
@@ -66,6 +71,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   selection(common(program.command("run").description("extract the sources of rcu.yaml (if any), then compile, plan and execute the selected actions")))
     .option("-t, --threads <n>", "actions run in parallel (default: rcu.yaml threads, else 4)", positiveInt)
     .option("--skip-extract", "do not land sources first (transform only)")
+    .option("--log-format <format>", "text (default) or json: one JSON object per event on stderr, for log shippers", logFormat, "text")
     .option("--wait-lock <seconds>", "if another rcu process holds the warehouse's run lock, wait up to this long (default: exit 75 at once)", nonNegativeInt, 0)
     .option("--break-lock", "take the run lock even if held (only when its holder is known to be gone)")
     .option("--skip-transform", "only land sources")
@@ -83,6 +89,7 @@ Examples:
 
   common(program.command("extract [sources...]").description("land the sources of rcu.yaml in raw tables (all, or the named source / source.stream)"))
     .option("--full", "ignore saved file fingerprints and cursors: re-read every input (merge streams upsert, append streams land rows again)")
+    .option("--log-format <format>", "text (default) or json: one JSON object per event on stderr, for log shippers", logFormat, "text")
     .option("--wait-lock <seconds>", "if another rcu process holds the warehouse's run lock, wait up to this long (default: exit 75 at once)", nonNegativeInt, 0)
     .option("--break-lock", "take the run lock even if held (only when its holder is known to be gone)")
     .action(async (sources: string[], o: any) => setExit(await (await import("./commands/extract.js")).extractCommand(sources, o, io)));

@@ -7,7 +7,57 @@ import type { ActionResult, RunResults } from "../engine/execute/results.js";
 import { indent } from "../engine/errors.js";
 import { stylesFor, type CliIO } from "./io.js";
 
-export function createRunReporter(io: CliIO, json: boolean): (e: RunEvent) => void {
+export type LogFormat = "text" | "json";
+
+/**
+ * Structured logs (`--log-format json`): one JSON object per line on stderr — so stdout stays free
+ * for `--json` results — with a timestamp, a level and the event's fields, for log shippers and
+ * schedulers (Airflow, systemd's journal) to index.
+ */
+export function jsonLogLine(io: CliIO, level: "info" | "warn" | "error", event: string, fields: Record<string, unknown>): void {
+  io.stderr.write(JSON.stringify({ ts: new Date().toISOString(), level, event, ...fields }, jsonSafe) + "\n");
+}
+
+function jsonRunLogger(io: CliIO): (e: RunEvent) => void {
+  let runId = "";
+  return (e) => {
+    switch (e.type) {
+      case "run_start":
+        runId = e.runId;
+        jsonLogLine(io, "info", "run_start", { run_id: e.runId, actions: e.total, warehouse: e.warehouse });
+        break;
+      case "action_start":
+        jsonLogLine(io, "info", "action_start", { run_id: runId, action: e.id, kind: e.kind });
+        break;
+      case "action_end": {
+        const r = e.result;
+        jsonLogLine(io, r.status === "failed" ? "error" : r.status === "skipped" ? "warn" : "info", "action_end", {
+          run_id: runId,
+          action: r.id,
+          kind: r.kind,
+          status: r.status,
+          duration_ms: r.durationMs,
+          rows: r.rowsAffected,
+          ...(r.assertion ? { failing_rows: r.assertion.failingRows } : {}),
+          ...(r.skippedBecause ? { skipped_because: r.skippedBecause } : {}),
+          ...(r.error ? { error: { code: r.error.code, kind: r.error.kind, message: r.error.message, file: r.error.file } } : {}),
+        });
+        break;
+      }
+      case "run_end":
+        jsonLogLine(io, e.results.status === "success" ? "info" : "error", "run_end", {
+          run_id: e.results.runId,
+          status: e.results.status,
+          duration_ms: e.results.durationMs,
+          ...e.results.summary,
+        });
+        break;
+    }
+  };
+}
+
+export function createRunReporter(io: CliIO, json: boolean, logFormat: LogFormat = "text"): (e: RunEvent) => void {
+  if (logFormat === "json") return jsonRunLogger(io);
   if (json) return () => undefined;
   const s = stylesFor(io);
   const live = Boolean(io.stdout.isTTY) && io.env.TERM !== "dumb";

@@ -7,11 +7,12 @@ import { openWarehouse } from "../../engine/warehouses/registry.js";
 import { purgeSuppressed, type PurgeResult } from "../../privacy/suppress.js";
 import type { ProjectConfig } from "../config.js";
 import { stylesFor, type CliIO } from "../io.js";
-import { jsonSafe } from "../reporter.js";
+import { jsonLogLine, jsonSafe, type LogFormat } from "../reporter.js";
 import { resolveProject, type ProjectOptions } from "../project.js";
 import { withRunLock, type LockFlags } from "../lock.js";
 
 export interface ExtractOptions extends ProjectOptions, LockFlags {
+  readonly logFormat?: LogFormat;
   readonly json?: boolean;
   readonly full?: boolean;
 }
@@ -24,6 +25,7 @@ export async function extractSources(
   io: CliIO,
   json: boolean,
   full = false,
+  logFormat: LogFormat = "text",
 ): Promise<ExtractSummary & { suppressed: PurgeResult[] }> {
   const warehouse = openWarehouse(config.profile, { env: io.env });
   try {
@@ -34,14 +36,15 @@ export async function extractSources(
       select,
       projectDir: dir,
       full,
-      onEvent: json ? undefined : createExtractReporter(io),
+      onEvent: logFormat === "json" ? jsonExtractLogger(io) : json ? undefined : createExtractReporter(io),
     });
     // Erased people a source sent again are removed at once (privacy/suppress.ts).
     const conn = await warehouse.connect();
     try {
       const purged = await purgeSuppressed(conn, warehouse.dialect, config);
       const rows = purged.reduce((n, p) => n + p.rows, 0);
-      if (rows && !json) io.stdout.write(`SUPPRESSED ${rows} re-landed row(s) of erased people (${purged.map((p) => `${p.relation}: ${p.rows}`).join(", ")})\n`);
+      if (rows && logFormat === "json") jsonLogLine(io, "info", "suppressed", { rows, tables: purged });
+      else if (rows && !json) io.stdout.write(`SUPPRESSED ${rows} re-landed row(s) of erased people (${purged.map((p) => `${p.relation}: ${p.rows}`).join(", ")})\n`);
       return { ...summary, suppressed: purged };
     } finally {
       await conn.close();
@@ -57,9 +60,32 @@ export async function extractCommand(select: string[], opts: ExtractOptions, io:
     io.stderr.write(`No sources: add a \`sources:\` section to ${config.file ?? "rcu.yaml"} (see README, "Sources").\n`);
     return 2;
   }
-  const summary = await withRunLock(config, opts, io, "extract", () => extractSources(dir, config, select, io, Boolean(opts.json), Boolean(opts.full)));
+  const summary = await withRunLock(config, opts, io, "extract", () =>
+    extractSources(dir, config, select, io, Boolean(opts.json), Boolean(opts.full), opts.logFormat),
+  );
   if (opts.json) io.stdout.write(JSON.stringify(summary, jsonSafe, 2) + "\n");
   return summary.ok ? 0 : 1;
+}
+
+/** `--log-format json`: one JSON object per extract event on stderr. */
+export function jsonExtractLogger(io: CliIO): (e: ExtractEvent) => void {
+  return (e) => {
+    switch (e.type) {
+      case "stream-start":
+        jsonLogLine(io, "info", "load_start", { source: e.source, stream: e.stream, load_id: e.loadId });
+        break;
+      case "drift":
+        jsonLogLine(io, "warn", "schema_drift", { source: e.source, stream: e.stream, message: e.message });
+        break;
+      case "stream-end": {
+        const r = e.summary;
+        jsonLogLine(io, r.status === "failed" ? "error" : "info", "load_end", { ...r });
+        break;
+      }
+      default:
+        break; // progress ticks are for terminals
+    }
+  };
 }
 
 export function createExtractReporter(io: CliIO): (e: ExtractEvent) => void {

@@ -9,11 +9,12 @@ import type { CliIO } from "../io.js";
 import { openProject, rcuVersion, resolveProject } from "../project.js";
 import { extractSources } from "./extract.js";
 import { withRunLock, type LockFlags } from "../lock.js";
-import { createRunReporter, jsonSafe } from "../reporter.js";
+import { createRunReporter, jsonSafe, type LogFormat } from "../reporter.js";
 import { reportGraphErrors } from "./errors.js";
 import { planOn, type PlanOptions } from "./plan.js";
 
 export interface RunCommandOptions extends PlanOptions, LockFlags {
+  readonly logFormat?: LogFormat;
   readonly threads?: number;
   readonly skipExtract?: boolean;
   readonly skipTransform?: boolean;
@@ -34,7 +35,7 @@ async function runLocked(opts: RunCommandOptions, io: CliIO, project: Awaited<Re
   if (!opts.skipExtract) {
     const { dir, config } = project;
     if (Object.keys(config.sources).length > 0) {
-      const summary = await extractSources(dir, config, [], io, Boolean(opts.json));
+      const summary = await extractSources(dir, config, [], io, Boolean(opts.json), false, opts.logFormat);
       extractOk = summary.ok;
       // A failed stream leaves its previous raw data in place: transforming still makes sense,
       // and the exit code reports the failure.
@@ -54,7 +55,7 @@ async function runLocked(opts: RunCommandOptions, io: CliIO, project: Awaited<Re
       threads: opts.threads ?? project.config.threads,
       rcuVersion: rcuVersion(),
       dataformCoreVersion: project.graph.coreVersion,
-      onEvent: createRunReporter(io, Boolean(opts.json)),
+      onEvent: createRunReporter(io, Boolean(opts.json), opts.logFormat),
     });
   } finally {
     await warehouse.close();
