@@ -137,6 +137,15 @@ Examples:
     .action(action(async (o) => (await import("./commands/forget.js")).forgetCommand(o, io)));
 
   program
+    .command("init")
+    .description("create a new project: the standard RCU model, a sample estate and an rcu.yaml with commented examples of every connector, ready to run")
+    .argument("<dir>", "directory of the new project (must be empty or absent)")
+    .option("--people <n>", "people in the sample estate", positiveInt, 2000)
+    .option("--no-sample", "no sample estate: an rcu.yaml with the commented examples only")
+    .option("--force", "write into a non-empty directory")
+    .action(async (dir: string, o: any) => setExit(await (await import("./commands/init.js")).initCommand(dir, o, io)));
+
+  program
     .command("demo")
     .description("write the sample estate (a fictional French retailer's systems, with the truth of who is who) and its rcu.yaml; --run runs the whole pipeline on DuckDB")
     .option("--people <n>", "people in the estate (1 to 16,000,000)", positiveInt, 10_000)

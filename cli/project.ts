@@ -66,19 +66,32 @@ export function sourceRelationsVar(config: ProjectConfig): string {
   return JSON.stringify(landedRelations(config.sources));
 }
 
-let version: string | undefined;
-export function rcuVersion(): string {
-  if (!version) {
-    // dist/cli/project.js and cli/project.ts both sit two levels below the package root.
+let pkg: { root: string; version: string } | undefined;
+
+/** rcu's own package: its root (where the standard model's definitions/ live) and version. */
+function rcuPackage(): { root: string; version: string } {
+  if (!pkg) {
+    // cli/project.ts sits one level below the package root, dist/cli/project.js two.
     const here = path.dirname(fileURLToPath(import.meta.url));
     for (const up of ["..", "../.."]) {
       try {
-        version = (JSON.parse(readFileSync(path.join(here, up, "package.json"), "utf8")) as { version: string }).version;
+        const root = path.resolve(here, up);
+        const json = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { name?: string; version: string };
+        if (json.name !== "rcu") continue;
+        pkg = { root, version: json.version };
         break;
       } catch {
         /* try the next level */
       }
     }
   }
-  return version ?? "0.0.0";
+  return pkg ?? { root: process.cwd(), version: "0.0.0" };
+}
+
+export function rcuVersion(): string {
+  return rcuPackage().version;
+}
+
+export function rcuPackageRoot(): string {
+  return rcuPackage().root;
 }
