@@ -136,6 +136,13 @@ Examples:
     .option("--json", "machine-readable erasure report")
     .action(action(async (o) => (await import("./commands/forget.js")).forgetCommand(o, io)));
 
+  common(program.command("docs").description("write the browsable catalogue: every source, model, assertion and mart with descriptions, columns, SQL, lineage graph and last run"))
+    .option("--out <dir>", "where to write the site (relative to the project dir)", "target/docs")
+    .option("--serve", "then serve it on 127.0.0.1")
+    .option("--port <n>", "port for --serve (0: any free port)", nonNegativeInt, 8080)
+    .option("--offline", "compile only: no warehouse access (no column types, no run status)")
+    .action(action(async (o) => (await import("./commands/docs.js")).docsCommand(o, io)));
+
   program
     .command("init")
     .description("create a new project: the standard RCU model, a sample estate and an rcu.yaml with commented examples of every connector, ready to run")
