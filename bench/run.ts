@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchCompile } from "./compile.js";
 import { benchCsvLanding } from "./csv-landing.js";
+import { benchEndToEnd } from "./e2e.js";
 import { benchIdentity } from "./identity.js";
 import { benchSampleGenerator } from "./sample-generator.js";
 
@@ -20,6 +21,13 @@ const benches: Record<string, () => Promise<unknown>> = {
   csv: () => benchCsvLanding({ rows: 2_000_000, log: () => undefined }),
   sample: () => benchSampleGenerator({ people: 1_000_000 }),
   identity: async () => ({ small: await benchIdentity({ people: 10_000 }), large: await benchIdentity({ people: 100_000 }) }),
+  // 1M people is `node dist/bench/e2e.js 100000,1000000` (tens of minutes on 2 cores).
+  e2e: async () => {
+    const small = await benchEndToEnd(10_000);
+    const large = await benchEndToEnd(100_000);
+    const timeRatio = (large.extractSeconds + large.buildSeconds) / (small.extractSeconds + small.buildSeconds);
+    return { small, large, growth: { sizeRatio: 10, timeRatio, linearity: timeRatio / 10 } };
+  },
 };
 
 const onlyArg = process.argv.indexOf("--only");

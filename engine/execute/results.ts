@@ -16,6 +16,8 @@ export interface ActionResult {
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   readonly durationMs: number;
+  /** Of which waiting on the engine (statements and queries); absent for actions never run. */
+  readonly engineMs?: number;
   /** Rows written, where the engine reports it (summed over the action's statements). */
   readonly rowsAffected: number | null;
   /** Statements executed (in order), including a ROLLBACK after a failure. */

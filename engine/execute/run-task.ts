@@ -22,12 +22,23 @@ export async function runTask(task: Task, conn: Connection, opts: TaskRunOptions
   const executed: string[] = [];
   let rowsAffected: number | null = null;
   let attempts = 0;
+  // Time spent waiting on the engine (statements and queries): the rest is rcu's own overhead.
+  let engineMs = 0;
+  const timed = async <T>(p: Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await p;
+    } finally {
+      engineMs += performance.now() - t;
+    }
+  };
   const base = { id: task.id, kind: task.kind, file: task.file };
   const finish = (extra: Partial<ActionResult> & Pick<ActionResult, "status">): ActionResult => ({
     ...base,
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - t0),
+    engineMs: Math.round(engineMs),
     rowsAffected,
     statements: executed,
     attempts,
@@ -36,7 +47,7 @@ export async function runTask(task: Task, conn: Connection, opts: TaskRunOptions
 
   const exec = async (sql: string, counts: boolean): Promise<void> => {
     executed.push(sql);
-    const r = await conn.execute(sql);
+    const r = await timed(conn.execute(sql));
     if (counts && r.rowsAffected !== null) rowsAffected = (rowsAffected ?? 0) + r.rowsAffected;
   };
 
@@ -54,11 +65,11 @@ export async function runTask(task: Task, conn: Connection, opts: TaskRunOptions
       // The view creation is bookkeeping; an assertion's outcome is its failing-row count.
       for (const sql of body.setup) await exec(sql, false);
       executed.push(body.countSql);
-      const [row] = await conn.query(body.countSql);
+      const [row] = await timed(conn.query(body.countSql));
       const failingRows = Number(row?.failing_rows ?? 0);
       if (failingRows === 0) return finish({ status: "success", assertion: { failingRows, sample: [] } });
       executed.push(body.sampleSql);
-      const sample = await conn.query(body.sampleSql);
+      const sample = await timed(conn.query(body.sampleSql));
       const error = new RcuError(
         "ASSERTION",
         `Assertion ${task.id} failed: ${failingRows} row(s) violate it.`,
