@@ -235,7 +235,14 @@ function incremental(a: IncrementalAction, existing: RelationState | undefined, 
     ? d.upsert(a.target, a.incrementalQuery, a.uniqueKey, columns)
     : [d.insertInto(a.target, columns, a.incrementalQuery)];
   notes.push(a.uniqueKey.length ? `incremental: merge on ${a.uniqueKey.join(", ")}` : "incremental: insert");
-  const statements = [...hooks(a.incrementalPreOps), ...writes.map(load), ...hooks(a.incrementalPostOps)];
+  // Rows written are counted from the statements that add them (MERGE, INSERT), not from an
+  // upsert's DELETE of the keys it replaces or its scratch tables.
+  const writesRows = (sql: string) => /^\s*(INSERT|MERGE)\b/i.test(sql);
+  const statements = [
+    ...hooks(a.incrementalPreOps),
+    ...writes.map((sql) => (writesRows(sql) ? load(sql) : hooks([sql])[0]!)),
+    ...hooks(a.incrementalPostOps),
+  ];
   // DML is transactional on every engine, so an incremental load is all-or-nothing everywhere.
   return {
     body: { type: "sql", atomic: true, statements: [control(d.begin()), ...statements, control(d.commit())] } as const,

@@ -33,8 +33,8 @@ describe.each(e2eEngines())("rcu run on $name", (engine) => {
       : d.capabilities.createOrReplaceTable
         ? `CREATE OR REPLACE TABLE ${q(schema, name)}`
         : `CREATE TABLE ${q(schema, name)}`;
-  /** The first statement of an incremental upsert (Redshift: DELETE … USING the new rows, then INSERT). */
-  const upserts = (schema: string, name: string) => (d.capabilities.merge ? `MERGE INTO ${q(schema, name)}` : `WITH "rcu_incoming" AS`);
+  /** The first line of the dialect's incremental upsert (MERGE, or a scratch table then DELETE + INSERT). */
+  const upserts = (schema: string, name: string) => d.upsert({ schema, name }, "SELECT 1", ["k"], ["k"])[0]!.split("\n")[0]!;
   const run = (args: string[]) => cli(args, dir, wh.env);
   const results = async (): Promise<RunResults> =>
     JSON.parse(await readFile(path.join(dir, "target", "run_results.json"), "utf8")) as RunResults;

@@ -39,7 +39,10 @@ const expected: Record<EngineName, Expected> = {
     rename: 'ALTER TABLE "core"."users" RENAME TO "users_old"',
     insertInto: 'INSERT INTO "core"."users" ("id", "v")\nSELECT "id", "v" FROM (\nSELECT 1\n) AS s',
     upsert: [
-      'MERGE INTO "core"."users" AS t\nUSING (\nSELECT 1\n) AS s\nON (t."id" = s."id")\nWHEN MATCHED THEN UPDATE SET "v" = s."v"\nWHEN NOT MATCHED THEN INSERT ("id", "v") VALUES (s."id", s."v")',
+      'CREATE OR REPLACE TEMP TABLE "rcu_upsert__core__users" AS\nSELECT 1',
+      'DELETE FROM "core"."users" WHERE ("id") IN (SELECT "id" FROM "rcu_upsert__core__users")',
+      'INSERT INTO "core"."users" ("id", "v")\nSELECT "id", "v" FROM "rcu_upsert__core__users"',
+      'DROP TABLE "rcu_upsert__core__users"',
     ],
     countRows: "SELECT COUNT(*) AS failing_rows FROM (\nSELECT 1\n) AS assertion_rows",
     limitRows: "SELECT * FROM (\nSELECT 1\n) AS assertion_rows LIMIT 5",
@@ -96,8 +99,10 @@ const expected: Record<EngineName, Expected> = {
     insertInto: 'INSERT INTO "core"."users" ("id", "v")\nSELECT "id", "v" FROM (\nSELECT 1\n) AS s',
     // No MERGE: DELETE the incoming keys, then INSERT (the planner wraps both in a transaction).
     upsert: [
-      'WITH "rcu_incoming" AS (\nSELECT 1\n)\nDELETE FROM "core"."users" USING "rcu_incoming" WHERE "users"."id" = "rcu_incoming"."id"',
-      'INSERT INTO "core"."users" ("id", "v")\nSELECT "id", "v" FROM (\nSELECT 1\n) AS s',
+      'CREATE TEMP TABLE "rcu_incoming__users" AS\nSELECT 1',
+      'DELETE FROM "core"."users" USING "rcu_incoming__users" WHERE "users"."id" = "rcu_incoming__users"."id"',
+      'INSERT INTO "core"."users" ("id", "v")\nSELECT "id", "v" FROM "rcu_incoming__users"',
+      'DROP TABLE "rcu_incoming__users"',
     ],
     countRows: "SELECT COUNT(*) AS failing_rows FROM (\nSELECT 1\n) AS assertion_rows",
     limitRows: "SELECT * FROM (\nSELECT 1\n) AS assertion_rows LIMIT 5",

@@ -1,5 +1,5 @@
 /** DuckDB SQL generation. Pure: no I/O. */
-import { ansiMerge, ansiStringLiteral, qualifyWith, quoteWith } from "../sql-common.js";
+import { ansiStringLiteral, qualifyWith, quoteWith } from "../sql-common.js";
 import type { Dialect, MetaColumnType, Relation, RelationKind } from "../types.js";
 
 const TYPES: Record<MetaColumnType, string> = {
@@ -54,9 +54,22 @@ export const duckdbDialect: Dialect = Object.freeze({
     const cols = columns.map(quote).join(", ");
     return `INSERT INTO ${qualifyWith(quote, r, true)} (${cols})\nSELECT ${cols} FROM (\n${query}\n) AS s`;
   },
-  upsert: (r: Relation, query: string, key: readonly string[], columns: readonly string[]) => [
-    ansiMerge(qualifyWith(quote, r, true), quote, query, key, columns),
-  ],
+  // Not MERGE: DuckDB 1.5's MERGE … WHEN MATCHED THEN UPDATE rewrites matched rows ~150× slower
+  // than deleting and re-inserting them (5.9 s vs 0.03 s for 12k order lines, measured). The new
+  // rows are materialised once in a temp table (per connection, named after the target), since an
+  // incremental query usually reads its own target's watermark, which the DELETE changes.
+  upsert: (r: Relation, query: string, key: readonly string[], columns: readonly string[]) => {
+    const target = qualifyWith(quote, r, true);
+    const src = quote(`rcu_upsert__${r.schema}__${r.name}`);
+    const keys = key.map(quote).join(", ");
+    const cols = columns.map(quote).join(", ");
+    return [
+      `CREATE OR REPLACE TEMP TABLE ${src} AS\n${query}`,
+      `DELETE FROM ${target} WHERE (${keys}) IN (SELECT ${keys} FROM ${src})`,
+      `INSERT INTO ${target} (${cols})\nSELECT ${cols} FROM ${src}`,
+      `DROP TABLE ${src}`,
+    ];
+  },
   sha256Hex: (expr: string) => `sha256(${expr})`,
   countRows: (query: string) => `SELECT COUNT(*) AS failing_rows FROM (\n${query}\n) AS assertion_rows`,
   limitRows: (query: string, n: number) =>

@@ -46,13 +46,18 @@ export const redshiftDialect: Dialect = Object.freeze({
    * name, as in Redshift's own examples. `(a, b) IN (SELECT …)` is avoided: not for several columns.
    */
   upsert: (r: Relation, query: string, key: readonly string[], columns: readonly string[]) => {
+    // The new rows are materialised once: an incremental query usually reads its own target
+    // (WHERE updated_at > (SELECT MAX(updated_at) FROM self)), so evaluating it again after the
+    // DELETE would see a different watermark and insert rows that were never deleted.
     const target = qualify(r);
-    const src = quote("rcu_incoming");
+    const src = quote(`rcu_incoming__${r.name}`);
     const on = key.map((k) => `${quote(r.name)}.${quote(k)} = ${src}.${quote(k)}`).join(" AND ");
     const cols = columns.map(quote).join(", ");
     return [
-      `WITH ${src} AS (\n${query}\n)\nDELETE FROM ${target} USING ${src} WHERE ${on}`,
-      `INSERT INTO ${target} (${cols})\nSELECT ${cols} FROM (\n${query}\n) AS s`,
+      `CREATE TEMP TABLE ${src} AS\n${query}`,
+      `DELETE FROM ${target} USING ${src} WHERE ${on}`,
+      `INSERT INTO ${target} (${cols})\nSELECT ${cols} FROM ${src}`,
+      `DROP TABLE ${src}`,
     ];
   },
 });

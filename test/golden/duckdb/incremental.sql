@@ -98,17 +98,15 @@ COMMIT;
 
 -- incremental fx.orders_inc (definitions/orders_inc.sqlx)  -- incremental: merge on order_id
 BEGIN TRANSACTION;
-MERGE INTO "fx"."orders_inc" AS t
-USING (
+CREATE OR REPLACE TEMP TABLE "rcu_upsert__fx__orders_inc" AS
 
 SELECT order_id, customer_id, CAST(amount AS DECIMAL(12, 2)) AS amount, updated_at
 FROM "fx_src"."raw_orders"
-WHERE updated_at > (SELECT MAX(updated_at) FROM "fx"."orders_inc")
-
-) AS s
-ON (t."order_id" = s."order_id")
-WHEN MATCHED THEN UPDATE SET "customer_id" = s."customer_id", "amount" = s."amount", "updated_at" = s."updated_at"
-WHEN NOT MATCHED THEN INSERT ("order_id", "customer_id", "amount", "updated_at") VALUES (s."order_id", s."customer_id", s."amount", s."updated_at");
+WHERE updated_at > (SELECT MAX(updated_at) FROM "fx"."orders_inc");
+DELETE FROM "fx"."orders_inc" WHERE ("order_id") IN (SELECT "order_id" FROM "rcu_upsert__fx__orders_inc");
+INSERT INTO "fx"."orders_inc" ("order_id", "customer_id", "amount", "updated_at")
+SELECT "order_id", "customer_id", "amount", "updated_at" FROM "rcu_upsert__fx__orders_inc";
+DROP TABLE "rcu_upsert__fx__orders_inc";
 COMMIT;
 
 -- table fx.customer_revenue (definitions/customer_revenue.sqlx)  -- table: create

@@ -101,22 +101,15 @@ COMMIT;
 
 -- incremental fx.orders_inc (definitions/orders_inc.sqlx)  -- incremental: merge on order_id
 BEGIN;
-WITH "rcu_incoming" AS (
+CREATE TEMP TABLE "rcu_incoming__orders_inc" AS
 
 SELECT order_id, customer_id, CAST(amount AS DECIMAL(12, 2)) AS amount, updated_at
 FROM "fx_src"."raw_orders"
-WHERE updated_at > (SELECT MAX(updated_at) FROM "fx"."orders_inc")
-
-)
-DELETE FROM "fx"."orders_inc" USING "rcu_incoming" WHERE "orders_inc"."order_id" = "rcu_incoming"."order_id";
+WHERE updated_at > (SELECT MAX(updated_at) FROM "fx"."orders_inc");
+DELETE FROM "fx"."orders_inc" USING "rcu_incoming__orders_inc" WHERE "orders_inc"."order_id" = "rcu_incoming__orders_inc"."order_id";
 INSERT INTO "fx"."orders_inc" ("order_id", "customer_id", "amount", "updated_at")
-SELECT "order_id", "customer_id", "amount", "updated_at" FROM (
-
-SELECT order_id, customer_id, CAST(amount AS DECIMAL(12, 2)) AS amount, updated_at
-FROM "fx_src"."raw_orders"
-WHERE updated_at > (SELECT MAX(updated_at) FROM "fx"."orders_inc")
-
-) AS s;
+SELECT "order_id", "customer_id", "amount", "updated_at" FROM "rcu_incoming__orders_inc";
+DROP TABLE "rcu_incoming__orders_inc";
 COMMIT;
 
 -- table fx.customer_revenue (definitions/customer_revenue.sqlx)  -- table: create
