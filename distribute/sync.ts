@@ -9,14 +9,11 @@
  * rest (nothing sent twice, nothing lost). Files, which appear atomically, commit at the end.
  */
 import { createHash } from "node:crypto";
-import path from "node:path";
 import { RcuError } from "../engine/errors.js";
 import type { Connection, Dialect, SqlValue } from "../engine/warehouses/types.js";
 import type { DestinationConfig, DestinationsConfig } from "./config.js";
 import { sha256Hex } from "./hash.js";
-import { openFileSink } from "./sinks/file.js";
-import { openHttpSink } from "./sinks/http.js";
-import { openPostgresSink } from "./sinks/postgres.js";
+import { openSink } from "./sinks/open.js";
 import type { OutRecord, Sink } from "./sinks/types.js";
 import { commitRangeSql, fieldAlias, pageSql, pendingRelation, pendingSql, RUN_COLUMNS, SYNC_RUNS, syncDdl } from "./sql.js";
 
@@ -62,16 +59,6 @@ export function newSyncId(now = new Date()): string {
   return now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z") + "-" + Math.random().toString(36).slice(2, 8);
 }
 
-async function openSink(name: string, dest: DestinationConfig, opts: SyncOptions, syncId: string): Promise<Sink> {
-  switch (dest.type) {
-    case "file":
-      return openFileSink(name, dest, path.resolve(opts.projectDir, dest.dir), syncId);
-    case "http":
-      return openHttpSink(name, dest, opts.env);
-    case "postgres":
-      return openPostgresSink(name, dest, opts.env);
-  }
-}
 
 /** A batch's idempotency key: the same content always gives the same key. */
 function batchId(name: string, op: string, rows: ReadonlyArray<{ key: string; hash: string }>): string {

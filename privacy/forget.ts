@@ -13,14 +13,10 @@
  *    report (counts only) in rcu_meta.erasures.
  */
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { RcuError } from "../engine/errors.js";
 import type { Connection, Dialect, Relation, SqlValue } from "../engine/warehouses/types.js";
 import type { ProjectConfig } from "../cli/config.js";
-import type { DestinationConfig } from "../distribute/config.js";
-import { openFileSink } from "../distribute/sinks/file.js";
-import { openHttpSink } from "../distribute/sinks/http.js";
-import { openPostgresSink } from "../distribute/sinks/postgres.js";
+import { openSink } from "../distribute/sinks/open.js";
 import type { Sink } from "../distribute/sinks/types.js";
 import { SYNC_AUDIT, SYNC_STATE, syncDdl } from "../distribute/sql.js";
 import { footprintOf, resolveUsers, type Footprint, type ForgetSelector } from "./footprint.js";
@@ -253,16 +249,6 @@ async function notifyDestinations(
   return out;
 }
 
-function openSink(name: string, dest: DestinationConfig, opts: ForgetOptions, requestId: string): Promise<Sink> | Sink {
-  switch (dest.type) {
-    case "file":
-      return openFileSink(name, dest, path.resolve(opts.projectDir, dest.dir), requestId);
-    case "http":
-      return openHttpSink(name, dest, opts.env);
-    case "postgres":
-      return openPostgresSink(name, dest, opts.env);
-  }
-}
 
 async function recordReport(conn: Connection, d: Dialect, r: ErasureReport): Promise<void> {
   const values: SqlValue[] = [r.requestId, new Date(r.requestedAt), r.selector, r.dryRun, r.users, r.records, r.rowsRemoved, JSON.stringify(r)];

@@ -2,7 +2,7 @@
 import path from "node:path";
 import { evaluateAgainstTruth, type TruthEvaluation } from "../../identity/evaluate.js";
 import { dialectFor } from "../../engine/warehouses/dialects.js";
-import { resolveProject, type ProjectOptions } from "../project.js";
+import { resolveProject } from "../project.js";
 import { stylesFor, type CliIO } from "../io.js";
 import { withConnection } from "../warehouse.js";
 
@@ -14,7 +14,7 @@ export interface EvaluateOptions {
 }
 
 export async function evaluateCommand(opts: EvaluateOptions, io: CliIO): Promise<number> {
-  const { dir, config } = await resolveProject(opts, io);
+  const { config } = await resolveProject(opts, io);
   const truthFile = path.resolve(io.cwd, opts.truth);
   const result = await withConnection(config, { readOnly: true, env: io.env }, (conn) =>
     evaluateAgainstTruth(conn, dialectFor(config.profile.engine), truthFile),

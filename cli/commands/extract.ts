@@ -1,5 +1,4 @@
 /** `rcu extract [source…]`: land the configured sources' raw tables in the warehouse. */
-import path from "node:path";
 import { runExtract } from "../../connectors/extract.js";
 import type { ExtractEvent, ExtractSummary, StreamSummary } from "../../connectors/types.js";
 import { indent } from "../../engine/errors.js";

@@ -1,5 +1,4 @@
 /** `rcu identity explain <source:record_id | user_id>`: which records form a person, and why. */
-import path from "node:path";
 import { explainIdentity, type Explanation } from "../../identity/explain.js";
 import { dialectFor } from "../../engine/warehouses/dialects.js";
 import { resolveProject, type ProjectOptions } from "../project.js";
@@ -12,7 +11,7 @@ export interface ExplainOptions extends ProjectOptions {
 }
 
 export async function explainCommand(query: string, opts: ExplainOptions, io: CliIO): Promise<number> {
-  const { dir, config } = await resolveProject(opts, io);
+  const { config } = await resolveProject(opts, io);
   const e = await withConnection(config, { readOnly: true, env: io.env }, (conn) => explainIdentity(conn, dialectFor(config.profile.engine), query));
   if (opts.json) io.stdout.write(JSON.stringify(e, jsonSafe, 2) + "\n");
   else io.stdout.write(renderExplanation(e, io));
