@@ -22,13 +22,20 @@ const portable = require("./portable");
 
 const { ident: q, qualify, beside, literal: lit } = require("./relations");
 
-/** Hash of a text expression to a BIGINT, for deterministic sampling. */
+/**
+ * Hash of a text expression to a BIGINT, for deterministic sampling: the first 60 bits of its MD5,
+ * the same number on every engine, so every engine samples the same random pairs and EM sessions
+ * and resolves identities alike (DuckDB's own hash() differs from any other engine's).
+ */
 function hash64(expr) {
+  const hex = `substr(md5(${expr}), 1, 15)`;
   switch (portable.engine()) {
     case "duckdb":
-      return `CAST(hash(${expr}) % 9223372036854775807 AS BIGINT)`;
+      return `CAST('0x' || ${hex} AS BIGINT)`;
+    case "snowflake":
+      return `TO_NUMBER(upper(${hex}), 'XXXXXXXXXXXXXXX')`;
     default:
-      return `('x' || substr(md5(${expr}), 1, 15))::bit(60)::bigint`;
+      return `('x' || ${hex})::bit(60)::bigint`;
   }
 }
 

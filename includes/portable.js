@@ -36,7 +36,7 @@ function isoDayOfWeek(expr) {
 function similarity(a, b) {
   switch (engine()) {
     case "duckdb":
-      return `jaro_winkler_similarity(${a}, ${b})`;
+      return `(round(100 * jaro_winkler_similarity(${a}, ${b})) / 100.0)`;
     case "snowflake":
       return `(JAROWINKLER_SIMILARITY(${a}, ${b}) / 100.0)`;
     default:
@@ -179,7 +179,61 @@ function sha256Hex(expr) {
   }
 }
 
+// Field forms of rcu.yaml mappings that need engine-specific SQL (identity/config.ts fieldSchema,
+// docs/identity.md). Both identity_model.js and star_model.js render them through fieldForm().
+
+/** JSON paths the `{ json, path }` form accepts: dotted object keys (`line1`, `address.city`). */
+const JSON_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** The text at `path` (dotted keys) of a column holding JSON text; NULL when the key is absent. */
+function jsonText(expr, path) {
+  if (!JSON_PATH.test(path)) throw new Error(`JSON path must be dotted keys (a.b), got "${path}"`);
+  switch (engine()) {
+    case "snowflake":
+      return `JSON_EXTRACT_PATH_TEXT(${expr}, '${path}')`;
+    case "redshift":
+      return `JSON_EXTRACT_PATH_TEXT(${expr}, ${path.split(".").map((k) => `'${k}'`).join(", ")}, TRUE)`;
+    case "postgres":
+      return `(CAST(${expr} AS json) #>> '{${path.split(".").join(",")}}')`;
+    default:
+      return `json_extract_string(${expr}, '$.${path}')`;
+  }
+}
+
+/**
+ * Timestamp format elements the `{ timestamp, format }` form accepts (Snowflake / Oracle /
+ * PostgreSQL names), with DuckDB's strptime equivalent; separators: space - / . : ,
+ */
+const TIMESTAMP_FORMAT_ELEMENTS = { YYYY: "%Y", MM: "%m", DD: "%d", HH24: "%H", MI: "%M", SS: "%S" };
+const TIMESTAMP_FORMAT = /^(YYYY|MM|DD|HH24|MI|SS|[-/ .:,])+$/;
+
+/** A timestamp parsed from text in `format` (see above), NULL when it does not parse. */
+function parseTimestamp(expr, format) {
+  if (!TIMESTAMP_FORMAT.test(format)) throw new Error(`unsupported timestamp format "${format}" (elements: ${Object.keys(TIMESTAMP_FORMAT_ELEMENTS).join(", ")}; separators: space - / . : ,)`);
+  switch (engine()) {
+    case "snowflake":
+      return `TRY_TO_TIMESTAMP(${expr}, '${format}')`;
+    case "duckdb":
+      return `try_strptime(${expr}, '${format.replace(/YYYY|MM|DD|HH24|MI|SS/g, (e) => TIMESTAMP_FORMAT_ELEMENTS[e])}')`;
+    default:
+      // to_timestamp raises on bad input on PostgreSQL and Redshift; no NULL-on-failure form yet.
+      throw new Error(`{ timestamp, format } has no formulation for engine ${engine()} yet`);
+  }
+}
+
+/**
+ * The engine-specific field forms of a mapping, or undefined for the other forms (column name,
+ * { sql }, { value }), which the caller renders. `q` quotes a column name.
+ */
+function fieldForm(f, q) {
+  if (f === null || typeof f !== "object") return undefined;
+  if (typeof f.json === "string") return jsonText(q(f.json), f.path);
+  if (typeof f.timestamp === "string") return parseTimestamp(q(f.timestamp), f.format);
+  return undefined;
+}
+
 module.exports = {
+  JSON_PATH, TIMESTAMP_FORMAT, TIMESTAMP_FORMAT_ELEMENTS, jsonText, parseTimestamp, fieldForm,
   engine, dateSpine, isoDayOfWeek, similarity, editDistance, tryTimestamp, dateKey, alnumUpper,
   textType, tryDecimal, tryInteger, secondsBetween, daysBetween, addDays, stringAggDistinct, sha256Hex,
 };
