@@ -7,8 +7,8 @@
 //                     pairs per record stays bounded;
 //   comparisonLevels — one CASE per attribute: -1 when either side is missing, 0..k-1 for the
 //                     agreement levels in order (first true wins), k for "disagrees";
-//   uProbabilities  — u (agreement by chance) from random record pairs: records are ordered by a
-//                     hash and each is paired with the records `offsets` positions further on;
+//   uProbabilities  — u (agreement by chance) from random record pairs: records are put in
+//                     buckets by a hash of their id and paired within their bucket;
 //   emStatements    — m (agreement among matches) estimated by EM over the candidate pairs
 //                     (both classes fitted), unrolled into a fixed number of iterations, and the
 //                     prior of a random pair;
@@ -84,12 +84,19 @@ function levelCounts(vectors, comparisons, weightExpr) {
     .join("\nUNION ALL\n");
 }
 
-/** u-probabilities from `samples` random pairs: (comparison, level, u). */
-function uProbabilities({ records, id, comparisons, offsets }) {
-  const ranked = `(SELECT *, ROW_NUMBER() OVER (ORDER BY ${hash64(`CAST(${q(id)} AS VARCHAR)`)}, ${q(id)}) AS rn, COUNT(*) OVER () AS n FROM ${records}) `;
-  const pairs = offsets
-    .map((k) => `SELECT a.${q(id)} AS id_l, b.${q(id)} AS id_r FROM ${ranked} AS a JOIN ${ranked} AS b ON b.rn = ((a.rn + ${k} - 1) % a.n) + 1`)
-    .join("\nUNION ALL\n");
+/**
+ * u-probabilities from random pairs: (comparison, level, u). Records fall into buckets by a hash
+ * of their id and every pair within a bucket is sampled, about `bucketSize` / 2 pairs per record.
+ * The number of buckets is a power of two (n / bucketSize rounded in log scale), so adding or
+ * erasing a few records changes only their own pairs, not the whole sample (pairing by rank would
+ * shift every record after them, re-drawing u and moving borderline matches: an erasure must not
+ * re-resolve other people).
+ */
+function uProbabilities({ records, id, comparisons, bucketSize }) {
+  const size = Number(bucketSize) || 8;
+  const buckets = `CAST(GREATEST(1, POWER(2, ROUND(LN(GREATEST(COUNT(*), 1) / ${size}.0) / LN(2)))) AS BIGINT)`;
+  const bucketed = `(SELECT r.${q(id)}, ${hash64(`CAST(r.${q(id)} AS VARCHAR)`)} % nb.buckets AS bucket FROM ${records} AS r CROSS JOIN (SELECT ${buckets} AS buckets FROM ${records}) AS nb)`;
+  const pairs = `SELECT a.${q(id)} AS id_l, b.${q(id)} AS id_r FROM ${bucketed} AS a JOIN ${bucketed} AS b ON b.bucket = a.bucket AND a.${q(id)} < b.${q(id)}`;
   const vectors = `(${comparisonVectors({ pairs: `(${pairs})`, records, id, comparisons })}) AS v`;
   return `WITH counts AS (
 ${levelCounts(vectors, comparisons, "1")}
