@@ -16,6 +16,12 @@ function dateSpine(start, end, column) {
   switch (engine()) {
     case "duckdb":
       return `SELECT CAST(range AS DATE) AS ${col} FROM range(DATE '${start}', DATE '${end}' + INTERVAL 1 DAY, INTERVAL 1 DAY)`;
+    case "snowflake": {
+      // GENERATOR needs a constant row count; SEQ4 may have gaps, ROW_NUMBER over it has none.
+      // (A recursive CTE would stop at Snowflake's MAX_RECURSIONS, 100 by default.)
+      const days = Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86400000) + 1;
+      return `SELECT CAST(DATEADD('day', ROW_NUMBER() OVER (ORDER BY SEQ4()) - 1, CAST('${start}' AS DATE)) AS DATE) AS ${col} FROM TABLE(GENERATOR(ROWCOUNT => ${Math.max(0, days)}))`;
+    }
     default:
       // ANSI recursive CTE: slower, but every engine rcu targets runs it.
       return `WITH RECURSIVE spine(${col}) AS (SELECT CAST('${start}' AS DATE) UNION ALL SELECT CAST(${col} + INTERVAL '1' DAY AS DATE) FROM spine WHERE ${col} < CAST('${end}' AS DATE)) SELECT ${col} FROM spine`;
@@ -27,12 +33,19 @@ function isoDayOfWeek(expr) {
   switch (engine()) {
     case "duckdb":
       return `isodow(${expr})`;
+    case "snowflake":
+      return `DAYOFWEEKISO(${expr})`;
     default:
       return `EXTRACT(ISODOW FROM ${expr})`;
   }
 }
 
-/** String similarity in [0, 1] (Jaro–Winkler where the engine has it). */
+/**
+ * String similarity in [0, 1] (Jaro–Winkler where the engine has it), in whole percent: Snowflake's
+ * JAROWINKLER_SIMILARITY answers an integer 0–100, so DuckDB's score is rounded the same way and a
+ * threshold such as 0.92 links the same pairs on both (unrounded, one cluster of 400 people
+ * differed in the cross-engine test).
+ */
 function similarity(a, b) {
   switch (engine()) {
     case "duckdb":

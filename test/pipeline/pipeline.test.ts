@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateEstate } from "../../sample/generate.js";
 import { demoConfigYaml } from "../../sample/demo-config.js";
 import { cli, ROOT, tempDir } from "../helpers.js";
+import { AudienceServer } from "../distribute/audience-server.js";
 import { e2eEngines, type E2eEngine, type EngineTarget } from "../e2e/engines.js";
 import { compareSnapshots, snapshot, type Snapshot } from "./snapshot.js";
 
@@ -18,6 +19,9 @@ const PEOPLE = 400;
 const SEED = 7;
 const engines = e2eEngines();
 const snapshots = new Map<string, Snapshot>();
+/** Per engine: `rcu evaluate --json` and what `rcu sync` sent (rcu's own TypeScript SQL). */
+const evaluations = new Map<string, unknown>();
+const sent = new Map<string, string[]>();
 
 let dataDir: string;
 beforeAll(async () => {
@@ -28,17 +32,32 @@ beforeAll(async () => {
 describe.each(engines)("standard pipeline on $name", (engine: E2eEngine) => {
   let dir: string;
   let wh: EngineTarget;
+  const api = new AudienceServer();
+  let apiUrl: string;
   beforeAll(async () => {
     dir = await tempDir(`rcu-pipeline-${engine.name}-`);
     wh = await engine.setup(dir);
+    apiUrl = await api.start();
   });
   afterAll(async () => {
     await wh?.close();
+    await api.stop();
   });
 
   it("lands every source and builds every definition", async () => {
     const config = path.join(dir, "rcu.yaml");
-    await writeFile(config, demoConfigYaml({ projectDir: ROOT, dataDir, warehouse: path.join(dir, "unused.duckdb"), profile: wh.profile }));
+    const destinations = `destinations:
+  audience:
+    type: http
+    base_url: ${apiUrl}
+    headers: { Authorization: { env: AUDIENCE_TOKEN } }
+    upsert: { path: /v1/members/upsert }
+    delete: { path: /v1/members/delete }
+    purpose: marketing
+    consent: { channel: email }
+    columns: { email: email, first_name: first_name }
+`;
+    await writeFile(config, demoConfigYaml({ projectDir: ROOT, dataDir, warehouse: path.join(dir, "unused.duckdb"), profile: wh.profile }) + destinations);
     const r = await cli(["run", "--config", config, "--threads", "2"], ROOT, wh.env);
     // On failure, show each failed action's first lines (its statement is long).
     const failures = r.stdout.split(/\n(?=\S)/).filter((b) => /^FAIL/.test(b)).map((b) => b.slice(0, 1200));
@@ -49,6 +68,39 @@ describe.each(engines)("standard pipeline on $name", (engine: E2eEngine) => {
     expect(snap.figures.fact_orders_rows).toBeGreaterThan(0);
     snapshots.set(engine.name, snap);
   }, 180_000);
+
+  it("evaluates, explains, reports status and erases a person with rcu's own SQL", async () => {
+    const config = path.join(dir, "rcu.yaml");
+    const run = (...args: string[]) => cli([...args, "--config", config], ROOT, { ...wh.env, AUDIENCE_TOKEN: "t" });
+    const sync = await run("sync", "--json");
+    expect(sync.stderr).toBe("");
+    expect(sync.code).toBe(0);
+    expect(api.members.size).toBeGreaterThan(0);
+    sent.set(engine.name, [...api.members.keys()].sort());
+    const ev = await run("evaluate", "--truth", path.join(dataDir, "truth", "persons.csv"), "--json");
+    expect(ev.stderr).toBe("");
+    const e = JSON.parse(ev.stdout) as { pairwise: { f1: number }; missingFromWarehouse: number };
+    expect(e.missingFromWarehouse).toBe(0);
+    evaluations.set(engine.name, e);
+
+    const [someone] = await wh.sql("SELECT user_id, email FROM rcu_core.users WHERE email IS NOT NULL AND records >= 2 ORDER BY user_id LIMIT 1");
+    const explain = await run("identity", "explain", String(someone!.user_id), "--json");
+    expect(explain.stderr).toBe("");
+    expect(explain.code).toBe(0);
+    const status = await run("status", "--json");
+    expect(status.stderr).toBe("");
+    expect((JSON.parse(status.stdout) as { runs: Array<{ status: string }> }).runs[0]!.status).toBe("success");
+
+    const dry = await run("forget", "--email", String(someone!.email), "--dry-run", "--json");
+    expect(dry.stderr).toBe("");
+    expect(dry.code).toBe(0);
+    const real = await run("forget", "--email", String(someone!.email), "--json");
+    expect(real.stderr).toBe("");
+    expect(real.code).toBe(0);
+    expect(JSON.parse(real.stdout)).toMatchObject({ users: 1, residual: {} });
+    expect(await wh.sql(`SELECT user_id FROM rcu_core.users WHERE user_id = '${String(someone!.user_id)}'`)).toEqual([]);
+    expect(api.members.has(String(someone!.user_id))).toBe(false);
+  }, 120_000);
 });
 
 describe.runIf(engines.length > 1)("the same results on every engine", () => {
@@ -62,6 +114,8 @@ describe.runIf(engines.length > 1)("the same results on every engine", () => {
       const diff = compareSnapshots(base!, other!);
       console.log(`${first} vs ${name}: ${JSON.stringify(diff.summary)}`);
       expect(diff.differences, `${first} vs ${name}`).toEqual([]);
+      expect(evaluations.get(name), `rcu evaluate on ${name}`).toEqual(evaluations.get(first!));
+      expect(sent.get(name), `users rcu sync sent from ${name}`).toEqual(sent.get(first!));
     }
   });
 });

@@ -7,6 +7,10 @@ import type { Row } from "../../engine/warehouses/types.js";
 
 /** Tables compared row by row (every column but the run-dependent ones below). */
 export const COMPARED_TABLES = [
+  "rcu_identity.person_records",
+  "rcu_identity.u_probabilities",
+  "rcu_identity.match_parameters",
+  "rcu_identity.pair_scores",
   "rcu_core.users",
   "rcu_core.user_identifiers",
   "rcu_core.fact_orders",
@@ -20,6 +24,13 @@ export const COMPARED_TABLES = [
   "rcu_marts.customer_360",
   "rcu_marts.segment_membership",
   "rcu_marts.kpi_daily",
+  "rcu_marts.kpi_daily_channel",
+  "rcu_marts.user_consents",
+  "rcu_marts.identity_quality",
+  "rcu_core.user_devices",
+  "rcu_core.dim_geography",
+  "rcu_core.dim_channel",
+  "rcu_reference.dim_date",
 ] as const;
 
 /** Columns that record when or in which run a row was built: they differ between any two runs. */

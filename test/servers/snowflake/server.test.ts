@@ -53,6 +53,7 @@ describe("Snowflake → DuckDB translation", () => {
     ]);
     expect(tr(`SELECT LISTAGG(DISTINCT s, ', ') WITHIN GROUP (ORDER BY s) FROM t`)).toEqual([`SELECT STRING_AGG(DISTINCT S, ', ' ORDER BY S) FROM T`]);
     expect(() => tr(`SELECT TRY_TO_TIMESTAMP(d, 'Mon DD')`)).toThrow(/not translated/);
+    expect(tr(`SELECT ROW_NUMBER() OVER (ORDER BY SEQ4()) AS n FROM TABLE(GENERATOR(ROWCOUNT => 3))`)).toEqual([`SELECT ROW_NUMBER() OVER (ORDER BY 0) AS N FROM RANGE( 3)`]);
   });
 
   it("drops the qualifier of RENAME TO", () => {

@@ -277,6 +277,15 @@ export function toDuckDB(tokens: readonly Token[]): string {
       renamed.set(j, "STRING_AGG");
       for (let x = close; x <= close + 3; x++) dropped.add(x);
       if (upper(sig[close + 4]) === "ORDER") renamed.set(close + 4, " ORDER");
+    } else if (name === "TABLE" && upper(sig[j + 2]) === "GENERATOR" && sig[j + 3]?.text === "(" && upper(sig[j + 4]) === "ROWCOUNT" && sig[j + 5]?.text === "=" && sig[j + 6]?.text === ">" && sig[j + 7]?.kind === "number" && sig[j + 8]?.text === ")" && sig[j + 9]?.text === ")") {
+      // 16. TABLE(GENERATOR(ROWCOUNT => n)) is DuckDB's RANGE(n) (only ROWCOUNT is emulated).
+      renamed.set(j, "RANGE");
+      for (const x of [j + 2, j + 3, j + 4, j + 5, j + 6, j + 9]) dropped.add(x);
+    } else if (name === "SEQ4" && sig[j + 2]?.text === ")") {
+      // SEQ4() numbers generated rows; rcu orders by it only to number them with ROW_NUMBER.
+      renamed.set(j, "0");
+      dropped.add(j + 1);
+      dropped.add(j + 2);
     } else if (name === "INITCAP") {
       // 11. A macro the server defines (server.ts SERVER_MACROS); one argument: Snowflake's
       //     default delimiters.
