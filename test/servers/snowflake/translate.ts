@@ -34,6 +34,21 @@
  *    parsed (that is PARSE_JSON's job); DuckDB's CAST to JSON would parse it. (`x::VARIANT` is still
  *    mapped to `x::JSON`, which parses: not emulated.)
  *
+ * 9. Formats: `TRY_TO_TIMESTAMP`/`TO_TIMESTAMP(s, fmt)` → `TRY_STRPTIME`/`STRPTIME`, `TO_CHAR`/
+ *    `TO_VARCHAR(x, fmt)` → `STRFTIME` (format elements YYYY MM DD HH24 MI SS → %Y %m %d %H %M %S;
+ *    any other element is refused), without a format → casts.
+ * 10. `JSON_EXTRACT_PATH_TEXT(j, 'a.b')` → `JSON_EXTRACT_STRING(j, '$.a.b')`.
+ * 11. `INITCAP(s[, delimiters])` → the server macro `SF_INITCAP` (one argument: Snowflake's default
+ *     delimiters).
+ * 12. `SHA2(x[, 256])` → `SHA256(x)`.
+ * 13. `TO_NUMBER(h, 'XXXX…')` (hexadecimal) → `CAST('0x' || h AS BIGINT)`.
+ * 14. `DATEADD(day, n, d)` → the server macro `SF_DATEADD_DAY(n, d)` (DATE + INTEGER: DuckDB's
+ *     DATE + INTERVAL is a TIMESTAMP); other parts are not emulated.
+ * 15. `LISTAGG([DISTINCT] x, sep) WITHIN GROUP (ORDER BY …)` → `STRING_AGG(… ORDER BY …)`.
+ * 16. `TABLE(GENERATOR(ROWCOUNT => n))` → `RANGE(n)`, `SEQ4()` → `0` (rcu only numbers rows with
+ *     ROW_NUMBER() OVER (ORDER BY SEQ4())).
+ * The macros live in the instance's own catalog (`memory.main`, see SERVER_MACROS in server.ts).
+ *
  * Statements the server handles itself (never sent to DuckDB) are recognised in `server.ts`:
  * `ALTER SESSION SET/UNSET`, `USE …`, and the transaction rules.
  */
