@@ -160,7 +160,8 @@ SELECT o.comparison, o.level, ${updateM ? "COALESCE(mn.m, o.m)" : "o.m"} AS m, o
 FROM ${P} AS o
 LEFT JOIN m_new AS mn ON mn.comparison = o.comparison AND mn.level = o.level
 LEFT JOIN u_new AS un ON un.comparison = o.comparison AND un.level = o.level`);
-    out.push(`CREATE OR REPLACE TABLE ${L} AS SELECT GREATEST(LEAST(AVG(p), 0.999), 0.000001) AS match_prior FROM ${scratch}`);
+    // COALESCE: with no pairs AVG is NULL, which LEAST ignores on DuckDB but returns on Snowflake.
+    out.push(`CREATE OR REPLACE TABLE ${L} AS SELECT GREATEST(LEAST(COALESCE(AVG(p), 0.999), 0.999), 0.000001) AS match_prior FROM ${scratch}`);
   }
   return out;
 }
@@ -222,7 +223,7 @@ FROM ${base} AS b LEFT JOIN normalised AS n ON n.comparison = b.comparison AND n
   out.push(`CREATE OR REPLACE TABLE ${L} AS SELECT CAST(${initialPrior} AS DOUBLE) AS match_prior`);
   out.push(...emLoop({ table: sample, P, L, scratch, comps: comparisons, iterations: Math.max(3, Math.ceil(iterations / 2)), updateM: false }));
   out.push(`INSERT INTO ${P} (comparison, level, m, u, u_candidates)
-SELECT '${PRIOR}', 0, GREATEST(LEAST(AVG(p) * MAX(total) / (CAST(n.records AS DOUBLE) * (n.records - 1) / 2.0), 0.5), 0.0000000001), NULL, NULL
+SELECT '${PRIOR}', 0, GREATEST(LEAST(COALESCE(AVG(p) * MAX(total) / (CAST(n.records AS DOUBLE) * (n.records - 1) / 2.0), 0.5), 0.5), 0.0000000001), NULL, NULL
 FROM ${scratch} CROSS JOIN (SELECT COUNT(*) AS records FROM ${records}) AS n GROUP BY n.records`);
   for (const t of [scratch, sample, sessionSample, results, base, L]) out.push(`DROP TABLE IF EXISTS ${t}`);
   return out;

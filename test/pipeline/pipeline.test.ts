@@ -69,6 +69,14 @@ describe.each(engines)("standard pipeline on $name", (engine: E2eEngine) => {
     snapshots.set(engine.name, snap);
   }, 180_000);
 
+  it("changes nothing when run again on unchanged sources (incremental facts, stable ids)", async () => {
+    const config = path.join(dir, "rcu.yaml");
+    const r = await cli(["run", "--config", config, "--threads", "2"], ROOT, wh.env);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    const again = await snapshot(wh.sql);
+    expect(compareSnapshots(snapshots.get(engine.name)!, again).differences).toEqual([]);
+  }, 120_000);
+
   it("evaluates, explains, reports status and erases a person with rcu's own SQL", async () => {
     const config = path.join(dir, "rcu.yaml");
     const run = (...args: string[]) => cli([...args, "--config", config], ROOT, { ...wh.env, AUDIENCE_TOKEN: "t" });
