@@ -3,18 +3,31 @@
  * phone, names, birth date, address and external ids, how much each source is trusted, and the
  * matching / survivorship settings. Onboarding a new person source is configuration only.
  *
- * A field is either a column name (quoted by the dialect, so any name is safe) or `{ sql: … }`,
- * an SQL expression over the source's columns that the project owner writes knowingly, with the
- * same trust as the SQLX in definitions/.
+ * A field is a column name (quoted by the dialect, so any name is safe), `{ sql: … }`, an SQL
+ * expression over the source's columns that the project owner writes knowingly, with the same
+ * trust as the SQLX in definitions/ (and written in the warehouse's dialect), or one of the
+ * engine-portable forms rendered per engine by includes/portable.js (fieldForm):
+ * `{ json: column, path: "a.b" }` (text at a path of a JSON text column) and
+ * `{ timestamp: column, format: "DD/MM/YYYY HH24:MI" }` (text parsed in a format, NULL if it does not parse).
  */
 import { z } from "zod";
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const name = (what: string) => z.string().regex(NAME, `${what} must be letters, digits and _ (not starting with a digit)`);
 
+/** Dotted object keys; the same rule as JSON_PATH in includes/portable.js (a test checks). */
+export const JSON_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+/** Format elements YYYY MM DD HH24 MI SS and separators; TIMESTAMP_FORMAT in includes/portable.js. */
+export const TIMESTAMP_FORMAT = /^(YYYY|MM|DD|HH24|MI|SS|[-/ .:,])+$/;
+
 export const fieldSchema = z.union([
   z.string().min(1),
   z.strictObject({ sql: z.string().min(1) }),
+  z.strictObject({ json: z.string().min(1), path: z.string().regex(JSON_PATH, "path must be dotted keys (line1, address.city)") }),
+  z.strictObject({
+    timestamp: z.string().min(1),
+    format: z.string().regex(TIMESTAMP_FORMAT, "format elements: YYYY MM DD HH24 MI SS, separated by space - / . : ,"),
+  }),
 ]);
 export type Field = z.infer<typeof fieldSchema>;
 

@@ -7,8 +7,8 @@
 //                     pairs per record stays bounded;
 //   comparisonLevels — one CASE per attribute: -1 when either side is missing, 0..k-1 for the
 //                     agreement levels in order (first true wins), k for "disagrees";
-//   uProbabilities  — u (agreement by chance) from random record pairs: records are ordered by a
-//                     hash and each is paired with the records `offsets` positions further on;
+//   uProbabilities  — u (agreement by chance) from random record pairs: records are put in
+//                     buckets by a hash of their id and paired within their bucket;
 //   emStatements    — m (agreement among matches) estimated by EM over the candidate pairs
 //                     (both classes fitted), unrolled into a fixed number of iterations, and the
 //                     prior of a random pair;
@@ -22,13 +22,20 @@ const portable = require("./portable");
 
 const { ident: q, qualify, beside, literal: lit } = require("./relations");
 
-/** Hash of a text expression to a BIGINT, for deterministic sampling. */
+/**
+ * Hash of a text expression to a BIGINT, for deterministic sampling: the first 60 bits of its MD5,
+ * the same number on every engine, so every engine samples the same random pairs and EM sessions
+ * and resolves identities alike (DuckDB's own hash() differs from any other engine's).
+ */
 function hash64(expr) {
+  const hex = `substr(md5(${expr}), 1, 15)`;
   switch (portable.engine()) {
     case "duckdb":
-      return `CAST(hash(${expr}) % 9223372036854775807 AS BIGINT)`;
+      return `CAST('0x' || ${hex} AS BIGINT)`;
+    case "snowflake":
+      return `TO_NUMBER(upper(${hex}), 'XXXXXXXXXXXXXXX')`;
     default:
-      return `('x' || substr(md5(${expr}), 1, 15))::bit(60)::bigint`;
+      return `('x' || ${hex})::bit(60)::bigint`;
   }
 }
 
@@ -77,12 +84,19 @@ function levelCounts(vectors, comparisons, weightExpr) {
     .join("\nUNION ALL\n");
 }
 
-/** u-probabilities from `samples` random pairs: (comparison, level, u). */
-function uProbabilities({ records, id, comparisons, offsets }) {
-  const ranked = `(SELECT *, ROW_NUMBER() OVER (ORDER BY ${hash64(`CAST(${q(id)} AS VARCHAR)`)}, ${q(id)}) AS rn, COUNT(*) OVER () AS n FROM ${records}) `;
-  const pairs = offsets
-    .map((k) => `SELECT a.${q(id)} AS id_l, b.${q(id)} AS id_r FROM ${ranked} AS a JOIN ${ranked} AS b ON b.rn = ((a.rn + ${k} - 1) % a.n) + 1`)
-    .join("\nUNION ALL\n");
+/**
+ * u-probabilities from random pairs: (comparison, level, u). Records fall into buckets by a hash
+ * of their id and every pair within a bucket is sampled, about `bucketSize` / 2 pairs per record.
+ * The number of buckets is a power of two (n / bucketSize rounded in log scale), so adding or
+ * erasing a few records changes only their own pairs, not the whole sample (pairing by rank would
+ * shift every record after them, re-drawing u and moving borderline matches: an erasure must not
+ * re-resolve other people).
+ */
+function uProbabilities({ records, id, comparisons, bucketSize }) {
+  const size = Number(bucketSize) || 8;
+  const buckets = `CAST(GREATEST(1, POWER(2, ROUND(LN(GREATEST(COUNT(*), 1) / ${size}.0) / LN(2)))) AS BIGINT)`;
+  const bucketed = `(SELECT r.${q(id)}, ${hash64(`CAST(r.${q(id)} AS VARCHAR)`)} % nb.buckets AS bucket FROM ${records} AS r CROSS JOIN (SELECT ${buckets} AS buckets FROM ${records}) AS nb)`;
+  const pairs = `SELECT a.${q(id)} AS id_l, b.${q(id)} AS id_r FROM ${bucketed} AS a JOIN ${bucketed} AS b ON b.bucket = a.bucket AND a.${q(id)} < b.${q(id)}`;
   const vectors = `(${comparisonVectors({ pairs: `(${pairs})`, records, id, comparisons })}) AS v`;
   return `WITH counts AS (
 ${levelCounts(vectors, comparisons, "1")}
@@ -146,7 +160,8 @@ SELECT o.comparison, o.level, ${updateM ? "COALESCE(mn.m, o.m)" : "o.m"} AS m, o
 FROM ${P} AS o
 LEFT JOIN m_new AS mn ON mn.comparison = o.comparison AND mn.level = o.level
 LEFT JOIN u_new AS un ON un.comparison = o.comparison AND un.level = o.level`);
-    out.push(`CREATE OR REPLACE TABLE ${L} AS SELECT GREATEST(LEAST(AVG(p), 0.999), 0.000001) AS match_prior FROM ${scratch}`);
+    // COALESCE: with no pairs AVG is NULL, which LEAST ignores on DuckDB but returns on Snowflake.
+    out.push(`CREATE OR REPLACE TABLE ${L} AS SELECT GREATEST(LEAST(COALESCE(AVG(p), 0.999), 0.999), 0.000001) AS match_prior FROM ${scratch}`);
   }
   return out;
 }
@@ -208,7 +223,7 @@ FROM ${base} AS b LEFT JOIN normalised AS n ON n.comparison = b.comparison AND n
   out.push(`CREATE OR REPLACE TABLE ${L} AS SELECT CAST(${initialPrior} AS DOUBLE) AS match_prior`);
   out.push(...emLoop({ table: sample, P, L, scratch, comps: comparisons, iterations: Math.max(3, Math.ceil(iterations / 2)), updateM: false }));
   out.push(`INSERT INTO ${P} (comparison, level, m, u, u_candidates)
-SELECT '${PRIOR}', 0, GREATEST(LEAST(AVG(p) * MAX(total) / (CAST(n.records AS DOUBLE) * (n.records - 1) / 2.0), 0.5), 0.0000000001), NULL, NULL
+SELECT '${PRIOR}', 0, GREATEST(LEAST(COALESCE(AVG(p) * MAX(total) / (CAST(n.records AS DOUBLE) * (n.records - 1) / 2.0), 0.5), 0.5), 0.0000000001), NULL, NULL
 FROM ${scratch} CROSS JOIN (SELECT COUNT(*) AS records FROM ${records}) AS n GROUP BY n.records`);
   for (const t of [scratch, sample, sessionSample, results, base, L]) out.push(`DROP TABLE IF EXISTS ${t}`);
   return out;

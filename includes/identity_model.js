@@ -34,10 +34,15 @@ function config() {
 
 const { ident: q, literal: lit } = require("./relations");
 
-/** A configured field: a column name (quoted) or { sql } (the project owner's expression). */
+/**
+ * A configured field: a column name (quoted), { sql } (the project owner's expression), or an
+ * engine-portable form ({ json, path }, { timestamp, format }: portable.fieldForm).
+ */
 function field(f) {
   if (f === undefined || f === null) return "CAST(NULL AS VARCHAR)";
   if (typeof f === "object" && typeof f.sql === "string") return `(${f.sql})`;
+  const form = portable.fieldForm(f, q);
+  if (form !== undefined) return form;
   return q(f);
 }
 

@@ -33,6 +33,9 @@ const PARTICLES = ["de", "du", "des", "d", "le", "la", "les", "l", "van", "von",
  */
 function display(expr) {
   const s = t.nullIfEmpty(`lower(${t.squish(expr)})`);
+  // Snowflake: INITCAP with the same delimiters as the DuckDB form below (its default list also
+  // has . _ and other punctuation).
+  if (t.engine() === "snowflake") return `INITCAP(${s}, ${t.str(" -'’")})`;
   if (t.engine() !== "duckdb") return `initcap(${s})`;
   // DuckDB: one lambda over character positions (Python-style `lambda` syntax: the `->` arrow is
   // deprecated in DuckDB 1.3+); `s` is referenced from inside the lambda.

@@ -16,6 +16,12 @@ function dateSpine(start, end, column) {
   switch (engine()) {
     case "duckdb":
       return `SELECT CAST(range AS DATE) AS ${col} FROM range(DATE '${start}', DATE '${end}' + INTERVAL 1 DAY, INTERVAL 1 DAY)`;
+    case "snowflake": {
+      // GENERATOR needs a constant row count; SEQ4 may have gaps, ROW_NUMBER over it has none.
+      // (A recursive CTE would stop at Snowflake's MAX_RECURSIONS, 100 by default.)
+      const days = Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86400000) + 1;
+      return `SELECT CAST(DATEADD('day', ROW_NUMBER() OVER (ORDER BY SEQ4()) - 1, CAST('${start}' AS DATE)) AS DATE) AS ${col} FROM TABLE(GENERATOR(ROWCOUNT => ${Math.max(0, days)}))`;
+    }
     default:
       // ANSI recursive CTE: slower, but every engine rcu targets runs it.
       return `WITH RECURSIVE spine(${col}) AS (SELECT CAST('${start}' AS DATE) UNION ALL SELECT CAST(${col} + INTERVAL '1' DAY AS DATE) FROM spine WHERE ${col} < CAST('${end}' AS DATE)) SELECT ${col} FROM spine`;
@@ -27,16 +33,23 @@ function isoDayOfWeek(expr) {
   switch (engine()) {
     case "duckdb":
       return `isodow(${expr})`;
+    case "snowflake":
+      return `DAYOFWEEKISO(${expr})`;
     default:
       return `EXTRACT(ISODOW FROM ${expr})`;
   }
 }
 
-/** String similarity in [0, 1] (Jaro–Winkler where the engine has it). */
+/**
+ * String similarity in [0, 1] (Jaro–Winkler where the engine has it), in whole percent: Snowflake's
+ * JAROWINKLER_SIMILARITY answers an integer 0–100, so DuckDB's score is rounded the same way and a
+ * threshold such as 0.92 links the same pairs on both (unrounded, one cluster of 400 people
+ * differed in the cross-engine test).
+ */
 function similarity(a, b) {
   switch (engine()) {
     case "duckdb":
-      return `jaro_winkler_similarity(${a}, ${b})`;
+      return `(round(100 * jaro_winkler_similarity(${a}, ${b})) / 100.0)`;
     case "snowflake":
       return `(JAROWINKLER_SIMILARITY(${a}, ${b}) / 100.0)`;
     default:
@@ -179,7 +192,61 @@ function sha256Hex(expr) {
   }
 }
 
+// Field forms of rcu.yaml mappings that need engine-specific SQL (identity/config.ts fieldSchema,
+// docs/identity.md). Both identity_model.js and star_model.js render them through fieldForm().
+
+/** JSON paths the `{ json, path }` form accepts: dotted object keys (`line1`, `address.city`). */
+const JSON_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** The text at `path` (dotted keys) of a column holding JSON text; NULL when the key is absent. */
+function jsonText(expr, path) {
+  if (!JSON_PATH.test(path)) throw new Error(`JSON path must be dotted keys (a.b), got "${path}"`);
+  switch (engine()) {
+    case "snowflake":
+      return `JSON_EXTRACT_PATH_TEXT(${expr}, '${path}')`;
+    case "redshift":
+      return `JSON_EXTRACT_PATH_TEXT(${expr}, ${path.split(".").map((k) => `'${k}'`).join(", ")}, TRUE)`;
+    case "postgres":
+      return `(CAST(${expr} AS json) #>> '{${path.split(".").join(",")}}')`;
+    default:
+      return `json_extract_string(${expr}, '$.${path}')`;
+  }
+}
+
+/**
+ * Timestamp format elements the `{ timestamp, format }` form accepts (Snowflake / Oracle /
+ * PostgreSQL names), with DuckDB's strptime equivalent; separators: space - / . : ,
+ */
+const TIMESTAMP_FORMAT_ELEMENTS = { YYYY: "%Y", MM: "%m", DD: "%d", HH24: "%H", MI: "%M", SS: "%S" };
+const TIMESTAMP_FORMAT = /^(YYYY|MM|DD|HH24|MI|SS|[-/ .:,])+$/;
+
+/** A timestamp parsed from text in `format` (see above), NULL when it does not parse. */
+function parseTimestamp(expr, format) {
+  if (!TIMESTAMP_FORMAT.test(format)) throw new Error(`unsupported timestamp format "${format}" (elements: ${Object.keys(TIMESTAMP_FORMAT_ELEMENTS).join(", ")}; separators: space - / . : ,)`);
+  switch (engine()) {
+    case "snowflake":
+      return `TRY_TO_TIMESTAMP(${expr}, '${format}')`;
+    case "duckdb":
+      return `try_strptime(${expr}, '${format.replace(/YYYY|MM|DD|HH24|MI|SS/g, (e) => TIMESTAMP_FORMAT_ELEMENTS[e])}')`;
+    default:
+      // to_timestamp raises on bad input on PostgreSQL and Redshift; no NULL-on-failure form yet.
+      throw new Error(`{ timestamp, format } has no formulation for engine ${engine()} yet`);
+  }
+}
+
+/**
+ * The engine-specific field forms of a mapping, or undefined for the other forms (column name,
+ * { sql }, { value }), which the caller renders. `q` quotes a column name.
+ */
+function fieldForm(f, q) {
+  if (f === null || typeof f !== "object") return undefined;
+  if (typeof f.json === "string") return jsonText(q(f.json), f.path);
+  if (typeof f.timestamp === "string") return parseTimestamp(q(f.timestamp), f.format);
+  return undefined;
+}
+
 module.exports = {
+  JSON_PATH, TIMESTAMP_FORMAT, TIMESTAMP_FORMAT_ELEMENTS, jsonText, parseTimestamp, fieldForm,
   engine, dateSpine, isoDayOfWeek, similarity, editDistance, tryTimestamp, dateKey, alnumUpper,
   textType, tryDecimal, tryInteger, secondsBetween, daysBetween, addDays, stringAggDistinct, sha256Hex,
 };

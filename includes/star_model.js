@@ -86,10 +86,15 @@ function sourcesOf(cfg, contract) {
   return Object.entries(cfg[contract] || {}).sort(([a], [b]) => a.localeCompare(b));
 }
 
-/** A configured field as raw SQL: a column (quoted), { sql } (trusted expression), { value } (literal). */
+/**
+ * A configured field as raw SQL: a column (quoted), { sql } (trusted expression), { value }
+ * (literal), or an engine-portable form ({ json, path }, { timestamp, format }: portable.fieldForm).
+ */
 function field(f) {
   if (f === undefined || f === null) return "NULL";
   if (typeof f === "object" && typeof f.sql === "string") return `(${f.sql})`;
+  const form = portable.fieldForm(f, q);
+  if (form !== undefined) return form;
   if (typeof f === "object" && "value" in f) return typeof f.value === "string" ? lit(f.value) : lit(String(f.value));
   return q(f);
 }

@@ -6,7 +6,8 @@
  * definitions/marts are generated from these mappings (includes/star_model.js).
  *
  * A field is a column name (quoted by the dialect), `{ sql: … }` (an expression the project owner
- * writes, trusted like SQLX), or `{ value: … }` (a constant, quoted as a literal).
+ * writes, trusted like SQLX), `{ value: … }` (a constant, quoted as a literal), or one of the
+ * engine-portable forms of identity/config.ts (`{ json, path }`, `{ timestamp, format }`).
  */
 import { z } from "zod";
 import { fieldSchema as identityField } from "../identity/config.js";

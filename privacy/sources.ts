@@ -6,6 +6,7 @@
  */
 import type { Dialect, Relation } from "../engine/warehouses/types.js";
 import type { ProjectConfig } from "../cli/config.js";
+import { portableFieldSql } from "../identity/field-forms.js";
 import { CONTRACTS, type ContractName, type ModelField } from "../model/config.js";
 
 export interface RawLink {
@@ -31,7 +32,9 @@ export function fieldText(d: Dialect, f: ModelField): string {
   const text = d.columnType("text");
   if (typeof f === "string") return `CAST(${d.quoteIdentifier(f)} AS ${text})`;
   if ("sql" in f) return `CAST((${f.sql}) AS ${text})`;
-  return d.stringLiteral(String(f.value));
+  const portable = portableFieldSql(d, f);
+  if (portable !== undefined) return `CAST(${portable} AS ${text})`;
+  return d.stringLiteral(String((f as { value: unknown }).value));
 }
 
 export function rawLinks(d: Dialect, config: ProjectConfig): RawLink[] {

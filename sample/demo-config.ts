@@ -13,6 +13,11 @@ export interface DemoConfigOptions {
   readonly dataDir: string;
   /** The DuckDB file of the demo warehouse. */
   readonly warehouse: string;
+  /**
+   * The profile's YAML body instead of the DuckDB one (indented under `demo:`), e.g. a Snowflake
+   * profile for the cross-engine pipeline test.
+   */
+  readonly profile?: string;
 }
 
 function rel(projectDir: string, p: string): string {
@@ -25,10 +30,14 @@ const s = (v: string): string => JSON.stringify(v);
 
 // Free-text names typed by contact-centre agents: "Mme Dupont", "DUPONT Hélène", "Anne Sophie Garnier".
 // An honorific means a last name only; otherwise the first word is taken as the first name (the
-// matcher also compares first and last names swapped, for "DUPONT Hélène").
-const HONORIFIC = `regexp_matches(trim(customer_name), '^(m|mr|m\\.|mme|mlle|madame|monsieur|mademoiselle)\\s', 'i')`;
-const TICKET_FIRST = `CASE WHEN ${HONORIFIC} OR strpos(trim(customer_name), ' ') = 0 THEN NULL ELSE split_part(trim(customer_name), ' ', 1) END`;
-const TICKET_LAST = `CASE WHEN strpos(trim(customer_name), ' ') = 0 THEN trim(customer_name) ELSE regexp_replace(trim(customer_name), '^\\S+\\s+', '') END`;
+// matcher also compares first and last names swapped, for "DUPONT Hélène"). Written in SQL that
+// DuckDB and Snowflake both run (no regex: their flags and escapes differ).
+const NAME = "trim(customer_name)";
+const FIRST_WORD = `lower(split_part(${NAME}, ' ', 1))`;
+const NO_SPACE = `POSITION(' ' IN ${NAME}) = 0`;
+const HONORIFIC = `${FIRST_WORD} IN ('m', 'mr', 'm.', 'mme', 'mlle', 'madame', 'monsieur', 'mademoiselle')`;
+const TICKET_FIRST = `CASE WHEN ${NO_SPACE} OR ${HONORIFIC} THEN NULL ELSE split_part(${NAME}, ' ', 1) END`;
+const TICKET_LAST = `CASE WHEN ${NO_SPACE} THEN ${NAME} ELSE ltrim(substr(${NAME}, POSITION(' ' IN ${NAME}) + 1)) END`;
 
 export function demoConfigYaml(o: DemoConfigOptions): string {
   const d = (p: string) => s(rel(o.projectDir, path.join(o.dataDir, p)));
@@ -37,10 +46,10 @@ export function demoConfigYaml(o: DemoConfigOptions): string {
 default_profile: demo
 profiles:
   demo:
-    engine: duckdb
+${o.profile ?? `    engine: duckdb
     path: ${s(rel(o.projectDir, o.warehouse))}
     # DuckDB otherwise lets its buffer pool grow to 80 % of RAM.
-    options: { memory_limit: "4GB" }
+    options: { memory_limit: "4GB" }`}
 threads: 2
 
 sources:
@@ -103,7 +112,7 @@ identity:
       address_line: adresse
       postcode: code_postal
       city: ville
-      updated_at: { sql: ${s("try_strptime(date_maj, '%d/%m/%Y %H:%M')")} }
+      updated_at: { timestamp: date_maj, format: "DD/MM/YYYY HH24:MI" }
     eshop_customers:
       relation: raw.eshop_customers
       record_id: id
@@ -113,10 +122,10 @@ identity:
       first_name: first_name
       last_name: last_name
       birth_date: birth_date
-      address_line: { sql: ${s("json_extract_string(address, '$.line1')")} }
-      postcode: { sql: ${s("json_extract_string(address, '$.postcode')")} }
-      city: { sql: ${s("json_extract_string(address, '$.city')")} }
-      country: { sql: ${s("json_extract_string(address, '$.country')")} }
+      address_line: { json: address, path: line1 }
+      postcode: { json: address, path: postcode }
+      city: { json: address, path: city }
+      country: { json: address, path: country }
       updated_at: updated_at
       identifiers:
         eshop_customer_id: id
@@ -151,7 +160,8 @@ identity:
       updated_at: opened_at
       identifiers:
         # The e-shop order number a caller quoted leads to the e-shop account.
-        eshop_customer_id: { sql: ${s("(SELECT CAST(o.customer_id AS VARCHAR) FROM raw.eshop_orders AS o WHERE o.number = order_ref LIMIT 1)")} }
+        # MIN, not LIMIT 1: Snowflake runs a correlated scalar subquery only when it is an aggregate.
+        eshop_customer_id: { sql: ${s("(SELECT MIN(CAST(o.customer_id AS VARCHAR)) FROM raw.eshop_orders AS o WHERE o.number = order_ref)")} }
 model:
   # The estate ends on 2026-10-31: measure recency from there, so the marts do not age.
   as_of: "2026-10-31"

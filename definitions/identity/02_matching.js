@@ -87,7 +87,7 @@ publish("u_probabilities", {
     records: ctx.ref(S, "person_records"),
     id: "record_key",
     comparisons: cmps,
-    offsets: [7, 509, 8191, 32749], // 4 × records random pairs: plenty for probabilities of 1e-5 and up
+    bucketSize: 8, // about 4 × records random pairs: plenty for probabilities of 1e-5 and up
   }),
 );
 

@@ -18,6 +18,8 @@ import { stringify } from "yaml";
 export interface EngineTarget {
   /** Extra environment for the CLI (secrets named by the profile). */
   readonly env: Record<string, string>;
+  /** The warehouse's rcu.yaml profile body (keys at 4 spaces), for configs written by a test. */
+  readonly profile: string;
   /** Run SQL on the warehouse (scripts allowed); rows of the last statement, keys in rcu's names. */
   sql(sql: string): Promise<Row[]>;
   /** Tables and views, as rcu names them (`fx.customers`), with their kind. */
@@ -55,6 +57,7 @@ const duckdbEngine: E2eEngine = {
     const sql = (text: string) => duck(db, text) as Promise<Row[]>;
     return {
       env: {},
+      profile: `    engine: duckdb\n    path: ${JSON.stringify(db)}`,
       sql,
       async relations() {
         const rows = await sql("SELECT table_schema AS s, table_name AS n, table_type AS t FROM information_schema.tables");
@@ -80,23 +83,17 @@ const snowflakeEngine: E2eEngine = {
   async setup(dir) {
     const password = "e2e-password";
     const server = await startSnowflakeTestServer({ account: "rcue2e", users: { RCU: { password } }, chunkRows: 1000 });
-    await writeFile(
-      path.join(dir, "rcu.yaml"),
-      [
-        "default_profile: sf",
-        "profiles:",
-        "  sf:",
-        "    engine: snowflake",
+    const profile = [
+      "    engine: snowflake",
         "    account: rcue2e",
         "    user: rcu",
         "    database: rcu_e2e",
         "    warehouse: test_wh",
         "    password_env: RCU_E2E_SNOWFLAKE_PASSWORD",
         `    access_url: ${server.url}`,
-        "    login_retries: 0",
-        "",
-      ].join("\n"),
-    );
+      "    login_retries: 0",
+    ].join("\n");
+    await writeFile(path.join(dir, "rcu.yaml"), ["default_profile: sf", "profiles:", "  sf:", profile, ""].join("\n"));
     const warehouse = new SnowflakeWarehouse({
       engine: "snowflake",
       account: "rcue2e",
@@ -117,6 +114,7 @@ const snowflakeEngine: E2eEngine = {
     };
     return {
       env: { RCU_E2E_SNOWFLAKE_PASSWORD: password },
+      profile,
       sql,
       async relations() {
         return new Map((await conn.listRelations()).map((r) => [`${r.schema}.${r.name}`, r.kind] as const));
@@ -161,8 +159,11 @@ function pgliteEngine(name: "postgres" | "redshift", start: () => Promise<Pglite
         const results = await pg.db.exec(text, { parsers: { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) } });
         return (results.at(-1)?.rows ?? []) as Row[];
       };
+      // The profile body as YAML indented 4 spaces (under `profiles: <name>:`).
+      const profile = stringify(pg.profile).trimEnd().split("\n").map((l) => `    ${l}`).join("\n");
       return {
         env: pg.env,
+        profile,
         sql,
         async relations() {
           const rows = await sql("SELECT table_schema AS s, table_name AS n, table_type AS t FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')");

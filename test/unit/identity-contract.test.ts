@@ -3,7 +3,9 @@
  * once for the Dataform includes (which cannot import TypeScript): they must agree.
  */
 import { describe, expect, it } from "vitest";
-import { identitySchema, PERSON_FIELDS } from "../../identity/config.js";
+import { fieldSchema, identitySchema, JSON_PATH, PERSON_FIELDS, TIMESTAMP_FORMAT } from "../../identity/config.js";
+import { portableFieldSql } from "../../identity/field-forms.js";
+import { dialects } from "../../engine/warehouses/registry.js";
 import { IDENTITY_SCHEMA } from "../../identity/tables.js";
 import { loadInclude } from "../helpers.js";
 
@@ -23,5 +25,32 @@ describe("identity contract", () => {
     const include = model.config();
     expect(include.default_country).toBe(defaults.default_country);
     expect(include.matching).toEqual(defaults.matching);
+  });
+});
+
+describe("engine-portable field forms", () => {
+  type Portable = { JSON_PATH: RegExp; TIMESTAMP_FORMAT: RegExp; fieldForm(f: unknown, q: (c: string) => string): string | undefined };
+  const forms = [{ json: "address", path: "line1" }, { json: "Address", path: "a.b_2" }, { timestamp: "date_maj", format: "DD/MM/YYYY HH24:MI" }];
+
+  it("accepts the same paths and formats in rcu.yaml as the includes render", () => {
+    const p = loadInclude<Portable>("portable.js");
+    expect(p.JSON_PATH.source).toBe(JSON_PATH.source);
+    expect(p.TIMESTAMP_FORMAT.source).toBe(TIMESTAMP_FORMAT.source);
+    for (const f of forms) expect(fieldSchema.safeParse(f).success).toBe(true);
+    for (const bad of [{ json: "a", path: "$.x" }, { json: "a", path: "x[0]" }, { timestamp: "a", format: "%d/%m/%Y" }, { timestamp: "a", format: "Mon DD" }, { json: "a" }]) {
+      expect(fieldSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it("renders the same SQL in the definitions and in rcu's own queries, on every engine", () => {
+    for (const engine of ["duckdb", "snowflake"] as const) {
+      const p = loadInclude<Portable>("portable.js", { rcu_engine: engine });
+      const rel = loadInclude<{ ident(c: string): string }>("relations.js", { rcu_engine: engine });
+      for (const f of forms) expect(portableFieldSql(dialects[engine], f), `${engine} ${JSON.stringify(f)}`).toBe(p.fieldForm(f, rel.ident));
+    }
+    const sf = loadInclude<Portable>("portable.js", { rcu_engine: "snowflake" });
+    const rel = loadInclude<{ ident(c: string): string }>("relations.js", { rcu_engine: "snowflake" });
+    expect(sf.fieldForm(forms[0], rel.ident)).toBe(`JSON_EXTRACT_PATH_TEXT("ADDRESS", 'line1')`);
+    expect(sf.fieldForm(forms[2], rel.ident)).toBe(`TRY_TO_TIMESTAMP("DATE_MAJ", 'DD/MM/YYYY HH24:MI')`);
   });
 });

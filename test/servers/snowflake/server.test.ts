@@ -37,11 +37,23 @@ describe("Snowflake → DuckDB translation", () => {
   });
   it("spells Snowflake's string-matching and date functions the DuckDB way", () => {
     expect(tr(`SELECT JAROWINKLER_SIMILARITY(a, lower(b)) / 100.0, EDITDISTANCE(a, b), REGEXP_LIKE(a, '.*x.*', 's'), DATE_FROM_PARTS(2024, 1, 2)`)).toEqual([
-      `SELECT CAST(ROUND(100 * JARO_WINKLER_SIMILARITY(A, LOWER(B))) AS INTEGER) / 100.0, LEVENSHTEIN(A, B), REGEXP_FULL_MATCH(A, '.*x.*', 's'), MAKE_DATE(2024, 1, 2)`,
+      `SELECT CAST(ROUND(100 * JARO_WINKLER_SIMILARITY(A, LOWER(B))) AS INTEGER) / 100.0, LEVENSHTEIN(A, B), REGEXP_FULL_MATCH(A, '.*x.*', 's'), MAKE_DATE(CAST(2024 AS BIGINT), CAST( 1 AS BIGINT), CAST( 2 AS BIGINT))`,
     ]);
     expect(tr(`SELECT regexp_replace(a, '[^0-9]', ''), regexp_replace(a, 'x', 'y', 1, 1)`)).toEqual([
       `SELECT REGEXP_REPLACE(A, '[^0-9]', '', 'g'), REGEXP_REPLACE(A, 'x', 'y', 1, 1)`,
     ]);
+  });
+
+  it("spells the functions of the standard pipeline the DuckDB way (rewrites 9-15)", () => {
+    expect(tr(`SELECT TRY_TO_TIMESTAMP(d, 'DD/MM/YYYY HH24:MI'), TO_CHAR(x, 'YYYYMMDD'), TO_VARCHAR(y), JSON_EXTRACT_PATH_TEXT(j, 'a.b')`)).toEqual([
+      `SELECT TRY_STRPTIME(D, '%d/%m/%Y %H:%M'), STRFTIME(X, '%Y%m%d'), CAST(Y AS VARCHAR), JSON_EXTRACT_STRING(J, '$.a.b')`,
+    ]);
+    expect(tr(`SELECT INITCAP(n, ' -'), SHA2(s, 256), TO_NUMBER(upper(h), 'XXXX'), DATEADD('day', -3, d)`)).toEqual([
+      `SELECT MEMORY.MAIN.SF_INITCAP(N, ' -'), SHA256(S), CAST('0x' || UPPER(H) AS BIGINT), MEMORY.MAIN.SF_DATEADD_DAY( -3, D)`,
+    ]);
+    expect(tr(`SELECT LISTAGG(DISTINCT s, ', ') WITHIN GROUP (ORDER BY s) FROM t`)).toEqual([`SELECT STRING_AGG(DISTINCT S, ', ' ORDER BY S) FROM T`]);
+    expect(() => tr(`SELECT TRY_TO_TIMESTAMP(d, 'Mon DD')`)).toThrow(/not translated/);
+    expect(tr(`SELECT ROW_NUMBER() OVER (ORDER BY SEQ4()) AS n FROM TABLE(GENERATOR(ROWCOUNT => 3))`)).toEqual([`SELECT ROW_NUMBER() OVER (ORDER BY 0) AS N FROM RANGE( 3)`]);
   });
 
   it("drops the qualifier of RENAME TO", () => {

@@ -65,7 +65,21 @@ export const NOT_IN_SNOWFLAKE = new Set([
   "LIST_AGGREGATE", "LIST_SORT", "LIST_DISTINCT", "STRUCT_PACK", "STRING_SPLIT", "STRING_AGG", "REGEXP_MATCHES",
   "REGEXP_FULL_MATCH", "JARO_WINKLER_SIMILARITY", "LEVENSHTEIN", "DAMERAU_LEVENSHTEIN", "GEN_RANDOM_UUID",
   "ARRAY_LENGTH", "LEN_UTF8", "UNNEST", "READ_CSV", "READ_JSON", "READ_PARQUET",
+  // DuckDB spellings the translations above produce: rcu must send Snowflake's instead.
+  "TRY_STRPTIME", "JSON_EXTRACT_STRING", "MAKE_DATE", "SHA256", "DATE_DIFF",
 ]);
+
+/**
+ * Snowflake functions DuckDB lacks, as macros in the instance's own catalog (`memory.main`, which
+ * translate.ts names explicitly: sessions run in attached databases).
+ */
+const SERVER_MACROS = [
+  // INITCAP(s, delimiters): upper-case the first character and every one after a delimiter, the rest lower.
+  `CREATE MACRO memory.main.sf_initcap(s, d) AS CASE WHEN s IS NOT NULL THEN array_to_string(list_transform(range(1, length(s) + 1),
+     lambda i: CASE WHEN i = 1 OR (i > 1 AND strpos(d, substr(s, CAST(i - 1 AS INTEGER), 1)) > 0) THEN upper(substr(s, CAST(i AS INTEGER), 1)) ELSE lower(substr(s, CAST(i AS INTEGER), 1)) END), '') END`,
+  // DATEADD(day, n, d) on a DATE is a DATE (DuckDB: DATE + INTEGER).
+  `CREATE MACRO memory.main.sf_dateadd_day(n, d) AS d + CAST(n AS INTEGER)`,
+];
 
 export interface Fault {
   /** Which requests: matched against the path (e.g. `/queries/v1/query-request`). */
@@ -159,6 +173,9 @@ export class SnowflakeTestServer {
 
   async start(): Promise<this> {
     this.instance = await DuckDBInstance.create(":memory:");
+    const setup = await this.instance.connect();
+    for (const m of SERVER_MACROS) await setup.run(m);
+    setup.closeSync();
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) this.json(res, 500, { success: false, code: "000603", message: String(err), data: null });

@@ -34,9 +34,26 @@
  *    parsed (that is PARSE_JSON's job); DuckDB's CAST to JSON would parse it. (`x::VARIANT` is still
  *    mapped to `x::JSON`, which parses: not emulated.)
  *
+ * 9. Formats: `TRY_TO_TIMESTAMP`/`TO_TIMESTAMP(s, fmt)` → `TRY_STRPTIME`/`STRPTIME`, `TO_CHAR`/
+ *    `TO_VARCHAR(x, fmt)` → `STRFTIME` (format elements YYYY MM DD HH24 MI SS → %Y %m %d %H %M %S;
+ *    any other element is refused), without a format → casts.
+ * 10. `JSON_EXTRACT_PATH_TEXT(j, 'a.b')` → `JSON_EXTRACT_STRING(j, '$.a.b')`.
+ * 11. `INITCAP(s[, delimiters])` → the server macro `SF_INITCAP` (one argument: Snowflake's default
+ *     delimiters).
+ * 12. `SHA2(x[, 256])` → `SHA256(x)`.
+ * 13. `TO_NUMBER(h, 'XXXX…')` (hexadecimal) → `CAST('0x' || h AS BIGINT)`.
+ * 14. `DATEADD(day, n, d)` → the server macro `SF_DATEADD_DAY(n, d)` (DATE + INTEGER: DuckDB's
+ *     DATE + INTERVAL is a TIMESTAMP); other parts are not emulated.
+ * 15. `LISTAGG([DISTINCT] x, sep) WITHIN GROUP (ORDER BY …)` → `STRING_AGG(… ORDER BY …)`.
+ * 16. `TABLE(GENERATOR(ROWCOUNT => n))` → `RANGE(n)`, `SEQ4()` → `0` (rcu only numbers rows with
+ *     ROW_NUMBER() OVER (ORDER BY SEQ4())).
+ * The macros live in the instance's own catalog (`memory.main`, see SERVER_MACROS in server.ts).
+ *
  * Statements the server handles itself (never sent to DuckDB) are recognised in `server.ts`:
  * `ALTER SESSION SET/UNSET`, `USE …`, and the transaction rules.
  */
+
+import { rewriteFunctions } from "./functions.js";
 
 export type TokenKind = "ws" | "comment" | "string" | "quoted" | "word" | "number" | "bind" | "punct";
 
@@ -159,7 +176,7 @@ export function leadingWords(tokens: readonly Token[], count: number): string[] 
     .map((t) => (t.kind === "word" ? t.text.toUpperCase() : t.text));
 }
 
-const duckString = (s: string): string => `'${s.split("'").join("''")}'`;
+export const duckString = (s: string): string => `'${s.split("'").join("''")}'`;
 
 const FIXED = new Set(["NUMBER", "NUMERIC", "DECIMAL", "INT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "BYTEINT"]);
 const TYPE_MAP: Record<string, string> = {
@@ -225,24 +242,11 @@ export function toDuckDB(tokens: readonly Token[]): string {
       dropped.add(j + 1);
     }
   }
-  // 8. Snowflake functions DuckDB spells differently (see FUNCTION_RENAMES and below).
+  // 8-16. Snowflake functions DuckDB spells differently (functions.ts).
   const before = new Map<number, string>();
   const after = new Map<number, string>();
-  for (let j = 0; j + 1 < sig.length; j++) {
-    if (sig[j]!.kind !== "word" || sig[j + 1]!.text !== "(" || sig[j - 1]?.text === ".") continue;
-    const name = sig[j]!.text.toUpperCase();
-    const close = closingParen(sig, j + 1);
-    if (close < 0) continue;
-    if (name === "JAROWINKLER_SIMILARITY") {
-      renamed.set(j, "CAST(ROUND(100 * JARO_WINKLER_SIMILARITY");
-      after.set(close, ") AS INTEGER)");
-    } else if (name === "REGEXP_REPLACE" && topLevelCommas(sig, j + 1, close) === 2) {
-      // Snowflake replaces every match by default; DuckDB only the first without 'g'.
-      before.set(close, ", 'g'");
-    } else if (FUNCTION_RENAMES[name]) {
-      renamed.set(j, FUNCTION_RENAMES[name]!);
-    }
-  }
+  const restring = new Map<number, string>();
+  rewriteFunctions(sig, { renamed, before, after, restring, dropped });
   let k = -1;
   for (const t of tokens) {
     if (t.kind === "ws" || t.kind === "comment") {
@@ -254,7 +258,7 @@ export function toDuckDB(tokens: readonly Token[]): string {
     k++;
     if (k <= renameQualifierSkip || dropped.has(k)) continue;
     if (t.kind === "string") {
-      out.push(duckString(t.value ?? ""));
+      out.push(duckString(restring.get(k) ?? t.value ?? ""));
       continue;
     }
     if (t.kind === "bind") {
@@ -311,40 +315,6 @@ export function toDuckDB(tokens: readonly Token[]): string {
     out.push(w);
   }
   return out.join("");
-}
-
-/** Same function, DuckDB's name. */
-const FUNCTION_RENAMES: Record<string, string> = {
-  EDITDISTANCE: "LEVENSHTEIN",
-  DATE_FROM_PARTS: "MAKE_DATE",
-  // Snowflake's REGEXP_LIKE matches the whole subject, like DuckDB's regexp_full_match; both take
-  // the same option letters for what rcu uses (i, s, c).
-  REGEXP_LIKE: "REGEXP_FULL_MATCH",
-  RLIKE: "REGEXP_FULL_MATCH",
-  DAYOFWEEKISO: "ISODOW",
-};
-
-/** Index of the `)` matching the `(` at `open`, or -1. */
-function closingParen(sig: readonly Token[], open: number): number {
-  let depth = 0;
-  for (let j = open; j < sig.length; j++) {
-    if (sig[j]!.text === "(") depth++;
-    else if (sig[j]!.text === ")" && --depth === 0) return j;
-  }
-  return -1;
-}
-
-/** Commas directly inside the parentheses `open`…`close`. */
-function topLevelCommas(sig: readonly Token[], open: number, close: number): number {
-  let depth = 0;
-  let n = 0;
-  for (let j = open + 1; j < close; j++) {
-    const t = sig[j]!.text;
-    if (t === "(") depth++;
-    else if (t === ")") depth--;
-    else if (t === "," && depth === 0) n++;
-  }
-  return n;
 }
 
 /** Whether the significant token at `k` sits in `CAST(… AS <k>`. */

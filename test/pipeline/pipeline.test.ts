@@ -1,0 +1,132 @@
+/**
+ * The whole standard pipeline on every engine in `test/e2e/engines.ts` (filter with
+ * RCU_TEST_ENGINES=duckdb,snowflake): one small sample estate is generated, then on each engine
+ * landed (extract) and built (every definition: identity, star schema, marts), and the results
+ * are compared across engines — the partition of person records into users, the golden records,
+ * the facts and the customer 360 — exactly (see docs/warehouses.md, "Same results on every engine").
+ */
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateEstate } from "../../sample/generate.js";
+import { demoConfigYaml } from "../../sample/demo-config.js";
+import { cli, ROOT, tempDir } from "../helpers.js";
+import { AudienceServer } from "../distribute/audience-server.js";
+import { e2eEngines, type E2eEngine, type EngineTarget } from "../e2e/engines.js";
+import { compareSnapshots, snapshot, type Snapshot } from "./snapshot.js";
+
+const PEOPLE = 400;
+const SEED = 7;
+// Engines the standard pipeline is portable to so far (PostgreSQL and Redshift: in progress, see
+// the issue notes); RCU_TEST_ENGINES still filters within them.
+const PORTED = new Set(["duckdb", "snowflake"]);
+const engines = e2eEngines().filter((e) => PORTED.has(e.name));
+const snapshots = new Map<string, Snapshot>();
+/** Per engine: `rcu evaluate --json` and what `rcu sync` sent (rcu's own TypeScript SQL). */
+const evaluations = new Map<string, unknown>();
+const sent = new Map<string, string[]>();
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = path.join(await tempDir("rcu-pipeline-data-"), "data");
+  await generateEstate({ people: PEOPLE, seed: SEED, outDir: dataDir, workers: 0 });
+});
+
+describe.each(engines)("standard pipeline on $name", (engine: E2eEngine) => {
+  let dir: string;
+  let wh: EngineTarget;
+  const api = new AudienceServer();
+  let apiUrl: string;
+  beforeAll(async () => {
+    dir = await tempDir(`rcu-pipeline-${engine.name}-`);
+    wh = await engine.setup(dir);
+    apiUrl = await api.start();
+  });
+  afterAll(async () => {
+    await wh?.close();
+    await api.stop();
+  });
+
+  it("lands every source and builds every definition", async () => {
+    const config = path.join(dir, "rcu.yaml");
+    const destinations = `destinations:
+  audience:
+    type: http
+    base_url: ${apiUrl}
+    headers: { Authorization: { env: AUDIENCE_TOKEN } }
+    upsert: { path: /v1/members/upsert }
+    delete: { path: /v1/members/delete }
+    purpose: marketing
+    consent: { channel: email }
+    columns: { email: email, first_name: first_name }
+`;
+    await writeFile(config, demoConfigYaml({ projectDir: ROOT, dataDir, warehouse: path.join(dir, "unused.duckdb"), profile: wh.profile }) + destinations);
+    const r = await cli(["run", "--config", config, "--threads", "2"], ROOT, wh.env);
+    // On failure, show each failed action's first lines (its statement is long).
+    const failures = r.stdout.split(/\n(?=\S)/).filter((b) => /^FAIL/.test(b)).map((b) => b.slice(0, 1200));
+    expect({ code: r.code, failures, stderr: r.stderr }).toEqual({ code: 0, failures: [], stderr: "" });
+    expect(r.stdout).toMatch(/Run succeeded/);
+    const snap = await snapshot(wh.sql);
+    expect(snap.users.length).toBeGreaterThan(PEOPLE / 2);
+    expect(snap.figures.fact_orders_rows).toBeGreaterThan(0);
+    snapshots.set(engine.name, snap);
+  }, 180_000);
+
+  it("changes nothing when run again on unchanged sources (incremental facts, stable ids)", async () => {
+    const config = path.join(dir, "rcu.yaml");
+    const r = await cli(["run", "--config", config, "--threads", "2"], ROOT, wh.env);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    const again = await snapshot(wh.sql);
+    expect(compareSnapshots(snapshots.get(engine.name)!, again).differences).toEqual([]);
+  }, 120_000);
+
+  it("evaluates, explains, reports status and erases a person with rcu's own SQL", async () => {
+    const config = path.join(dir, "rcu.yaml");
+    const run = (...args: string[]) => cli([...args, "--config", config], ROOT, { ...wh.env, AUDIENCE_TOKEN: "t" });
+    const sync = await run("sync", "--json");
+    expect(sync.stderr).toBe("");
+    expect(sync.code).toBe(0);
+    expect(api.members.size).toBeGreaterThan(0);
+    sent.set(engine.name, [...api.members.keys()].sort());
+    const ev = await run("evaluate", "--truth", path.join(dataDir, "truth", "persons.csv"), "--json");
+    expect(ev.stderr).toBe("");
+    const e = JSON.parse(ev.stdout) as { pairwise: { f1: number }; missingFromWarehouse: number };
+    expect(e.missingFromWarehouse).toBe(0);
+    evaluations.set(engine.name, e);
+
+    const [someone] = await wh.sql("SELECT user_id, email FROM rcu_core.users WHERE email IS NOT NULL AND records >= 2 ORDER BY user_id LIMIT 1");
+    const explain = await run("identity", "explain", String(someone!.user_id), "--json");
+    expect(explain.stderr).toBe("");
+    expect(explain.code).toBe(0);
+    const status = await run("status", "--json");
+    expect(status.stderr).toBe("");
+    expect((JSON.parse(status.stdout) as { runs: Array<{ status: string }> }).runs[0]!.status).toBe("success");
+
+    const dry = await run("forget", "--email", String(someone!.email), "--dry-run", "--json");
+    expect(dry.stderr).toBe("");
+    expect(dry.code).toBe(0);
+    const real = await run("forget", "--email", String(someone!.email), "--json");
+    expect(real.stderr).toBe("");
+    expect(real.code).toBe(0);
+    expect(JSON.parse(real.stdout)).toMatchObject({ users: 1, residual: {} });
+    expect(await wh.sql(`SELECT user_id FROM rcu_core.users WHERE user_id = '${String(someone!.user_id)}'`)).toEqual([]);
+    expect(api.members.has(String(someone!.user_id))).toBe(false);
+  }, 120_000);
+});
+
+describe.runIf(engines.length > 1)("the same results on every engine", () => {
+  it("resolves the same people, golden records, facts and customer 360", () => {
+    const [first, ...others] = engines.map((e) => e.name);
+    const base = snapshots.get(first!);
+    expect(base, `${first} ran`).toBeDefined();
+    for (const name of others) {
+      const other = snapshots.get(name);
+      expect(other, `${name} ran`).toBeDefined();
+      const diff = compareSnapshots(base!, other!);
+      console.log(`${first} vs ${name}: ${JSON.stringify(diff.summary)}`);
+      expect(diff.differences, `${first} vs ${name}`).toEqual([]);
+      expect(evaluations.get(name), `rcu evaluate on ${name}`).toEqual(evaluations.get(first!));
+      expect(sent.get(name), `users rcu sync sent from ${name}`).toEqual(sent.get(first!));
+    }
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * What the cross-engine pipeline test compares: the partition of person records into users, and
+ * the rows of the identity, star and mart tables, normalised so that equal results compare equal
+ * whatever the engine's client returns (Date, bigint, float noise).
+ */
+import type { Row } from "../../engine/warehouses/types.js";
+
+/** Tables compared row by row (every column but the run-dependent ones below). */
+export const COMPARED_TABLES = [
+  "rcu_identity.person_records",
+  "rcu_identity.u_probabilities",
+  "rcu_identity.match_parameters",
+  "rcu_identity.pair_scores",
+  "rcu_core.users",
+  "rcu_core.user_identifiers",
+  "rcu_core.fact_orders",
+  "rcu_core.fact_order_lines",
+  "rcu_core.fact_web_events",
+  "rcu_core.fact_web_sessions",
+  "rcu_core.fact_email_events",
+  "rcu_core.fact_interactions",
+  "rcu_core.fact_consent_changes",
+  "rcu_marts.customer_scores",
+  "rcu_marts.customer_360",
+  "rcu_marts.segment_membership",
+  "rcu_marts.kpi_daily",
+  "rcu_marts.kpi_daily_channel",
+  "rcu_marts.user_consents",
+  "rcu_marts.identity_quality",
+  "rcu_core.user_devices",
+  "rcu_core.dim_geography",
+  "rcu_core.dim_channel",
+  "rcu_reference.dim_date",
+] as const;
+
+/** Columns that record when or in which run a row was built: they differ between any two runs. */
+const RUN_DEPENDENT = new Set(["first_seen_at", "assigned_at", "loaded_at", "load_id", "built_at", "computed_at", "run_id", "member_since"]);
+
+export interface Snapshot {
+  /** Each user's record keys, sorted, as "k1|k2|…", the list sorted. */
+  readonly clusters: string[];
+  /** user_id → its clusters' key (user ids are derived from the cluster, so equal across engines). */
+  readonly users: Array<[string, string]>;
+  /** Normalised rows (JSON, sorted) per table. */
+  readonly tables: Record<string, string[]>;
+  /** Headline figures. */
+  readonly figures: Record<string, number>;
+}
+
+type Sql = (sql: string) => Promise<Row[]>;
+
+/** A value as compared: instants as ISO text, numbers to 12 significant digits. */
+function norm(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "number") return Number.isInteger(v) ? v : Number(v.toPrecision(12));
+  if (typeof v === "object") return JSON.stringify(v);
+  return v;
+}
+
+function rowText(r: Row): string {
+  const keys = Object.keys(r).filter((k) => !RUN_DEPENDENT.has(k)).sort();
+  return JSON.stringify(keys.map((k) => [k, norm(r[k])]));
+}
+
+export async function snapshot(sql: Sql): Promise<Snapshot> {
+  const map = await sql("SELECT record_key, user_id FROM rcu_identity.identity_map");
+  const byUser = new Map<string, string[]>();
+  for (const r of map) byUser.set(String(r.user_id), [...(byUser.get(String(r.user_id)) ?? []), String(r.record_key)]);
+  const users = [...byUser].map(([u, keys]) => [u, keys.sort().join("|")] as [string, string]).sort((a, b) => a[0].localeCompare(b[0]));
+  const tables: Record<string, string[]> = {};
+  for (const t of COMPARED_TABLES) tables[t] = (await sql(`SELECT * FROM ${t}`)).map(rowText).sort();
+  const [orders] = await sql(
+    "SELECT COUNT(*) AS n, SUM(revenue) AS revenue, SUM(CASE WHEN is_revenue THEN 1 ELSE 0 END) AS revenue_orders, COUNT(DISTINCT user_id) AS buyers FROM rcu_core.fact_orders",
+  );
+  const [c360] = await sql(
+    "SELECT COUNT(*) AS n, SUM(orders) AS orders, SUM(revenue) AS revenue, SUM(identities) AS identities, SUM(tickets) AS tickets, SUM(email_opens_90d) AS opens FROM rcu_marts.customer_360",
+  );
+  const figures: Record<string, number> = {
+    person_records: map.length,
+    users: byUser.size,
+    fact_orders_rows: Number(orders?.n ?? 0),
+    fact_orders_revenue: Number(norm(Number(orders?.revenue ?? 0))),
+    fact_orders_revenue_orders: Number(orders?.revenue_orders ?? 0),
+    fact_orders_buyers: Number(orders?.buyers ?? 0),
+    customer_360_rows: Number(c360?.n ?? 0),
+    customer_360_orders: Number(c360?.orders ?? 0),
+    customer_360_revenue: Number(norm(Number(c360?.revenue ?? 0))),
+    customer_360_identities: Number(c360?.identities ?? 0),
+    customer_360_tickets: Number(c360?.tickets ?? 0),
+    customer_360_email_opens_90d: Number(c360?.opens ?? 0),
+  };
+  for (const t of COMPARED_TABLES) figures[`${t} rows`] = tables[t]!.length;
+  return { clusters: users.map(([, k]) => k).sort(), users, tables, figures };
+}
+
+/** Rows of `a` missing from `b` (as multisets). */
+function missing(a: readonly string[], b: readonly string[]): string[] {
+  const left = new Map<string, number>();
+  for (const r of b) left.set(r, (left.get(r) ?? 0) + 1);
+  const out: string[] = [];
+  for (const r of a) {
+    const n = left.get(r) ?? 0;
+    if (n > 0) left.set(r, n - 1);
+    else out.push(r);
+  }
+  return out;
+}
+
+export interface Comparison {
+  /** One line per difference (empty when the engines agree). */
+  readonly differences: string[];
+  readonly summary: Record<string, unknown>;
+}
+
+export function compareSnapshots(a: Snapshot, b: Snapshot): Comparison {
+  const differences: string[] = [];
+  const onlyA = missing(a.clusters, b.clusters);
+  const onlyB = missing(b.clusters, a.clusters);
+  if (onlyA.length || onlyB.length) differences.push(`clusters: ${onlyA.length} only in the first engine (${onlyA.slice(0, 3).join(" ; ")}), ${onlyB.length} only in the second (${onlyB.slice(0, 3).join(" ; ")})`);
+  const ids = missing(a.users.map((u) => u.join("=")), b.users.map((u) => u.join("=")));
+  if (ids.length) differences.push(`user ids: ${ids.length} users have another id or records (${ids.slice(0, 3).join(" ; ")})`);
+  const tableDiffs: Record<string, number> = {};
+  for (const t of COMPARED_TABLES) {
+    const ra = a.tables[t] ?? [];
+    const rb = b.tables[t] ?? [];
+    const x = missing(ra, rb);
+    const y = missing(rb, ra);
+    tableDiffs[t] = x.length + y.length;
+    if (x.length || y.length) differences.push(`${t}: ${x.length} rows only in the first engine, ${y.length} only in the second; e.g.\n  ${x.slice(0, 2).join("\n  ")}\n  vs\n  ${y.slice(0, 2).join("\n  ")}`);
+  }
+  for (const k of Object.keys(a.figures)) if (a.figures[k] !== b.figures[k]) differences.push(`${k}: ${a.figures[k]} vs ${b.figures[k]}`);
+  return {
+    differences,
+    summary: { clustersOnlyInFirst: onlyA.length, clustersOnlyInSecond: onlyB.length, tableRowDifferences: tableDiffs, figures: a.figures },
+  };
+}
