@@ -39,9 +39,62 @@ function similarity(a, b) {
       return `jaro_winkler_similarity(${a}, ${b})`;
     case "snowflake":
       return `(JAROWINKLER_SIMILARITY(${a}, ${b}) / 100.0)`;
+    case "postgres":
+    case "redshift":
+      return jaroWinklerSql(a, b);
     default:
       throw new Error(`similarity() has no formulation for engine ${engine()} yet`);
   }
+}
+
+/**
+ * Positions 1 … 100 as a derived table `alias(i)`, built from two UNION ALLs of digits: no VALUES
+ * list in FROM (Redshift has none), no generate_series (leader-node only on Redshift).
+ */
+function positions(alias) {
+  const digits = (d) => `(SELECT 0 AS ${d} ${[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `UNION ALL SELECT ${n}`).join(" ")})`;
+  return `(SELECT t.d * 10 + u.e + 1 AS i FROM ${digits("d")} AS t CROSS JOIN ${digits("e")} AS u) AS ${alias}`;
+}
+
+/** An SQL string literal of one character, backslashes doubled where the engine reads escapes. */
+function charLiteral(c) {
+  const t = c === "'" ? "''" : c;
+  return engine() === "redshift" || engine() === "snowflake" ? `'${t.split("\\").join("\\\\")}'` : `'${t}'`;
+}
+
+/**
+ * Jaro–Winkler similarity in plain SQL (PostgreSQL and Redshift have no built-in), as one
+ * correlated scalar subquery of a single query block over character positions (Redshift cannot
+ * decorrelate window functions or skip-level references in a subquery, so there are none):
+ * - matching characters: the k-th occurrence of a character in `a` matches the k-th occurrence of
+ *   the same character in `b` (found with regexp_instr) when it lies within the Jaro window
+ *   max(|a|, |b|) / 2 - 1. The textbook greedy matching takes the first unmatched occurrence in
+ *   the window instead; both agree unless a repeated letter's occurrences are out of step.
+ * - transpositions: half the matched characters of `a` involved in an inversion (pairs whose
+ *   partners in `b` are in the opposite order), rounded down; the textbook count is half the
+ *   positions where the two matched sequences differ (the same for swaps of adjacent letters).
+ * - Winkler: common prefix (at most 4) × 0.1 × (1 − jaro), when jaro > 0.7 (as DuckDB).
+ * Strings longer than 100 characters are compared on their first 100. Equal strings give 1.
+ */
+function jaroWinklerSql(a, b) {
+  const la = `length(${a})`;
+  const lb = `length(${b})`;
+  const w = `(GREATEST(${la}, ${lb}) / 2 - 1)`;
+  const ch = (p) => `substr(${a}, ${p}.i, 1)`;
+  // Occurrences of the character at p in a[1..p] (replace() counts without regular expressions).
+  const occ = (p) => `(${p}.i - length(replace(substr(${a}, 1, ${p}.i), ${ch(p)}, '')))`;
+  // The character as a regular expression matching only itself.
+  const pattern = (p) => `CASE WHEN ${ch(p)} IN ('^', '[', ']', ${charLiteral("\\")}, '-') THEN ${charLiteral("\\")} || ${ch(p)} ELSE '[' || ${ch(p)} || ']' END`;
+  const partner = (p) => `regexp_instr(${b}, ${pattern(p)}, 1, ${occ(p)})`;
+  const matched = (p) => `(${partner(p)} > 0 AND ABS(${partner(p)} - ${p}.i) <= ${w})`;
+  const m = `COUNT(DISTINCT CASE WHEN ${matched("p")} THEN p.i END)`;
+  const inverted = `(p.i < q.i AND ${matched("p")} AND ${matched("q")} AND ${partner("p")} > ${partner("q")})`;
+  const involved = `COUNT(DISTINCT CASE WHEN ${inverted} THEN CASE WHEN s.side = 1 THEN p.i ELSE q.i END END)`;
+  const t = `FLOOR(${involved} / 2)`;
+  const jaro = `CASE WHEN ${m} = 0 THEN 0.0 ELSE (CAST(${m} AS DOUBLE PRECISION) / ${la} + CAST(${m} AS DOUBLE PRECISION) / ${lb} + (${m} - ${t}) / CAST(${m} AS DOUBLE PRECISION)) / 3 END`;
+  const prefix = `CASE WHEN substr(${a}, 1, 1) <> substr(${b}, 1, 1) THEN 0 WHEN substr(${a}, 1, 2) <> substr(${b}, 1, 2) THEN 1 WHEN substr(${a}, 1, 3) <> substr(${b}, 1, 3) THEN 2 WHEN substr(${a}, 1, 4) <> substr(${b}, 1, 4) THEN 3 ELSE 4 END`;
+  const jw = `${jaro} + CASE WHEN ${jaro} > 0.7 THEN ${prefix} * 0.1 * (1 - ${jaro}) ELSE 0 END`;
+  return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 1.0 WHEN ${la} = 0 OR ${lb} = 0 THEN 0.0 ELSE (SELECT ${jw} FROM ${positions("p")} CROSS JOIN ${positions("q")} CROSS JOIN (SELECT 1 AS side UNION ALL SELECT 2) AS s WHERE p.i <= ${la} AND q.i <= ${la}) END)`;
 }
 
 /** Levenshtein edit distance. */
@@ -52,9 +105,35 @@ function editDistance(a, b) {
       return `levenshtein(${a}, ${b})`;
     case "snowflake":
       return `EDITDISTANCE(${a}, ${b})`;
+    case "redshift":
+      return boundedEditDistanceSql(a, b);
     default:
       throw new Error(`editDistance() has no formulation for engine ${engine()} yet`);
   }
+}
+
+/**
+ * Levenshtein distance where Redshift has none, for the small thresholds rcu compares it with
+ * (<= 1, <= 2), in plain SQL (one correlated scalar subquery over character positions): exact
+ * when the distance is 0 or 1; for strings of equal length, the number of differing positions
+ * (substitutions only: a deletion plus an insertion, such as a shifted digit, counts more); for
+ * lengths one apart that are not one deletion apart, and for lengths further apart, at least 3.
+ */
+function boundedEditDistanceSql(a, b) {
+  const la = `length(${a})`;
+  const lb = `length(${b})`;
+  const del = (x, y, lx) => `substr(${x}, 1, p.i - 1) || substr(${x}, p.i + 1, ${lx}) = ${y}`;
+  return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 0 ELSE (SELECT CASE WHEN ${la} = ${lb} THEN SUM(CASE WHEN substr(${a}, p.i, 1) <> substr(${b}, p.i, 1) THEN 1 ELSE 0 END) WHEN ABS(${la} - ${lb}) = 1 AND SUM(CASE WHEN (${la} > ${lb} AND ${del(a, b, la)}) OR (${lb} > ${la} AND ${del(b, a, lb)}) THEN 1 ELSE 0 END) > 0 THEN 1 ELSE GREATEST(ABS(${la} - ${lb}), 3) END FROM ${positions("p")} WHERE p.i <= GREATEST(${la}, ${lb})) END)`;
+}
+
+/**
+ * Statements a table using editDistance() runs first (its pre-operations): PostgreSQL's
+ * levenshtein is in the fuzzystrmatch extension, shipped with PostgreSQL (contrib) and available
+ * on RDS, Aurora, Cloud SQL and Azure, but created per database — by rcu's user if it may
+ * (CREATE on the database), else once by an administrator. Other engines need nothing.
+ */
+function editDistanceSetup() {
+  return engine() === "postgres" ? ["CREATE EXTENSION IF NOT EXISTS fuzzystrmatch"] : [];
 }
 
 /** A timestamp from text, NULL (not an error) when it does not parse. */
@@ -91,6 +170,42 @@ function alnumUpper(expr) {
 /** The text type for CAST(… AS …): Redshift's bare VARCHAR is VARCHAR(256), too short for raw text. */
 function textType() {
   return engine() === "redshift" ? "VARCHAR(65535)" : "VARCHAR";
+}
+
+/** The 64-bit floating-point type for CAST(… AS …) and column lists. */
+function doubleType() {
+  switch (engine()) {
+    case "postgres":
+    case "redshift":
+      return "DOUBLE PRECISION";
+    default:
+      return "DOUBLE";
+  }
+}
+
+/**
+ * Statements that (re)create table `name` (qualified SQL) as `rest` — "AS SELECT …" or a column
+ * list: CREATE OR REPLACE TABLE where the engine has it, else DROP TABLE IF EXISTS then CREATE.
+ */
+function replaceTable(name, rest) {
+  switch (engine()) {
+    case "postgres":
+    case "redshift": {
+      if (!rest.includes(name)) return [`DROP TABLE IF EXISTS ${name}`, `CREATE TABLE ${name} ${rest}`];
+      // The new contents read the old table: built beside it, then swapped in.
+      const m = /^(.*)\.("(?:[^"]|"")*")$/.exec(name);
+      if (!m) throw new Error(`replaceTable expects a qualified, quoted name, got ${name}`);
+      const next = `${m[1]}.${m[2].slice(0, -1)}__rcu_next"`;
+      return [
+        `DROP TABLE IF EXISTS ${next}`,
+        `CREATE TABLE ${next} ${rest}`,
+        `DROP TABLE IF EXISTS ${name}`,
+        `ALTER TABLE ${next} RENAME TO ${m[2]}`,
+      ];
+    }
+    default:
+      return [`CREATE OR REPLACE TABLE ${name} ${rest}`];
+  }
 }
 
 /** A DECIMAL(18,2) from text, NULL when it does not parse. */
@@ -182,4 +297,5 @@ function sha256Hex(expr) {
 module.exports = {
   engine, dateSpine, isoDayOfWeek, similarity, editDistance, tryTimestamp, dateKey, alnumUpper,
   textType, tryDecimal, tryInteger, secondsBetween, daysBetween, addDays, stringAggDistinct, sha256Hex,
+  editDistanceSetup, doubleType, replaceTable,
 };

@@ -1,0 +1,148 @@
+/**
+ * The whole standard pipeline (extract, identity resolution, star schema, marts) on PostgreSQL and
+ * on Redshift (through the Data API test server), compared with DuckDB on the same sample estate:
+ * the same partition of person records into users, the same golden attributes, the same facts and
+ * the same customer_360 figures. Engines from test/e2e/engines.ts (RCU_TEST_ENGINES filters).
+ */
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { generateEstate } from "../../sample/generate.js";
+import { demoConfigYaml } from "../../sample/demo-config.js";
+import type { Row } from "../../engine/warehouses/types.js";
+import { cli, duck, ROOT, tempDir } from "../helpers.js";
+import { e2eEngines, type E2eEngine } from "../e2e/engines.js";
+
+const PEOPLE = Number(process.env.RCU_PIPELINE_PEOPLE ?? 300);
+
+/**
+ * The demo's rcu.yaml for another engine: its profile replaced, and its three DuckDB-only field
+ * expressions (try_strptime, json_extract_string, regexp_matches) written in SQL that PostgreSQL
+ * and Redshift both accept.
+ */
+export function portableDemoConfig(yamlText: string, profile: { engine: string }): string {
+  const swaps: Array<[string, string]> = [
+    // CRM update stamp "31/12/2024 23:59": rebuilt as ISO text, cast when it has that shape.
+    [
+      JSON.stringify("try_strptime(date_maj, '%d/%m/%Y %H:%M')"),
+      JSON.stringify("CASE WHEN date_maj ~ '^[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}$' THEN CAST(substring(date_maj, 7, 4) || '-' || substring(date_maj, 4, 2) || '-' || substring(date_maj, 1, 2) || ' ' || substring(date_maj, 12, 5) || ':00' AS TIMESTAMP) END"),
+    ],
+  ];
+  for (const key of ["line1", "postcode", "city", "country"]) {
+    swaps.push([JSON.stringify(`json_extract_string(address, '$.${key}')`), JSON.stringify(profile.engine === "redshift" ? `JSON_EXTRACT_PATH_TEXT(address, '${key}')` : `CAST(address AS JSON) ->> '${key}'`)]);
+  }
+  swaps.push([
+    JSON.stringify("regexp_matches(trim(customer_name), '^(m|mr|m\\.|mme|mlle|madame|monsieur|mademoiselle)\\s', 'i')").slice(1, -1),
+    JSON.stringify("(lower(trim(customer_name)) ~ '^(m|mr|m\\.|mme|mlle|madame|monsieur|mademoiselle)[[:space:]]')").slice(1, -1),
+  ]);
+  let text = yamlText;
+  for (const [from, to] of swaps) {
+    if (!text.includes(from)) throw new Error(`demo config no longer contains ${from}`);
+    text = text.split(from).join(to);
+  }
+  const start = text.indexOf("default_profile:");
+  const end = text.indexOf("threads:");
+  return text.slice(0, start) + stringify({ default_profile: "wh", profiles: { wh: profile } }) + text.slice(end);
+}
+
+export { PEOPLE };
+
+const targets = e2eEngines().filter((e) => e.name === "postgres" || e.name === "redshift");
+
+interface Snapshot {
+  /** Each user's record keys, sorted, the users sorted: the partition of person records. */
+  partition: string[];
+  /** Golden attributes, keyed by the user's smallest record key. */
+  users: Record<string, Row>;
+  facts: Row[];
+  c360: Row[];
+}
+
+/** Numbers as numbers (DuckDB BIGINT/DECIMAL and PostgreSQL NUMERIC come back differently). */
+const num = (r: Row): Row => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" || (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) && k !== "user_id") ? Number(v) : v]));
+
+async function snapshot(sql: (text: string) => Promise<Row[]>): Promise<Snapshot> {
+  const map = await sql("SELECT record_key, user_id FROM rcu_identity.identity_map");
+  const byUser = new Map<string, string[]>();
+  for (const r of map) {
+    const k = String(r.user_id);
+    byUser.set(k, [...(byUser.get(k) ?? []), String(r.record_key)]);
+  }
+  const anchor = new Map<string, string>();
+  for (const [u, keys] of byUser) anchor.set(u, keys.sort()[0]!);
+  const partition = [...byUser.values()].map((k) => k.join(" ")).sort();
+  const golden = await sql(
+    "SELECT user_id, email, phone, first_name, last_name, CAST(birth_date AS VARCHAR(20)) AS birth_date, postcode, city, country FROM rcu_core.users",
+  );
+  const users: Record<string, Row> = {};
+  for (const r of golden) {
+    const { user_id, ...rest } = r;
+    users[anchor.get(String(user_id)) ?? `?${String(user_id)}`] = num(rest);
+  }
+  const facts = await sql(
+    `SELECT 'orders' AS f, COUNT(*) AS n, ROUND(SUM(revenue), 2) AS revenue FROM rcu_core.fact_orders
+     UNION ALL SELECT 'order_lines', COUNT(*), NULL FROM rcu_core.fact_order_lines
+     UNION ALL SELECT 'web_events', COUNT(*), NULL FROM rcu_core.fact_web_events
+     UNION ALL SELECT 'email_events', COUNT(*), NULL FROM rcu_core.fact_email_events
+     UNION ALL SELECT 'interactions', COUNT(*), NULL FROM rcu_core.fact_interactions
+     ORDER BY 1`,
+  );
+  const c360rows = await sql("SELECT user_id, identities, sources_present, orders, ROUND(revenue, 2) AS revenue, web_orders, store_orders, preferred_channel, tickets, open_tickets, emails_sent_90d, email_opens_90d, recency_days, r_score, f_score, m_score, rfm_segment, lifecycle_stage, consent_email FROM rcu_marts.customer_360");
+  const c360 = c360rows.map((r) => ({ ...num(r), user_id: anchor.get(String(r.user_id)) ?? `?${String(r.user_id)}` })).sort((a, b) => String(a.user_id).localeCompare(String(b.user_id)));
+  return { partition, users, facts: facts.map((r) => ({ f: r.f, n: Number(r.n), revenue: r.revenue === null ? null : Number(r.revenue) })), c360 };
+}
+
+async function estate(): Promise<{ dataDir: string; yaml: (profile: { engine: string } | null, warehouse: string) => string }> {
+  const root = await tempDir("rcu-pipeline-");
+  const dataDir = path.join(root, "data");
+  await generateEstate({ people: PEOPLE, seed: 7, outDir: dataDir });
+  return {
+    dataDir,
+    yaml: (profile, warehouse) => {
+      const text = demoConfigYaml({ projectDir: ROOT, dataDir, warehouse });
+      return profile ? portableDemoConfig(text, profile) : text;
+    },
+  };
+}
+
+describe.skipIf(targets.length === 0)("standard pipeline on PostgreSQL and Redshift", () => {
+  let data: Awaited<ReturnType<typeof estate>>;
+  let baseline: Snapshot;
+
+  beforeAll(async () => {
+    data = await estate();
+    const dir = await tempDir("rcu-pipeline-duckdb-");
+    const db = path.join(dir, "warehouse.duckdb");
+    const config = path.join(dir, "rcu.yaml");
+    await writeFile(config, data.yaml(null, db));
+    const r = await cli(["run", "--config", config, "--threads", "2"], ROOT);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    baseline = await snapshot((text) => duck(db, text) as Promise<Row[]>);
+  }, 300_000);
+
+  it.each(targets.map((e) => [e.name, e] as [string, E2eEngine]))("%s gives DuckDB's clusters, golden records, facts and marts", async (_name, engine) => {
+    const dir = await tempDir(`rcu-pipeline-${engine.name}-`);
+    const wh = await engine.setup(dir);
+    try {
+      const { parse } = await import("yaml");
+      const { readFile } = await import("node:fs/promises");
+      const profile = (parse(await readFile(path.join(dir, "rcu.yaml"), "utf8")) as { profiles: { wh: { engine: string } } }).profiles.wh;
+      const config = path.join(dir, "rcu.yaml");
+      await writeFile(config, data.yaml(profile, ""));
+      const r = await cli(["run", "--config", config, "--threads", "2"], ROOT, wh.env);
+      if (r.code !== 0) console.log(r.stdout, r.stderr);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      const got = await snapshot(wh.sql);
+      expect(got.partition.length).toBe(baseline.partition.length);
+      expect(got.partition).toEqual(baseline.partition);
+      expect(got.users).toEqual(baseline.users);
+      expect(got.facts).toEqual(baseline.facts);
+      expect(got.c360).toEqual(baseline.c360);
+    } finally {
+      await wh.close();
+    }
+  }, 600_000);
+});
