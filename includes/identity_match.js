@@ -22,16 +22,21 @@ const portable = require("./portable");
 
 const { ident: q, qualify, beside, literal: lit } = require("./relations");
 
-/** Hash of a text expression to a BIGINT, for deterministic sampling. */
+/**
+ * Hash of a text expression to a BIGINT, for deterministic sampling. DuckDB uses its own hash()
+ * unless the compile var `rcu_portable_hash` is true; every other engine (and DuckDB with that
+ * var) the MD5-based hash all engines share, so random pairs (u) and EM samples are the same
+ * records on every engine.
+ */
 function hash64(expr) {
   switch (portable.engine()) {
     case "duckdb":
+      if (String(portable.projectVar("rcu_portable_hash")) === "true") return portable.md5Hash60(expr);
       return `CAST(hash(${expr}) % 9223372036854775807 AS BIGINT)`;
-    case "redshift":
-      // The same 60 bits as below: STRTOL parses the first 15 hex digits of the MD5.
-      return `STRTOL(substr(md5(${expr}), 1, 15), 16)`;
-    default:
+    case "snowflake":
       return `('x' || substr(md5(${expr}), 1, 15))::bit(60)::bigint`;
+    default:
+      return portable.md5Hash60(expr);
   }
 }
 

@@ -7,6 +7,28 @@ function engine() {
   return vars.rcu_engine || "duckdb";
 }
 
+/** A compile var (rcu.yaml `vars:` or `--vars`), or undefined. */
+function projectVar(name) {
+  const vars = (dataform.projectConfig && dataform.projectConfig.vars) || {};
+  return vars[name];
+}
+
+/**
+ * A BIGINT hash of a text expression that is the same on every engine: the first 60 bits of its
+ * MD5. Engines' own hashes (DuckDB hash()) are faster but differ, so deterministic samples taken
+ * with them differ between engines too.
+ */
+function md5Hash60(expr) {
+  switch (engine()) {
+    case "duckdb":
+      return `CAST(('0x' || substr(md5(${expr}), 1, 15)) AS BIGINT)`;
+    case "redshift":
+      return `STRTOL(substr(md5(${expr}), 1, 15), 16)`;
+    default:
+      return `('x' || substr(md5(${expr}), 1, 15))::bit(60)::bigint`;
+  }
+}
+
 /** One row per day from `start` to `end` (inclusive, ISO dates), in a column named `column`. */
 function dateSpine(start, end, column) {
   const col = column || "date_day";
@@ -297,5 +319,5 @@ function sha256Hex(expr) {
 module.exports = {
   engine, dateSpine, isoDayOfWeek, similarity, editDistance, tryTimestamp, dateKey, alnumUpper,
   textType, tryDecimal, tryInteger, secondsBetween, daysBetween, addDays, stringAggDistinct, sha256Hex,
-  editDistanceSetup, doubleType, replaceTable,
+  editDistanceSetup, doubleType, replaceTable, projectVar, md5Hash60,
 };

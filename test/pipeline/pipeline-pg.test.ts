@@ -93,6 +93,26 @@ async function snapshot(sql: (text: string) => Promise<Row[]>): Promise<Snapshot
   return { partition, users, facts: facts.map((r) => ({ f: r.f, n: Number(r.n), revenue: r.revenue === null ? null : Number(r.revenue) })), c360 };
 }
 
+async function diagnose(pg: (t: string) => Promise<Row[]>, dk: (t: string) => Promise<Row[]>): Promise<void> {
+  const key = (r: Row) => JSON.stringify(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, typeof v === "number" ? Math.round(v * 1e6) / 1e6 : v]));
+  for (const [name, sql] of [
+    ["person_records", "SELECT * FROM rcu_identity.person_records"],
+    ["candidate_pairs", "SELECT id_l, id_r, first_rule, rules_matched FROM rcu_identity.candidate_pairs"],
+    ["comparison_vectors", "SELECT * FROM rcu_identity.comparison_vectors"],
+    ["u_probabilities", "SELECT * FROM rcu_identity.u_probabilities"],
+    ["match_parameters", "SELECT * FROM rcu_identity.match_parameters"],
+    ["match_edges", "SELECT a, b FROM rcu_identity.match_edges"],
+  ] as const) {
+    const a = new Set((await pg(sql)).map(key));
+    const b = new Set((await dk(sql)).map(key));
+    const onlyPg = [...a].filter((x) => !b.has(x));
+    const onlyDk = [...b].filter((x) => !a.has(x));
+    console.log(`${name}: pg ${a.size} duckdb ${b.size}; only pg ${onlyPg.length}, only duckdb ${onlyDk.length}`);
+    for (const x of onlyPg.slice(0, 3)) console.log("  pg:", x);
+    for (const x of onlyDk.slice(0, 3)) console.log("  dk:", x);
+  }
+}
+
 async function estate(): Promise<{ dataDir: string; yaml: (profile: { engine: string } | null, warehouse: string) => string }> {
   const root = await tempDir("rcu-pipeline-");
   const dataDir = path.join(root, "data");
@@ -109,6 +129,7 @@ async function estate(): Promise<{ dataDir: string; yaml: (profile: { engine: st
 describe.skipIf(targets.length === 0)("standard pipeline on PostgreSQL and Redshift", () => {
   let data: Awaited<ReturnType<typeof estate>>;
   let baseline: Snapshot;
+  let duckFile: string;
 
   beforeAll(async () => {
     data = await estate();
@@ -116,10 +137,12 @@ describe.skipIf(targets.length === 0)("standard pipeline on PostgreSQL and Redsh
     const db = path.join(dir, "warehouse.duckdb");
     const config = path.join(dir, "rcu.yaml");
     await writeFile(config, data.yaml(null, db));
-    const r = await cli(["run", "--config", config, "--threads", "2"], ROOT);
+    // Random pairs and EM samples drawn with the MD5 hash every engine shares (DuckDB's hash() is its own).
+    const r = await cli(["run", "--config", config, "--threads", "2", "--vars", "rcu_portable_hash=true"], ROOT);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     baseline = await snapshot((text) => duck(db, text) as Promise<Row[]>);
+    duckFile = db;
   }, 300_000);
 
   it.each(targets.map((e) => [e.name, e] as [string, E2eEngine]))("%s gives DuckDB's clusters, golden records, facts and marts", async (_name, engine) => {
@@ -136,6 +159,7 @@ describe.skipIf(targets.length === 0)("standard pipeline on PostgreSQL and Redsh
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       const got = await snapshot(wh.sql);
+      if (process.env.RCU_PIPELINE_DEBUG) await diagnose(wh.sql, (text) => duck(duckFile, text) as Promise<Row[]>);
       expect(got.partition.length).toBe(baseline.partition.length);
       expect(got.partition).toEqual(baseline.partition);
       expect(got.users).toEqual(baseline.users);
