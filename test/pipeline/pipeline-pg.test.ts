@@ -34,7 +34,12 @@ export function portableDemoConfig(yamlText: string, profile: { engine: string }
   }
   swaps.push([
     JSON.stringify("regexp_matches(trim(customer_name), '^(m|mr|m\\.|mme|mlle|madame|monsieur|mademoiselle)\\s', 'i')").slice(1, -1),
-    JSON.stringify("(lower(trim(customer_name)) ~ '^(m|mr|m\\.|mme|mlle|madame|monsieur|mademoiselle)[[:space:]]')").slice(1, -1),
+    JSON.stringify("(lower(trim(customer_name)) ~ '^(m|mr|m[.]|mme|mlle|madame|monsieur|mademoiselle)[[:space:]]')").slice(1, -1),
+  ]);
+  // Redshift reads backslashes in string literals as escapes: bracket classes instead of \S, \s.
+  swaps.push([
+    JSON.stringify("regexp_replace(trim(customer_name), '^\\S+\\s+', '')").slice(1, -1),
+    JSON.stringify("regexp_replace(trim(customer_name), '^[^[:space:]]+[[:space:]]+', '')").slice(1, -1),
   ]);
   let text = yamlText;
   for (const [from, to] of swaps) {
