@@ -91,8 +91,14 @@ function uProbabilities({ records, id, comparisons, offsets }) {
   const pairs = offsets
     .map((k) => `SELECT a.${q(id)} AS id_l, b.${q(id)} AS id_r FROM ${ranked} AS a JOIN ${ranked} AS b ON b.rn = ((a.rn + ${k} - 1) % a.n) + 1`)
     .join("\nUNION ALL\n");
-  const vectors = `(${comparisonVectors({ pairs: `(${pairs})`, records, id, comparisons })}) AS v`;
-  return `WITH counts AS (
+  const vectorsSql = comparisonVectors({ pairs: `(${pairs})`, records, id, comparisons });
+  // PostgreSQL and Redshift: the vectors once, in a CTE (the Redshift Data API takes at most
+  // 100 KB of SQL a statement; repeated per comparison they would exceed it).
+  const shared = portable.engine() === "postgres" || portable.engine() === "redshift";
+  const vectors = shared ? "random_vectors" : `(${vectorsSql}) AS v`;
+  return `WITH ${shared ? `random_vectors AS (
+${vectorsSql}
+), ` : ""}counts AS (
 ${levelCounts(vectors, comparisons, "1")}
 )
 SELECT comparison, level, (w + 0.5) / (SUM(w) OVER (PARTITION BY comparison) + 0.5 * COUNT(*) OVER (PARTITION BY comparison)) AS u

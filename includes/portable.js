@@ -78,12 +78,6 @@ function positions(alias) {
   return `(SELECT t.d * 10 + u.e + 1 AS i FROM ${digits("d")} AS t CROSS JOIN ${digits("e")} AS u) AS ${alias}`;
 }
 
-/** An SQL string literal of one character, backslashes doubled where the engine reads escapes. */
-function charLiteral(c) {
-  const t = c === "'" ? "''" : c;
-  return engine() === "redshift" || engine() === "snowflake" ? `'${t.split("\\").join("\\\\")}'` : `'${t}'`;
-}
-
 /**
  * Jaro–Winkler similarity in plain SQL (PostgreSQL and Redshift have no built-in), as one
  * correlated scalar subquery of a single query block over character positions (Redshift cannot
@@ -104,18 +98,20 @@ function jaroWinklerSql(a, b) {
   const w = `(GREATEST(${la}, ${lb}) / 2 - 1)`;
   const ch = (p) => `substr(${a}, ${p}.i, 1)`;
   // Occurrences of the character at p in a[1..p] (replace() counts without regular expressions).
-  const occ = (p) => `(${p}.i - length(replace(substr(${a}, 1, ${p}.i), ${ch(p)}, '')))`;
-  // The character as a regular expression matching only itself.
-  const pattern = (p) => `CASE WHEN ${ch(p)} IN ('^', '[', ']', ${charLiteral("\\")}, '-') THEN ${charLiteral("\\")} || ${ch(p)} ELSE '[' || ${ch(p)} || ']' END`;
-  const partner = (p) => `regexp_instr(${b}, ${pattern(p)}, 1, ${occ(p)})`;
-  const matched = (p) => `(${partner(p)} > 0 AND ABS(${partner(p)} - ${p}.i) <= ${w})`;
+  const occ = (p) => `${p}.i - length(replace(substr(${a}, 1, ${p}.i), ${ch(p)}, ''))`;
+  // Position in b of the same occurrence of that character (a bracket expression matches it
+  // literally; only '^' and a backslash, which matching keys never contain, would not).
+  const partner = (p) => `regexp_instr(${b}, '[' || ${ch(p)} || ']', 1, ${occ(p)})`;
+  const matched = (p) => `${partner(p)} BETWEEN GREATEST(${p}.i - ${w}, 1) AND ${p}.i + ${w}`;
   const m = `COUNT(DISTINCT CASE WHEN ${matched("p")} THEN p.i END)`;
-  const inverted = `(p.i < q.i AND ${matched("p")} AND ${matched("q")} AND ${partner("p")} > ${partner("q")})`;
-  const involved = `COUNT(DISTINCT CASE WHEN ${inverted} THEN CASE WHEN s.side = 1 THEN p.i ELSE q.i END END)`;
-  const t = `FLOOR(${involved} / 2)`;
-  const jaro = `CASE WHEN ${m} = 0 THEN 0.0 ELSE (CAST(${m} AS DOUBLE PRECISION) / ${la} + CAST(${m} AS DOUBLE PRECISION) / ${lb} + (${m} - ${t}) / CAST(${m} AS DOUBLE PRECISION)) / 3 END`;
+  const inverted = `p.i < q.i AND ${matched("p")} AND ${matched("q")} AND ${partner("p")} > ${partner("q")}`;
+  const t = `FLOOR(COUNT(DISTINCT CASE WHEN ${inverted} THEN CASE WHEN s.side = 1 THEN p.i ELSE q.i END END) / 2)`;
+  // In double precision and in the order DuckDB (rapidfuzz) computes it, so that values on a
+  // band's edge (0.8 = 0.7999999999999999 there) fall on the same side.
+  const dbl = (x) => `CAST(${x} AS DOUBLE PRECISION)`;
+  const jaro = `COALESCE((${dbl(m)} / ${la} + ${dbl(m)} / ${lb} + ${dbl(`${m} - ${t}`)} / NULLIF(${m}, 0)) / 3.0, 0)`;
   const prefix = `CASE WHEN substr(${a}, 1, 1) <> substr(${b}, 1, 1) THEN 0 WHEN substr(${a}, 1, 2) <> substr(${b}, 1, 2) THEN 1 WHEN substr(${a}, 1, 3) <> substr(${b}, 1, 3) THEN 2 WHEN substr(${a}, 1, 4) <> substr(${b}, 1, 4) THEN 3 ELSE 4 END`;
-  const jw = `${jaro} + CASE WHEN ${jaro} > 0.7 THEN ${prefix} * 0.1 * (1 - ${jaro}) ELSE 0 END`;
+  const jw = `${jaro} + CASE WHEN ${jaro} > 0.7 THEN ${prefix} * ${dbl("0.1")} * (1.0 - ${jaro}) ELSE 0 END`;
   return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 1.0 WHEN ${la} = 0 OR ${lb} = 0 THEN 0.0 ELSE (SELECT ${jw} FROM ${positions("p")} CROSS JOIN ${positions("q")} CROSS JOIN (SELECT 1 AS side UNION ALL SELECT 2) AS s WHERE p.i <= ${la} AND q.i <= ${la}) END)`;
 }
 
@@ -165,7 +161,8 @@ function tryTimestamp(expr) {
     case "snowflake":
       return `TRY_CAST(${expr} AS TIMESTAMP)`;
     default:
-      return `CASE WHEN ${expr} ~ '^\\d{4}-\\d{2}-\\d{2}' THEN CAST(${expr} AS TIMESTAMP) END`;
+      // Bracket classes, not \d: Redshift reads a backslash in a string literal as an escape.
+      return `CASE WHEN ${expr} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}' THEN CAST(${expr} AS TIMESTAMP) END`;
   }
 }
 
@@ -228,6 +225,36 @@ function replaceTable(name, rest) {
     default:
       return [`CREATE OR REPLACE TABLE ${name} ${rest}`];
   }
+}
+
+/**
+ * A `(VALUES (…), …) AS name(columns)` relation of literal rows, as given (the same text) where
+ * the engine has VALUES in FROM; on Redshift, which has not, the same rows as
+ * `(SELECT … AS column, … UNION ALL SELECT …) AS name`. Rows hold literals only: quoted strings,
+ * numbers, NULL.
+ */
+function valuesRelation(sql) {
+  if (engine() !== "redshift") return sql;
+  const m = /^\s*\(\s*VALUES\s*([\s\S]*)\)\s*AS\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)\s*$/i.exec(sql);
+  if (!m) throw new Error("valuesRelation expects (VALUES (…), …) AS name(columns)");
+  const columns = m[3].split(",").map((c) => c.trim());
+  const rows = [];
+  let row = null;
+  let cell = "";
+  for (let i = 0; i < m[1].length; i++) {
+    const c = m[1][i];
+    if (c === "'") {
+      const start = i;
+      for (i++; i < m[1].length; i++) if (m[1][i] === "'" && m[1][i + 1] !== "'") break; else if (m[1][i] === "'") i++;
+      cell += m[1].slice(start, i + 1);
+    } else if (c === "(" && row === null) row = [];
+    else if (c === ")" && row !== null) { row.push(cell.trim()); rows.push(row); row = null; cell = ""; }
+    else if (c === "," && row !== null) { row.push(cell.trim()); cell = ""; }
+    else if (row !== null) cell += c;
+  }
+  for (const r of rows) if (r.length !== columns.length) throw new Error(`valuesRelation: a row has ${r.length} values for ${columns.length} columns`);
+  const selects = rows.map((r, k) => `SELECT ${r.map((v, j) => (k === 0 ? `${v} AS ${columns[j]}` : v)).join(", ")}`);
+  return `(\n  ${selects.join("\n  UNION ALL ")}\n) AS ${m[2]}`;
 }
 
 /** A DECIMAL(18,2) from text, NULL when it does not parse. */
@@ -319,5 +346,5 @@ function sha256Hex(expr) {
 module.exports = {
   engine, dateSpine, isoDayOfWeek, similarity, editDistance, tryTimestamp, dateKey, alnumUpper,
   textType, tryDecimal, tryInteger, secondsBetween, daysBetween, addDays, stringAggDistinct, sha256Hex,
-  editDistanceSetup, doubleType, replaceTable, projectVar, md5Hash60,
+  editDistanceSetup, doubleType, replaceTable, projectVar, md5Hash60, valuesRelation,
 };

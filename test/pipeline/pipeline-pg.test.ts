@@ -113,6 +113,18 @@ async function diagnose(pg: (t: string) => Promise<Row[]>, dk: (t: string) => Pr
     const onlyPg = [...a].filter((x) => !b.has(x));
     const onlyDk = [...b].filter((x) => !a.has(x));
     console.log(`${name}: pg ${a.size} duckdb ${b.size}; only pg ${onlyPg.length}, only duckdb ${onlyDk.length}`);
+    if (name === "person_records") {
+      const byKey = new Map((await dk(sql)).map((r) => [String(r.record_key), r]));
+      const diffs = new Map<string, string[]>();
+      for (const r of await pg(sql)) {
+        const d = byKey.get(String(r.record_key));
+        if (!d) continue;
+        for (const k of Object.keys(r)) {
+          if (key({ v: r[k] }) !== key({ v: d[k] })) diffs.set(k, [...(diffs.get(k) ?? []), `${JSON.stringify(r[k])} vs ${JSON.stringify(d[k])}`]);
+        }
+      }
+      for (const [k, v] of diffs) console.log(`  column ${k}: ${v.length} differ, e.g. ${v.slice(0, 3).join("; ")}`);
+    }
     for (const x of onlyPg.slice(0, 3)) console.log("  pg:", x);
     for (const x of onlyDk.slice(0, 3)) console.log("  dk:", x);
   }
@@ -161,6 +173,7 @@ describe.skipIf(targets.length === 0)("standard pipeline on PostgreSQL and Redsh
       await writeFile(config, data.yaml(profile, ""));
       const r = await cli(["run", "--config", config, "--threads", "2"], ROOT, wh.env);
       if (r.code !== 0) console.log(r.stdout, r.stderr);
+      if (process.env.RCU_PIPELINE_DEBUG_SQL) for (const q of process.env.RCU_PIPELINE_DEBUG_SQL.split(";;")) console.log(q, await wh.sql(q).catch((e: Error) => e.message));
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       const got = await snapshot(wh.sql);

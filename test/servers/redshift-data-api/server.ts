@@ -180,6 +180,9 @@ const epoch = (ms: number) => ms / 1000;
 export async function startRedshiftDataApiServer(options: RedshiftDataApiServerOptions): Promise<RedshiftDataApiServer> {
   const { db } = options;
   await db.exec(COMPATIBILITY_FUNCTIONS);
+  // Redshift reads backslashes in string literals as escapes ('\\1' is \1), as PostgreSQL did
+  // before 9.1: the session is put back in that mode.
+  await db.exec("SET standard_conforming_strings = off; SET escape_string_warning = off; SET search_path = \"$user\", public, pg_catalog");
   const pageSize = options.pageSize ?? 3;
   const latency = options.latencyMs ?? 5;
   const statements = new Map<string, Statement>();

@@ -12,10 +12,12 @@
  * `datediff(text, timestamp, timestamp)` (whole boundaries crossed, as Redshift counts them, for
  * second/minute/hour/day/week/month/year), `dateadd(text, bigint, timestamp)`, `strtol(text, int)`
  * (base 16 only), `sha2(text, int)` (256 only), `json_extract_path_text(text, VARIADIC text[])`
- * (Redshift takes JSON as VARCHAR).
+ * (Redshift takes JSON as VARCHAR), and `regexp_replace(text, text, text)`, which replaces every
+ * match as on Redshift (PostgreSQL's three-argument form replaces the first only): it lives in
+ * `public`, which the server puts before `pg_catalog` in the search_path.
  *
- * Not emulated: Redshift's backslash escapes in string literals (PGlite runs with
- * standard_conforming_strings on), so rcu's test SQL for Redshift avoids backslashes.
+ * String literals: the server sets standard_conforming_strings off, so backslashes in '…' are
+ * escapes as on Redshift (sql_text.js doubles them for Redshift).
  */
 
 export const COMPATIBILITY_FUNCTIONS = `
@@ -38,6 +40,9 @@ CREATE OR REPLACE FUNCTION strtol(s text, base int) RETURNS bigint LANGUAGE sql 
 $$;
 CREATE OR REPLACE FUNCTION sha2(s text, bits int) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE WHEN bits = 256 THEN encode(sha256(convert_to(s, 'UTF8')), 'hex') END
+$$;
+CREATE OR REPLACE FUNCTION public.regexp_replace(s text, pattern text, replacement text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT pg_catalog.regexp_replace(s, pattern, replacement, 'g')
 $$;
 CREATE OR REPLACE FUNCTION json_extract_path_text(j text, VARIADIC path text[]) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT json_extract_path_text(CAST(j AS json), VARIADIC path)
