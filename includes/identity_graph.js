@@ -21,6 +21,7 @@
 const DEFAULT_ROUNDS = 20;
 
 const { qualify, beside } = require("./relations");
+const portable = require("./portable");
 
 /** A scratch relation next to `target` (same schema), e.g. users → users__cc_p. */
 function scratch(target, suffix) {
@@ -41,16 +42,16 @@ function connectedComponents(opts) {
   const H = scratch(t, "h");
   const J = scratch(t, "j");
   const out = [];
-  out.push(`CREATE OR REPLACE TABLE ${E} AS
+  out.push(...portable.replaceTable(E, `AS
 SELECT DISTINCT a, b FROM (
   SELECT a, b FROM (${opts.edges}) AS e1 WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
   UNION ALL
   SELECT b AS a, a AS b FROM (${opts.edges}) AS e2 WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
-) AS both_ways`);
-  out.push(`CREATE OR REPLACE TABLE ${P} AS
-SELECT node, node AS parent FROM (SELECT DISTINCT node FROM (${opts.nodes}) AS n WHERE node IS NOT NULL) AS all_nodes`);
+) AS both_ways`));
+  out.push(...portable.replaceTable(P, `AS
+SELECT node, node AS parent FROM (SELECT DISTINCT node FROM (${opts.nodes}) AS n WHERE node IS NOT NULL) AS all_nodes`));
   for (let r = 0; r < rounds; r++) {
-    out.push(`CREATE OR REPLACE TABLE ${H} AS
+    out.push(...portable.replaceTable(H, `AS
 WITH hooks AS (
   SELECT pv.parent AS node, MIN(pu.parent) AS parent
   FROM ${E} AS e
@@ -60,14 +61,14 @@ WITH hooks AS (
   GROUP BY pv.parent
 )
 SELECT p.node, CASE WHEN hooks.parent IS NOT NULL AND hooks.parent < p.parent THEN hooks.parent ELSE p.parent END AS parent
-FROM ${P} AS p LEFT JOIN hooks ON hooks.node = p.node`);
-    out.push(`CREATE OR REPLACE TABLE ${J} AS
-SELECT x.node, y.parent FROM ${H} AS x JOIN ${H} AS y ON y.node = x.parent`);
-    out.push(`CREATE OR REPLACE TABLE ${P} AS
-SELECT x.node, y.parent FROM ${J} AS x JOIN ${J} AS y ON y.node = x.parent`);
+FROM ${P} AS p LEFT JOIN hooks ON hooks.node = p.node`));
+    out.push(...portable.replaceTable(J, `AS
+SELECT x.node, y.parent FROM ${H} AS x JOIN ${H} AS y ON y.node = x.parent`));
+    out.push(...portable.replaceTable(P, `AS
+SELECT x.node, y.parent FROM ${J} AS x JOIN ${J} AS y ON y.node = x.parent`));
   }
-  out.push(`CREATE OR REPLACE TABLE ${qualify(t)} AS
-SELECT node, parent AS cluster_id FROM ${P}`);
+  out.push(...portable.replaceTable(qualify(t), `AS
+SELECT node, parent AS cluster_id FROM ${P}`));
   for (const s of ["h", "j", "p", "edges"]) out.push(`DROP TABLE IF EXISTS ${scratch(t, s)}`);
   return out;
 }

@@ -35,7 +35,8 @@ function hash64(expr) {
     case "snowflake":
       return `TO_NUMBER(upper(${hex}), 'XXXXXXXXXXXXXXX')`;
     default:
-      return `('x' || ${hex})::bit(60)::bigint`;
+      // PostgreSQL: bit(60); Redshift: STRTOL (see portable.md5Hash60).
+      return portable.md5Hash60(expr);
   }
 }
 
@@ -97,8 +98,14 @@ function uProbabilities({ records, id, comparisons, bucketSize }) {
   const buckets = `CAST(GREATEST(1, POWER(2, ROUND(LN(GREATEST(COUNT(*), 1) / ${size}.0) / LN(2)))) AS BIGINT)`;
   const bucketed = `(SELECT r.${q(id)}, ${hash64(`CAST(r.${q(id)} AS VARCHAR)`)} % nb.buckets AS bucket FROM ${records} AS r CROSS JOIN (SELECT ${buckets} AS buckets FROM ${records}) AS nb)`;
   const pairs = `SELECT a.${q(id)} AS id_l, b.${q(id)} AS id_r FROM ${bucketed} AS a JOIN ${bucketed} AS b ON b.bucket = a.bucket AND a.${q(id)} < b.${q(id)}`;
-  const vectors = `(${comparisonVectors({ pairs: `(${pairs})`, records, id, comparisons })}) AS v`;
-  return `WITH counts AS (
+  const vectorsSql = comparisonVectors({ pairs: `(${pairs})`, records, id, comparisons });
+  // PostgreSQL and Redshift: the vectors once, in a CTE (the Redshift Data API takes at most
+  // 100 KB of SQL a statement; repeated per comparison they would exceed it).
+  const shared = portable.engine() === "postgres" || portable.engine() === "redshift";
+  const vectors = shared ? "random_vectors" : `(${vectorsSql}) AS v`;
+  return `WITH ${shared ? `random_vectors AS (
+${vectorsSql}
+), ` : ""}counts AS (
 ${levelCounts(vectors, comparisons, "1")}
 )
 SELECT comparison, level, (w + 0.5) / (SUM(w) OVER (PARTITION BY comparison) + 0.5 * COUNT(*) OVER (PARTITION BY comparison)) AS u
@@ -150,18 +157,18 @@ function emLoop({ table, P, L, scratch, comps, iterations, updateM }) {
   FROM (${levelCounts(scratch, comps, weight)}) AS s`;
   for (let it = 0; it < iterations; it++) {
     const w = weightParts({ vectorAlias: "v", params: P, prior: `(SELECT match_prior FROM ${L})`, comparisons: comps, tf: false, uColumn: "u_candidates" });
-    out.push(`CREATE OR REPLACE TABLE ${scratch} AS
+    out.push(...portable.replaceTable(scratch, `AS
 SELECT v.*, 1.0 / (1.0 + EXP(-(${w.expr}))) AS p
 FROM ${table} AS v
-${w.joins}`);
-    out.push(`CREATE OR REPLACE TABLE ${P} AS
+${w.joins}`));
+    out.push(...portable.replaceTable(P, `AS
 WITH m_new AS (${normalise("p", "m")}), u_new AS (${normalise("1 - p", "u")})
 SELECT o.comparison, o.level, ${updateM ? "COALESCE(mn.m, o.m)" : "o.m"} AS m, o.u, COALESCE(un.u, o.u_candidates) AS u_candidates
 FROM ${P} AS o
 LEFT JOIN m_new AS mn ON mn.comparison = o.comparison AND mn.level = o.level
-LEFT JOIN u_new AS un ON un.comparison = o.comparison AND un.level = o.level`);
+LEFT JOIN u_new AS un ON un.comparison = o.comparison AND un.level = o.level`));
     // COALESCE: with no pairs AVG is NULL, which LEAST ignores on DuckDB but returns on Snowflake.
-    out.push(`CREATE OR REPLACE TABLE ${L} AS SELECT GREATEST(LEAST(COALESCE(AVG(p), 0.999), 0.999), 0.000001) AS match_prior FROM ${scratch}`);
+    out.push(...portable.replaceTable(L, `AS SELECT GREATEST(LEAST(COALESCE(AVG(p), 0.999), 0.999), 0.000001) AS match_prior FROM ${scratch}`));
   }
   return out;
 }
@@ -192,38 +199,38 @@ function emStatements({ vectors, uTable, records, params, comparisons, iteration
   const limit = sampleSize || 250000;
   const plan = sessions && sessions.length ? sessions : [{ name: "all", where: "TRUE", fixed: [] }];
   const init = comparisons
-    .flatMap((c) => Array.from({ length: c.levels.length + 1 }, (_, level) => `SELECT ${lit(c.name)} AS comparison, ${level} AS level, CAST(${initialM(c, level)} AS DOUBLE) AS m`))
+    .flatMap((c) => Array.from({ length: c.levels.length + 1 }, (_, level) => `SELECT ${lit(c.name)} AS comparison, ${level} AS level, CAST(${initialM(c, level)} AS ${portable.doubleType()}) AS m`))
     .join("\nUNION ALL\n");
   const sampled = (where) => `SELECT v.*, t.total FROM ${vectors} AS v
 CROSS JOIN (SELECT COUNT(*) AS total, GREATEST(1, CAST(CEIL(COUNT(*) / ${limit}.0) AS BIGINT)) AS step FROM ${vectors} WHERE ${where}) AS t
 WHERE (${where}) AND ${hash64("v.id_l || '|' || v.id_r")} % t.step = 0`;
   const out = [
-    `CREATE OR REPLACE TABLE ${base} AS
+    ...portable.replaceTable(base, `AS
 SELECT i.comparison, i.level, i.m, COALESCE(u.u, 0.000001) AS u, COALESCE(u.u, 0.000001) AS u_candidates
-FROM (${init}) AS i LEFT JOIN ${uTable} AS u ON u.comparison = i.comparison AND u.level = i.level`,
-    `CREATE OR REPLACE TABLE ${results} (session VARCHAR, comparison VARCHAR, level INTEGER, m DOUBLE)`,
+FROM (${init}) AS i LEFT JOIN ${uTable} AS u ON u.comparison = i.comparison AND u.level = i.level`),
+    ...portable.replaceTable(results, `(session ${portable.textType()}, comparison ${portable.textType()}, level INTEGER, m ${portable.doubleType()})`),
   ];
   for (const session of plan) {
     const free = comparisons.filter((c) => !session.fixed.includes(c.name));
-    out.push(`CREATE OR REPLACE TABLE ${sessionSample} AS ${sampled(session.where)}`);
-    out.push(`CREATE OR REPLACE TABLE ${P} AS SELECT * FROM ${base}`);
-    out.push(`CREATE OR REPLACE TABLE ${L} AS SELECT CAST(${initialPrior} AS DOUBLE) AS match_prior`);
+    out.push(...portable.replaceTable(sessionSample, `AS ${sampled(session.where)}`));
+    out.push(...portable.replaceTable(P, `AS SELECT * FROM ${base}`));
+    out.push(...portable.replaceTable(L, `AS SELECT CAST(${initialPrior} AS ${portable.doubleType()}) AS match_prior`));
     out.push(...emLoop({ table: sessionSample, P, L, scratch, comps: free, iterations, updateM: true }));
     out.push(`INSERT INTO ${results} SELECT ${lit(session.name)}, comparison, level, m FROM ${P}
 WHERE comparison IN (${free.map((c) => lit(c.name)).join(", ")})`);
   }
   // m: each comparison's average over the sessions it was free in, renormalised per comparison.
-  out.push(`CREATE OR REPLACE TABLE ${P} AS
+  out.push(...portable.replaceTable(P, `AS
 WITH averaged AS (SELECT comparison, level, AVG(m) AS m FROM ${results} GROUP BY comparison, level),
 normalised AS (SELECT comparison, level, m / SUM(m) OVER (PARTITION BY comparison) AS m FROM averaged)
 SELECT b.comparison, b.level, COALESCE(n.m, b.m) AS m, b.u, b.u AS u_candidates
-FROM ${base} AS b LEFT JOIN normalised AS n ON n.comparison = b.comparison AND n.level = b.level`);
+FROM ${base} AS b LEFT JOIN normalised AS n ON n.comparison = b.comparison AND n.level = b.level`));
   // The prior: λ among all candidates with m fixed, scaled to a random pair.
-  out.push(`CREATE OR REPLACE TABLE ${sample} AS ${sampled("TRUE")}`);
-  out.push(`CREATE OR REPLACE TABLE ${L} AS SELECT CAST(${initialPrior} AS DOUBLE) AS match_prior`);
+  out.push(...portable.replaceTable(sample, `AS ${sampled("TRUE")}`));
+  out.push(...portable.replaceTable(L, `AS SELECT CAST(${initialPrior} AS ${portable.doubleType()}) AS match_prior`));
   out.push(...emLoop({ table: sample, P, L, scratch, comps: comparisons, iterations: Math.max(3, Math.ceil(iterations / 2)), updateM: false }));
   out.push(`INSERT INTO ${P} (comparison, level, m, u, u_candidates)
-SELECT '${PRIOR}', 0, GREATEST(LEAST(COALESCE(AVG(p) * MAX(total) / (CAST(n.records AS DOUBLE) * (n.records - 1) / 2.0), 0.5), 0.5), 0.0000000001), NULL, NULL
+SELECT '${PRIOR}', 0, GREATEST(LEAST(COALESCE(AVG(p) * MAX(total) / (CAST(n.records AS ${portable.doubleType()}) * (n.records - 1) / 2.0), 0.5), 0.5), 0.0000000001), NULL, NULL
 FROM ${scratch} CROSS JOIN (SELECT COUNT(*) AS records FROM ${records}) AS n GROUP BY n.records`);
   for (const t of [scratch, sample, sessionSample, results, base, L]) out.push(`DROP TABLE IF EXISTS ${t}`);
   return out;

@@ -36,10 +36,32 @@ function display(expr) {
   // Snowflake: INITCAP with the same delimiters as the DuckDB form below (its default list also
   // has . _ and other punctuation).
   if (t.engine() === "snowflake") return `INITCAP(${s}, ${t.str(" -'’")})`;
+  if (t.engine() === "postgres" || t.engine() === "redshift") return initcapAfterSeparators(s);
   if (t.engine() !== "duckdb") return `initcap(${s})`;
   // DuckDB: one lambda over character positions (Python-style `lambda` syntax: the `->` arrow is
   // deprecated in DuckDB 1.3+); `s` is referenced from inside the lambda.
   return `CASE WHEN ${s} IS NOT NULL THEN array_to_string(list_transform(range(1, length(${s}) + 1), lambda i: CASE WHEN i = 1 OR substr(${s}, CAST(i - 1 AS INTEGER), 1) IN (' ', '-', '''', '’') THEN upper(substr(${s}, CAST(i AS INTEGER), 1)) ELSE substr(${s}, CAST(i AS INTEGER), 1) END), '') END`;
+}
+
+/**
+ * Punctuation after which INITCAP capitalises but the DuckDB formulation (and display()'s
+ * contract: only after a space, hyphen or apostrophe) does not: ASCII punctuation and common
+ * typographic marks.
+ */
+const NOT_SEPARATORS = Array.from("!\"#$%&()*+,./:;<=>?@[\\]^_`{|}~´‘“”«»·…");
+
+/**
+ * INITCAP capitalising only after the start, a space, a hyphen or an apostrophe, as DuckDB's
+ * display(): each other punctuation mark is followed by a '0' (a digit: INITCAP then keeps the next
+ * letter lower case), and the '0' removed again (replace() is left to right and does not overlap,
+ * so a real '0' after the mark survives). Marks outside NOT_SEPARATORS keep INITCAP's behaviour.
+ */
+function initcapAfterSeparators(s) {
+  let marked = s;
+  for (const c of NOT_SEPARATORS) marked = `replace(${marked}, ${t.str(c)}, ${t.str(c + "0")})`;
+  let out = `initcap(${marked})`;
+  for (const c of NOT_SEPARATORS) out = `replace(${out}, ${t.str(c + "0")}, ${t.str(c)})`;
+  return out;
 }
 
 /**

@@ -7,6 +7,28 @@ function engine() {
   return vars.rcu_engine || "duckdb";
 }
 
+/** A compile var (rcu.yaml `vars:` or `--vars`), or undefined. */
+function projectVar(name) {
+  const vars = (dataform.projectConfig && dataform.projectConfig.vars) || {};
+  return vars[name];
+}
+
+/**
+ * A BIGINT hash of a text expression that is the same on every engine: the first 60 bits of its
+ * MD5. Engines' own hashes (DuckDB hash()) are faster but differ, so deterministic samples taken
+ * with them differ between engines too.
+ */
+function md5Hash60(expr) {
+  switch (engine()) {
+    case "duckdb":
+      return `CAST(('0x' || substr(md5(${expr}), 1, 15)) AS BIGINT)`;
+    case "redshift":
+      return `STRTOL(substr(md5(${expr}), 1, 15), 16)`;
+    default:
+      return `('x' || substr(md5(${expr}), 1, 15))::bit(60)::bigint`;
+  }
+}
+
 /** One row per day from `start` to `end` (inclusive, ISO dates), in a column named `column`. */
 function dateSpine(start, end, column) {
   const col = column || "date_day";
@@ -52,9 +74,59 @@ function similarity(a, b) {
       return `(round(100 * jaro_winkler_similarity(${a}, ${b})) / 100.0)`;
     case "snowflake":
       return `(JAROWINKLER_SIMILARITY(${a}, ${b}) / 100.0)`;
+    case "postgres":
+    case "redshift":
+      // Rounded to whole percent like every engine (Snowflake's JAROWINKLER_SIMILARITY is an integer).
+      return `(round(100 * (${jaroWinklerSql(a, b)})) / 100.0)`;
     default:
       throw new Error(`similarity() has no formulation for engine ${engine()} yet`);
   }
+}
+
+/**
+ * Positions 1 … 100 as a derived table `alias(i)`, built from two UNION ALLs of digits: no VALUES
+ * list in FROM (Redshift has none), no generate_series (leader-node only on Redshift).
+ */
+function positions(alias) {
+  const digits = (d) => `(SELECT 0 AS ${d} ${[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `UNION ALL SELECT ${n}`).join(" ")})`;
+  return `(SELECT t.d * 10 + u.e + 1 AS i FROM ${digits("d")} AS t CROSS JOIN ${digits("e")} AS u) AS ${alias}`;
+}
+
+/**
+ * Jaro–Winkler similarity in plain SQL (PostgreSQL and Redshift have no built-in), as one
+ * correlated scalar subquery of a single query block over character positions (Redshift cannot
+ * decorrelate window functions or skip-level references in a subquery, so there are none):
+ * - matching characters: the k-th occurrence of a character in `a` matches the k-th occurrence of
+ *   the same character in `b` (found with regexp_instr) when it lies within the Jaro window
+ *   max(|a|, |b|) / 2 - 1. The textbook greedy matching takes the first unmatched occurrence in
+ *   the window instead; both agree unless a repeated letter's occurrences are out of step.
+ * - transpositions: half the matched characters of `a` involved in an inversion (pairs whose
+ *   partners in `b` are in the opposite order), rounded down; the textbook count is half the
+ *   positions where the two matched sequences differ (the same for swaps of adjacent letters).
+ * - Winkler: common prefix (at most 4) × 0.1 × (1 − jaro), when jaro > 0.7 (as DuckDB).
+ * Strings longer than 100 characters are compared on their first 100. Equal strings give 1.
+ */
+function jaroWinklerSql(a, b) {
+  const la = `length(${a})`;
+  const lb = `length(${b})`;
+  const w = `(GREATEST(${la}, ${lb}) / 2 - 1)`;
+  const ch = (p) => `substr(${a}, ${p}.i, 1)`;
+  // Occurrences of the character at p in a[1..p] (replace() counts without regular expressions).
+  const occ = (p) => `${p}.i - length(replace(substr(${a}, 1, ${p}.i), ${ch(p)}, ''))`;
+  // Position in b of the same occurrence of that character (a bracket expression matches it
+  // literally; only '^' and a backslash, which matching keys never contain, would not).
+  const partner = (p) => `regexp_instr(${b}, '[' || ${ch(p)} || ']', 1, ${occ(p)})`;
+  const matched = (p) => `${partner(p)} BETWEEN GREATEST(${p}.i - ${w}, 1) AND ${p}.i + ${w}`;
+  const m = `COUNT(DISTINCT CASE WHEN ${matched("p")} THEN p.i END)`;
+  const inverted = `p.i < q.i AND ${matched("p")} AND ${matched("q")} AND ${partner("p")} > ${partner("q")}`;
+  const t = `FLOOR(COUNT(DISTINCT CASE WHEN ${inverted} THEN CASE WHEN s.side = 1 THEN p.i ELSE q.i END END) / 2)`;
+  // In double precision and in the order DuckDB (rapidfuzz) computes it, so that values on a
+  // band's edge (0.8 = 0.7999999999999999 there) fall on the same side.
+  const dbl = (x) => `CAST(${x} AS DOUBLE PRECISION)`;
+  const jaro = `COALESCE((${dbl(m)} / ${la} + ${dbl(m)} / ${lb} + ${dbl(`${m} - ${t}`)} / NULLIF(${m}, 0)) / 3.0, 0)`;
+  const prefix = `CASE WHEN substr(${a}, 1, 1) <> substr(${b}, 1, 1) THEN 0 WHEN substr(${a}, 1, 2) <> substr(${b}, 1, 2) THEN 1 WHEN substr(${a}, 1, 3) <> substr(${b}, 1, 3) THEN 2 WHEN substr(${a}, 1, 4) <> substr(${b}, 1, 4) THEN 3 ELSE 4 END`;
+  const jw = `${jaro} + CASE WHEN ${jaro} > 0.7 THEN ${prefix} * ${dbl("0.1")} * (1.0 - ${jaro}) ELSE 0 END`;
+  return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 1.0 WHEN ${la} = 0 OR ${lb} = 0 THEN 0.0 ELSE (SELECT ${jw} FROM ${positions("p")} CROSS JOIN ${positions("q")} CROSS JOIN (SELECT 1 AS side UNION ALL SELECT 2) AS s WHERE p.i <= ${la} AND q.i <= ${la}) END)`;
 }
 
 /** Levenshtein edit distance. */
@@ -65,9 +137,35 @@ function editDistance(a, b) {
       return `levenshtein(${a}, ${b})`;
     case "snowflake":
       return `EDITDISTANCE(${a}, ${b})`;
+    case "redshift":
+      return boundedEditDistanceSql(a, b);
     default:
       throw new Error(`editDistance() has no formulation for engine ${engine()} yet`);
   }
+}
+
+/**
+ * Levenshtein distance where Redshift has none, for the small thresholds rcu compares it with
+ * (<= 1, <= 2), in plain SQL (one correlated scalar subquery over character positions): exact
+ * when the distance is 0 or 1; for strings of equal length, the number of differing positions
+ * (substitutions only: a deletion plus an insertion, such as a shifted digit, counts more); for
+ * lengths one apart that are not one deletion apart, and for lengths further apart, at least 3.
+ */
+function boundedEditDistanceSql(a, b) {
+  const la = `length(${a})`;
+  const lb = `length(${b})`;
+  const del = (x, y, lx) => `substr(${x}, 1, p.i - 1) || substr(${x}, p.i + 1, ${lx}) = ${y}`;
+  return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 0 ELSE (SELECT CASE WHEN ${la} = ${lb} THEN SUM(CASE WHEN substr(${a}, p.i, 1) <> substr(${b}, p.i, 1) THEN 1 ELSE 0 END) WHEN ABS(${la} - ${lb}) = 1 AND SUM(CASE WHEN (${la} > ${lb} AND ${del(a, b, la)}) OR (${lb} > ${la} AND ${del(b, a, lb)}) THEN 1 ELSE 0 END) > 0 THEN 1 ELSE GREATEST(ABS(${la} - ${lb}), 3) END FROM ${positions("p")} WHERE p.i <= GREATEST(${la}, ${lb})) END)`;
+}
+
+/**
+ * Statements a table using editDistance() runs first (its pre-operations): PostgreSQL's
+ * levenshtein is in the fuzzystrmatch extension, shipped with PostgreSQL (contrib) and available
+ * on RDS, Aurora, Cloud SQL and Azure, but created per database — by rcu's user if it may
+ * (CREATE on the database), else once by an administrator. Other engines need nothing.
+ */
+function editDistanceSetup() {
+  return engine() === "postgres" ? ["CREATE EXTENSION IF NOT EXISTS fuzzystrmatch"] : [];
 }
 
 /** A timestamp from text, NULL (not an error) when it does not parse. */
@@ -77,7 +175,8 @@ function tryTimestamp(expr) {
     case "snowflake":
       return `TRY_CAST(${expr} AS TIMESTAMP)`;
     default:
-      return `CASE WHEN ${expr} ~ '^\\d{4}-\\d{2}-\\d{2}' THEN CAST(${expr} AS TIMESTAMP) END`;
+      // Bracket classes, not \d: Redshift reads a backslash in a string literal as an escape.
+      return `CASE WHEN ${expr} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}' THEN CAST(${expr} AS TIMESTAMP) END`;
   }
 }
 
@@ -104,6 +203,74 @@ function alnumUpper(expr) {
 /** The text type for CAST(… AS …): Redshift's bare VARCHAR is VARCHAR(256), too short for raw text. */
 function textType() {
   return engine() === "redshift" ? "VARCHAR(65535)" : "VARCHAR";
+}
+
+/** The 64-bit floating-point type for CAST(… AS …) and column lists. */
+function doubleType() {
+  switch (engine()) {
+    case "postgres":
+    case "redshift":
+      return "DOUBLE PRECISION";
+    default:
+      return "DOUBLE";
+  }
+}
+
+/**
+ * Statements that (re)create table `name` (qualified SQL) as `rest` — "AS SELECT …" or a column
+ * list: CREATE OR REPLACE TABLE where the engine has it, else DROP TABLE IF EXISTS then CREATE.
+ */
+function replaceTable(name, rest) {
+  switch (engine()) {
+    case "postgres":
+    case "redshift": {
+      // CASCADE: views over the table (assertions, match_edges) would block the drop; they are
+      // actions downstream of it, so the same run creates them again (as the dialects' rebuilds do).
+      if (!rest.includes(name)) return [`DROP TABLE IF EXISTS ${name} CASCADE`, `CREATE TABLE ${name} ${rest}`];
+      // The new contents read the old table: built beside it, then swapped in.
+      const m = /^(.*)\.("(?:[^"]|"")*")$/.exec(name);
+      if (!m) throw new Error(`replaceTable expects a qualified, quoted name, got ${name}`);
+      const next = `${m[1]}.${m[2].slice(0, -1)}__rcu_next"`;
+      return [
+        `DROP TABLE IF EXISTS ${next}`,
+        `CREATE TABLE ${next} ${rest}`,
+        `DROP TABLE IF EXISTS ${name} CASCADE`,
+        `ALTER TABLE ${next} RENAME TO ${m[2]}`,
+      ];
+    }
+    default:
+      return [`CREATE OR REPLACE TABLE ${name} ${rest}`];
+  }
+}
+
+/**
+ * A `(VALUES (…), …) AS name(columns)` relation of literal rows, as given (the same text) where
+ * the engine has VALUES in FROM; on Redshift, which has not, the same rows as
+ * `(SELECT … AS column, … UNION ALL SELECT …) AS name`. Rows hold literals only: quoted strings,
+ * numbers, NULL.
+ */
+function valuesRelation(sql) {
+  if (engine() !== "redshift") return sql;
+  const m = /^\s*\(\s*VALUES\s*([\s\S]*)\)\s*AS\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)\s*$/i.exec(sql);
+  if (!m) throw new Error("valuesRelation expects (VALUES (…), …) AS name(columns)");
+  const columns = m[3].split(",").map((c) => c.trim());
+  const rows = [];
+  let row = null;
+  let cell = "";
+  for (let i = 0; i < m[1].length; i++) {
+    const c = m[1][i];
+    if (c === "'") {
+      const start = i;
+      for (i++; i < m[1].length; i++) if (m[1][i] === "'" && m[1][i + 1] !== "'") break; else if (m[1][i] === "'") i++;
+      cell += m[1].slice(start, i + 1);
+    } else if (c === "(" && row === null) row = [];
+    else if (c === ")" && row !== null) { row.push(cell.trim()); rows.push(row); row = null; cell = ""; }
+    else if (c === "," && row !== null) { row.push(cell.trim()); cell = ""; }
+    else if (row !== null) cell += c;
+  }
+  for (const r of rows) if (r.length !== columns.length) throw new Error(`valuesRelation: a row has ${r.length} values for ${columns.length} columns`);
+  const selects = rows.map((r, k) => `SELECT ${r.map((v, j) => (k === 0 ? `${v} AS ${columns[j]}` : v)).join(", ")}`);
+  return `(\n  ${selects.join("\n  UNION ALL ")}\n) AS ${m[2]}`;
 }
 
 /** A DECIMAL(18,2) from text, NULL when it does not parse. */
@@ -228,8 +395,16 @@ function parseTimestamp(expr, format) {
       return `TRY_TO_TIMESTAMP(${expr}, '${format}')`;
     case "duckdb":
       return `try_strptime(${expr}, '${format.replace(/YYYY|MM|DD|HH24|MI|SS/g, (e) => TIMESTAMP_FORMAT_ELEMENTS[e])}')`;
+    case "postgres":
+    case "redshift": {
+      // to_timestamp raises on bad input: only text of the format's shape (field ranges included)
+      // reaches it, so the form gives NULL like the others. Bracketed separators: no backslashes,
+      // which Redshift string literals would read as escapes.
+      const shapes = { YYYY: "[0-9]{4}", MM: "(0[1-9]|1[0-2])", DD: "(0[1-9]|[12][0-9]|3[01])", HH24: "([01][0-9]|2[0-3])", MI: "[0-5][0-9]", SS: "[0-5][0-9]" };
+      const re = "^" + format.replace(/YYYY|MM|DD|HH24|MI|SS|./g, (e) => shapes[e] || `[${e}]`) + "$";
+      return `CASE WHEN ${expr} ~ '${re}' THEN CAST(to_timestamp(${expr}, '${format}') AS TIMESTAMP) END`;
+    }
     default:
-      // to_timestamp raises on bad input on PostgreSQL and Redshift; no NULL-on-failure form yet.
       throw new Error(`{ timestamp, format } has no formulation for engine ${engine()} yet`);
   }
 }
@@ -249,4 +424,5 @@ module.exports = {
   JSON_PATH, TIMESTAMP_FORMAT, TIMESTAMP_FORMAT_ELEMENTS, jsonText, parseTimestamp, fieldForm,
   engine, dateSpine, isoDayOfWeek, similarity, editDistance, tryTimestamp, dateKey, alnumUpper,
   textType, tryDecimal, tryInteger, secondsBetween, daysBetween, addDays, stringAggDistinct, sha256Hex,
+  editDistanceSetup, doubleType, replaceTable, projectVar, md5Hash60, valuesRelation,
 };

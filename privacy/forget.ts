@@ -85,10 +85,13 @@ export async function forget(conn: Connection, d: Dialect, opts: ForgetOptions):
   const note = (relation: Relation, rows: number, action: "deleted" | "anonymised" = "deleted") => {
     if (rows > 0) tables.push({ relation: `${relation.schema}.${relation.name}`, rows, action });
   };
-  // Counting first is how a dry run reports; a real run counts too (engines do not all report rows affected).
+  // Every read (counts, columns) happens first; the writes are collected and applied in one
+  // transaction at the end (the Redshift Data API cannot read inside a transaction). Counting is
+  // also how a dry run reports, and engines do not all report rows affected.
+  const writes: string[] = [];
   const remove = async (relation: Relation, where: string) => {
     const [{ n } = { n: 0 }] = await conn.query(`SELECT COUNT(*) AS n FROM ${d.qualify(relation)} WHERE ${where}`);
-    if (!dryRun && Number(n) > 0) await conn.execute(`DELETE FROM ${d.qualify(relation)} WHERE ${where}`);
+    if (Number(n) > 0) writes.push(`DELETE FROM ${d.qualify(relation)} WHERE ${where}`);
     note(relation, Number(n));
   };
   const lits = (values: readonly string[]) => values.map((v) => d.stringLiteral(v)).join(", ");
@@ -97,7 +100,7 @@ export async function forget(conn: Connection, d: Dialect, opts: ForgetOptions):
 
   const all = await conn.listRelations();
   const tablesByName = new Map(all.filter((r) => r.kind === "table").map((r) => [`${r.schema}.${r.name}`, r]));
-  if (!dryRun) await conn.execute(d.begin());
+  let inTransaction = false;
   try {
     // Raw tables, through the links rcu.yaml declares.
     for (const link of rawLinks(d, opts.config)) {
@@ -135,26 +138,35 @@ export async function forget(conn: Connection, d: Dialect, opts: ForgetOptions):
     if (tablesByName.has("rcu_meta.sync_audit")) {
       const where = `user_id IN (${lits(fp.users)})`;
       const [{ n } = { n: 0 }] = await conn.query(`SELECT COUNT(*) AS n FROM ${d.qualify(SYNC_AUDIT)} WHERE ${where}`);
-      if (!dryRun && Number(n) > 0) await conn.execute(`UPDATE ${d.qualify(SYNC_AUDIT)} SET user_id = ${d.stringLiteral(`erased:${requestId}`)} WHERE ${where}`);
+      if (Number(n) > 0) writes.push(`UPDATE ${d.qualify(SYNC_AUDIT)} SET user_id = ${d.stringLiteral(`erased:${requestId}`)} WHERE ${where}`);
       note(SYNC_AUDIT, Number(n), "anonymised");
     }
     // The suppression list: salted hashes only.
     const suppressed: Partial<Record<SuppressionKind, number>> = {};
-    const suppress = async (kind: SuppressionKind, values: readonly string[]) => {
+    // One INSERT for every kind (a Redshift Data API transaction holds at most 40 statements).
+    const hashed: string[] = [];
+    const suppress = (kind: SuppressionKind, values: readonly string[]) => {
       const unique = [...new Set(values)];
       suppressed[kind] = unique.length;
-      if (dryRun || !unique.length) return;
-      const rows = unique.map((v) => `SELECT ${suppressionHash(d, kind, d.stringLiteral(v))} AS h`).join(" UNION ALL ");
-      await conn.execute(
-        `INSERT INTO ${d.qualify(SUPPRESSIONS)} (kind, value_hash, request_id, created_at) SELECT '${kind}', h, ${d.stringLiteral(requestId)}, CURRENT_TIMESTAMP FROM (${rows}) AS v`,
-      );
+      for (const v of unique) hashed.push(`SELECT '${kind}' AS kind, ${suppressionHash(d, kind, d.stringLiteral(v))} AS h`);
     };
-    await suppress("record", fp.records.map((r) => r.key));
-    await suppress("email", [...fp.emails, ...fp.emails.map((e) => e.toLowerCase())]);
-    await suppress("phone", fp.phones);
-    await suppress("device", fp.devices);
-    await suppress("order", fp.orders);
-    if (!dryRun) await conn.execute(d.commit());
+    suppress("record", fp.records.map((r) => r.key));
+    suppress("email", [...fp.emails, ...fp.emails.map((e) => e.toLowerCase())]);
+    suppress("phone", fp.phones);
+    suppress("device", fp.devices);
+    suppress("order", fp.orders);
+    if (hashed.length) {
+      writes.push(
+        `INSERT INTO ${d.qualify(SUPPRESSIONS)} (kind, value_hash, request_id, created_at) SELECT kind, h, ${d.stringLiteral(requestId)}, CURRENT_TIMESTAMP FROM (${hashed.join(" UNION ALL ")}) AS v`,
+      );
+    }
+    if (!dryRun) {
+      await conn.execute(d.begin());
+      inTransaction = true;
+      for (const sql of writes) await conn.execute(sql);
+      await conn.execute(d.commit());
+      inTransaction = false;
+    }
 
     const residual = opts.verify === false || dryRun ? {} : await scanResidual(conn, d, fp, tablesByName.values());
     const report: ErasureReport = {
@@ -174,7 +186,7 @@ export async function forget(conn: Connection, d: Dialect, opts: ForgetOptions):
     if (!dryRun) await recordReport(conn, d, report);
     return report;
   } catch (err) {
-    if (!dryRun) await conn.execute(d.rollback()).catch(() => undefined);
+    if (inTransaction) await conn.execute(d.rollback()).catch(() => undefined);
     throw err;
   }
 }

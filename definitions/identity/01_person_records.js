@@ -29,6 +29,46 @@ FROM ${ctx.ref(rel.schema, rel.name)}
 ${src.where ? `WHERE ${src.where.sql}` : ""}`);
 }
 
+// Redshift's Data API takes at most 100 KB of SQL a statement: there the heaviest normalisations
+// are computed in a view (person_records_stage) that the table reads; elsewhere in one statement.
+const STAGED = portable.engine() === "redshift" ? ["email", "email_key", "phone_e164", "phone_invalid_reason", "first_canon"] : [];
+
+const rawUnion = (ctx) =>
+  sources.length
+    ? sources.map(([name]) => `SELECT ${rawColumns.map(q).join(", ")} FROM ${ctx.ref(S, `stg_person_${name}`)}`).join("\nUNION ALL\n")
+    : `SELECT ${rawColumns.map((c) => (c === "trust" ? "CAST(NULL AS INTEGER) AS trust" : `CAST(NULL AS VARCHAR) AS ${q(c)}`)).join(", ")} WHERE 1 = 0`;
+const country = `COALESCE(NULLIF(upper(trim(country_raw)), ''), ${lit(cfg.default_country)})`;
+const namedCtes = (ctx) => `WITH raw AS (
+${rawUnion(ctx)}
+), named AS (
+  SELECT raw.*,
+    ${person_name.matchKey("first_name_raw")} AS first_key,
+    ${person_name.matchKey("last_name_raw")} AS last_key,
+    ${dates.parseBirthDate("birth_date_raw")} AS birth_date,
+    ${country} AS country
+  FROM raw
+)`;
+const heavy = {
+  email: () => email.normalize("email_raw"),
+  email_key: () => email.matchKey("email_raw"),
+  phone_e164: () => phone.e164("phone_raw", "country"),
+  phone_invalid_reason: () => phone.invalidReason("phone_raw", "country"),
+  first_canon: () => person_name.canonicalFirstName("first_key"),
+};
+/** A normalised column: its expression, or the staged column where it is computed in the stage. */
+const col = (name) => (STAGED.includes(name) ? q(name) : heavy[name]());
+
+if (STAGED.length) {
+  publish("person_records_stage", {
+    type: "view",
+    schema: S,
+    tags: ["identity"],
+    description: "Person records with their heaviest normalisations (Redshift only: keeps each statement under the Data API's 100 KB); read by person_records.",
+  }).query((ctx) => `${namedCtes(ctx)}
+SELECT named.*, ${STAGED.map((c) => `${heavy[c]()} AS ${q(c)}`).join(",\n  ")}
+FROM named`);
+}
+
 publish("person_records", {
   type: "table",
   schema: S,
@@ -44,35 +84,21 @@ publish("person_records", {
   },
   assertions: { uniqueKey: ["record_key"], nonNull: ["record_key", "source", "record_id"] },
 }).query((ctx) => {
-  const union = sources.length
-    ? sources.map(([name]) => `SELECT ${rawColumns.map(q).join(", ")} FROM ${ctx.ref(S, `stg_person_${name}`)}`).join("\nUNION ALL\n")
-    : `SELECT ${rawColumns.map((c) => (c === "trust" ? "CAST(NULL AS INTEGER) AS trust" : `CAST(NULL AS VARCHAR) AS ${q(c)}`)).join(", ")} WHERE 1 = 0`;
-  const country = `COALESCE(NULLIF(upper(trim(country_raw)), ''), ${lit(cfg.default_country)})`;
-  // Suppressed (erased) people: their records, emails and phones, hashed with the warehouse's salt.
   const hashOf = (kind, expr) => portable.sha256Hex(`salt.salt || ':${kind}:' || ${expr}`);
   return `SELECT pr.* FROM (
-WITH raw AS (
-${union}
-), named AS (
-  SELECT raw.*,
-    ${person_name.matchKey("first_name_raw")} AS first_key,
-    ${person_name.matchKey("last_name_raw")} AS last_key,
-    ${dates.parseBirthDate("birth_date_raw")} AS birth_date,
-    ${country} AS country
-  FROM raw
-)
+${STAGED.length ? `WITH named AS (SELECT * FROM ${ctx.ref(S, "person_records_stage")})` : namedCtes(ctx)}
 SELECT
   source || ':' || record_id AS record_key,
   source, record_id, trust,
   ${portable.tryTimestamp("updated_at_raw")} AS updated_at,
-  ${email.normalize("email_raw")} AS email,
-  ${email.matchKey("email_raw")} AS email_key,
-  ${phone.e164("phone_raw", "country")} AS phone_e164,
-  ${phone.invalidReason("phone_raw", "country")} AS phone_invalid_reason,
+  ${col("email")} AS email,
+  ${col("email_key")} AS email_key,
+  ${col("phone_e164")} AS phone_e164,
+  ${col("phone_invalid_reason")} AS phone_invalid_reason,
   ${person_name.display("first_name_raw")} AS first_name,
   ${person_name.display("last_name_raw")} AS last_name,
   first_key, last_key,
-  ${person_name.canonicalFirstName("first_key")} AS first_canon,
+  ${col("first_canon")} AS first_canon,
   ${person_name.phonetic("first_key")} AS first_phon,
   ${person_name.phonetic("last_key")} AS last_phon,
   substr(first_key, 1, 1) AS first_initial,

@@ -57,7 +57,7 @@ publish("term_frequencies", {
     .join("\nUNION ALL\n");
 });
 
-publish("comparison_vectors", {
+const comparisonVectorsTable = publish("comparison_vectors", {
   type: "table",
   schema: S,
   tags: ["identity"],
@@ -77,7 +77,9 @@ publish("comparison_vectors", {
   });
 });
 
-publish("u_probabilities", {
+if (portable.editDistanceSetup().length) comparisonVectorsTable.preOps(portable.editDistanceSetup());
+
+const uProbabilitiesTable = publish("u_probabilities", {
   type: "table",
   schema: S,
   tags: ["identity"],
@@ -90,6 +92,7 @@ publish("u_probabilities", {
     bucketSize: 8, // about 4 × records random pairs: plenty for probabilities of 1e-5 and up
   }),
 );
+if (portable.editDistanceSetup().length) uProbabilitiesTable.preOps(portable.editDistanceSetup());
 
 operate("match_parameters")
   .schema(S)

@@ -38,7 +38,7 @@ operate("person_clusters")
         target: strong,
         rounds: cfg.matching.cluster_rounds,
       }),
-      `CREATE OR REPLACE TABLE ${self} AS
+      ...portable.replaceTable(self, `AS
 WITH both_ways AS (
   SELECT a AS node, b AS other, match_probability FROM ${edges}
   UNION ALL
@@ -52,7 +52,7 @@ WITH both_ways AS (
   JOIN ${strong} AS sc ON sc.node = x.other
 )
 SELECT c.node, COALESCE(l.cluster_id, c.cluster_id) AS cluster_id
-FROM ${strong} AS c LEFT JOIN weak_links AS l ON l.node = c.node AND l.rn = 1`,
+FROM ${strong} AS c LEFT JOIN weak_links AS l ON l.node = c.node AND l.rn = 1`),
       `DROP TABLE IF EXISTS ${strong}`,
     ];
   });

@@ -19,7 +19,7 @@ operate("identity_map")
     const clusters = ctx.ref(S, "person_clusters");
     return [
       `CREATE TABLE IF NOT EXISTS ${map} (record_key VARCHAR, user_id VARCHAR, first_seen_at TIMESTAMP, assigned_at TIMESTAMP)`,
-      `CREATE OR REPLACE TABLE ${next} AS
+      ...portable.replaceTable(next, `AS
 WITH cl AS (
   SELECT node AS record_key, cluster_id FROM ${clusters}
 ), prev AS (
@@ -59,7 +59,7 @@ SELECT cl.record_key,
   CASE WHEN prev.user_id = a.user_id THEN prev.assigned_at ELSE CAST(CURRENT_TIMESTAMP AS TIMESTAMP) END AS assigned_at
 FROM cl
 JOIN assigned AS a ON a.cluster_id = cl.cluster_id
-LEFT JOIN prev ON prev.record_key = cl.record_key`,
+LEFT JOIN prev ON prev.record_key = cl.record_key`),
       // Ids that lost their records to another surviving id were merged into it.
       `INSERT INTO ${merges} (merged_user_id, into_user_id, merged_at)
 SELECT DISTINCT prev.user_id, nxt.user_id, CAST(CURRENT_TIMESTAMP AS TIMESTAMP)
@@ -67,7 +67,7 @@ FROM ${map} AS prev JOIN ${next} AS nxt ON nxt.record_key = prev.record_key
 WHERE prev.user_id <> nxt.user_id
   AND NOT EXISTS (SELECT 1 FROM ${next} AS still WHERE still.user_id = prev.user_id)
   AND NOT EXISTS (SELECT 1 FROM ${merges} AS known WHERE known.merged_user_id = prev.user_id AND known.into_user_id = nxt.user_id)`,
-      `CREATE OR REPLACE TABLE ${map} AS SELECT * FROM ${next}`,
+      ...portable.replaceTable(map, `AS SELECT * FROM ${next}`),
       `DROP TABLE IF EXISTS ${next}`,
     ];
   });

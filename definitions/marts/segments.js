@@ -59,7 +59,7 @@ operate("segment_membership_history")
     const t = portable.textType();
     return [
       `CREATE TABLE IF NOT EXISTS ${h} (segment ${t}, user_id ${t}, entered_at TIMESTAMP, exited_at TIMESTAMP)`,
-      `CREATE OR REPLACE TABLE ${stamp} AS SELECT CAST(CURRENT_TIMESTAMP AS TIMESTAMP) AS ts`,
+      ...portable.replaceTable(stamp, `AS SELECT CAST(CURRENT_TIMESTAMP AS TIMESTAMP) AS ts`),
       `UPDATE ${h} AS m SET exited_at = (SELECT ts FROM ${stamp})
 WHERE m.exited_at IS NULL AND NOT EXISTS (SELECT 1 FROM ${cur} AS c WHERE c.segment = m.segment AND c.user_id = m.user_id)`,
       `INSERT INTO ${h} (segment, user_id, entered_at, exited_at)

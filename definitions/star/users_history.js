@@ -29,7 +29,7 @@ operate("users_history")
     const types = { birth_date: "DATE" };
     return [
       `CREATE TABLE IF NOT EXISTS ${h} (user_id ${t}, attributes_hash ${t}, ${ATTRIBUTES.map((c) => `${q(c)} ${types[c] || t}`).join(", ")}, valid_from TIMESTAMP, valid_to TIMESTAMP, is_current BOOLEAN, change_reason ${t})`,
-      `CREATE OR REPLACE TABLE ${stamp} AS SELECT CAST(CURRENT_TIMESTAMP AS TIMESTAMP) AS ts`,
+      ...portable.replaceTable(stamp, `AS SELECT CAST(CURRENT_TIMESTAMP AS TIMESTAMP) AS ts`),
       `UPDATE ${h} AS v SET valid_to = (SELECT ts FROM ${stamp}), is_current = FALSE,
   change_reason = CASE WHEN EXISTS (SELECT 1 FROM ${users} AS u WHERE u.user_id = v.user_id) THEN v.change_reason ELSE 'merged_or_removed' END
 WHERE v.is_current AND NOT EXISTS (SELECT 1 FROM ${users} AS u WHERE u.user_id = v.user_id AND ${hash("u")} = v.attributes_hash)`,

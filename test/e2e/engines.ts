@@ -14,6 +14,7 @@ import { duck } from "../helpers.js";
 import { startSnowflakeTestServer } from "../servers/snowflake/server.js";
 import { startPostgres, startRedshift, type TestPostgres } from "../warehouses/servers.js";
 import { stringify } from "yaml";
+import { fuzzystrmatch } from "@electric-sql/pglite/contrib/fuzzystrmatch";
 
 export interface EngineTarget {
   /** Extra environment for the CLI (secrets named by the profile). */
@@ -182,7 +183,8 @@ function pgliteEngine(name: "postgres" | "redshift", start: () => Promise<Pglite
 const ALL: readonly E2eEngine[] = [
   duckdbEngine,
   snowflakeEngine,
-  pgliteEngine("postgres", () => startPostgres(), true),
+  // fuzzystrmatch: levenshtein, which the identity model's comparisons use on PostgreSQL.
+  pgliteEngine("postgres", () => startPostgres({ extensions: { fuzzystrmatch } }), true),
   // Redshift batches a transaction into one BatchExecuteStatement: no per-statement row counts.
   pgliteEngine("redshift", () => startRedshift({ pageSize: 2 }), false),
 ];

@@ -17,10 +17,14 @@ import { compareSnapshots, snapshot, type Snapshot } from "./snapshot.js";
 
 const PEOPLE = 400;
 const SEED = 7;
-// Engines the standard pipeline is portable to so far (PostgreSQL and Redshift: in progress, see
-// the issue notes); RCU_TEST_ENGINES still filters within them.
-const PORTED = new Set(["duckdb", "snowflake"]);
-const engines = e2eEngines().filter((e) => PORTED.has(e.name));
+const engines = e2eEngines();
+/**
+ * PostgreSQL and Redshift compute Jaro–Winkler in plain SQL with two documented approximations
+ * (docs/warehouses.md): a random pair may fall in another band, which moves u and the scores in
+ * the 5th digit. Those intermediate tables may differ; clusters, users, facts and marts may not.
+ */
+const PLAIN_SQL_JW = new Set(["postgres", "redshift"]);
+const SCORE_TABLES: ReadonlySet<string> = new Set(["rcu_identity.u_probabilities", "rcu_identity.match_parameters", "rcu_identity.pair_scores"]);
 const snapshots = new Map<string, Snapshot>();
 /** Per engine: `rcu evaluate --json` and what `rcu sync` sent (rcu's own TypeScript SQL). */
 const evaluations = new Map<string, unknown>();
@@ -75,6 +79,7 @@ describe.each(engines)("standard pipeline on $name", (engine: E2eEngine) => {
   it("changes nothing when run again on unchanged sources (incremental facts, stable ids)", async () => {
     const config = path.join(dir, "rcu.yaml");
     const r = await cli(["run", "--config", config, "--threads", "2"], ROOT, wh.env);
+    if (r.code !== 0) console.log(r.stdout.split(/\n(?=\S)/).filter((b) => /^FAIL/.test(b)).map((b) => b.slice(0, 1500)).join("\n"));
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
     const again = await snapshot(wh.sql);
     expect(compareSnapshots(snapshots.get(engine.name)!, again).differences).toEqual([]);
@@ -122,7 +127,7 @@ describe.runIf(engines.length > 1)("the same results on every engine", () => {
     for (const name of others) {
       const other = snapshots.get(name);
       expect(other, `${name} ran`).toBeDefined();
-      const diff = compareSnapshots(base!, other!);
+      const diff = compareSnapshots(base!, other!, PLAIN_SQL_JW.has(name) ? SCORE_TABLES : new Set());
       console.log(`${first} vs ${name}: ${JSON.stringify(diff.summary)}`);
       expect(diff.differences, `${first} vs ${name}`).toEqual([]);
       expect(evaluations.get(name), `rcu evaluate on ${name}`).toEqual(evaluations.get(first!));

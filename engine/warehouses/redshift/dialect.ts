@@ -34,7 +34,9 @@ export const redshiftDialect: Dialect = Object.freeze({
   // The Data API binds named parameters (`:name`); the driver names them p1, p2, …
   parameter: (i: number) => `:p${i}`,
   columnType: (t: MetaColumnType) => TYPES[t],
-  stringLiteral: ansiStringLiteral,
+  // Redshift reads a backslash in '…' as an escape (as PostgreSQL before standard_conforming_strings):
+  // doubled, so values are stored as given.
+  stringLiteral: (value: string) => ansiStringLiteral(value).split("\\").join("\\\\"),
   createTableAs: (r: Relation, query: string, o: { replace: boolean }) => {
     if (o.replace) throw new Error("Redshift has no CREATE OR REPLACE TABLE: drop, then create (capabilities.createOrReplaceTable is false).");
     return `CREATE TABLE ${qualify(r)} AS\n${query}`;

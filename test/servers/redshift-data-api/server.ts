@@ -19,7 +19,10 @@
  *    Redshift converts it implicitly, as PostgreSQL does for an untyped parameter.
  * 2. Result types are reported with Redshift's type names (`int8`, `varchar`, `numeric`,
  *    `timestamptz`, …); `text`/`json`/`jsonb` values report as `varchar`, as Redshift stores them.
- * Not emulated: Redshift-only functions (GETDATE, LISTAGG …), SUPER, DISTKEY/SORTKEY clauses,
+ * 3. translate.ts: DATEDIFF/DATEADD dateparts and LISTAGG … WITHIN GROUP rewritten for
+ *    PostgreSQL, and compatibility functions (datediff, dateadd, strtol, sha2,
+ *    json_extract_path_text over text) created in the database when the server starts.
+ * Not emulated: other Redshift-only functions (GETDATE …), SUPER, DISTKEY/SORTKEY clauses,
  * identifier case folding (Redshift folds quoted names to lower case by default).
  *
  * Auth: every request must carry a SigV4 `Authorization` header (its signature is not checked).
@@ -28,6 +31,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { PGlite, Transaction } from "@electric-sql/pglite";
+import { COMPATIBILITY_FUNCTIONS, redshiftToPostgres } from "./translate.js";
 
 export interface RedshiftDataApiServerOptions {
   readonly db: PGlite;
@@ -175,6 +179,10 @@ const epoch = (ms: number) => ms / 1000;
 
 export async function startRedshiftDataApiServer(options: RedshiftDataApiServerOptions): Promise<RedshiftDataApiServer> {
   const { db } = options;
+  await db.exec(COMPATIBILITY_FUNCTIONS);
+  // Redshift reads backslashes in string literals as escapes ('\\1' is \1), as PostgreSQL did
+  // before 9.1: the session is put back in that mode.
+  await db.exec("SET standard_conforming_strings = off; SET escape_string_warning = off; SET search_path = \"$user\", public, pg_catalog");
   const pageSize = options.pageSize ?? 3;
   const latency = options.latencyMs ?? 5;
   const statements = new Map<string, Statement>();
@@ -190,7 +198,8 @@ export async function startRedshiftDataApiServer(options: RedshiftDataApiServerO
   };
 
   async function runOne(q: Pick<Transaction, "query">, sub: Sub, params: Statement["params"]): Promise<void> {
-    const sql = params.length ? namedToPositional(sub.sql, params.map((p) => p.name)) : namedToPositional(sub.sql, []);
+    const text = redshiftToPostgres(sub.sql);
+    const sql = params.length ? namedToPositional(text, params.map((p) => p.name)) : namedToPositional(text, []);
     const res = await q.query<unknown[]>(sql, params.map((p) => p.value), { rowMode: "array", parsers: TEXT_PARSERS });
     sub.hasResultSet = res.fields.length > 0;
     sub.columns = res.fields.map((f) => ({ name: f.name, typeName: TYPE_NAMES[f.dataTypeID] ?? "varchar" }));
