@@ -7,6 +7,7 @@
  * at --threads 1.
  *
  *   node dist/bench/e2e.js 10000,100000          # sizes (people); 1000000 takes tens of minutes
+ *   node dist/bench/e2e.js 1000000 --no-incremental   # skip the incremental re-run
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -80,7 +81,7 @@ export interface E2eFigures {
   readonly peakRssMiB: number;
 }
 
-export async function benchEndToEnd(people: number): Promise<E2eFigures> {
+export async function benchEndToEnd(people: number, opts: { incremental?: boolean } = {}): Promise<E2eFigures> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "rcu-e2e-bench-"));
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
@@ -108,10 +109,13 @@ export async function benchEndToEnd(people: number): Promise<E2eFigures> {
     const candidatePairs = await scalar(db, "SELECT COUNT(*) FROM rcu_identity.candidate_pairs");
 
     // 1 % more people, as the next full export of every system would carry them.
-    await generateEstate({ people: Math.round(people * 1.01), seed: 42, outDir: data });
-    t = performance.now();
-    if ((await rcu(["run", "--config", config, "--threads", "2"], ROOT)).code !== 0) throw new Error("incremental run failed");
-    const incrementalSeconds = (performance.now() - t) / 1000;
+    let incrementalSeconds = Number.NaN;
+    if (opts.incremental !== false) {
+      await generateEstate({ people: Math.round(people * 1.01), seed: 42, outDir: data });
+      t = performance.now();
+      if ((await rcu(["run", "--config", config, "--threads", "2"], ROOT)).code !== 0) throw new Error("incremental run failed");
+      incrementalSeconds = (performance.now() - t) / 1000;
+    }
 
     return {
       people,
@@ -136,9 +140,10 @@ export async function benchEndToEnd(people: number): Promise<E2eFigures> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const sizes = (process.argv[2] ?? "10000,100000").split(",").map(Number);
+  const incremental = !process.argv.includes("--no-incremental");
   const figures: E2eFigures[] = [];
   for (const n of sizes) {
-    const f = await benchEndToEnd(n);
+    const f = await benchEndToEnd(n, { incremental });
     figures.push(f);
     console.log(JSON.stringify(f));
   }
