@@ -101,8 +101,11 @@ export async function benchEndToEnd(people: number, opts: { incremental?: boolea
     t = performance.now();
     const build = await rcu(["run", "--config", config, "--skip-extract", "--threads", "1", "--json"], ROOT);
     const buildSeconds = (performance.now() - t) / 1000;
-    if (build.code !== 0) throw new Error("build failed");
     const results = JSON.parse(build.stdout) as RunResults;
+    if (build.code !== 0) {
+      const failed = results.actions.filter((a) => a.status === "failed").map((a) => `${a.id}: ${String((a.error as { message?: string } | undefined)?.message ?? "").slice(0, 400)}`);
+      throw new Error(`build failed at ${people} people:\n${failed.join("\n")}`);
+    }
     const engineSecondsTotal = results.actions.reduce((n, a) => n + (a.engineMs ?? 0), 0) / 1000;
 
     const personRecords = await scalar(db, "SELECT COUNT(*) FROM rcu_identity.person_records");
