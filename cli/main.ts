@@ -41,7 +41,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command("rcu")
-    .description("rcu: a warehouse-native single customer view. Lands sources, compiles Dataform definitions and runs them on embedded DuckDB (Snowflake and Redshift are planned), resolves identities into one users table.")
+    .description("rcu: a warehouse-native single customer view. Lands sources, compiles Dataform definitions and runs them on embedded DuckDB, Snowflake, PostgreSQL or Amazon Redshift, resolves identities into one users table, builds the star schema and marts, and feeds business tools with consent.")
     .version(rcuVersion())
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
