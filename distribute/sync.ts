@@ -10,6 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { RcuError } from "../engine/errors.js";
+import { insertMetaRow } from "../engine/warehouses/sql-common.js";
 import type { Connection, Dialect, SqlValue } from "../engine/warehouses/types.js";
 import type { DestinationConfig, DestinationsConfig } from "./config.js";
 import { sha256Hex } from "./hash.js";
@@ -150,7 +151,7 @@ async function syncOne(conn: Connection, d: Dialect, name: string, dest: Destina
       r.upsertsPending, r.deletesPending, r.upsertsSent, r.deletesSent, r.batchesOk, r.batchesFailed, error?.message ?? null, output,
     ];
     await conn.execute(
-      `INSERT INTO ${d.qualify(SYNC_RUNS)} (${RUN_COLUMNS.map(([c]) => d.quoteIdentifier(c)).join(", ")}) VALUES (${RUN_COLUMNS.map((_, i) => d.parameter(i + 1)).join(", ")})`,
+      insertMetaRow(d, SYNC_RUNS, RUN_COLUMNS),
       values,
     );
     opts.onEvent?.({ type: "destination-end", result });

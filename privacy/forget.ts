@@ -14,6 +14,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { RcuError } from "../engine/errors.js";
+import { insertMetaRow } from "../engine/warehouses/sql-common.js";
 import type { Connection, Dialect, Relation, SqlValue } from "../engine/warehouses/types.js";
 import type { ProjectConfig } from "../cli/config.js";
 import { openSink } from "../distribute/sinks/open.js";
@@ -265,7 +266,7 @@ async function notifyDestinations(
 async function recordReport(conn: Connection, d: Dialect, r: ErasureReport): Promise<void> {
   const values: SqlValue[] = [r.requestId, new Date(r.requestedAt), r.selector, r.dryRun, r.users, r.records, r.rowsRemoved, JSON.stringify(r)];
   await conn.execute(
-    `INSERT INTO ${d.qualify(ERASURES)} (${ERASURE_COLUMNS.map(([c]) => d.quoteIdentifier(c)).join(", ")}) VALUES (${ERASURE_COLUMNS.map((_, i) => d.parameter(i + 1)).join(", ")})`,
+    insertMetaRow(d, ERASURES, ERASURE_COLUMNS),
     values,
   );
 }

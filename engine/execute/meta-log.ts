@@ -3,7 +3,7 @@
  * schedulers, BI tools and `rcu status` can see what ran without access to the machine's files.
  * All values go in as parameters; only rcu's own fixed names are in the SQL text.
  */
-import { createMetaTable } from "../warehouses/sql-common.js";
+import { createMetaTable, insertMetaRow } from "../warehouses/sql-common.js";
 import type { Connection, Dialect, MetaColumnType, Relation } from "../warehouses/types.js";
 import type { ActionResult, RunResults } from "./results.js";
 
@@ -24,12 +24,6 @@ const ACTION_COLUMNS: Array<[string, MetaColumnType]> = [
   ["skipped_because", "text"],
 ];
 
-function insertSql(d: Dialect, rel: Relation, cols: Array<[string, MetaColumnType]>): string {
-  return `INSERT INTO ${d.qualify(rel)} (${cols.map(([c]) => d.quoteIdentifier(c)).join(", ")}) VALUES (${cols
-    .map((_, i) => d.parameter(i + 1))
-    .join(", ")})`;
-}
-
 export function metaDdl(d: Dialect): string[] {
   const table = (rel: Relation, cols: Array<[string, MetaColumnType]>) =>
     createMetaTable(d, rel, cols);
@@ -44,14 +38,14 @@ export class MetaLog {
   }
 
   async runStarted(r: Pick<RunResults, "runId" | "command" | "startedAt" | "warehouse" | "selection" | "fullRefresh" | "threads" | "rcuVersion" | "dataformCoreVersion">): Promise<void> {
-    await this.conn.execute(insertSql(this.d, RUNS, RUN_COLUMNS), [
+    await this.conn.execute(insertMetaRow(this.d, RUNS, RUN_COLUMNS), [
       r.runId, r.command, "running", r.startedAt, null, null, r.warehouse, r.selection.join(" "),
       r.fullRefresh, r.threads, null, null, null, null, r.rcuVersion, r.dataformCoreVersion,
     ]);
   }
 
   async actionFinished(runId: string, a: ActionResult): Promise<void> {
-    await this.conn.execute(insertSql(this.d, ACTION_RUNS, ACTION_COLUMNS), [
+    await this.conn.execute(insertMetaRow(this.d, ACTION_RUNS, ACTION_COLUMNS), [
       runId, a.id, a.kind, a.file, a.status, a.startedAt, a.finishedAt, a.durationMs, a.rowsAffected,
       a.attempts, a.assertion?.failingRows ?? null,
       (a.error?.code as string | undefined) ?? null, (a.error?.message as string | undefined) ?? null,

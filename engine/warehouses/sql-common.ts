@@ -67,3 +67,10 @@ export function deleteInsert(
 export function createMetaTable(d: Dialect, relation: Relation, columns: ReadonlyArray<readonly [string, MetaColumnType]>): string {
   return d.createTable(relation, columns.map(([name, t]) => ({ name, type: d.columnType(t) })));
 }
+
+/** INSERT of one row into one of rcu's bookkeeping tables, every value a parameter. */
+export function insertMetaRow(d: Dialect, relation: Relation, columns: ReadonlyArray<readonly [string, MetaColumnType]>): string {
+  return `INSERT INTO ${d.qualify(relation)} (${columns.map(([c]) => d.quoteIdentifier(c)).join(", ")}) VALUES (${columns
+    .map((_, i) => d.parameter(i + 1))
+    .join(", ")})`;
+}
