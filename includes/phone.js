@@ -155,16 +155,22 @@ function perCountry(country, f) {
   return `CASE ${country.sql} ${whens.join(" ")} END`;
 }
 
-/** Every intermediate expression of the pipeline, for e164 and invalidReason. */
-function pipeline(rawExpr, defaultCountry) {
-  const country = resolveCountry(defaultCountry);
+/** The first steps of the pipeline, from the raw expression: trimmed text, compact and digits. */
+function baseParts(rawExpr) {
   // Numbers stored in numeric columns lost their leading zero: read as text, the French
   // "missing leading zero" rule then applies (612345678 → +33612345678).
   const expr = `CAST(${rawExpr} AS VARCHAR)`;
-  const trimmed = t.squish(expr);
-  // Digits and '+' only, "(0)" removed.
-  const compact = t.rx(t.rx(expr, "[(]0[)]", ""), "[^0-9+]", "");
-  const digits = t.rx(t.rx(expr, "[(]0[)]", ""), "[^0-9]", "");
+  return {
+    trimmed: t.squish(expr),
+    // Digits and '+' only, "(0)" removed.
+    compact: t.rx(t.rx(expr, "[(]0[)]", ""), "[^0-9+]", ""),
+    digits: t.rx(t.rx(expr, "[(]0[)]", ""), "[^0-9]", ""),
+  };
+}
+
+/** The E.164 digits (no '+') from the base parts (expressions or column names). */
+function e164DigitsFrom(base, country) {
+  const { compact, digits } = base;
   const cc = perCountry(country, (c) => t.str(c.callingCode));
   const idd = country.code ? t.str(COUNTRIES[country.code].callingCode === "1" ? "011" : "00") : `CASE WHEN ${country.sql} IN ('US', 'CA') THEN '011' ELSE '00' END`;
   const nationalMax = perCountry(country, (c) => String(c.max + (c.trunk === "0" ? 1 : 0)));
@@ -174,20 +180,11 @@ function pipeline(rawExpr, defaultCountry) {
       WHEN ${digits} LIKE ${cc} || '%' AND length(${digits}) > ${nationalMax} THEN ${digits}
       ELSE ${cc} || ${digits} END`;
   // Trunk prefix after the calling code: '0' for the countries that have one, '1' for NANP.
-  const e164Digits = t.rx(international, TRUNK0_RE, "\\1");
-  return { country, trimmed, compact, digits, cc, e164Digits };
+  return t.rx(international, TRUNK0_RE, "\\1");
 }
 
-/**
- * Why a phone number is not usable, or NULL when it is valid (or NULL). Reasons: 'empty',
- * 'letters', 'invalid characters', 'unsupported default country', 'unsupported country code',
- * 'wrong length', 'invalid number', 'junk number'.
- * @param {string} expr SQL expression of the raw phone number.
- * @param {string} [defaultCountry] ISO code literal or SQL expression (see the file header).
- * @returns {string} SQL expression (text or NULL).
- */
-function invalidReason(expr, defaultCountry) {
-  const p = pipeline(expr, defaultCountry);
+/** Why the number is invalid, from the pipeline's parts (expressions or column names). */
+function reasonFrom(expr, p) {
   const allowed = `^([0-9.()/+-]|${t.SPACES})+$`;
   return `CASE
     WHEN ${expr} IS NULL THEN NULL
@@ -203,6 +200,25 @@ function invalidReason(expr, defaultCountry) {
     END`;
 }
 
+/** Every intermediate expression of the pipeline, for e164 and invalidReason. */
+function pipeline(rawExpr, defaultCountry) {
+  const country = resolveCountry(defaultCountry);
+  const base = baseParts(rawExpr);
+  return { ...base, e164Digits: e164DigitsFrom(base, country) };
+}
+
+/**
+ * Why a phone number is not usable, or NULL when it is valid (or NULL). Reasons: 'empty',
+ * 'letters', 'invalid characters', 'unsupported default country', 'unsupported country code',
+ * 'wrong length', 'invalid number', 'junk number'.
+ * @param {string} expr SQL expression of the raw phone number.
+ * @param {string} [defaultCountry] ISO code literal or SQL expression (see the file header).
+ * @returns {string} SQL expression (text or NULL).
+ */
+function invalidReason(expr, defaultCountry) {
+  return reasonFrom(expr, pipeline(expr, defaultCountry));
+}
+
 /**
  * The phone number in E.164 ('+33612345678'), or NULL when it is not a valid number of a
  * supported country (see invalidReason for why). Never guessed: ambiguous input is NULL.
@@ -212,7 +228,31 @@ function invalidReason(expr, defaultCountry) {
  */
 function e164(expr, defaultCountry) {
   const p = pipeline(expr, defaultCountry);
-  return `CASE WHEN ${expr} IS NOT NULL AND (${invalidReason(expr, defaultCountry)}) IS NULL THEN '+' || ${p.e164Digits} END`;
+  return `CASE WHEN ${expr} IS NOT NULL AND (${reasonFrom(expr, p)}) IS NULL THEN '+' || ${p.e164Digits} END`;
 }
 
-module.exports = { e164, invalidReason, COUNTRIES };
+/**
+ * e164 and invalidReason of a column as *layers* of named columns, each layer reading the
+ * previous ones (see relations.withLayers): the same results as the two functions above, but
+ * every intermediate is computed once per row. Nested in one expression, the E.164 digits were
+ * re-derived in each branch of the reason's CASE, ~220 regex calls per record instead of ~15
+ * (4× slower on a million records). Output columns `<prefix>e164` and `<prefix>invalid_reason`;
+ * intermediates start with `_<prefix>`.
+ * @param {string} column SQL column of the raw phone number.
+ * @param {string} [defaultCountry] ISO code literal or SQL expression.
+ * @param {string} prefix output column prefix, e.g. "phone_".
+ */
+function layers(column, defaultCountry, prefix) {
+  const country = resolveCountry(defaultCountry);
+  const base = baseParts(column);
+  const n = (k) => `_${prefix}${k}`;
+  const cols = { trimmed: n("trimmed"), compact: n("compact"), digits: n("digits"), e164Digits: n("e164_digits") };
+  return [
+    [[cols.trimmed, base.trimmed], [cols.compact, base.compact], [cols.digits, base.digits]],
+    [[cols.e164Digits, e164DigitsFrom(cols, country)]],
+    [[`${prefix}invalid_reason`, reasonFrom(column, cols)]],
+    [[`${prefix}e164`, `CASE WHEN ${column} IS NOT NULL AND ${prefix}invalid_reason IS NULL THEN '+' || ${cols.e164Digits} END`]],
+  ];
+}
+
+module.exports = { e164, invalidReason, layers, COUNTRIES };

@@ -52,4 +52,25 @@ function literal(s) {
   return "'" + t + "'";
 }
 
-module.exports = { ident, qualify, beside, literal, stored };
+/**
+ * Common table expressions computing `layers` of named columns on top of the CTE `from`: layer i
+ * is `<name>_i AS (SELECT <previous>.*, <expr> AS <column>, … FROM <previous>)`, so a layer's
+ * expressions may read every column of the layers before it. Engines do not share a way to
+ * reuse a sub-expression within one SELECT, and normalisations nested as one expression repeat
+ * their intermediates many times over (see phone.layers, dates.birthDateLayers). Columns are
+ * rcu's own names, written unquoted (folded alike by every engine).
+ * @returns {{ ctes: string, last: string }} the CTE text (", "-separated, no leading WITH) and the
+ * name of the last one (`from` when there are no layers).
+ */
+function layerCtes(from, layers, name) {
+  const ctes = [];
+  let prev = from;
+  layers.forEach((layer, i) => {
+    const cur = `${name}_${i + 1}`;
+    ctes.push(`${cur} AS (\n  SELECT ${prev}.*,\n    ${layer.map(([col, expr]) => `${expr} AS ${col}`).join(",\n    ")}\n  FROM ${prev}\n)`);
+    prev = cur;
+  });
+  return { ctes: ctes.join(", "), last: prev };
+}
+
+module.exports = { ident, qualify, beside, literal, stored, layerCtes };

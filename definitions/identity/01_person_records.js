@@ -29,44 +29,50 @@ FROM ${ctx.ref(rel.schema, rel.name)}
 ${src.where ? `WHERE ${src.where.sql}` : ""}`);
 }
 
-// Redshift's Data API takes at most 100 KB of SQL a statement: there the heaviest normalisations
-// are computed in a view (person_records_stage) that the table reads; elsewhere in one statement.
-const STAGED = portable.engine() === "redshift" ? ["email", "email_key", "phone_e164", "phone_invalid_reason", "first_canon"] : [];
-
 const rawUnion = (ctx) =>
   sources.length
     ? sources.map(([name]) => `SELECT ${rawColumns.map(q).join(", ")} FROM ${ctx.ref(S, `stg_person_${name}`)}`).join("\nUNION ALL\n")
     : `SELECT ${rawColumns.map((c) => (c === "trust" ? "CAST(NULL AS INTEGER) AS trust" : `CAST(NULL AS VARCHAR) AS ${q(c)}`)).join(", ")} WHERE 1 = 0`;
 const country = `COALESCE(NULLIF(upper(trim(country_raw)), ''), ${lit(cfg.default_country)})`;
-const namedCtes = (ctx) => `WITH raw AS (
+
+// The heavier normalisations are computed in layers of columns (relations.layerCtes), so each
+// intermediate (phone digits, date parts, name keys) is computed once per record: nested in one
+// expression they were recomputed in every branch, and person_records took 70 s for a million
+// records. Layer i of each normalisation is computed together.
+const zipLayers = (...lists) =>
+  Array.from({ length: Math.max(...lists.map((l) => l.length)) }, (_, i) => lists.flatMap((l) => l[i] || []));
+const layers = zipLayers(
+  [[["email", email.normalize("email_raw")], ["email_key", email.matchKey("email_raw")],
+    ["first_canon", person_name.canonicalFirstNameOfKey("first_key")],
+    ["first_phon", person_name.phoneticOfKey("first_key")], ["last_phon", person_name.phoneticOfKey("last_key")]]],
+  phone.layers("phone_raw", "country", "phone_"),
+  dates.birthDateLayers("birth_date_raw", "birth_"),
+);
+const normalisedCtes = (ctx) => {
+  const l = relations.layerCtes("named", layers, "normalised");
+  return `WITH raw AS (
 ${rawUnion(ctx)}
 ), named AS (
   SELECT raw.*,
     ${person_name.matchKey("first_name_raw")} AS first_key,
     ${person_name.matchKey("last_name_raw")} AS last_key,
-    ${dates.parseBirthDate("birth_date_raw")} AS birth_date,
     ${country} AS country
   FROM raw
-)`;
-const heavy = {
-  email: () => email.normalize("email_raw"),
-  email_key: () => email.matchKey("email_raw"),
-  phone_e164: () => phone.e164("phone_raw", "country"),
-  phone_invalid_reason: () => phone.invalidReason("phone_raw", "country"),
-  first_canon: () => person_name.canonicalFirstName("first_key"),
+), ${l.ctes}`;
 };
-/** A normalised column: its expression, or the staged column where it is computed in the stage. */
-const col = (name) => (STAGED.includes(name) ? q(name) : heavy[name]());
+const lastLayer = `normalised_${layers.length}`;
 
-if (STAGED.length) {
+// Redshift's Data API takes at most 100 KB of SQL a statement: there the normalisations are
+// computed in a view (person_records_stage) that the table reads; elsewhere in one statement.
+const STAGED = portable.engine() === "redshift";
+if (STAGED) {
   publish("person_records_stage", {
     type: "view",
     schema: S,
     tags: ["identity"],
-    description: "Person records with their heaviest normalisations (Redshift only: keeps each statement under the Data API's 100 KB); read by person_records.",
-  }).query((ctx) => `${namedCtes(ctx)}
-SELECT named.*, ${STAGED.map((c) => `${heavy[c]()} AS ${q(c)}`).join(",\n  ")}
-FROM named`);
+    description: "Person records with their normalisations (Redshift only: keeps each statement under the Data API's 100 KB); read by person_records.",
+  }).query((ctx) => `${normalisedCtes(ctx)}
+SELECT * FROM ${lastLayer}`);
 }
 
 publish("person_records", {
@@ -86,25 +92,25 @@ publish("person_records", {
 }).query((ctx) => {
   const hashOf = (kind, expr) => portable.sha256Hex(`salt.salt || ':${kind}:' || ${expr}`);
   return `SELECT pr.* FROM (
-${STAGED.length ? `WITH named AS (SELECT * FROM ${ctx.ref(S, "person_records_stage")})` : namedCtes(ctx)}
+${STAGED ? `WITH ${lastLayer} AS (SELECT * FROM ${ctx.ref(S, "person_records_stage")})` : normalisedCtes(ctx)}
 SELECT
   source || ':' || record_id AS record_key,
   source, record_id, trust,
   ${portable.tryTimestamp("updated_at_raw")} AS updated_at,
-  ${col("email")} AS email,
-  ${col("email_key")} AS email_key,
-  ${col("phone_e164")} AS phone_e164,
-  ${col("phone_invalid_reason")} AS phone_invalid_reason,
+  email,
+  email_key,
+  phone_e164,
+  phone_invalid_reason,
   ${person_name.display("first_name_raw")} AS first_name,
   ${person_name.display("last_name_raw")} AS last_name,
   first_key, last_key,
-  ${col("first_canon")} AS first_canon,
-  ${person_name.phonetic("first_key")} AS first_phon,
-  ${person_name.phonetic("last_key")} AS last_phon,
+  first_canon,
+  first_phon,
+  last_phon,
   substr(first_key, 1, 1) AS first_initial,
   substr(last_key, 1, 1) AS last_initial,
   birth_date,
-  ${dates.birthDateInvalidReason("birth_date_raw")} AS birth_date_invalid_reason,
+  birth_date_invalid_reason,
   CAST(EXTRACT(YEAR FROM birth_date) AS INTEGER) AS birth_year,
   ${portable.dateKey("birth_date")} AS birth_key,
   ${portable.alnumUpper("national_id_raw")} AS national_id,
@@ -116,7 +122,7 @@ SELECT
   NULLIF(lower(trim(region_raw)), '') AS region_key,
   country${idTypes.length ? "," : ""}
   ${idTypes.map((t) => `NULLIF(trim(${q("id_" + t)}), '') AS ${q("id_" + t)}`).join(",\n  ")}
-FROM named
+FROM ${lastLayer}
 ) AS pr
 CROSS JOIN ${ctx.ref("rcu_meta", "privacy_salt")} AS salt
 WHERE NOT EXISTS (
