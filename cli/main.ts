@@ -172,6 +172,7 @@ Examples:
     .option("--profile <name>", "warehouse profile from rcu.yaml")
     .option("--config <file>", "an rcu.yaml other than <project-dir>/rcu.yaml")
     .option("--json", "one JSON object: pairwise, b_cubed ({precision, recall, f1}), entities ({predicted, true}), worst merges and splits")
+    .option("--ceiling", "also report the evidence ceiling: the recall reachable if every pair of one true person sharing an identifier, a name or another attribute were linked")
     .action(action(async (o) => (await import("./commands/evaluate.js")).evaluateCommand(o, io)));
 
   program

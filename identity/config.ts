@@ -65,7 +65,7 @@ export const identitySchema = z.strictObject({
       /** An identifier value carried by more records than this is treated as shared (shop email, switchboard). */
       max_records_per_identifier: z.number().int().min(2).max(10_000).default(20),
       /** Blocks larger than this are skipped when generating candidate pairs (bounded pairs per record). */
-      max_block_size: z.number().int().min(2).max(100_000).default(200),
+      max_block_size: z.number().int().min(2).max(100_000).default(50),
       /** EM iterations estimating m-probabilities in SQL. */
       em_iterations: z.number().int().min(1).max(50).default(5),
       /** Rounds of the connected-components algorithm (log-scale in the longest chain). */

@@ -7,8 +7,9 @@ import { createReadStream } from "node:fs";
 import { parse } from "csv-parse";
 import { RcuError } from "../engine/errors.js";
 import type { Connection, Dialect } from "../engine/warehouses/types.js";
+import { evidenceCeiling, type EvidenceCeiling } from "./ceiling.js";
 import { evaluate, type Evaluation } from "./metrics.js";
-import { identityMap } from "./tables.js";
+import { identityMap, personRecords } from "./tables.js";
 
 export interface TruthEvaluation extends Evaluation {
   readonly truthFile: string;
@@ -16,6 +17,8 @@ export interface TruthEvaluation extends Evaluation {
   readonly missingFromWarehouse: number;
   /** Resolved records absent from the truth file (ignored by the metrics). */
   readonly missingFromTruth: number;
+  /** With `ceiling`: the recall any matcher could reach from the evidence the records share. */
+  readonly ceiling?: EvidenceCeiling;
 }
 
 export async function readTruth(file: string): Promise<Map<string, string>> {
@@ -47,7 +50,7 @@ export async function readTruth(file: string): Promise<Map<string, string>> {
   return truth;
 }
 
-export async function evaluateAgainstTruth(conn: Connection, dialect: Dialect, truthFile: string): Promise<TruthEvaluation> {
+export async function evaluateAgainstTruth(conn: Connection, dialect: Dialect, truthFile: string, opts: { ceiling?: boolean } = {}): Promise<TruthEvaluation> {
   const truth = await readTruth(truthFile);
   let rows;
   try {
@@ -75,5 +78,6 @@ export async function evaluateAgainstTruth(conn: Connection, dialect: Dialect, t
     ...evaluate(labelled),
     missingFromWarehouse: truth.size - seen.size,
     missingFromTruth,
+    ...(opts.ceiling ? { ceiling: evidenceCeiling(await conn.query(`SELECT * FROM ${dialect.qualify(personRecords)}`), truth) } : {}),
   };
 }

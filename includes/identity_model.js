@@ -16,7 +16,7 @@ const FIELDS = ["email", "phone", "first_name", "last_name", "birth_date", "nati
 const DEFAULTS = {
   default_country: "FR",
   person_sources: {},
-  matching: { threshold: 0.99, max_records_per_identifier: 20, max_block_size: 200, em_iterations: 5, cluster_rounds: 20 },
+  matching: { threshold: 0.99, max_records_per_identifier: 20, max_block_size: 50, em_iterations: 5, cluster_rounds: 20 },
   survivorship: {},
 };
 
@@ -151,9 +151,9 @@ function blockingRules(cfg) {
   const rules = [
     { name: "last_name+first_sound", on: [["last_key", "last_key"], ["first_phon", "first_phon"]] },
     { name: "last_sound+first_name", on: [["last_phon", "last_phon"], ["first_key", "first_key"]] },
-    { name: "birth_date", on: [["birth_key", "birth_key"]] },
+    { name: "birth_date+first_initial", on: [["birth_key", "birth_key"], ["first_initial", "first_initial"]] },
+    { name: "birth_date+last_initial", on: [["birth_key", "birth_key"], ["last_initial", "last_initial"]] },
     { name: "national_id", on: [["national_id", "national_id"]] },
-    { name: "first_name+birth_year", on: [["first_key", "first_key"], ["birth_year", "birth_year"]] },
     { name: "postcode+first_name", on: [["postcode", "postcode"], ["first_key", "first_key"]] },
     { name: "address", on: [["address_key", "address_key"], ["postcode", "postcode"]] },
     { name: "names_swapped", on: [["first_key", "last_key"], ["last_key", "first_key"]] },

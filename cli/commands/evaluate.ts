@@ -11,13 +11,14 @@ export interface EvaluateOptions {
   readonly projectDir?: string;
   readonly profile?: string;
   readonly json?: boolean;
+  readonly ceiling?: boolean;
 }
 
 export async function evaluateCommand(opts: EvaluateOptions, io: CliIO): Promise<number> {
   const { config } = await resolveProject(opts, io);
   const truthFile = path.resolve(io.cwd, opts.truth);
   const result = await withConnection(config, { readOnly: true, env: io.env }, (conn) =>
-    evaluateAgainstTruth(conn, dialectFor(config.profile.engine), truthFile),
+    evaluateAgainstTruth(conn, dialectFor(config.profile.engine), truthFile, { ceiling: opts.ceiling }),
   );
   if (opts.json) io.stdout.write(JSON.stringify(result, null, 2) + "\n");
   else io.stdout.write(renderEvaluation(result, io));
@@ -44,6 +45,12 @@ export function renderEvaluation(e: TruthEvaluation, io: CliIO): string {
       lines.push(`  ${c.cluster}: ${c.wrongPairs} wrong pair(s); ${what}: ${c.parts.map((p) => `${p.id} (${p.records})`).join(", ")}${c.totalParts > c.parts.length ? `, … ${c.totalParts - c.parts.length} more` : ""}`);
     }
   };
+  if (e.ceiling) {
+    lines.push("", s.bold("Evidence ceiling (recall if every pair of one true person sharing this evidence were linked, precision 1)"));
+    for (const l of e.ceiling.levels) {
+      lines.push(`  + ${l.evidence.padEnd(12)} recall ${pct(l.recall)}  F1 ${pct(l.f1)}   (${l.directPairs} of ${e.ceiling.truePairs} true pairs share it directly)`);
+    }
+  }
   show("Worst false merges (one predicted person, several true ones)", e.worstMerges, "true entities");
   show("Worst splits (one true person, several predicted ones)", e.worstSplits, "predicted users");
   return lines.join("\n") + "\n";

@@ -64,16 +64,21 @@ const comparisonVectorsTable = publish("comparison_vectors", {
   description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), and term frequencies of exact matches.",
 }).query((ctx) => {
   const tf = ctx.ref(S, "term_frequencies");
-  const tfCols = cmps
-    .filter((c) => c.tf)
-    .map((c) => `(SELECT frequency FROM ${tf} AS t WHERE t.comparison = ${lit(c.name)} AND t.value = l.${q(c.tf)} AND l.${q(c.tf)} = r.${q(c.tf)}) AS ${q("tf_" + c.name)}`)
-    .join(",\n  ");
+  // The frequency of the value both records share, by a plain equi-join on it (NULL when they
+  // differ). A correlated subquery here made DuckDB de-duplicate every pair's two values first,
+  // which spilled tens of GB at 40 million pairs.
+  const withTf = cmps.filter((c) => c.tf);
+  const tfCols = withTf.map((c, i) => `tf${i}.frequency AS ${q("tf_" + c.name)}`).join(",\n  ");
+  const tfJoins = withTf
+    .map((c, i) => `LEFT JOIN ${tf} AS tf${i} ON tf${i}.comparison = ${lit(c.name)} AND tf${i}.value = CASE WHEN l.${q(c.tf)} = r.${q(c.tf)} THEN l.${q(c.tf)} END`)
+    .join("\n");
   return identity_match.comparisonVectors({
     pairs: ctx.ref(S, "candidate_pairs"),
     records: ctx.ref(S, "person_records"),
     id: "record_key",
     comparisons: cmps,
     extra: `p.first_rule, p.rules_matched, ${tfCols}`,
+    joins: tfJoins,
   });
 });
 
