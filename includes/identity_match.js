@@ -49,10 +49,14 @@ function hash64(expr) {
  * keys are counted once (GROUP BY … HAVING) and the records joined to them, so singletons — most
  * records, for the finer rules — never reach a symmetric rule's pair join, and a symmetric rule's side is
  * written once (a CTE) for both ends of its self-join. (Counting with a window over every record
- * on each side took 7× longer on a million records.)
+ * on each side took 7× longer on a million records.) Records are numbered in key order first, so
+ * the joins and the de-duplication of pairs work on integers, and the keys are joined back once.
  */
 function candidatePairs({ records, id, rules, maxBlockSize }) {
-  const ctes = [];
+  const used = [...new Set(rules.flatMap((r) => r.on.flat()))];
+  const ctes = [`numbered AS ${portable.materialized()}(
+  SELECT ${q(id)}, ROW_NUMBER() OVER (ORDER BY ${q(id)}) AS record_num, ${used.map(q).join(", ")} FROM ${records}
+)`];
   const parts = rules.map((rule, i) => {
     const leftCols = rule.on.map((p) => p[0]);
     const rightCols = rule.on.map((p) => p[1]);
@@ -63,10 +67,10 @@ function candidatePairs({ records, id, rules, maxBlockSize }) {
     const side = (cols, name) => {
       const notNull = cols.map((c) => `${q(c)} IS NOT NULL`).join(" AND ");
       ctes.push(`${name}_keys AS (
-  SELECT ${cols.map(q).join(", ")} FROM ${records} WHERE ${notNull}
+  SELECT ${cols.map(q).join(", ")} FROM numbered WHERE ${notNull}
   GROUP BY ${cols.map(q).join(", ")} HAVING COUNT(*) BETWEEN ${minSize} AND ${Number(maxBlockSize)}
 ), ${name} AS (
-  SELECT r.${q(id)}, ${cols.map((c) => `r.${q(c)}`).join(", ")} FROM ${records} AS r
+  SELECT r.record_num, ${cols.map((c) => `r.${q(c)}`).join(", ")} FROM numbered AS r
   JOIN ${name}_keys AS k ON ${cols.map((c) => `k.${q(c)} = r.${q(c)}`).join(" AND ")}
 )`);
       return name;
@@ -74,15 +78,21 @@ function candidatePairs({ records, id, rules, maxBlockSize }) {
     const left = side(leftCols, `block_${i}_l`);
     const right = symmetric ? left : side(rightCols, `block_${i}_r`);
     const on = rule.on.map(([lc, rc]) => `l.${q(lc)} = r.${q(rc)}`).join(" AND ");
-    return `SELECT CASE WHEN l.${q(id)} < r.${q(id)} THEN l.${q(id)} ELSE r.${q(id)} END AS id_l,
-       CASE WHEN l.${q(id)} < r.${q(id)} THEN r.${q(id)} ELSE l.${q(id)} END AS id_r,
+    return `SELECT CASE WHEN l.record_num < r.record_num THEN l.record_num ELSE r.record_num END AS num_l,
+       CASE WHEN l.record_num < r.record_num THEN r.record_num ELSE l.record_num END AS num_r,
        ${lit(rule.name)} AS rule
-FROM ${left} AS l JOIN ${right} AS r ON ${on} AND l.${q(id)} ${symmetric ? "<" : "<>"} r.${q(id)}`;
+FROM ${left} AS l JOIN ${right} AS r ON ${on} AND l.record_num ${symmetric ? "<" : "<>"} r.record_num`;
   });
-  return `WITH ${ctes.join(",\n")}
-SELECT id_l, id_r, MIN(rule) AS first_rule, COUNT(*) AS rules_matched FROM (
+  return `WITH ${ctes.join(",\n")},
+pairs AS (
+  SELECT num_l, num_r, MIN(rule) AS first_rule, COUNT(*) AS rules_matched FROM (
 ${parts.join("\nUNION ALL\n")}
-) AS blocked GROUP BY id_l, id_r`;
+  ) AS blocked GROUP BY num_l, num_r
+)
+SELECT nl.${q(id)} AS id_l, nr.${q(id)} AS id_r, p.first_rule, p.rules_matched
+FROM pairs AS p
+JOIN numbered AS nl ON nl.record_num = p.num_l
+JOIN numbered AS nr ON nr.record_num = p.num_r`;
 }
 
 /** `CASE … END AS cmp_<name>` for one comparison. */
@@ -128,8 +138,7 @@ function uProbabilities({ records, id, comparisons, bucketSize, maxPairs }) {
   const vectorsSql = comparisonVectors({ pairs: `(${pairs})`, records, id, comparisons });
   // The vectors once, in a CTE read by every comparison's count: inlined, DuckDB computed them
   // once per comparison (and the Redshift Data API takes at most 100 KB of SQL a statement).
-  const materialized = portable.engine() === "duckdb" ? "MATERIALIZED " : "";
-  return `WITH random_vectors AS ${materialized}(
+  return `WITH random_vectors AS ${portable.materialized()}(
 ${vectorsSql}
 ), counts AS (
 ${levelCounts("random_vectors", comparisons, "1")}
@@ -227,10 +236,14 @@ function emStatements({ vectors, uTable, records, params, comparisons, iteration
   const init = comparisons
     .flatMap((c) => Array.from({ length: c.levels.length + 1 }, (_, level) => `SELECT ${lit(c.name)} AS comparison, ${level} AS level, CAST(${initialM(c, level)} AS ${portable.doubleType()}) AS m`))
     .join("\nUNION ALL\n");
-  const sampled = (where) => `SELECT v.*, t.total FROM ${vectors} AS v
-CROSS JOIN (SELECT COUNT(*) AS total, GREATEST(1, CAST(CEIL(COUNT(*) / ${limit}.0) AS BIGINT)) AS step FROM ${vectors} WHERE ${where}) AS t
-WHERE (${where}) AND ${hash64("v.id_l || '|' || v.id_r")} % t.step = 0`;
+  // Every pair's sampling hash is computed once (an MD5 per pair, per session, was most of EM's
+  // time at ten million pairs); each session then samples by it.
+  const hashed = beside(params, "__em_hashed");
+  const sampled = (where) => `SELECT v.*, t.total FROM ${hashed} AS v
+CROSS JOIN (SELECT COUNT(*) AS total, GREATEST(1, CAST(CEIL(COUNT(*) / ${limit}.0) AS BIGINT)) AS step FROM ${hashed} WHERE ${where}) AS t
+WHERE (${where}) AND v.sample_hash % t.step = 0`;
   const out = [
+    ...portable.replaceTable(hashed, `AS SELECT v.*, ${hash64("v.id_l || '|' || v.id_r")} AS sample_hash FROM ${vectors} AS v`),
     ...portable.replaceTable(base, `AS
 SELECT i.comparison, i.level, i.m, COALESCE(u.u, 0.000001) AS u, COALESCE(u.u, 0.000001) AS u_candidates
 FROM (${init}) AS i LEFT JOIN ${uTable} AS u ON u.comparison = i.comparison AND u.level = i.level`),
@@ -258,7 +271,7 @@ FROM ${base} AS b LEFT JOIN normalised AS n ON n.comparison = b.comparison AND n
   out.push(`INSERT INTO ${P} (comparison, level, m, u, u_candidates)
 SELECT '${PRIOR}', 0, GREATEST(LEAST(COALESCE(AVG(p) * MAX(total) / (CAST(n.records AS ${portable.doubleType()}) * (n.records - 1) / 2.0), 0.5), 0.5), 0.0000000001), NULL, NULL
 FROM ${scratch} CROSS JOIN (SELECT COUNT(*) AS records FROM ${records}) AS n GROUP BY n.records`);
-  for (const t of [scratch, sample, sessionSample, results, base, L]) out.push(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of [scratch, sample, sessionSample, results, base, L, hashed]) out.push(`DROP TABLE IF EXISTS ${t}`);
   return out;
 }
 

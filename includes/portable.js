@@ -206,6 +206,15 @@ function textType() {
 }
 
 /** The 64-bit floating-point type for CAST(… AS …) and column lists. */
+/**
+ * `MATERIALIZED ` for a CTE read several times, where the engine would otherwise inline it at
+ * every reference (DuckDB; PostgreSQL 12+ accepts it too); empty elsewhere.
+ */
+function materialized() {
+  const e = engine();
+  return e === "duckdb" || e === "postgres" ? "MATERIALIZED " : "";
+}
+
 function doubleType() {
   switch (engine()) {
     case "postgres":
@@ -424,5 +433,5 @@ module.exports = {
   JSON_PATH, TIMESTAMP_FORMAT, TIMESTAMP_FORMAT_ELEMENTS, jsonText, parseTimestamp, fieldForm,
   engine, dateSpine, isoDayOfWeek, similarity, editDistance, tryTimestamp, dateKey, alnumUpper,
   textType, tryDecimal, tryInteger, secondsBetween, daysBetween, addDays, stringAggDistinct, sha256Hex,
-  editDistanceSetup, doubleType, replaceTable, projectVar, md5Hash60, valuesRelation,
+  editDistanceSetup, doubleType, materialized, replaceTable, projectVar, md5Hash60, valuesRelation,
 };
