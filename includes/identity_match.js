@@ -236,14 +236,13 @@ function emStatements({ vectors, uTable, records, params, comparisons, iteration
   const init = comparisons
     .flatMap((c) => Array.from({ length: c.levels.length + 1 }, (_, level) => `SELECT ${lit(c.name)} AS comparison, ${level} AS level, CAST(${initialM(c, level)} AS ${portable.doubleType()}) AS m`))
     .join("\nUNION ALL\n");
-  // Every pair's sampling hash is computed once (an MD5 per pair, per session, was most of EM's
-  // time at ten million pairs); each session then samples by it.
-  const hashed = beside(params, "__em_hashed");
+  // Sessions sample by the vectors' `sample_hash` column (see comparisonVectors' callers): an MD5
+  // per pair per session was most of EM's time at ten million pairs.
+  const hashed = vectors;
   const sampled = (where) => `SELECT v.*, t.total FROM ${hashed} AS v
 CROSS JOIN (SELECT COUNT(*) AS total, GREATEST(1, CAST(CEIL(COUNT(*) / ${limit}.0) AS BIGINT)) AS step FROM ${hashed} WHERE ${where}) AS t
 WHERE (${where}) AND v.sample_hash % t.step = 0`;
   const out = [
-    ...portable.replaceTable(hashed, `AS SELECT v.*, ${hash64("v.id_l || '|' || v.id_r")} AS sample_hash FROM ${vectors} AS v`),
     ...portable.replaceTable(base, `AS
 SELECT i.comparison, i.level, i.m, COALESCE(u.u, 0.000001) AS u, COALESCE(u.u, 0.000001) AS u_candidates
 FROM (${init}) AS i LEFT JOIN ${uTable} AS u ON u.comparison = i.comparison AND u.level = i.level`),
@@ -271,7 +270,7 @@ FROM ${base} AS b LEFT JOIN normalised AS n ON n.comparison = b.comparison AND n
   out.push(`INSERT INTO ${P} (comparison, level, m, u, u_candidates)
 SELECT '${PRIOR}', 0, GREATEST(LEAST(COALESCE(AVG(p) * MAX(total) / (CAST(n.records AS ${portable.doubleType()}) * (n.records - 1) / 2.0), 0.5), 0.5), 0.0000000001), NULL, NULL
 FROM ${scratch} CROSS JOIN (SELECT COUNT(*) AS records FROM ${records}) AS n GROUP BY n.records`);
-  for (const t of [scratch, sample, sessionSample, results, base, L, hashed]) out.push(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of [scratch, sample, sessionSample, results, base, L]) out.push(`DROP TABLE IF EXISTS ${t}`);
   return out;
 }
 

@@ -61,7 +61,7 @@ const comparisonVectorsTable = publish("comparison_vectors", {
   type: "table",
   schema: S,
   tags: ["identity"],
-  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), and term frequencies of exact matches.",
+  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, and the hash EM samples pairs by.",
 }).query((ctx) => {
   const tf = ctx.ref(S, "term_frequencies");
   // The frequency of the value both records share, by a plain equi-join on it (NULL when they
@@ -77,7 +77,8 @@ const comparisonVectorsTable = publish("comparison_vectors", {
     records: ctx.ref(S, "person_records"),
     id: "record_key",
     comparisons: cmps,
-    extra: `p.first_rule, p.rules_matched, ${tfCols}`,
+    // sample_hash: EM's deterministic sample (identity_match.emStatements), computed once here.
+    extra: `p.first_rule, p.rules_matched, ${identity_match.hash64("p.id_l || '|' || p.id_r")} AS sample_hash, ${tfCols}`,
     joins: tfJoins,
   });
 });

@@ -74,9 +74,9 @@ publish("users", {
   SELECT user_id, value, record_key, updated_at FROM (
     SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.user_id ORDER BY ${ordering(rule)}) AS rn
     FROM (
-      SELECT m.user_id, p.${q(attr)} AS value, p.record_key, p.updated_at, p.trust,
-        COUNT(*) OVER (PARTITION BY m.user_id, p.${q(attr)}) AS frequency
-      FROM ${P} AS p JOIN ${M} AS m ON m.record_key = p.record_key
+      SELECT p.user_id, p.${q(attr)} AS value, p.record_key, p.updated_at, p.trust,
+        COUNT(*) OVER (PARTITION BY p.user_id, p.${q(attr)}) AS frequency
+      FROM resolved AS p
       WHERE p.${q(attr)} IS NOT NULL
     ) AS c
   ) AS ranked WHERE rn = 1
@@ -87,11 +87,16 @@ publish("users", {
     const name = attr === "phone_e164" ? "phone" : attr;
     return `${pk}.value AS ${q(name)}, ${pk}.record_key AS ${q(name + "_source")}, ${pk}.updated_at AS ${q(name + "_updated_at")}`;
   });
-  return `WITH base AS (
-  SELECT m.user_id, COUNT(*) AS records, COUNT(DISTINCT p.source) AS sources,
-    MIN(m.first_seen_at) AS first_seen_at, MAX(p.updated_at) AS last_updated_at
+  // Records joined to their user once, read by every attribute's pick.
+  const used = ["record_key", "source", "updated_at", "trust", ...Object.keys(ATTRIBUTES)];
+  return `WITH resolved AS ${portable.materialized()}(
+  SELECT m.user_id, m.first_seen_at, ${used.map((c) => `p.${q(c)}`).join(", ")}
   FROM ${M} AS m JOIN ${P} AS p ON p.record_key = m.record_key
-  GROUP BY m.user_id
+), base AS (
+  SELECT user_id, COUNT(*) AS records, COUNT(DISTINCT source) AS sources,
+    MIN(first_seen_at) AS first_seen_at, MAX(updated_at) AS last_updated_at
+  FROM resolved
+  GROUP BY user_id
 ), ${picks.join(",\n")}
 SELECT base.user_id, base.records, base.sources, base.first_seen_at, base.last_updated_at,
   ${cols.join(",\n  ")}
@@ -118,10 +123,14 @@ publish("user_identifiers", {
   const M = ctx.ref(S, "identity_map");
   const idTypes = identity_model.identifierTypes(cfg);
   const kinds = [["record", "record_id"], ["email", "email_key"], ["phone", "phone_e164"], ["national_id", "national_id"], ...idTypes.map((t) => [t, "id_" + t])];
-  return kinds
-    .map(([type, col]) => `SELECT m.user_id, p.record_key, p.source, p.record_id, ${lit(type)} AS id_type, CAST(p.${q(col)} AS VARCHAR) AS id_value
-FROM ${P} AS p JOIN ${M} AS m ON m.record_key = p.record_key WHERE p.${q(col)} IS NOT NULL`)
-    .join("\nUNION ALL\n");
+  return `WITH resolved AS ${portable.materialized()}(
+  SELECT m.user_id, p.record_key, p.source, p.record_id, ${kinds.filter(([t]) => t !== "record").map(([, col]) => `p.${q(col)}`).join(", ")}
+  FROM ${P} AS p JOIN ${M} AS m ON m.record_key = p.record_key
+)
+${kinds
+    .map(([type, col]) => `SELECT user_id, record_key, source, record_id, ${lit(type)} AS id_type, CAST(${q(col)} AS VARCHAR) AS id_value
+FROM resolved WHERE ${q(col)} IS NOT NULL`)
+    .join("\nUNION ALL\n")}`;
 });
 
 assert("every_record_has_one_user")
