@@ -28,6 +28,8 @@ export interface IdentityBenchResult {
   readonly pairwiseF1: number;
   readonly precision: number;
   readonly recall: number;
+  /** Recall reachable from the evidence the records share (rcu evaluate --ceiling), per kind. */
+  readonly ceiling: Record<string, { recall: number; f1: number }>;
 }
 
 async function rcu(args: string[]): Promise<string> {
@@ -53,8 +55,9 @@ export async function benchIdentity(opts: { people?: number } = {}): Promise<Ide
     const results = JSON.parse(await readFile(path.join(ROOT, "target", "run_results.json"), "utf8")) as RunResults;
     const stages: Record<string, number> = {};
     for (const a of results.actions) if (a.kind !== "assertion") stages[a.id] = Math.round(a.durationMs) / 1000;
-    const ev = JSON.parse(await rcu(["evaluate", "--config", config, "--truth", path.join(dir, "data", "truth", "persons.csv"), "--json"])) as {
+    const ev = JSON.parse(await rcu(["evaluate", "--config", config, "--truth", path.join(dir, "data", "truth", "persons.csv"), "--json", "--ceiling"])) as {
       pairwise: { f1: number; precision: number; recall: number };
+      ceiling: { levels: { evidence: string; recall: number; f1: number }[] };
     };
     const instance = await DuckDBInstance.create(path.join(dir, "warehouse.duckdb"), { access_mode: "READ_ONLY" });
     const conn = await instance.connect();
@@ -76,6 +79,7 @@ export async function benchIdentity(opts: { people?: number } = {}): Promise<Ide
       pairwiseF1: ev.pairwise.f1,
       precision: ev.pairwise.precision,
       recall: ev.pairwise.recall,
+      ceiling: Object.fromEntries(ev.ceiling.levels.map((l) => [l.evidence, { recall: Math.round(l.recall * 1e4) / 1e4, f1: Math.round(l.f1 * 1e4) / 1e4 }])),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -34,6 +34,12 @@ export interface EvidenceCeiling {
 
 type Rec = Readonly<Record<string, unknown>>;
 
+/** person_records columns read by the evidence kinds below (plus every `id_<type>` column). */
+export const EVIDENCE_COLUMNS: readonly string[] = [
+  "record_key", "email_key", "phone_e164", "national_id", "first_key", "last_key", "first_phon", "last_phon",
+  "birth_key", "address_key", "postcode", "city_key", "birth_year",
+];
+
 const same = (a: Rec, b: Rec, col: string) => a[col] != null && a[col] !== "" && a[col] === b[col];
 
 /** Evidence kinds, strongest first; each a test on two records of one true person. */

@@ -7,7 +7,7 @@ import { createReadStream } from "node:fs";
 import { parse } from "csv-parse";
 import { RcuError } from "../engine/errors.js";
 import type { Connection, Dialect } from "../engine/warehouses/types.js";
-import { evidenceCeiling, type EvidenceCeiling } from "./ceiling.js";
+import { EVIDENCE_COLUMNS, evidenceCeiling, type EvidenceCeiling } from "./ceiling.js";
 import { evaluate, type Evaluation } from "./metrics.js";
 import { identityMap, personRecords } from "./tables.js";
 
@@ -78,6 +78,15 @@ export async function evaluateAgainstTruth(conn: Connection, dialect: Dialect, t
     ...evaluate(labelled),
     missingFromWarehouse: truth.size - seen.size,
     missingFromTruth,
-    ...(opts.ceiling ? { ceiling: evidenceCeiling(await conn.query(`SELECT * FROM ${dialect.qualify(personRecords)}`), truth) } : {}),
+    ...(opts.ceiling ? { ceiling: evidenceCeiling(await readEvidence(conn, dialect), truth) } : {}),
   };
+}
+
+/** The person-record columns the evidence ceiling compares (not every column: a million rows). */
+async function readEvidence(conn: Connection, dialect: Dialect) {
+  const table = dialect.qualify(personRecords);
+  const [first] = await conn.query(dialect.limitRows(`SELECT * FROM ${table}`, 1));
+  if (!first) return [];
+  const columns = Object.keys(first).filter((c) => EVIDENCE_COLUMNS.includes(c) || c.startsWith("id_"));
+  return conn.query(`SELECT ${columns.map((c) => dialect.quoteIdentifier(c)).join(", ")} FROM ${table}`);
 }
