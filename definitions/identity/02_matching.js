@@ -144,8 +144,10 @@ publish("pair_scores", {
     ["phone", `v.cmp_phone = 0 AND v.cmp_first_name IN (${firstAgree}) AND NOT ${shared("phone", "phone_e164")}`],
   ];
   const threshold = Math.log(m.threshold / (1 - m.threshold));
+  // The vectors' columns but EM's sample_hash (an implementation detail of training).
+  const vectorColumns = ["id_l", "id_r", "first_rule", "rules_matched", ...cmps.filter((c) => c.tf).map((c) => "tf_" + c.name), ...cmps.map((c) => "cmp_" + c.name)];
   return `WITH scored AS (
-  SELECT v.*, ${weight.expr} AS match_weight,
+  SELECT ${vectorColumns.map((c) => `v.${q(c)}`).join(", ")}, ${weight.expr} AS match_weight,
     CASE ${deterministic.map(([rule, cond]) => `WHEN ${cond} THEN ${lit(rule)}`).join(" ")} END AS deterministic_rule,
     -- Different people: first names that disagree outright or are the masculine and feminine
     -- forms (not swapped with the last name), unless a national id agrees (a renamed record) —

@@ -75,7 +75,7 @@ publish("users", {
     SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.user_id ORDER BY ${ordering(rule)}) AS rn
     FROM (
       SELECT p.user_id, p.${q(attr)} AS value, p.record_key, p.updated_at, p.trust,
-        COUNT(*) OVER (PARTITION BY p.user_id, p.${q(attr)}) AS frequency
+        ${rule === "most_frequent" ? `COUNT(*) OVER (PARTITION BY p.user_id, p.${q(attr)})` : "1"} AS frequency
       FROM resolved AS p
       WHERE p.${q(attr)} IS NOT NULL
     ) AS c
