@@ -39,7 +39,9 @@ describe("identity resolution on FEBRL", () => {
     await truthFor(path.join(FEBRL, `${name}.csv`), truth);
     const ev = await cli(["evaluate", "--config", config, "--truth", truth, "--json"], ROOT);
     expect(ev.code).toBe(0);
-    const result = JSON.parse(ev.stdout) as { pairwise: { f1: number; precision: number }; b_cubed: { f1: number }; entities: { predicted: number; true: number }; missingFromWarehouse: number };
+    const result = JSON.parse(ev.stdout) as { pairwise: { f1: number; precision: number; recall: number }; b_cubed: { f1: number }; entities: { predicted: number; true: number }; missingFromWarehouse: number };
+    // The figures bench/RESULTS.md reports.
+    console.log(`${name}: pairwise P ${result.pairwise.precision} R ${result.pairwise.recall} F1 ${result.pairwise.f1}; B-cubed F1 ${result.b_cubed.f1}; persons ${result.entities.predicted} / ${result.entities.true}`);
     expect(result.missingFromWarehouse).toBe(0);
     expect(result.pairwise.f1).toBeGreaterThanOrEqual(0.99);
     expect(result.b_cubed.f1).toBeGreaterThanOrEqual(0.99);
