@@ -14,7 +14,8 @@
  * the caller hands the file to the string tokenizer, which skips the `records` already produced:
  * the records csv-fast stops at (stray or unclosed quotes: csv-parse's territory), a chunk that is
  * not valid UTF-8 (the decoder turns bad bytes into U+FFFD and such records are rejected), and a
- * chunk holding U+FFFD itself (also rejected by the string path, which cannot tell it apart).
+ * chunk holding U+FFFD itself (also rejected by the string path, which cannot tell it apart), and
+ * a record longer than about 7 MiB.
  */
 import { isUtf8 } from "node:buffer";
 
@@ -30,6 +31,8 @@ const EOL_LF = 5;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const FFFD = Buffer.from([0xef, 0xbf, 0xbd]);
 const HEX = Buffer.from("0123456789abcdef", "latin1");
+/** Longest input scanned at once: a 1 MiB chunk plus the incomplete record before it. */
+const MAX_BUFFER = 8 << 20;
 
 /** Whether `c` is a single ASCII character the byte tokenizer can scan for. */
 export function byteCsvSupports(delimiter: string, quote: string): boolean {
@@ -122,6 +125,9 @@ export class ByteCsvTokenizer {
       this.started = true;
       if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
     }
+    // A record of several MiB (the output is reserved at 6 bytes per input byte): left to the
+    // string path, so memory stays a small multiple of the longest record.
+    if (b.length > MAX_BUFFER) return this.bail();
     // Validate up to the last complete character; a cut one is part of the record carried over.
     const valid = final ? b.length : completeUtf8(b);
     if (!isUtf8(b.subarray(0, valid)) || b.indexOf(FFFD) !== -1) return this.bail();

@@ -148,6 +148,15 @@ describe("byte CSV tokenizer", () => {
     }
   });
 
+  it("leaves records of several MiB to the string path, with the same result", async () => {
+    const abs = path.join(dir, "huge.csv");
+    await writeFile(abs, `a,b\n1,x\n2,"${"é\n".repeat(3 << 20)}"\n3,y\n`);
+    const [auto, ref] = await Promise.all([batches(abs, {}, "auto", 1), batches(abs, {}, "csv-parse", 1)]);
+    expect(flatten(auto.batches)).toEqual(flatten(ref.batches));
+    // Row 1 came from the byte path, rows 2 and 3 from the string path (then the closing batch).
+    expect(auto.batches.map((b) => b.encoded !== undefined)).toEqual([true, false, false, false]);
+  });
+
   it("frames encoded rows exactly as the loader frames strings, with the same record hash", async () => {
     const abs = path.join(dir, "frame.csv");
     await writeFile(abs, 'a,b,c\n1,"x, ""y""",é😀\n2,\\,"l1\r\nl2"\n3,\u0001,\n');
