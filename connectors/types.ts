@@ -30,7 +30,19 @@ export interface RecordBatch {
    * entries: not available). The loader reuses it instead of serialising the row again.
    */
   readonly json?: (string | undefined)[];
+  /**
+   * Optional: the rows as the UTF-8 bytes of their `JSON.stringify`, back to back (row i is
+   * `json[offsets[i], offsets[i + 1])`), when the reader produced them without building strings
+   * (CSV on UTF-8 bytes). `rows` is then decoded from them only if someone reads it.
+   */
+  readonly encoded?: EncodedRows;
   readonly rejects: BadRecord[];
+}
+
+export interface EncodedRows {
+  readonly json: Buffer;
+  /** `rows + 1` offsets into `json`, the first 0. */
+  readonly offsets: readonly number[];
 }
 
 /** Fingerprint of one landed file: a file is skipped when all of these are unchanged. */

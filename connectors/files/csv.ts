@@ -14,23 +14,24 @@
  * csv-parse is the reference implementation. For the common case (one-character delimiter and
  * quote, escape = quote) records come from the faster tokenizer of `csv-fast.ts`, which produces
  * the same records and raw text (checked against csv-parse in test/connectors/csv-fast.test.ts)
- * and hands the file over to csv-parse at the first record it would treat specially.
+ * and hands the file over to csv-parse at the first record it would treat specially. UTF-8 files
+ * are first read by its byte twin (`csv-bytes.ts`: no strings per field, rows as JSON bytes),
+ * which hands over to the string tokenizer at anything unusual (invalid UTF-8, U+FFFD, records
+ * csv-parse must see). Each hand-over re-reads the file and skips the records already produced.
  */
 import { parse } from "csv-parse";
 import type { CsvOptions } from "../config.js";
-import type { BadRecord, RecordBatch } from "../types.js";
+import { createReadStream } from "node:fs";
+import { createHash } from "node:crypto";
+import type { RecordBatch } from "../types.js";
+import { CsvBatcher } from "./csv-batch.js";
+import { ByteCsvTokenizer, byteCsvSupports } from "./csv-bytes.js";
 import { FastCsvTokenizer, fastCsvSupports } from "./csv-fast.js";
-import { openDecoded } from "./decode.js";
+import { normaliseEncoding, openDecoded } from "./decode.js";
 
 export interface FileRef {
   readonly abs: string;
   readonly rel: string;
-}
-
-export interface CsvRecordSink {
-  /** `mayHaveFFFD` false: the parser knows no field holds U+FFFD (skips the per-field check). */
-  record(fields: string[], raw: () => string, json?: string, mayHaveFFFD?: boolean): void;
-  skip(raw: string, reason: string): void;
 }
 
 /** csv-parse with the options described above: an async iterable of `{ record, raw }`. */
@@ -66,106 +67,72 @@ export async function* readCsv(
   options: Partial<CsvOptions>,
   batchSize: number,
   onHash: (sha256: string) => void,
-  /** `csv-parse` forces the reference implementation (tests compare both). */
-  parser: "auto" | "csv-parse" = "auto",
+  /** `strings` skips the byte path, `csv-parse` forces the reference implementation (tests compare them). */
+  parser: "auto" | "strings" | "csv-parse" = "auto",
 ): AsyncGenerator<RecordBatch> {
   // Small batches (≤ 4096 rows) keep rows short-lived, which matters more for the garbage
   // collector than batch overheads; bulk writers regroup them into large engine loads.
   const cap = Math.max(1, Math.min(batchSize, 4096));
-  let decoded = openDecoded(file.abs, options.encoding);
-  const checksUtf8 = decoded.checksUtf8;
-  let rejects: BadRecord[] = [];
-  let position = 0;
-  let columns: string[] | null = options.columns ? [...options.columns] : null;
-  let width = columns ? columns.length : -1;
-  let skipHeader = options.header !== false;
-  let rows: (string | null)[][] = [];
-  let positions: number[] = [];
-  let jsons: (string | undefined)[] = [];
-  const ready: RecordBatch[] = [];
-  const take = (): RecordBatch => {
-    const b = { input: file.rel, columns: columns ?? [], rows, positions, json: jsons, rejects };
-    rows = [];
-    positions = [];
-    jsons = [];
-    rejects = [];
-    return b;
-  };
-  const reject = (raw: string, reason: string): void => {
-    rejects.push({ input: file.rel, position, raw: raw.replace(/\r?\n$|\r$/, ""), reason });
-  };
-  const sink: CsvRecordSink = {
-    record(record, raw, json, mayHaveFFFD = true) {
-      if (skipHeader) {
-        skipHeader = false;
-        if (!columns) {
-          columns = record;
-          width = record.length;
-        }
-        return;
-      }
-      if (!columns) {
-        columns = record.map((_, i) => `column_${i + 1}`);
-        width = columns.length;
-      }
-      position++;
-      if (record.length !== width) reject(raw(), `expected ${width} fields, found ${record.length}`);
-      else if (checksUtf8 && mayHaveFFFD && hasReplacementChar(record)) reject(raw(), "invalid UTF-8 byte sequence (shown as U+FFFD)");
-      else {
-        rows.push(record);
-        positions.push(position);
-        jsons.push(json);
-      }
-      if (rows.length + rejects.length >= cap) ready.push(take());
-    },
-    skip(raw, reason) {
-      position++;
-      rejects.push({ input: file.rel, position, raw, reason });
-    },
-  };
-
+  const utf8 = normaliseEncoding(options.encoding) === "utf-8";
+  const batcher = new CsvBatcher(file.rel, options.columns, options.header !== false, cap, utf8);
   const delimiter = options.delimiter ?? ",";
   const quote = options.quote ?? '"';
   const escape = options.escape ?? quote;
-  let fallbackFrom = 0;
-  const fast = parser === "auto" && fastCsvSupports({ delimiter, quote, escape });
+  const fast = parser !== "csv-parse" && fastCsvSupports({ delimiter, quote, escape });
+  // Records (the header included) produced by the previous tokenizer: the next one skips them.
+  let skip = 0;
+  if (fast && parser === "auto" && utf8 && byteCsvSupports(delimiter, quote)) {
+    const tok: ByteCsvTokenizer = new ByteCsvTokenizer(delimiter, quote, (n, start, end): boolean => batcher.recordBytes(tok, n, start, end));
+    const hash = createHash("sha256");
+    for await (const chunk of createReadStream(file.abs, { highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+      if (!tok.push(chunk as Buffer, false)) break; // leaving the loop closes the file
+      while (batcher.ready.length) yield batcher.ready.shift()!;
+    }
+    const done = !tok.bailed && tok.push(Buffer.alloc(0), true);
+    while (batcher.ready.length) yield batcher.ready.shift()!;
+    if (done) {
+      if (batcher.hasAny) yield batcher.take();
+      onHash(hash.digest("hex"));
+      return;
+    }
+    skip = tok.records;
+    batcher.toStrings();
+  }
+  let decoded = openDecoded(file.abs, options.encoding);
   if (fast) {
-    const tok = new FastCsvTokenizer(delimiter, quote, (fields, json) =>
-      sink.record(fields, () => tok.lastRaw(), json, tok.replacementChars),
-    );
+    let skipped = 0;
+    const tok = new FastCsvTokenizer(delimiter, quote, (fields, json) => {
+      if (skipped < skip) skipped++;
+      else batcher.record(fields, () => tok.lastRaw(), json, tok.replacementChars);
+    });
     let done = false;
     for await (const chunk of decoded.text as AsyncIterable<string>) {
       if (!tok.push(chunk, false)) break;
-      while (ready.length) yield ready.shift()!;
+      while (batcher.ready.length) yield batcher.ready.shift()!;
     }
     if (!tok.bailed) done = tok.push("", true);
-    while (ready.length) yield ready.shift()!;
+    while (batcher.ready.length) yield batcher.ready.shift()!;
     if (done) {
-      if (rows.length || rejects.length || columns) yield take();
+      if (batcher.hasAny) yield batcher.take();
       onHash(decoded.hash.digest("hex"));
       return;
     }
     // A record csv-parse treats specially: csv-parse reads the file again from the start and
     // takes over after the records already produced (identical up to there).
     decoded.text.destroy();
-    fallbackFrom = tok.records;
+    skip = tok.records;
     decoded = openDecoded(file.abs, options.encoding);
   }
-  let skip = fallbackFrom;
-  for await (const item of csvParser(decoded.text, options, (raw, reason) => sink.skip(raw, reason))) {
+  for await (const item of csvParser(decoded.text, options, (raw, reason) => batcher.skip(raw, reason))) {
     if (skip > 0) {
       skip--;
       continue;
     }
-    sink.record(item.record, () => item.raw);
-    while (ready.length) yield ready.shift()!;
+    batcher.record(item.record, () => item.raw);
+    while (batcher.ready.length) yield batcher.ready.shift()!;
   }
-  while (ready.length) yield ready.shift()!;
-  if (rows.length || rejects.length || columns) yield take();
+  while (batcher.ready.length) yield batcher.ready.shift()!;
+  if (batcher.hasAny) yield batcher.take();
   onHash(decoded.hash.digest("hex"));
-}
-
-function hasReplacementChar(record: string[]): boolean {
-  for (let i = 0; i < record.length; i++) if (record[i]!.includes("\uFFFD")) return true;
-  return false;
 }

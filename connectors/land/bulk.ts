@@ -10,6 +10,7 @@
  */
 import type { Connection, Relation, Warehouse } from "../../engine/warehouses/types.js";
 import { JsonLinesFileWriter } from "./bulk-jsonl.js";
+import type { EncodedLines } from "./encoded.js";
 
 export interface BulkWriter {
   /**
@@ -36,6 +37,16 @@ export interface BulkWriter {
     table: Relation,
     columns: readonly string[],
     lines: string[],
+    constants?: Readonly<Record<string, string>>,
+  ): Promise<void>;
+  /**
+   * Optional (direct writers): rows already as JSON Lines bytes (`encoded.ts`), aligned to
+   * `columns`: the byte path of UTF-8 CSV files, which never makes strings for them.
+   */
+  writeJsonLinesBuffer?(
+    table: Relation,
+    columns: readonly string[],
+    lines: EncodedLines,
     constants?: Readonly<Record<string, string>>,
   ): Promise<void>;
   /** Wait until everything queued is in the table. */

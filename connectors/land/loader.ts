@@ -17,6 +17,7 @@ import type { ColumnType, StreamOptions } from "../config.js";
 import type { CursorState, RecordBatch, StreamState } from "../types.js";
 import type { BulkWriter } from "./bulk.js";
 import { decideDrift } from "./drift.js";
+import { encodedLines } from "./encoded.js";
 import { REJECTED, REJECT_STAGING_COLUMNS, publishRejects } from "./quarantine.js";
 import { META_COLUMNS, META_PREFIX, META_SCHEMA, castExpr, landedColumnNames, rawRelation } from "./raw-table.js";
 import { checkDeclared, compareCursor, rowHash } from "./values.js";
@@ -147,7 +148,14 @@ export class StreamLoader {
     const identity = landed.length === width && drift.mapping.every((m, j) => m === j);
     const jsonLines: string[] | null = this.direct && bulk.writeJsonLines ? [] : null;
     const typed = colTypes.flatMap((t, c) => (t === undefined || t === "text" ? [] : [c]));
-    for (let i = 0; i < batch.rows.length; i++) {
+    // Rows given as JSON bytes, landed as they are (no value to check or map, no cursor to
+    // track): hashed and framed without a string per row. Anything else decodes `rows`.
+    const encoded =
+      batch.encoded && this.direct && bulk.writeJsonLinesBuffer && identity && typed.length === 0 && keyIdx.length === 0 && cursorIdx < 0
+        ? encodedLines(batch.encoded, batch.positions)
+        : null;
+    if (encoded) this.counts.rowsIn += encoded.rows;
+    for (let i = 0; !encoded && i < batch.rows.length; i++) {
       const src = batch.rows[i]!;
       let data: (string | null)[];
       let reason: string | null = null;
@@ -214,14 +222,15 @@ export class StreamLoader {
       // A batch comes from one input: it is a per-batch constant, not a per-row value.
       const constants = { _rcu_load_id: loadId, _rcu_loaded_at: startedAt, _rcu_input: batch.input };
       const columns = ["_rcu_position", "_rcu_hash", ...this.columns];
-      if (jsonLines) await bulk.writeJsonLines!(this.raw, columns, jsonLines, constants);
+      if (encoded) await bulk.writeJsonLinesBuffer!(this.raw, columns, encoded, constants);
+      else if (jsonLines) await bulk.writeJsonLines!(this.raw, columns, jsonLines, constants);
       else await bulk.write(this.raw, columns, rows, constants);
       await bulk.write(REJECTED, REJECT_STAGING_COLUMNS, rejects, { load_id: loadId, source, stream, rejected_at: startedAt });
     } else {
       await bulk.write(this.staging, [...STG_META, ...this.columns], rows);
       await bulk.write(this.rejects, REJECT_STAGING_COLUMNS, rejects);
     }
-    this.counts.staged += jsonLines ? jsonLines.length : rows.length;
+    this.counts.staged += encoded ? encoded.rows : jsonLines ? jsonLines.length : rows.length;
     this.counts.rejected += rejects.length;
   }
 

@@ -122,19 +122,19 @@ export interface Connection {
   /** Fast bulk append of rows (column order as given) into an existing table. Returns rows appended. */
   append(relation: Relation, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<number>;
   /**
-   * Optional bulk-load capability: append the rows of a local JSON Lines file, each line a JSON
-   * array of text values (or null) aligned to `columns`, into an existing table, with `constants`
-   * (column → text) in every row. Text is cast to the columns' types by the engine. Returns the
-   * rows appended. Engines that can read such a file natively (DuckDB) implement it; shared code
-   * checks for it and falls back to `append`. `maxLineBytes`, when given, bounds every line's
-   * length (it lets the engine read the file in parallel with small buffers).
+   * Optional bulk-load capability: append the rows of local JSON Lines files (one statement), each
+   * line a JSON array of text values (or null) aligned to `columns`, into an existing table, with
+   * `constants` (column → text) in every row. Text is cast to the columns' types by the engine.
+   * Returns the rows appended. Engines that can read such files natively (DuckDB) implement it;
+   * shared code checks for it and falls back to `append`. `maxLineBytes` and `maxFileBytes`, when
+   * given, bound every line's and every file's length (they size the engine's read buffers).
    */
   loadJsonLines?(
     relation: Relation,
     columns: readonly string[],
-    file: string,
+    files: string | readonly string[],
     constants: Readonly<Record<string, string>>,
-    options?: { readonly maxLineBytes?: number },
+    options?: { readonly maxLineBytes?: number; readonly maxFileBytes?: number },
   ): Promise<number>;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
  * Bulk paths: the DuckDB driver's typed appends (column types cached per relation, dropped on
  * DDL), its `loadJsonLines` capability, and the same landed content whichever path is used.
  */
+import { existsSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { runExtract } from "../../connectors/extract.js";
 import { bulkWriterFor, AppendWriter } from "../../connectors/land/bulk.js";
@@ -47,6 +48,33 @@ describe("bulk paths", () => {
       expect(bulkWriterFor(p.warehouse, conn, { tmpDir: `${p.dir}/tmp`, generic: true })).toBeInstanceOf(AppendWriter);
       const plain = { ...conn, loadJsonLines: undefined, execute: conn.execute.bind(conn) };
       expect(bulkWriterFor(p.warehouse, plain, { tmpDir: `${p.dir}/tmp` })).toBeInstanceOf(AppendWriter);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it("ingests several files per statement, string and byte lines alike, and removes them", async () => {
+    p = await testProject();
+    const conn = await p.warehouse.connect();
+    const tmp = `${p.dir}/tmp`;
+    try {
+      await conn.execute(`CREATE TABLE t (a VARCHAR, b VARCHAR, k VARCHAR)`);
+      const rel = { schema: "main", name: "t" };
+      const w = new JsonLinesFileWriter(conn as Parameters<typeof bulkWriterFor>[1] & Required<Pick<typeof conn, "loadJsonLines">>, tmp, {
+        rowsPerFile: 10,
+        filesPerIngest: 3,
+      });
+      const rows = Array.from({ length: 95 }, (_, i) => [String(i), i % 2 ? `é "${i}"` : null]);
+      for (let i = 0; i < 50; i += 7) await w.write(rel, ["a", "b"], rows.slice(i, Math.min(50, i + 7)), { k: "x" });
+      const text = rows.slice(50).map((r) => JSON.stringify(r) + "\n").join("");
+      const buf = Buffer.from(text);
+      const maxLineBytes = Math.max(...text.split("\n").map((l) => Buffer.byteLength(l)));
+      await w.writeJsonLinesBuffer(rel, ["a", "b"], { buf, rows: 45, maxLineBytes }, { k: "x" });
+      await w.flush();
+      const got = await conn.query(`SELECT a, b, k FROM t ORDER BY CAST(a AS INTEGER)`);
+      expect(got).toEqual(rows.map(([a, b]) => ({ a, b, k: "x" })));
+      await w.close();
+      expect(existsSync(tmp)).toBe(false);
     } finally {
       await conn.close();
     }

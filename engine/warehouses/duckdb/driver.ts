@@ -204,26 +204,30 @@ class DuckDBRcuConnection implements Connection {
   }
 
   /**
-   * DuckDB's parallel JSON reader: each line a JSON array of text values (`VARCHAR[]`); the
-   * INSERT casts each value to its column's type.
+   * DuckDB's JSON reader: each line a JSON array of text values (`VARCHAR[]`); the INSERT casts
+   * each value to its column's type. Several files are read in parallel, one per thread.
    */
   async loadJsonLines(
     relation: Relation,
     columns: readonly string[],
-    file: string,
+    files: string | readonly string[],
     constants: Readonly<Record<string, string>>,
-    options: { readonly maxLineBytes?: number } = {},
+    options: { readonly maxLineBytes?: number; readonly maxFileBytes?: number } = {},
   ): Promise<number> {
     const d = duckdbDialect;
-    // The reader's buffers follow maximum_object_size: a tight bound lets it split the file
-    // across threads (1 GiB, the fallback, makes one buffer of a whole batch file).
-    const maxObject = options.maxLineBytes === undefined ? 1073741824 : Math.max(1 << 20, Math.min(1073741824, options.maxLineBytes + 1024));
+    // The reader's buffers follow maximum_object_size. A whole file in one buffer is one batch
+    // for DuckDB's order-preserving insert, so a file of whole row groups is written as it is;
+    // smaller buffers split it into partial row groups that are merged (copied) afterwards, which
+    // measured ≈ 60 % more CPU for 122,880-row files. Parallelism then comes from the files.
+    const bound = Math.max(options.maxLineBytes ?? 0, options.maxFileBytes ?? 0);
+    const maxObject = bound === 0 ? 1073741824 : Math.max(1 << 20, Math.min(1073741824, bound + 1024));
     const consts = Object.entries(constants);
     const select = [...columns.map((_, i) => `r[${i + 1}]`), ...consts.map(([, v]) => d.stringLiteral(v))].join(", ");
     const target = [...columns, ...consts.map(([c]) => c)].map(d.quoteIdentifier).join(", ");
+    const list = (typeof files === "string" ? [files] : files).map((f) => d.stringLiteral(f)).join(", ");
     const sql =
       `INSERT INTO ${d.qualify(relation)} (${target}) SELECT ${select} FROM read_json(` +
-      `${d.stringLiteral(file)}, format = 'newline_delimited', records = false, ` +
+      `[${list}], format = 'newline_delimited', records = false, ` +
       `columns = {r: 'VARCHAR[]'}, maximum_object_size = ${maxObject})`;
     const res = await this.execute(sql);
     return res.rowsAffected ?? -1;
