@@ -309,29 +309,17 @@ export class ByteCsvTokenizer {
   }
 }
 
+/** The letter after the backslash for the bytes JSON.stringify escapes with one (0: \u00XX form). */
+const SHORT_ESCAPE = new Uint8Array(256);
+for (const [c, e] of [[0x22, 0x22], [0x5c, 0x5c], [8, 0x62], [9, 0x74], [LF, 0x6e], [12, 0x66], [CR, 0x72]] as const) SHORT_ESCAPE[c] = e;
+
 /** Write byte `c` as JSON.stringify escapes it inside a string; returns the new offset. */
 function escape(out: Buffer, o: number, c: number): number {
   out[o++] = 0x5c; // \
-  switch (c) {
-    case 0x22:
-    case 0x5c:
-      out[o++] = c;
-      return o;
-    case 8:
-      out[o++] = 0x62; // b
-      return o;
-    case 9:
-      out[o++] = 0x74; // t
-      return o;
-    case LF:
-      out[o++] = 0x6e; // n
-      return o;
-    case 12:
-      out[o++] = 0x66; // f
-      return o;
-    case CR:
-      out[o++] = 0x72; // r
-      return o;
+  const short = SHORT_ESCAPE[c]!;
+  if (short) {
+    out[o++] = short;
+    return o;
   }
   // Other controls: \u00XX with lowercase hex digits, like JSON.stringify.
   out[o++] = 0x75;
