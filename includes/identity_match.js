@@ -231,7 +231,7 @@ function emStatements({ vectors, uTable, records, params, comparisons, iteration
   const sessionSample = beside(params, "__em_session_sample");
   const results = beside(params, "__em_sessions");
   const base = beside(params, "__em_base");
-  const limit = sampleSize || 250000;
+  const limit = sampleSize || 100000;
   const plan = sessions && sessions.length ? sessions : [{ name: "all", where: "TRUE", fixed: [] }];
   const init = comparisons
     .flatMap((c) => Array.from({ length: c.levels.length + 1 }, (_, level) => `SELECT ${lit(c.name)} AS comparison, ${level} AS level, CAST(${initialM(c, level)} AS ${portable.doubleType()}) AS m`))
