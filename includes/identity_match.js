@@ -217,8 +217,9 @@ LEFT JOIN u_new AS un ON un.comparison = o.comparison AND un.level = o.level`));
  * average over the sessions it took part in. u comes from random pairs (uProbabilities), the
  * right u for any pair. The prior of a random pair is estimated last, with m fixed: the expected
  * number of matches among all candidates over all possible pairs (blocking proposes nearly
- * every match). Pairs are sampled deterministically (at most `sampleSize` per session), so the
- * cost stays flat as the estate grows.
+ * every match). Pairs are sampled deterministically (at most `sampleSize`, default 100,000, per
+ * session) by the BIGINT column `sample_hash` that `vectors` must carry (hash64 of the pair), so
+ * the cost stays flat as the estate grows.
  *
  * Leaves `params` (comparison, level, m, u, u_candidates), with the prior as the row
  * comparison = '__prior__' (priorSql), so the operation has a single output.
@@ -238,9 +239,8 @@ function emStatements({ vectors, uTable, records, params, comparisons, iteration
     .join("\nUNION ALL\n");
   // Sessions sample by the vectors' `sample_hash` column (see comparisonVectors' callers): an MD5
   // per pair per session was most of EM's time at ten million pairs.
-  const hashed = vectors;
-  const sampled = (where) => `SELECT v.*, t.total FROM ${hashed} AS v
-CROSS JOIN (SELECT COUNT(*) AS total, GREATEST(1, CAST(CEIL(COUNT(*) / ${limit}.0) AS BIGINT)) AS step FROM ${hashed} WHERE ${where}) AS t
+  const sampled = (where) => `SELECT v.*, t.total FROM ${vectors} AS v
+CROSS JOIN (SELECT COUNT(*) AS total, GREATEST(1, CAST(CEIL(COUNT(*) / ${limit}.0) AS BIGINT)) AS step FROM ${vectors} WHERE ${where}) AS t
 WHERE (${where}) AND v.sample_hash % t.step = 0`;
   const out = [
     ...portable.replaceTable(base, `AS

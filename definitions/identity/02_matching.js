@@ -136,12 +136,12 @@ publish("pair_scores", {
     .join("\n  ");
   const shared = (type) => `sh${sharedKinds.findIndex(([t]) => t === type)}.id_value IS NOT NULL`;
   const deterministic = [
-    ...idTypes.map((t) => [`id:${t}`, `l.${q("id_" + t)} = r.${q("id_" + t)} AND NOT ${shared(`id:${t}`, "id_" + t)}`]),
+    ...idTypes.map((t) => [`id:${t}`, `l.${q("id_" + t)} = r.${q("id_" + t)} AND NOT ${shared(`id:${t}`)}`]),
     // Email and phone are shared within households: they link only when first names agree, or
     // when one record has none (such a record can join a person but never bridge two: see
     // 03_clusters.js).
-    ["email", `v.cmp_email = 0 AND v.cmp_first_name IN (${firstAgree}) AND NOT ${shared("email", "email_key")}`],
-    ["phone", `v.cmp_phone = 0 AND v.cmp_first_name IN (${firstAgree}) AND NOT ${shared("phone", "phone_e164")}`],
+    ["email", `v.cmp_email = 0 AND v.cmp_first_name IN (${firstAgree}) AND NOT ${shared("email")}`],
+    ["phone", `v.cmp_phone = 0 AND v.cmp_first_name IN (${firstAgree}) AND NOT ${shared("phone")}`],
   ];
   const threshold = Math.log(m.threshold / (1 - m.threshold));
   // The vectors' columns but EM's sample_hash (an implementation detail of training).

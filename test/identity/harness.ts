@@ -14,9 +14,12 @@ export interface EmailHelpers {
   isJunk(e: Sql): Sql;
   matchKey(e: Sql): Sql;
 }
+/** Layers of named columns (relations.layerCtes). */
+export type Layers = ReadonlyArray<ReadonlyArray<readonly [string, Sql]>>;
 export interface PhoneHelpers {
   e164(e: Sql, defaultCountry?: Sql): Sql;
   invalidReason(e: Sql, defaultCountry?: Sql): Sql;
+  layers(column: Sql, defaultCountry: Sql | undefined, prefix: string): Layers;
   COUNTRIES: Record<string, { callingCode: string; trunk: string; min: number; max: number; pattern: string }>;
 }
 export interface NameHelpers {
@@ -25,7 +28,9 @@ export interface NameHelpers {
   firstToken(e: Sql): Sql;
   initial(e: Sql): Sql;
   phonetic(e: Sql): Sql;
+  phoneticOfKey(key: Sql): Sql;
   canonicalFirstName(e: Sql): Sql;
+  canonicalFirstNameOfKey(key: Sql): Sql;
 }
 export interface AddressHelpers {
   line(e: Sql): Sql;
@@ -37,6 +42,7 @@ export interface DateHelpers {
   parseBirthDate(e: Sql): Sql;
   invalidReason(e: Sql): Sql;
   birthDateInvalidReason(e: Sql): Sql;
+  birthDateLayers(column: Sql, prefix: string): Layers;
 }
 
 export const load = <T>(file: string): T => loadInclude<T>(file);
@@ -76,6 +82,16 @@ export class Duck {
     const cols = Object.entries(exprs as Record<string, (c: Sql) => Sql>).map(([k, f]) => `${f("v")} AS "${k}"`);
     const rows = await this.conn.query(`SELECT v, ${cols.join(", ")} FROM ${table} ORDER BY id`);
     return rows as Array<Record<K, unknown> & { v: string | null }>;
+  }
+
+  /**
+   * Evaluate `layers` of named columns (relations.layerCtes: [[column, expression of v and earlier
+   * columns], …] per layer) over `values`, in input order: every column of the last layer.
+   */
+  async evalLayers(values: ReadonlyArray<string | null>, layers: Layers): Promise<Row[]> {
+    const table = await this.table(values);
+    const { ctes, last } = load<{ layerCtes(from: string, l: Layers, name: string): { ctes: string; last: string } }>("relations.js").layerCtes("input", layers, "layer");
+    return this.conn.query(`WITH input AS (SELECT id, v FROM ${table}), ${ctes} SELECT * FROM ${last} ORDER BY id`);
   }
 
   /** Map input → value of one expression. */

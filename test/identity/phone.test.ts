@@ -191,6 +191,13 @@ describe("phone.e164 against libphonenumber-js", () => {
     expect(different, JSON.stringify(different.slice(0, 30), null, 1)).toEqual([]);
   });
 
+  it("phone.layers gives the same number and reason as the nested expressions, on the same inputs", async () => {
+    const layered = await duck.evalLayers(outcomes.map((o) => o.input), phone.layers("v", "FR", "phone_"));
+    const differ = outcomes.filter((o, i) => (layered[i]!.phone_e164 ?? null) !== o.ours || (layered[i]!.phone_invalid_reason ?? null) !== o.reason);
+    expect(layered).toHaveLength(outcomes.length);
+    expect(differ.slice(0, 10)).toEqual([]);
+  });
+
   it("gives a reason exactly when it gives no number", () => {
     const bad = outcomes.filter((o) => (o.ours === null) === (o.reason === null));
     expect(bad.slice(0, 10)).toEqual([]);
