@@ -95,9 +95,12 @@ JOIN numbered AS nl ON nl.record_num = p.num_l
 JOIN numbered AS nr ON nr.record_num = p.num_r`;
 }
 
-/** `CASE … END AS cmp_<name>` for one comparison. */
+/**
+ * `CASE … END AS cmp_<name>` for one comparison: -1 when a value is missing, or when the
+ * comparison's `neutralWhen` holds (another comparison already weighs that evidence).
+ */
 function comparisonLevel(c) {
-  const missing = c.columns.map((col) => `l.${q(col)} IS NULL OR r.${q(col)} IS NULL`).join(" OR ");
+  const missing = [...c.columns.map((col) => `l.${q(col)} IS NULL OR r.${q(col)} IS NULL`), ...(c.neutralWhen ? [`(${c.neutralWhen})`] : [])].join(" OR ");
   const whens = c.levels.map((lv, i) => `WHEN ${lv.when} THEN ${i}`).join(" ");
   return `CASE WHEN ${missing} THEN -1 ${whens} ELSE ${c.levels.length} END AS ${q("cmp_" + c.name)}`;
 }
@@ -138,13 +141,24 @@ function uProbabilities({ records, id, comparisons, bucketSize, maxPairs }) {
   const vectorsSql = comparisonVectors({ pairs: `(${pairs})`, records, id, comparisons });
   // The vectors once, in a CTE read by every comparison's count: inlined, DuckDB computed them
   // once per comparison (and the Redshift Data API takes at most 100 KB of SQL a statement).
+  // Every level, seen or not: a level no random pair showed gets the smoothed share of a zero
+  // count (0.5 / about as many pairs as were drawn), not an arbitrary floor. With a floor of 1e-6,
+  // a 2,000-record estate (8,000 random pairs) weighed a never-seen level like a million-pair one.
+  const levels = comparisons
+    .flatMap((c) => Array.from({ length: c.levels.length + 1 }, (_, level) => `SELECT ${lit(c.name)} AS comparison, ${level} AS level`))
+    .join("\nUNION ALL\n");
   return `WITH random_vectors AS ${portable.materialized()}(
 ${vectorsSql}
 ), counts AS (
 ${levelCounts("random_vectors", comparisons, "1")}
+), all_levels AS (
+${levels}
+), filled AS (
+  SELECT a.comparison, a.level, COALESCE(c.w, 0) AS w
+  FROM all_levels AS a LEFT JOIN counts AS c ON c.comparison = a.comparison AND c.level = a.level
 )
 SELECT comparison, level, (w + 0.5) / (SUM(w) OVER (PARTITION BY comparison) + 0.5 * COUNT(*) OVER (PARTITION BY comparison)) AS u
-FROM counts`;
+FROM filled`;
 }
 
 /** Initial m: strong levels likely among matches, disagreement unlikely. */

@@ -74,8 +74,19 @@ function comparisons() {
   // Level labels are referred to by pair_scores (levelsOf): keep them stable.
   const sim = (a, b, t) => `${portable.similarity(`l.${a}`, `r.${b}`)} >= ${t}`;
   const edits = (col, n) => `${portable.editDistance(`l.${col}`, `r.${col}`)} <= ${n}`;
+  // Swapped names: similar crosswise (last_name), or the same sounds crosswise (first_name: two
+  // more similarities would push the plain-SQL Jaro–Winkler past Redshift's 100 KB statement; a
+  // pair swapped by similarity but not by sound keeps first_name "else", not vetoed).
+  const SWAPPED = `l.first_initial = r.last_initial AND l.last_initial = r.first_initial AND ${sim("first_key", "last_key", 0.9)} AND ${sim("last_key", "first_key", 0.9)}`;
+  const SWAPPED_SOUNDS = "l.first_phon = r.last_phon AND l.last_phon = r.first_phon";
+  const ABBREVIATED = (side) => `(length(${side}.first_key) <= 3 OR ${side}.first_key LIKE '% _' OR ${side}.first_key LIKE '_ %')`;
+  const domain = (side) => `split_part(${side}.email_key, '@', 2)`;
   return [
-    { name: "first_name", columns: ["first_key"], tf: "first_key", levels: [
+    // "DUPONT Hélène" typed in one field and split the wrong way round: the last_name level
+    // "swapped" weighs the two names together, so first_name is left out of the pair's weight
+    // (-1) rather than counted a second time (that made a swapped "Martin Jean" certain to be
+    // every Jean Martin) or counted as a disagreement.
+    { name: "first_name", columns: ["first_key"], tf: "first_key", neutralWhen: SWAPPED_SOUNDS, levels: [
       { label: "exact or same canonical name", when: "l.first_key = r.first_key OR l.first_canon = r.first_canon" },
       // François / Françoise, Daniel / Danielle, Jean / Jeanne: close in spelling, different people.
       { label: "masculine / feminine forms", when: GENDER_VARIANT },
@@ -83,13 +94,20 @@ function comparisons() {
       { label: "same sound", when: "l.first_phon = r.first_phon" },
       { label: "similarity >= 0.80", when: sim("first_key", "first_key", 0.8) },
       { label: "initial matches the other name", when: "(length(l.first_key) = 1 OR length(r.first_key) = 1) AND l.first_initial = r.first_initial" },
+      // JM / J-M / Jean-M. for Jean-Michel: one side abbreviated (a token of at most three letters,
+      // or a one-letter word) and the initials of the compound agree. Not a conflict.
+      { label: "initials of a compound name", when: `l.first_initials = r.first_initials AND (${ABBREVIATED("l")} OR ${ABBREVIATED("r")})` },
+      // Swapped, and a maiden or married name on one side ("Bertrand Yasmine" / "Yasmine Fournier"):
+      // the first name sits in the other's last-name field, and that word is a given name there
+      // (a surname shared that way — "Martin Sophie" / "Paul Martin" — is a household, not this).
+      { label: "first name in the other's last-name field", when: "(l.first_key = r.last_key AND r.last_is_given) OR (r.first_key = l.last_key AND l.last_is_given)" },
     ] },
     { name: "last_name", columns: ["last_key"], tf: "last_key", levels: [
       { label: "exact", when: "l.last_key = r.last_key" },
       { label: "similarity >= 0.92", when: sim("last_key", "last_key", 0.92) },
       { label: "same sound", when: "l.last_phon = r.last_phon" },
       { label: "similarity >= 0.80", when: sim("last_key", "last_key", 0.8) },
-      { label: "first and last names swapped", when: `${sim("first_key", "last_key", 0.9)} AND ${sim("last_key", "first_key", 0.9)}` },
+      { label: "first and last names swapped", when: SWAPPED },
     ] },
     { name: "birth_date", columns: ["birth_key"], levels: [
       { label: "exact", when: "l.birth_key = r.birth_key" },
@@ -102,10 +120,13 @@ function comparisons() {
       { label: "one character differs", when: edits("national_id", 1) },
       { label: "two characters differ", when: edits("national_id", 2) },
     ] },
-    // Only exact: a local part such as jean.guillaume@ is shared by many people across domains,
-    // and random pairs almost never show it, so its u would be wildly overconfident.
+    // Not the local part alone: jean.guillaume@ is shared by many people across providers, and
+    // random pairs almost never show it, so its u would be wildly overconfident. The same mailbox
+    // with a +tag (jean+promo@orange.fr), or at a mistyped domain (orange.fr / orage.fr), is one
+    // person's address: it is not an identifier (so no deterministic link) but strong evidence.
     { name: "email", columns: ["email_key"], levels: [
       { label: "exact", when: "l.email_key = r.email_key" },
+      { label: "same mailbox: +tag or domain typo", when: `l.email_mailbox = r.email_mailbox AND (${domain("l")} = ${domain("r")} OR ${portable.editDistance(domain("l"), domain("r"))} <= 2)` },
     ] },
     { name: "phone", columns: ["phone_e164"], levels: [
       { label: "exact", when: "l.phone_e164 = r.phone_e164" },

@@ -8,6 +8,7 @@
 //   person_name.initial(expr)             first letter of the match key: "j"
 //   person_name.phonetic(expr)            French-aware phonetic key: "Philippe" / "Filipe" → "FILIP"
 //   person_name.canonicalFirstName(expr)  compound abbreviations expanded: "JP" / "Jean-Pierre" → "jean pierre"
+//   person_name.initialsOfKey(key)        initials of a compound first name: "jean michel" / "j m" / "jm" → "jm"
 //
 // Every function accepts raw text or an existing match key (matchKey is idempotent), so
 // `phonetic(first_key)` and `phonetic(first_name_raw)` give the same result.
@@ -20,6 +21,13 @@ const HONORIFICS = [
   "m", "mr", "mme", "mmes", "mlle", "mlles", "melle", "mrs", "ms", "miss", "mister", "messrs", "monsieur", "madame",
   "mademoiselle", "dr", "docteur", "doctor", "pr", "prof", "professeur", "professor", "me", "maitre", "sir", "dame",
 ];
+
+// Placeholders typed into a mandatory name field: "N/A", "XXX", "-", "inconnu". They name nobody,
+// so their key is NULL (a record carrying one is nameless, not named "Xxx"). Compared on the key
+// (after honorifics), whole key only: "Na" or "Test" as a real surname is not worth the risk of
+// two strangers agreeing on "xxx".
+const JUNK_NAMES = ["n a", "na", "nc", "nr", "nd", "inconnu", "inconnue", "unknown", "none", "null", "aucun", "aucune", "neant", "test", "anonyme", "anonymous", "nom", "prenom", "client", "cliente"];
+const JUNK_NAME_RE = `^(${JUNK_NAMES.join("|")}|x{2,}|z{3,}|a{3,})$`;
 
 // Name particles: kept in the match key ("de la fontaine"), removed by stripParticles.
 const PARTICLES = ["de", "du", "des", "d", "le", "la", "les", "l", "van", "von", "der", "den", "di", "da", "del", "della", "dos", "das"];
@@ -82,8 +90,20 @@ function matchKey(expr) {
   const folded = t.foldAccents(`lower(${expr})`);
   const letters = t.rx(t.rx(folded, "[-'’‘`´.,;:/_()&]", " "), "[^a-z ]", "");
   const squished = t.squish(letters);
-  const noTitle = t.rx(squished, `^((${HONORIFICS.join("|")})( |$))+`, "");
-  return t.nullIfEmpty(noTitle);
+  // Leading titles go only when a word of two letters or more follows ("Mme Dupont"): in "M-H"
+  // (Marie-Hélène) the M is an initial, not Monsieur. A title alone names nobody.
+  const noTitle = t.rx(squished, `^((${HONORIFICS.join("|")}) )+([a-z][a-z])`, "\\3");
+  return t.nullIfEmpty(t.rx(noTitle, `^(${HONORIFICS.join("|")})$|${JUNK_NAME_RE}`, ""));
+}
+
+/**
+ * Initials of a compound first name, from its match key: "jean michel" → "jm", "j m" → "jm",
+ * "jean m" → "jm"; a key of two or three letters is taken as initials already ("jm"). NULL for
+ * other single names. Pass a column: it is repeated.
+ */
+function initialsOfKey(k) {
+  const letter = (i) => `substr(split_part(${k}, ' ', ${i}), 1, 1)`;
+  return `CASE WHEN ${k} LIKE '% %' THEN ${letter(1)} || ${letter(2)} || ${letter(3)} WHEN length(${k}) BETWEEN 2 AND 3 THEN ${k} END`;
 }
 
 /**
@@ -196,4 +216,4 @@ function canonicalFirstNameOfKey(k) {
   return `CASE ${whens.join(" ")} ELSE ${split} END`;
 }
 
-module.exports = { display, matchKey, stripParticles, firstToken, initial, phonetic, phoneticOfKey, canonicalFirstName, canonicalFirstNameOfKey, HONORIFICS, PARTICLES, FIRST_NAME_ABBREVIATIONS };
+module.exports = { display, matchKey, initialsOfKey, stripParticles, firstToken, initial, phonetic, phoneticOfKey, canonicalFirstName, canonicalFirstNameOfKey, HONORIFICS, PARTICLES, FIRST_NAME_ABBREVIATIONS, JUNK_NAMES };

@@ -83,15 +83,22 @@ publish("person_records", {
   columns: {
     record_key: "source:record_id, unique across sources.",
     email_key: "Canonical email for matching (gmail dots and +tags removed); NULL for invalid or junk emails.",
+    email_mailbox: "Local part of email_key without a +tag (jean+promo@orange.fr -> jean): compared with the domain, never an identifier alone.",
     phone_e164: "Phone in E.164 (+33612345678); NULL when invalid (see phone_invalid_reason).",
     first_key: "First name folded for matching (lower case, no accents or punctuation).",
     first_canon: "First name with compound abbreviations expanded (JP -> jean pierre).",
+    last_is_given: "The last-name field holds a word more often seen as a first name across all records (names typed the other way round).",
+    first_initials: "Initials of a compound first name (jean michel, j m, jm -> jm); NULL for other single names.",
     birth_date: "Birth date; NULL when unparseable or impossible (see birth_date_invalid_reason).",
   },
   assertions: { uniqueKey: ["record_key"], nonNull: ["record_key", "source", "record_id"] },
 }).query((ctx) => {
   const hashOf = (kind, expr) => portable.sha256Hex(`salt.salt || ':${kind}:' || ${expr}`);
-  return `SELECT pr.* FROM (
+  // last_is_given: how often each word is a first name vs a last name across all records, so a
+  // comparison can tell "Bertrand Yasmine" (names typed the other way round, Yasmine is a given
+  // name) from "Martin Sophie" against "Paul Martin" (a shared surname, not a shared first name).
+  return `WITH kept AS ${portable.materialized()}(
+SELECT pr.* FROM (
 ${STAGED ? `WITH ${lastLayer} AS (SELECT * FROM ${ctx.ref(S, "person_records_stage")})` : normalisedCtes(ctx)}
 SELECT
   source || ':' || record_id AS record_key,
@@ -99,12 +106,14 @@ SELECT
   ${portable.tryTimestamp("updated_at_raw")} AS updated_at,
   email,
   email_key,
+  split_part(split_part(email_key, '@', 1), '+', 1) AS email_mailbox,
   phone_e164,
   phone_invalid_reason,
   ${person_name.display("first_name_raw")} AS first_name,
   ${person_name.display("last_name_raw")} AS last_name,
   first_key, last_key,
   first_canon,
+  ${person_name.initialsOfKey("first_key")} AS first_initials,
   first_phon,
   last_phon,
   substr(first_key, 1, 1) AS first_initial,
@@ -128,5 +137,13 @@ CROSS JOIN ${ctx.ref("rcu_meta", "privacy_salt")} AS salt
 WHERE NOT EXISTS (
   SELECT 1 FROM ${ctx.ref("rcu_meta", "suppressions")} AS x
   WHERE x.value_hash IN (${hashOf("record", "pr.record_key")}, ${hashOf("email", "pr.email_key")}, ${hashOf("phone", "pr.phone_e164")})
-)`;
+)
+), name_roles AS (
+  SELECT name_key, SUM(as_first) AS as_first, SUM(1 - as_first) AS as_last
+  FROM (SELECT first_key AS name_key, 1 AS as_first FROM kept WHERE first_key IS NOT NULL
+        UNION ALL SELECT last_key, 0 FROM kept WHERE last_key IS NOT NULL) AS words
+  GROUP BY name_key
+)
+SELECT kept.*, COALESCE(nr.as_first > nr.as_last, FALSE) AS last_is_given
+FROM kept LEFT JOIN name_roles AS nr ON nr.name_key = kept.last_key`;
 });

@@ -31,6 +31,7 @@ export interface NameHelpers {
   phoneticOfKey(key: Sql): Sql;
   canonicalFirstName(e: Sql): Sql;
   canonicalFirstNameOfKey(key: Sql): Sql;
+  initialsOfKey(key: Sql): Sql;
 }
 export interface AddressHelpers {
   line(e: Sql): Sql;

@@ -83,6 +83,27 @@ describe("person names", () => {
     expect(keys).toMatchObject({ Mme: null, "": null, null: null });
   });
 
+  it("gives placeholders no key, and keeps an initial M that is not Monsieur", async () => {
+    const keys = await table(
+      ["N/A", "n.a.", "XXX", "xx", "Inconnu", "INCONNUE", "-", ".", "NC", "Test", "M.", "Mme", "M-H", "M.-C.", "Mme H", "M. Dupont", "Mme Na", "Xavier", "Nadia", "Max"],
+      name.matchKey,
+    );
+    for (const junk of ["N/A", "n.a.", "XXX", "xx", "Inconnu", "INCONNUE", "-", ".", "NC", "Test", "M.", "Mme", "Mme Na"]) expect(keys[junk], junk).toBeNull();
+    // "M-H" is Marie-Hélène: the M is an initial (a title needs a word of two letters after it).
+    expect(keys).toMatchObject({ "M-H": "m h", "M.-C.": "m c", "Mme H": "mme h", "M. Dupont": "dupont", Xavier: "xavier", Nadia: "nadia", Max: "max" });
+  });
+
+  it("gives the initials of compound first names, whole or abbreviated", async () => {
+    const initials = await table(
+      ["Jean-Michel", "J-M", "JM", "Jean-M.", "jean michel andre", "Marie-Hélène", "M-H", "Léa", "Hélène", "", null],
+      (c) => name.initialsOfKey(name.matchKey(c)),
+    );
+    expect(initials).toMatchObject({
+      "Jean-Michel": "jm", "J-M": "jm", JM: "jm", "Jean-M.": "jm", "jean michel andre": "jma", "Marie-Hélène": "mh", "M-H": "mh",
+      "Léa": "lea", "Hélène": null, "": null, null: null,
+    });
+  });
+
   it("keeps particles in the key and separates them on request", async () => {
     const rows = await duck.eval(["Mme de la Fontaine", "DE LA FONTAINE", "d'Estaing", "Van der Berg", "Le Goff", "Dupont", "De"], {
       key: name.matchKey,

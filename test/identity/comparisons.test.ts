@@ -1,0 +1,74 @@
+/**
+ * The standard model's name and email comparison levels (includes/identity_model.js) on real
+ * DuckDB, through identity_match.comparisonVectors: the levels that let one person's records
+ * agree (names typed the other way round, compound initials, a +tag or a mistyped domain) and
+ * those that must keep a household apart (a surname in the other's first-name field).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Duck, load } from "./harness.js";
+
+interface Level { label: string; when: string }
+interface Comparison { name: string; columns: string[]; levels: Level[] }
+const model = load<{ comparisons(): Comparison[] }>("identity_model.js");
+const match = load<{ comparisonVectors(o: { pairs: string; records: string; id: string; comparisons: Comparison[] }): string }>("identity_match.js");
+const name = load<{ matchKey(e: string): string; initialsOfKey(k: string): string; phoneticOfKey(k: string): string }>("person_name.js");
+
+const cmps = model.comparisons().filter((c) => c.name === "first_name" || c.name === "email");
+const label = (c: string, level: number): string => {
+  const cmp = cmps.find((x) => x.name === c)!;
+  return level < 0 ? "missing" : (cmp.levels[level]?.label ?? "else");
+};
+
+// [record, first name, last name, last_is_given, email]
+type Rec = [string, string, string, boolean, string | null];
+const records: Rec[] = [
+  ["sophie", "Sophie", "Fontaine", false, "sophie.fontaine@orange.fr"],
+  ["swapped", "Fontaine", "Sophie", true, "sophie.fontaine+promo@orange.fr"], // "FONTAINE Sophie" in one field
+  ["maiden", "Durand", "Sophie", true, "sophie.fontaine@orage.fr"], // swapped, with her maiden name
+  ["paul", "Paul", "Martin", false, "famille.martin@free.fr"],
+  ["wife", "Martin", "Claire", true, "famille.martin@free.fr"], // his wife, typed "MARTIN Claire"
+  ["mh", "M-H", "Petit", false, "mh.petit@gmail.com"],
+  ["mariehelene", "Marie-Hélène", "Petit", false, "mhpetit@gmail.com"],
+  ["mariehenriette", "Marie-Henriette", "Petit", false, "mh.petit@hotmail.fr"],
+];
+
+const duck = new Duck();
+beforeAll(async () => {
+  await duck.open();
+  const lit = (v: string | boolean | null) => (v === null ? "NULL" : typeof v === "boolean" ? String(v) : `'${v}'`);
+  await duck.query(`CREATE TABLE raw_recs AS SELECT * FROM (VALUES ${records.map((r) => `(${r.map(lit).join(", ")})`).join(", ")}) AS t(record_key, first_raw, last_raw, last_is_given, email_key)`);
+  await duck.query(`CREATE TABLE keyed AS SELECT *, ${name.matchKey("first_raw")} AS first_key, ${name.matchKey("last_raw")} AS last_key FROM raw_recs`);
+  await duck.query(`CREATE TABLE recs AS SELECT *, ${name.initialsOfKey("first_key")} AS first_initials, NULL AS first_canon, ${name.phoneticOfKey("first_key")} AS first_phon, ${name.phoneticOfKey("last_key")} AS last_phon, substr(first_key, 1, 1) AS first_initial, substr(last_key, 1, 1) AS last_initial, split_part(split_part(email_key, '@', 1), '+', 1) AS email_mailbox FROM keyed`);
+});
+afterAll(() => duck.close());
+
+async function levels(l: string, r: string): Promise<{ first_name: string; email: string }> {
+  const [row] = await duck.query(match.comparisonVectors({ pairs: `(SELECT '${l}' AS id_l, '${r}' AS id_r)`, records: "recs", id: "record_key", comparisons: cmps }));
+  return { first_name: label("first_name", Number(row!.cmp_first_name)), email: label("email", Number(row!.cmp_email)) };
+}
+
+describe("name and email comparison levels", () => {
+  it("sees names typed the other way round, with or without a maiden name", async () => {
+    // Swapped: the last_name level weighs both names, so first_name stays out of the weight.
+    expect((await levels("sophie", "swapped")).first_name).toBe("missing");
+    expect((await levels("maiden", "sophie")).first_name).toBe("first name in the other's last-name field");
+    expect((await levels("sophie", "maiden")).first_name).toBe("first name in the other's last-name field");
+  });
+
+  it("keeps a surname in the other's first-name field apart (a household)", async () => {
+    expect((await levels("paul", "wife")).first_name).toBe("else");
+  });
+
+  it("matches compound initials only when one side is abbreviated", async () => {
+    expect((await levels("mh", "mariehelene")).first_name).toBe("initials of a compound name");
+    expect((await levels("mariehenriette", "mh")).first_name).toBe("initials of a compound name");
+    expect((await levels("mariehelene", "mariehenriette")).first_name).not.toBe("initials of a compound name");
+  });
+
+  it("sees the same mailbox behind a +tag or a mistyped domain, but not the same local part elsewhere", async () => {
+    expect((await levels("sophie", "swapped")).email).toBe("same mailbox: +tag or domain typo");
+    expect((await levels("sophie", "maiden")).email).toBe("same mailbox: +tag or domain typo");
+    expect((await levels("paul", "wife")).email).toBe("exact");
+    expect((await levels("mh", "mariehenriette")).email).toBe("else"); // mh.petit at gmail.com and hotmail.fr
+  });
+});
