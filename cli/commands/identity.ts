@@ -28,11 +28,22 @@ export function renderExplanation(e: Explanation, io: CliIO): string {
     lines.push(`  ${show(r.record_key)}  ${[show(r.first_name), show(r.last_name)].join(" ").trim()}  ${show(r.email)}  ${show(r.phone_e164)}  ${show(r.birth_date)}  ${show(r.postcode)} ${show(r.city)}  ${s.dim(`trust ${show(r.trust)}`)}`);
   }
   const inside = new Set(e.records.map((r) => String(r.record_key)));
-  const linked = e.pairs.filter((p) => p.linked);
+  const within = (p: (typeof e.pairs)[number]) => inside.has(String(p.id_l)) && inside.has(String(p.id_r));
+  const linked = e.pairs.filter((p) => p.linked && within(p));
+  // Linked, yet another person's: a nameless record matching several people, or a component
+  // split on conflicting birth dates (definitions/identity/03_clusters.js).
+  const apart = e.pairs.filter((p) => p.linked && !within(p));
   const others = e.pairs.filter((p) => !p.linked);
   lines.push("", `${linked.length} linking edge(s):`);
   for (const p of linked) {
     lines.push(`  ${show(p.id_l)} — ${show(p.id_r)}  ${show(p.decision)}  p=${Number(p.match_probability).toFixed(4)}  ${s.dim(`blocked by ${show(p.first_rule)}`)}`);
+  }
+  if (apart.length) {
+    lines.push("", `${apart.length} linked but kept apart (a record without a first name matching several people, or conflicting birth dates in one component):`);
+    for (const p of apart.slice(0, 20)) {
+      const outside = [p.id_l, p.id_r].map(String).find((k) => !inside.has(k));
+      lines.push(`  ${show(p.id_l)} — ${show(p.id_r)}  ${show(p.decision)}  p=${Number(p.match_probability).toFixed(4)}${s.dim(`  (${outside} is another person)`)}`);
+    }
   }
   if (others.length) {
     lines.push("", `${others.length} compared but not linked:`);

@@ -87,16 +87,18 @@ publish("person_records", {
     phone_e164: "Phone in E.164 (+33612345678); NULL when invalid (see phone_invalid_reason).",
     first_key: "First name folded for matching (lower case, no accents or punctuation).",
     first_canon: "First name with compound abbreviations expanded (JP -> jean pierre).",
-    last_is_given: "The last-name field holds a word more often seen as a first name across all records (names typed the other way round).",
+    last_is_given: "The last-name field holds a word seen at least ten times more often as a first name across all records (names typed the other way round).",
     first_initials: "Initials of a compound first name (jean michel, j m, jm -> jm); NULL for other single names.",
     birth_date: "Birth date; NULL when unparseable or impossible (see birth_date_invalid_reason).",
   },
   assertions: { uniqueKey: ["record_key"], nonNull: ["record_key", "source", "record_id"] },
 }).query((ctx) => {
   const hashOf = (kind, expr) => portable.sha256Hex(`salt.salt || ':${kind}:' || ${expr}`);
-  // last_is_given: how often each word is a first name vs a last name across all records, so a
-  // comparison can tell "Bertrand Yasmine" (names typed the other way round, Yasmine is a given
-  // name) from "Martin Sophie" against "Paul Martin" (a shared surname, not a shared first name).
+  // last_is_given: the last-name field holds a word seen at least ten times more often as a first
+  // name, so a comparison can tell "Bertrand Yasmine" (names typed the other way round: Yasmine
+  // is a given name) from "Martin Sophie" against "Paul Martin", or "Nicolas Claire" against
+  // "Clément Nicolas" (a shared surname, even one that is also a given name). A given name sits in
+  // a last-name field only on records typed the other way round (a few percent of them).
   return `WITH kept AS ${portable.materialized()}(
 SELECT pr.* FROM (
 ${STAGED ? `WITH ${lastLayer} AS (SELECT * FROM ${ctx.ref(S, "person_records_stage")})` : normalisedCtes(ctx)}
@@ -144,6 +146,6 @@ WHERE NOT EXISTS (
         UNION ALL SELECT last_key, 0 FROM kept WHERE last_key IS NOT NULL) AS words
   GROUP BY name_key
 )
-SELECT kept.*, COALESCE(nr.as_first > nr.as_last, FALSE) AS last_is_given
+SELECT kept.*, COALESCE(nr.as_first >= 10 * nr.as_last, FALSE) AS last_is_given
 FROM kept LEFT JOIN name_roles AS nr ON nr.name_key = kept.last_key`;
 });

@@ -4,9 +4,17 @@
 // the one person (cluster of named records) they match, and stay alone when they match several.
 // Households sharing an email or a landline therefore stay apart even when a nameless record
 // carries the shared value.
+// A component holding two birth dates that conflict (not a typo, not day and month transposed)
+// is two people joined through records without one (an undated e-shop account linked to a father
+// and to his son): it is split, the dated records grouped by the links between dated records,
+// and each undated record joining the group it is most strongly linked to.
 // An assertion fails the run if the fixed number of rounds did not converge.
 const cfg = identity_model.config();
 const S = identity_model.SCHEMA;
+const birthDate = identity_model.comparisons().find((c) => c.name === "birth_date");
+// Two birth keys (aliases l and r) conflict when no level of the birth_date comparison holds.
+const birthConflict = `NOT (${birthDate.levels.map((lv) => `(${lv.when})`).join(" OR ")})`;
+const ATTACH_ROUNDS = 3;
 
 /** Links whose two records are both named, or both nameless. */
 const sameKindEdges = (ctx) => `SELECT e.a, e.b FROM ${ctx.ref(S, "match_edges")} AS e
@@ -23,11 +31,15 @@ operate("person_clusters")
   .schema(S)
   .tags(["identity"])
   .hasOutput(true)
-  .description("Each person record (node) with its cluster id: connected components of the links between records with a first name; records without one attach to the cluster of the named records they match when that is a single cluster (otherwise they form their own components).")
+  .description("Each person record (node) with its cluster id: connected components (component_id) of the links between records with a first name; records without one attach to the cluster of the named records they match when that is a single cluster (otherwise they form their own components). A component holding conflicting birth dates is split (cluster_id then differs from component_id).")
   .queries((ctx) => {
     const self = ctx.self();
     const beside = (suffix) => `${self.slice(0, -1)}${suffix}"`;
     const strong = beside("__strong");
+    const base = beside("__base");
+    const dated = beside("__dated");
+    const split = beside("__split");
+    const conflicted = beside("__conflicted");
     const records = ctx.ref(S, "person_records");
     const edges = ctx.ref(S, "match_edges");
     // One pass computes both kinds of components: edges between two named records, and edges
@@ -39,7 +51,7 @@ operate("person_clusters")
         target: strong,
         rounds: cfg.matching.cluster_rounds,
       }),
-      ...portable.replaceTable(self, `AS
+      ...portable.replaceTable(base, `AS
 WITH both_ways AS (
   SELECT a AS node, b AS other, match_probability FROM ${edges}
   UNION ALL
@@ -58,16 +70,72 @@ WITH both_ways AS (
 )
 SELECT c.node, COALESCE(l.cluster_id, c.cluster_id) AS cluster_id
 FROM ${strong} AS c LEFT JOIN weak_links AS l ON l.node = c.node`),
-      `DROP TABLE IF EXISTS ${strong}`,
+      ...splitConflicts({ records, edges, base, dated, split, conflicted, self }),
+      ...[strong, base, dated, split, conflicted].map((t) => `DROP TABLE IF EXISTS ${t}`),
     ];
   });
 
+/**
+ * Statements splitting the components of `base` (node, cluster_id) that hold conflicting birth
+ * dates, writing `self` (node, cluster_id, component_id).
+ */
+function splitConflicts({ records, edges, base, dated, split, conflicted, self }) {
+  // Components with two conflicting birth dates (distinct dates first: most components have one).
+  const conflictedSql = `SELECT DISTINCT l.cluster_id FROM (
+    SELECT DISTINCT b.cluster_id, r.birth_key FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node WHERE r.birth_key IS NOT NULL
+  ) AS l JOIN (
+    SELECT DISTINCT b.cluster_id, r.birth_key FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node WHERE r.birth_key IS NOT NULL
+  ) AS r ON r.cluster_id = l.cluster_id AND l.birth_key < r.birth_key
+  WHERE ${birthConflict}`;
+  const members = `SELECT b.node, b.cluster_id, r.birth_key IS NOT NULL AS dated FROM ${base} AS b
+    JOIN ${records} AS r ON r.record_key = b.node
+    WHERE b.cluster_id IN (SELECT cluster_id FROM ${conflicted})`;
+  // The links inside a conflicted component, both ways; deterministic links rank first.
+  const links = `SELECT e.a AS node, e.b AS other, CASE WHEN e.decision LIKE 'deterministic%' THEN 0 ELSE 1 END AS strength, FLOOR(e.match_probability * 100) AS p FROM ${edges} AS e
+    UNION ALL SELECT e.b, e.a, CASE WHEN e.decision LIKE 'deterministic%' THEN 0 ELSE 1 END, FLOOR(e.match_probability * 100) FROM ${edges} AS e`;
+  const out = [
+    ...portable.editDistanceSetup(),
+    ...portable.replaceTable(conflicted, `AS ${conflictedSql}`),
+    // Groups of dated records: components of the links between two dated records of a
+    // conflicted component (pairwise, such links never join conflicting dates: see pair_scores).
+    ...identity_graph.connectedComponents({
+      nodes: `SELECT node FROM (${members}) AS m`,
+      edges: `SELECT e.a, e.b FROM ${edges} AS e
+  JOIN ${base} AS ba ON ba.node = e.a JOIN ${base} AS bb ON bb.node = e.b AND bb.cluster_id = ba.cluster_id
+  JOIN ${records} AS ra ON ra.record_key = e.a JOIN ${records} AS rb ON rb.record_key = e.b
+  WHERE ra.birth_key IS NOT NULL AND rb.birth_key IS NOT NULL AND ba.cluster_id IN (SELECT cluster_id FROM ${conflicted})`,
+      target: dated,
+      rounds: cfg.matching.cluster_rounds,
+    }),
+    ...portable.replaceTable(split, `AS
+SELECT d.node, d.cluster_id AS part, m.dated AS placed FROM ${dated} AS d JOIN (${members}) AS m ON m.node = d.node`),
+  ];
+  // Undated records join the placed neighbour they are most strongly linked to, a round at a
+  // time (a record linked only to undated ones waits for them); the rest stay apart.
+  for (let round = 0; round < ATTACH_ROUNDS; round++) {
+    out.push(...portable.replaceTable(split, `AS
+WITH ranked AS (
+  SELECT x.node, s.part, ROW_NUMBER() OVER (PARTITION BY x.node ORDER BY k.strength, k.p DESC, s.part) AS rn
+  FROM ${split} AS x
+  JOIN (${links}) AS k ON k.node = x.node
+  JOIN ${split} AS s ON s.node = k.other AND s.placed
+  WHERE NOT x.placed
+)
+SELECT x.node, COALESCE(r.part, x.part) AS part, x.placed OR r.part IS NOT NULL AS placed
+FROM ${split} AS x LEFT JOIN ranked AS r ON r.node = x.node AND r.rn = 1`));
+  }
+  out.push(...portable.replaceTable(self, `AS
+SELECT b.node, COALESCE(s.part, b.cluster_id) AS cluster_id, b.cluster_id AS component_id
+FROM ${base} AS b LEFT JOIN ${split} AS s ON s.node = b.node`));
+  return out;
+}
+
 assert("person_clusters_converged")
   .tags(["identity"])
-  .description("Every link between named records ended in one cluster; otherwise raise identity.matching.cluster_rounds.")
+  .description("Every link between named records ended in one component; otherwise raise identity.matching.cluster_rounds.")
   .query((ctx) =>
     identity_graph.unconvergedEdges({
       edges: strongEdges(ctx),
-      clusters: ctx.ref(S, "person_clusters"),
+      clusters: `(SELECT node, component_id AS cluster_id FROM ${ctx.ref(S, "person_clusters")})`,
     }),
   );

@@ -1,0 +1,65 @@
+/**
+ * A component holding two conflicting birth dates is two people joined through a record without
+ * one: person_clusters splits it (definitions/identity/03_clusters.js), while a birth date with a
+ * typo stays the same person.
+ */
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, duck, ROOT, tempDir } from "../helpers.js";
+
+describe("conflicting birth dates in one component", () => {
+  it("split it into its people, the undated record joining one of them; a typo does not", async () => {
+    const dir = await tempDir("rcu-conflicts-");
+    const config = path.join(dir, "rcu.yaml");
+    await writeFile(config, `profiles:
+  t: { engine: duckdb, path: ${JSON.stringify(path.join(dir, "w.duckdb"))} }
+default_profile: t
+sources:
+  people:
+    type: files
+    format: csv
+    streams:
+      rows: { path: ${JSON.stringify(path.join(dir, "people.csv"))} }
+identity:
+  person_sources:
+    people: { relation: raw.people_rows, record_id: id, first_name: first_name, last_name: last_name, email: email, phone: phone, birth_date: birth_date }
+`);
+    await writeFile(path.join(dir, "people.csv"), [
+      "id,first_name,last_name,email,phone,birth_date",
+      // Father and son, both Jérémy Laurent: the father's CRM contact and the son's loyalty card
+      // are each linked to one undated e-shop account (by its email, by its phone).
+      "father,Jérémy,Laurent,laurent.family@free.fr,,1974-11-13",
+      "shop,Jérémy,Laurent,laurent.family@free.fr,06 71 42 88 19,",
+      "son,Jérémy,Laurent,,06 71 42 88 19,2005-11-24",
+      // One woman, her birth date mistyped on one record (one digit): still one person.
+      "anne1,Anne,Morel,anne.morel@orange.fr,,1980-03-14",
+      "anne2,Anne,Morel,,07 11 22 33 44,1980-03-19",
+      "anne3,Anne,Morel,anne.morel@orange.fr,07 11 22 33 44,",
+    ].join("\n") + "\n");
+    const r = await cli(["run", "--config", config, "--select", "tag:identity"], ROOT);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const w = path.join(dir, "w.duckdb");
+    const rows = await duck<{ record_key: string; user_id: string }>(w, "SELECT record_key, user_id FROM rcu_identity.identity_map");
+    const user = new Map(rows.map((x) => [x.record_key.replace("people:", ""), x.user_id]));
+    expect(user.get("father")).not.toBe(user.get("son"));
+    expect([user.get("father"), user.get("son")]).toContain(user.get("shop"));
+    expect(user.get("anne1")).toBe(user.get("anne2"));
+    expect(user.get("anne1")).toBe(user.get("anne3"));
+
+    // The three Laurent records are one connected component, split into two clusters.
+    const clusters = await duck<{ node: string; cluster_id: string; component_id: string }>(w, "SELECT node, cluster_id, component_id FROM rcu_identity.person_clusters WHERE node LIKE 'people:%' ORDER BY node");
+    const of = (id: string) => clusters.find((c) => c.node === `people:${id}`)!;
+    expect(new Set(["father", "shop", "son"].map((id) => of(id).component_id)).size).toBe(1);
+    expect(of("father").cluster_id).not.toBe(of("son").cluster_id);
+    expect(of("anne1").cluster_id).toBe(of("anne1").component_id);
+
+    // explain shows the cut link on the side the undated account did not join.
+    const alone = user.get("shop") === user.get("father") ? "son" : "father";
+    const ex = await cli(["identity", "explain", `people:${alone}`, "--config", config], ROOT);
+    expect(ex.code).toBe(0);
+    expect(ex.stdout).toMatch(/1 linked but kept apart/);
+    expect(ex.stdout).toMatch(/people:shop is another person/);
+  }, 120_000);
+});
