@@ -80,13 +80,18 @@ FROM ${strong} AS c LEFT JOIN weak_links AS l ON l.node = c.node`),
  * dates, writing `self` (node, cluster_id, component_id).
  */
 function splitConflicts({ records, edges, base, dated, split, conflicted, self }) {
-  // Components with two conflicting birth dates (distinct dates first: most components have one).
-  const conflictedSql = `SELECT DISTINCT l.cluster_id FROM (
-    SELECT DISTINCT b.cluster_id, r.birth_key FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node WHERE r.birth_key IS NOT NULL
-  ) AS l JOIN (
-    SELECT DISTINCT b.cluster_id, r.birth_key FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node WHERE r.birth_key IS NOT NULL
-  ) AS r ON r.cluster_id = l.cluster_id AND l.birth_key < r.birth_key
-  WHERE ${birthConflict}`;
+  // Components with two conflicting birth dates: the few holding two distinct dates first (one
+  // pass over the records), then their dates compared pairwise.
+  const conflictedSql = `WITH dates AS (
+  SELECT DISTINCT b.cluster_id, r.birth_key FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node
+  WHERE r.birth_key IS NOT NULL
+), several AS (
+  SELECT cluster_id FROM dates GROUP BY cluster_id HAVING COUNT(*) > 1
+), candidates AS (
+  SELECT d.cluster_id, d.birth_key FROM dates AS d JOIN several AS s ON s.cluster_id = d.cluster_id
+)
+SELECT DISTINCT l.cluster_id FROM candidates AS l JOIN candidates AS r ON r.cluster_id = l.cluster_id AND l.birth_key < r.birth_key
+WHERE ${birthConflict}`;
   const members = `SELECT b.node, b.cluster_id, r.birth_key IS NOT NULL AS dated FROM ${base} AS b
     JOIN ${records} AS r ON r.record_key = b.node
     WHERE b.cluster_id IN (SELECT cluster_id FROM ${conflicted})`;
@@ -105,7 +110,9 @@ function splitConflicts({ records, edges, base, dated, split, conflicted, self }
   JOIN ${records} AS ra ON ra.record_key = e.a JOIN ${records} AS rb ON rb.record_key = e.b
   WHERE ra.birth_key IS NOT NULL AND rb.birth_key IS NOT NULL AND ba.cluster_id IN (SELECT cluster_id FROM ${conflicted})`,
       target: dated,
-      rounds: cfg.matching.cluster_rounds,
+      // Groups inside one component (at most a few hundred records): pointer jumping converges
+      // in a handful of rounds, each a statement.
+      rounds: Math.min(8, cfg.matching.cluster_rounds),
     }),
     ...portable.replaceTable(split, `AS
 SELECT d.node, d.cluster_id AS part, m.dated AS placed FROM ${dated} AS d JOIN (${members}) AS m ON m.node = d.node`),
