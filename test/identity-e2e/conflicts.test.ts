@@ -3,29 +3,16 @@
  * one: person_clusters splits it (definitions/identity/03_clusters.js), while a birth date with a
  * typo stays the same person.
  */
-import { writeFile } from "node:fs/promises";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, duck, ROOT, tempDir } from "../helpers.js";
+import { peopleProject } from "./people-project.js";
 
 describe("conflicting birth dates in one component", () => {
   it("split it into its people, the undated record joining one of them; a typo does not", async () => {
     const dir = await tempDir("rcu-conflicts-");
-    const config = path.join(dir, "rcu.yaml");
-    await writeFile(config, `profiles:
-  t: { engine: duckdb, path: ${JSON.stringify(path.join(dir, "w.duckdb"))} }
-default_profile: t
-sources:
-  people:
-    type: files
-    format: csv
-    streams:
-      rows: { path: ${JSON.stringify(path.join(dir, "people.csv"))} }
-identity:
-  person_sources:
-    people: { relation: raw.people_rows, record_id: id, first_name: first_name, last_name: last_name, email: email, phone: phone, birth_date: birth_date }
-`);
-    await writeFile(path.join(dir, "people.csv"), [
+    const project = await peopleProject(dir, ["first_name", "last_name", "email", "phone", "birth_date"]);
+    const config = project.config;
+    await project.write([
       "id,first_name,last_name,email,phone,birth_date",
       // Father and son, both Jérémy Laurent: the father's CRM contact and the son's loyalty card
       // are each linked to one undated e-shop account (by its email, by its phone).
@@ -36,13 +23,12 @@ identity:
       "anne1,Anne,Morel,anne.morel@orange.fr,,1980-03-14",
       "anne2,Anne,Morel,,07 11 22 33 44,1980-03-19",
       "anne3,Anne,Morel,anne.morel@orange.fr,07 11 22 33 44,",
-    ].join("\n") + "\n");
+    ]);
     const r = await cli(["run", "--config", config, "--select", "tag:identity"], ROOT);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const w = path.join(dir, "w.duckdb");
-    const rows = await duck<{ record_key: string; user_id: string }>(w, "SELECT record_key, user_id FROM rcu_identity.identity_map");
-    const user = new Map(rows.map((x) => [x.record_key.replace("people:", ""), x.user_id]));
+    const w = project.warehouse;
+    const user = await project.users();
     expect(user.get("father")).not.toBe(user.get("son"));
     expect([user.get("father"), user.get("son")]).toContain(user.get("shop"));
     expect(user.get("anne1")).toBe(user.get("anne2"));

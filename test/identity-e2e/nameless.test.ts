@@ -6,38 +6,26 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, duck, ROOT, tempDir } from "../helpers.js";
+import { cli, ROOT, tempDir } from "../helpers.js";
+import { peopleProject } from "./people-project.js";
 
 describe("nameless records", () => {
   it("attach to the one person they match, and stay alone when they match several", async () => {
     const dir = await tempDir("rcu-nameless-");
-    const config = path.join(dir, "rcu.yaml");
-    await writeFile(config, `profiles:
-  t: { engine: duckdb, path: ${JSON.stringify(path.join(dir, "w.duckdb"))} }
-default_profile: t
-sources:
-  people:
-    type: files
-    format: csv
-    streams:
-      rows: { path: ${JSON.stringify(path.join(dir, "people.csv"))} }
-identity:
-  person_sources:
-    people: { relation: raw.people_rows, record_id: id, first_name: first_name, last_name: last_name, email: email }
-`);
-    await writeFile(path.join(dir, "people.csv"), [
+    const project = await peopleProject(dir, ["first_name", "last_name", "email"]);
+    const config = project.config;
+    await project.write([
       "id,first_name,last_name,email",
       "marie,Marie,Renard,famille.renard@free.fr", // a household sharing one mailbox:
       "paul,Paul,Renard,famille.renard@free.fr", //   two people (first names conflict)
       "signup_household,,,famille.renard@free.fr", // could be either of them
       "jeanne,Jeanne,Moreau,jeanne.moreau@orange.fr",
       "signup_jeanne,,,jeanne.moreau@orange.fr", // only Jeanne holds this email
-    ].join("\n") + "\n");
+    ]);
     const r = await cli(["run", "--config", config, "--select", "tag:identity"], ROOT);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const rows = await duck<{ record_key: string; user_id: string }>(path.join(dir, "w.duckdb"), "SELECT record_key, user_id FROM rcu_identity.identity_map");
-    const user = new Map(rows.map((x) => [x.record_key.replace("people:", ""), x.user_id]));
+    const user = await project.users();
     expect(user.get("signup_jeanne")).toBe(user.get("jeanne"));
     expect(user.get("marie")).not.toBe(user.get("paul"));
     expect(user.get("signup_household")).not.toBe(user.get("marie"));

@@ -3,47 +3,23 @@
  * the other in user_merges; a split keeps the id on the larger part and never hands an old id to
  * the other part.
  */
-import { writeFile } from "node:fs/promises";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, duck, ROOT, tempDir } from "../helpers.js";
+import { peopleProject } from "./people-project.js";
 
 const HEADER = "id,first_name,last_name,email,phone";
-
-async function project(dir: string): Promise<string> {
-  const config = path.join(dir, "rcu.yaml");
-  await writeFile(config, `profiles:
-  t: { engine: duckdb, path: ${JSON.stringify(path.join(dir, "w.duckdb"))} }
-default_profile: t
-sources:
-  people:
-    type: files
-    format: csv
-    write_disposition: replace
-    streams:
-      rows: { path: ${JSON.stringify(path.join(dir, "people.csv"))} }
-identity:
-  person_sources:
-    people: { relation: raw.people_rows, record_id: id, first_name: first_name, last_name: last_name, email: email, phone: phone }
-`);
-  return config;
-}
-
-async function ids(dir: string): Promise<Map<string, string>> {
-  const rows = await duck<{ record_key: string; user_id: string }>(path.join(dir, "w.duckdb"), "SELECT record_key, user_id FROM rcu_identity.identity_map");
-  return new Map(rows.map((r) => [r.record_key.replace("people:", ""), r.user_id]));
-}
 
 describe("stable user ids", () => {
   it("survive merges and splits, and are never reused", async () => {
     const dir = await tempDir("rcu-ids-");
-    const config = await project(dir);
+    const project = await peopleProject(dir, ["first_name", "last_name", "email", "phone"]);
+    const config = project.config;
     const run = async (rows: string[]) => {
-      await writeFile(path.join(dir, "people.csv"), [HEADER, ...rows].join("\n") + "\n");
+      await project.write([HEADER, ...rows]);
       const r = await cli(["run", "--config", config, "--select", "tag:identity"], ROOT);
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
-      return ids(dir);
+      return project.users();
     };
     // Run 1: Anne by email (a1, a2), Anne by phone (a3), Bruno alone: three people.
     const base = [
@@ -62,7 +38,7 @@ describe("stable user ids", () => {
     expect(merged.get("b1")).toBe(first.get("b1"));
     const survivor = merged.get("a1")!;
     const gone = [first.get("a1"), first.get("a3")].find((id) => id !== survivor)!;
-    const merges = await duck<{ merged_user_id: string; into_user_id: string }>(path.join(dir, "w.duckdb"), "SELECT merged_user_id, into_user_id FROM rcu_identity.user_merges");
+    const merges = await duck<{ merged_user_id: string; into_user_id: string }>(project.warehouse, "SELECT merged_user_id, into_user_id FROM rcu_identity.user_merges");
     expect(merges).toEqual([{ merged_user_id: gone, into_user_id: survivor }]);
 
     // Run 3: a4 is gone again: the split keeps the id on the larger part (a1, a2); a3 gets a

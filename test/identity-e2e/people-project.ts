@@ -1,0 +1,47 @@
+/**
+ * A tiny rcu project for identity tests: one CSV file landed as `raw.people_rows` and mapped as
+ * the person source `people` (record id `id`; the other columns mapped to the contract fields of
+ * the same name), on an embedded DuckDB file.
+ */
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { duck } from "../helpers.js";
+
+export interface PeopleProject {
+  readonly config: string;
+  readonly warehouse: string;
+  /** Rewrite the CSV: a header line, then one line per record. */
+  write(lines: readonly string[]): Promise<void>;
+  /** record id (without the `people:` prefix) → user_id, from the identity map. */
+  users(): Promise<Map<string, string>>;
+}
+
+export async function peopleProject(dir: string, fields: readonly string[]): Promise<PeopleProject> {
+  const config = path.join(dir, "rcu.yaml");
+  const warehouse = path.join(dir, "w.duckdb");
+  const csv = path.join(dir, "people.csv");
+  const mapping = ["relation: raw.people_rows", "record_id: id", ...fields.map((f) => `${f}: ${f}`)].join(", ");
+  await writeFile(config, `profiles:
+  t: { engine: duckdb, path: ${JSON.stringify(warehouse)} }
+default_profile: t
+sources:
+  people:
+    type: files
+    format: csv
+    write_disposition: replace
+    streams:
+      rows: { path: ${JSON.stringify(csv)} }
+identity:
+  person_sources:
+    people: { ${mapping} }
+`);
+  return {
+    config,
+    warehouse,
+    write: (lines) => writeFile(csv, lines.join("\n") + "\n"),
+    users: async () => {
+      const rows = await duck<{ record_key: string; user_id: string }>(warehouse, "SELECT record_key, user_id FROM rcu_identity.identity_map");
+      return new Map(rows.map((r) => [r.record_key.replace("people:", ""), r.user_id]));
+    },
+  };
+}
