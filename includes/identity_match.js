@@ -172,9 +172,10 @@ function initialM(c, level) {
  * A pair's match weight (natural log-odds) from a params relation (comparison, level, m, u):
  * `joins` attach each comparison's parameters by level (hash joins on a tiny table), `expr` sums
  * logit(λ) and log(m/u) over the comparisons (0 for a missing attribute). With `tf`, an exact
- * agreement's u is the value's frequency (tf_<name> columns of the vectors).
+ * agreement's u is the value's frequency (tf_<name> columns of the vectors). `neutral` maps a
+ * comparison name to an SQL condition under which it weighs nothing.
  */
-function weightParts({ vectorAlias, params, prior, comparisons, tf, uColumn }) {
+function weightParts({ vectorAlias, params, prior, comparisons, tf, uColumn, neutral }) {
   const joins = comparisons
     .map((c, i) => `LEFT JOIN ${params} AS w${i} ON w${i}.comparison = ${lit(c.name)} AND w${i}.level = ${vectorAlias}.${q("cmp_" + c.name)}`)
     .join("\n");
@@ -183,7 +184,9 @@ function weightParts({ vectorAlias, params, prior, comparisons, tf, uColumn }) {
     const u = `w${i}.${uColumn || "u"}`;
     const tfU = tf && c.tf ? `${vectorAlias}.${q("tf_" + c.name)}` : null;
     const uExpr = tfU ? `CASE WHEN ${cmp} = 0 AND ${tfU} IS NOT NULL THEN GREATEST(${tfU}, 0.000001) ELSE ${u} END` : u;
-    return `CASE WHEN ${cmp} < 0 THEN 0 ELSE COALESCE(LN(w${i}.m) - LN(${uExpr}), 0) END`;
+    // `neutral[name]`: a condition under which the comparison is no evidence (a shared value).
+    const off = neutral && neutral[c.name] ? ` OR (${neutral[c.name]})` : "";
+    return `CASE WHEN ${cmp} < 0${off} THEN 0 ELSE COALESCE(LN(w${i}.m) - LN(${uExpr}), 0) END`;
   });
   return { joins, expr: `LN(${prior} / (1 - ${prior})) + ${terms.join("\n    + ")}` };
 }

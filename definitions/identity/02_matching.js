@@ -127,7 +127,6 @@ publish("pair_scores", {
   const params = ctx.ref(S, "match_parameters");
   const stats = ctx.ref(S, "identifier_stats");
   const records = ctx.ref(S, "person_records");
-  const weight = identity_match.weightParts({ vectorAlias: "v", params, prior: identity_match.priorSql(params), comparisons: cmps, tf: true });
   // Shared identifier values by a LEFT JOIN per kind (NULL: not shared). An EXISTS per kind
   // inside the CASE made pair_scores the slowest step at ten million pairs.
   const sharedKinds = [...idTypes.map((t) => [`id:${t}`, "id_" + t]), ["email", "email_key"], ["phone", "phone_e164"]];
@@ -135,6 +134,13 @@ publish("pair_scores", {
     .map(([type, col], i) => `LEFT JOIN (SELECT id_value FROM ${stats} WHERE id_type = ${lit(type)} AND is_shared) AS sh${i} ON sh${i}.id_value = l.${q(col)}`)
     .join("\n  ");
   const shared = (type) => `sh${sharedKinds.findIndex(([t]) => t === type)}.id_value IS NOT NULL`;
+  // A shared email or phone (a shop's address, a switchboard: see identifier_stats) is evidence
+  // of nobody, for the score as for the deterministic rules. At a million records, probabilistic
+  // links agreeing on a shared email were two-thirds false.
+  const weight = identity_match.weightParts({
+    vectorAlias: "v", params, prior: identity_match.priorSql(params), comparisons: cmps, tf: true,
+    neutral: { email: `v.cmp_email = 0 AND ${shared("email")}`, phone: `v.cmp_phone = 0 AND ${shared("phone")}` },
+  });
   const deterministic = [
     ...idTypes.map((t) => [`id:${t}`, `l.${q("id_" + t)} = r.${q("id_" + t)} AND NOT ${shared(`id:${t}`)}`]),
     // Email and phone are shared within households: they link only when first names agree, or

@@ -72,3 +72,15 @@ describe("name and email comparison levels", () => {
     expect((await levels("mh", "mariehenriette")).email).toBe("else"); // mh.petit at gmail.com and hotmail.fr
   });
 });
+
+describe("weightParts", () => {
+  const weights = load<{ weightParts(o: { vectorAlias: string; params: string; prior: string; comparisons: Array<{ name: string }>; neutral?: Record<string, string> }): { joins: string; expr: string } }>("identity_match.js");
+  it("gives a comparison no weight where its neutral condition holds (a shared email)", async () => {
+    await duck.query(`CREATE TABLE params AS SELECT * FROM (VALUES ('email', 0, 0.9, 0.001), ('email', 1, 0.1, 0.999), ('phone', 0, 0.8, 0.01), ('phone', 1, 0.2, 0.99)) AS t(comparison, level, m, u)`);
+    await duck.query(`CREATE TABLE vecs AS SELECT * FROM (VALUES ('a', 0, 0, FALSE), ('b', 0, 0, TRUE)) AS t(id, cmp_email, cmp_phone, shared_email)`);
+    const w = weights.weightParts({ vectorAlias: "v", params: "params", prior: "0.5", comparisons: [{ name: "email" }, { name: "phone" }], neutral: { email: "v.shared_email" } });
+    const rows = await duck.query(`SELECT v.id, ${w.expr} AS w FROM vecs AS v ${w.joins} ORDER BY v.id`);
+    expect(Number(rows[0]!.w)).toBeCloseTo(Math.log(0.9 / 0.001) + Math.log(0.8 / 0.01), 9);
+    expect(Number(rows[1]!.w)).toBeCloseTo(Math.log(0.8 / 0.01), 9);
+  });
+});
