@@ -115,7 +115,7 @@ WHERE ${birthConflict}`;
       rounds: Math.min(8, cfg.matching.cluster_rounds),
     }),
     ...portable.replaceTable(split, `AS
-SELECT d.node, d.cluster_id AS part, m.dated AS placed FROM ${dated} AS d JOIN (${members}) AS m ON m.node = d.node`),
+SELECT d.node, m.cluster_id AS component, d.cluster_id AS part, m.dated AS placed FROM ${dated} AS d JOIN (${members}) AS m ON m.node = d.node`),
   ];
   // Undated records join the placed neighbour they are most strongly linked to, a round at a
   // time (a record linked only to undated ones waits for them); the rest stay apart.
@@ -125,10 +125,10 @@ WITH ranked AS (
   SELECT x.node, s.part, ROW_NUMBER() OVER (PARTITION BY x.node ORDER BY k.strength, k.p DESC, s.part) AS rn
   FROM ${split} AS x
   JOIN (${links}) AS k ON k.node = x.node
-  JOIN ${split} AS s ON s.node = k.other AND s.placed
+  JOIN ${split} AS s ON s.node = k.other AND s.placed AND s.component = x.component
   WHERE NOT x.placed
 )
-SELECT x.node, COALESCE(r.part, x.part) AS part, x.placed OR r.part IS NOT NULL AS placed
+SELECT x.node, x.component, COALESCE(r.part, x.part) AS part, x.placed OR r.part IS NOT NULL AS placed
 FROM ${split} AS x LEFT JOIN ranked AS r ON r.node = x.node AND r.rn = 1`));
   }
   out.push(...portable.replaceTable(self, `AS
