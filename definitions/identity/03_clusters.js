@@ -92,30 +92,32 @@ function splitConflicts({ records, edges, base, dated, split, conflicted, self }
 )
 SELECT DISTINCT l.cluster_id FROM candidates AS l JOIN candidates AS r ON r.cluster_id = l.cluster_id AND l.birth_key < r.birth_key
 WHERE ${birthConflict}`;
-  const members = `SELECT b.node, b.cluster_id, r.birth_key IS NOT NULL AS dated FROM ${base} AS b
-    JOIN ${records} AS r ON r.record_key = b.node
-    WHERE b.cluster_id IN (SELECT cluster_id FROM ${conflicted})`;
   // The links inside a conflicted component, both ways; deterministic links rank first.
-  const links = `SELECT e.a AS node, e.b AS other, CASE WHEN e.decision LIKE 'deterministic%' THEN 0 ELSE 1 END AS strength, FLOOR(e.match_probability * 100) AS p FROM ${edges} AS e
-    UNION ALL SELECT e.b, e.a, CASE WHEN e.decision LIKE 'deterministic%' THEN 0 ELSE 1 END, FLOOR(e.match_probability * 100) FROM ${edges} AS e`;
+  const strength = "CASE WHEN e.decision LIKE 'deterministic%' THEN 0 ELSE 1 END";
+  const links = `SELECT e.a AS node, e.b AS other, ${strength} AS strength, FLOOR(e.match_probability * 100) AS p FROM ${edges} AS e
+    UNION ALL SELECT e.b, e.a, ${strength}, FLOOR(e.match_probability * 100) FROM ${edges} AS e`;
   const out = [
     ...portable.editDistanceSetup(),
     ...portable.replaceTable(conflicted, `AS ${conflictedSql}`),
-    // Groups of dated records: components of the links between two dated records of a
+    // The records of conflicted components, read once: dated ones are placed from the start.
+    ...portable.replaceTable(split, `AS
+SELECT b.node, b.cluster_id AS component, b.node AS part, r.birth_key IS NOT NULL AS placed
+FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node
+WHERE b.cluster_id IN (SELECT cluster_id FROM ${conflicted})`),
+    // Groups of dated records: components of the links between two dated records of one
     // conflicted component (pairwise, such links never join conflicting dates: see pair_scores).
     ...identity_graph.connectedComponents({
-      nodes: `SELECT node FROM (${members}) AS m`,
+      nodes: `SELECT node FROM ${split}`,
       edges: `SELECT e.a, e.b FROM ${edges} AS e
-  JOIN ${base} AS ba ON ba.node = e.a JOIN ${base} AS bb ON bb.node = e.b AND bb.cluster_id = ba.cluster_id
-  JOIN ${records} AS ra ON ra.record_key = e.a JOIN ${records} AS rb ON rb.record_key = e.b
-  WHERE ra.birth_key IS NOT NULL AND rb.birth_key IS NOT NULL AND ba.cluster_id IN (SELECT cluster_id FROM ${conflicted})`,
+  JOIN ${split} AS sa ON sa.node = e.a AND sa.placed
+  JOIN ${split} AS sb ON sb.node = e.b AND sb.placed AND sb.component = sa.component`,
       target: dated,
       // Groups inside one component (at most a few hundred records): pointer jumping converges
       // in a handful of rounds, each a statement.
       rounds: Math.min(8, cfg.matching.cluster_rounds),
     }),
     ...portable.replaceTable(split, `AS
-SELECT d.node, m.cluster_id AS component, d.cluster_id AS part, m.dated AS placed FROM ${dated} AS d JOIN (${members}) AS m ON m.node = d.node`),
+SELECT s.node, s.component, d.cluster_id AS part, s.placed FROM ${split} AS s JOIN ${dated} AS d ON d.node = s.node`),
   ];
   // Undated records join the placed neighbour they are most strongly linked to, a round at a
   // time (a record linked only to undated ones waits for them); the rest stay apart.
