@@ -23,40 +23,41 @@ const portable = require("./portable");
 const { ident: q, qualify, beside, literal: lit } = require("./relations");
 
 /**
- * Hash of a text expression to a BIGINT, for deterministic sampling: the first 60 bits of its MD5,
- * the same number on every engine, so every engine samples the same random pairs and EM sessions
- * and resolves identities alike (DuckDB's own hash() differs from any other engine's).
+ * Hash of a text expression to a BIGINT, for deterministic sampling: the first `bits` (default
+ * 60) bits of its MD5, the same number on every engine, so every engine samples the same random
+ * pairs and EM sessions and resolves identities alike (DuckDB's own hash() differs from any other
+ * engine's). A hash stored in a table uses 52 bits: every client (JavaScript numbers, the Redshift
+ * Data API's JSON) reads it exactly, and two of them add up below 2^53.
  */
-function hash64(expr) {
-  const hex = `substr(md5(${expr}), 1, 15)`;
+function hash64(expr, bits) {
+  const digits = portable.hexDigits(bits);
+  const hex = `substr(md5(${expr}), 1, ${digits})`;
   switch (portable.engine()) {
     case "duckdb":
       return `CAST('0x' || ${hex} AS BIGINT)`;
     case "snowflake":
-      return `TO_NUMBER(upper(${hex}), 'XXXXXXXXXXXXXXX')`;
+      return `TO_NUMBER(upper(${hex}), '${"X".repeat(digits)}')`;
     default:
-      // PostgreSQL: bit(60); Redshift: STRTOL (see portable.md5Hash60).
-      return portable.md5Hash60(expr);
+      // PostgreSQL: bit(n); Redshift: STRTOL (see portable.md5Hash60).
+      return portable.md5Hash60(expr, bits);
   }
 }
 
 /**
  * Candidate pairs (id_l < id_r) from blocking rules. A rule is { name, on: [[leftCol, rightCol], ...] };
  * symmetric rules use the same column on both sides; asymmetric ones (first name against last name)
- * catch swapped fields.
+ * catch swapped fields. `id` is a unique column of `records`; an integer one (person_records'
+ * record_num) keeps the joins and the de-duplication of pairs on integers — joining record keys
+ * back onto ten million pairs was a third of this step.
  *
  * Each side of a rule keeps only the records of blocks of 2 to `maxBlockSize` records: the block
  * keys are counted once (GROUP BY … HAVING) and the records joined to them, so singletons — most
  * records, for the finer rules — never reach a symmetric rule's pair join, and a symmetric rule's side is
  * written once (a CTE) for both ends of its self-join. (Counting with a window over every record
- * on each side took 7× longer on a million records.) Records are numbered in key order first, so
- * the joins and the de-duplication of pairs work on integers, and the keys are joined back once.
+ * on each side took 7× longer on a million records.)
  */
 function candidatePairs({ records, id, rules, maxBlockSize }) {
-  const used = [...new Set(rules.flatMap((r) => r.on.flat()))];
-  const ctes = [`numbered AS ${portable.materialized()}(
-  SELECT ${q(id)}, ROW_NUMBER() OVER (ORDER BY ${q(id)}) AS record_num, ${used.map(q).join(", ")} FROM ${records}
-)`];
+  const ctes = [];
   const parts = rules.map((rule, i) => {
     const leftCols = rule.on.map((p) => p[0]);
     const rightCols = rule.on.map((p) => p[1]);
@@ -67,10 +68,10 @@ function candidatePairs({ records, id, rules, maxBlockSize }) {
     const side = (cols, name) => {
       const notNull = cols.map((c) => `${q(c)} IS NOT NULL`).join(" AND ");
       ctes.push(`${name}_keys AS (
-  SELECT ${cols.map(q).join(", ")} FROM numbered WHERE ${notNull}
+  SELECT ${cols.map(q).join(", ")} FROM ${records} WHERE ${notNull}
   GROUP BY ${cols.map(q).join(", ")} HAVING COUNT(*) BETWEEN ${minSize} AND ${Number(maxBlockSize)}
 ), ${name} AS (
-  SELECT r.record_num, ${cols.map((c) => `r.${q(c)}`).join(", ")} FROM numbered AS r
+  SELECT r.${q(id)} AS id, ${cols.map((c) => `r.${q(c)}`).join(", ")} FROM ${records} AS r
   JOIN ${name}_keys AS k ON ${cols.map((c) => `k.${q(c)} = r.${q(c)}`).join(" AND ")}
 )`);
       return name;
@@ -78,21 +79,15 @@ function candidatePairs({ records, id, rules, maxBlockSize }) {
     const left = side(leftCols, `block_${i}_l`);
     const right = symmetric ? left : side(rightCols, `block_${i}_r`);
     const on = rule.on.map(([lc, rc]) => `l.${q(lc)} = r.${q(rc)}`).join(" AND ");
-    return `SELECT CASE WHEN l.record_num < r.record_num THEN l.record_num ELSE r.record_num END AS num_l,
-       CASE WHEN l.record_num < r.record_num THEN r.record_num ELSE l.record_num END AS num_r,
+    return `SELECT CASE WHEN l.id < r.id THEN l.id ELSE r.id END AS id_l,
+       CASE WHEN l.id < r.id THEN r.id ELSE l.id END AS id_r,
        ${lit(rule.name)} AS rule
-FROM ${left} AS l JOIN ${right} AS r ON ${on} AND l.record_num ${symmetric ? "<" : "<>"} r.record_num`;
+FROM ${left} AS l JOIN ${right} AS r ON ${on} AND l.id ${symmetric ? "<" : "<>"} r.id`;
   });
-  return `WITH ${ctes.join(",\n")},
-pairs AS (
-  SELECT num_l, num_r, MIN(rule) AS first_rule, COUNT(*) AS rules_matched FROM (
+  return `WITH ${ctes.join(",\n")}
+SELECT id_l, id_r, MIN(rule) AS first_rule, COUNT(*) AS rules_matched FROM (
 ${parts.join("\nUNION ALL\n")}
-  ) AS blocked GROUP BY num_l, num_r
-)
-SELECT nl.${q(id)} AS id_l, nr.${q(id)} AS id_r, p.first_rule, p.rules_matched
-FROM pairs AS p
-JOIN numbered AS nl ON nl.record_num = p.num_l
-JOIN numbered AS nr ON nr.record_num = p.num_r`;
+) AS blocked GROUP BY id_l, id_r`;
 }
 
 /**
@@ -105,9 +100,13 @@ function comparisonLevel(c) {
   return `CASE WHEN ${missing} THEN -1 ${whens} ELSE ${c.levels.length} END AS ${q("cmp_" + c.name)}`;
 }
 
-/** Comparison vector of every pair in `pairs` (id_l, id_r) against `records`. */
-function comparisonVectors({ pairs, records, id, comparisons, extra, joins }) {
-  return `SELECT p.id_l, p.id_r${extra ? ", " + extra : ""},
+/**
+ * Comparison vector of every pair in `pairs` (id_l, id_r: values of the records' `id` column)
+ * against `records`; the pair is named by the records' `key` column (default: `id`).
+ */
+function comparisonVectors({ pairs, records, id, key, comparisons, extra, joins }) {
+  const k = key || id;
+  return `SELECT l.${q(k)} AS id_l, r.${q(k)} AS id_r${extra ? ", " + extra : ""},
   ${comparisons.map(comparisonLevel).join(",\n  ")}
 FROM ${pairs} AS p
 JOIN ${records} AS l ON l.${q(id)} = p.id_l
@@ -129,14 +128,16 @@ function levelCounts(vectors, comparisons, weightExpr) {
  * shift every record after them, re-drawing u and moving borderline matches: an erasure must not
  * re-resolve other people).
  */
-function uProbabilities({ records, id, comparisons, bucketSize, maxPairs }) {
+function uProbabilities({ records, id, hash, comparisons, bucketSize, maxPairs }) {
   const size = Number(bucketSize) || 8;
   const most = Number(maxPairs) || 2000000;
   // n / size buckets give n·size/2 pairs; past `most` pairs, more (smaller) buckets keep the
   // sample at about `most` (n² / 2 / buckets pairs): u needs no more, and a million records
   // would otherwise compare 4 million random pairs.
   const buckets = `CAST(GREATEST(1, POWER(2, ROUND(LN(GREATEST(COUNT(*) / ${size}.0, CAST(COUNT(*) AS ${portable.doubleType()}) * COUNT(*) / ${2 * most}.0, 1)) / LN(2)))) AS BIGINT)`;
-  const bucketed = `(SELECT r.${q(id)}, ${hash64(`CAST(r.${q(id)} AS VARCHAR)`)} % nb.buckets AS bucket FROM ${records} AS r CROSS JOIN (SELECT ${buckets} AS buckets FROM ${records}) AS nb)`;
+  // `hash`: a column of records already holding hash64 of the record (person_records.record_hash).
+  const recordHash = hash ? `r.${q(hash)}` : hash64(`CAST(r.${q(id)} AS VARCHAR)`);
+  const bucketed = `(SELECT r.${q(id)}, ${recordHash} % nb.buckets AS bucket FROM ${records} AS r CROSS JOIN (SELECT ${buckets} AS buckets FROM ${records}) AS nb)`;
   const pairs = `SELECT a.${q(id)} AS id_l, b.${q(id)} AS id_r FROM ${bucketed} AS a JOIN ${bucketed} AS b ON b.bucket = a.bucket AND a.${q(id)} < b.${q(id)}`;
   const vectorsSql = comparisonVectors({ pairs: `(${pairs})`, records, id, comparisons });
   // The vectors once, in a CTE read by every comparison's count: inlined, DuckDB computed them
@@ -210,7 +211,7 @@ function emLoop({ table, P, L, scratch, comps, iterations, updateM }) {
   for (let it = 0; it < iterations; it++) {
     const w = weightParts({ vectorAlias: "v", params: P, prior: `(SELECT match_prior FROM ${L})`, comparisons: comps, tf: false, uColumn: "u_candidates" });
     out.push(...portable.replaceTable(scratch, `AS
-SELECT v.*, 1.0 / (1.0 + EXP(-(${w.expr}))) AS p
+SELECT ${comps.map((c) => `v.${q("cmp_" + c.name)}`).join(", ")}, v.total, 1.0 / (1.0 + EXP(-(${w.expr}))) AS p
 FROM ${table} AS v
 ${w.joins}`));
     out.push(...portable.replaceTable(P, `AS
@@ -235,8 +236,9 @@ LEFT JOIN u_new AS un ON un.comparison = o.comparison AND un.level = o.level`));
  * right u for any pair. The prior of a random pair is estimated last, with m fixed: the expected
  * number of matches among all candidates over all possible pairs (blocking proposes nearly
  * every match). Pairs are sampled deterministically (at most `sampleSize`, default 100,000, per
- * session) by the BIGINT column `sample_hash` that `vectors` must carry (hash64 of the pair), so
- * the cost stays flat as the estate grows.
+ * session) by the BIGINT column `sample_hash` that `vectors` must carry (a hash of the pair; in
+ * comparison_vectors, the sum of its two records' hashes), so the cost stays flat as the estate
+ * grows.
  *
  * Leaves `params` (comparison, level, m, u, u_candidates), with the prior as the row
  * comparison = '__prior__' (priorSql), so the operation has a single output.
@@ -256,7 +258,10 @@ function emStatements({ vectors, uTable, records, params, comparisons, iteration
     .join("\nUNION ALL\n");
   // Sessions sample by the vectors' `sample_hash` column (see comparisonVectors' callers): an MD5
   // per pair per session was most of EM's time at ten million pairs.
-  const sampled = (where) => `SELECT v.*, t.total FROM ${vectors} AS v
+  // The levels only: the pairs' keys and other columns, copied into every session's sample and
+  // every iteration's table, were most of EM's time at a million records.
+  const levels = comparisons.map((c) => `v.${q("cmp_" + c.name)}`).join(", ");
+  const sampled = (where) => `SELECT ${levels}, t.total FROM ${vectors} AS v
 CROSS JOIN (SELECT COUNT(*) AS total, GREATEST(1, CAST(CEIL(COUNT(*) / ${limit}.0) AS BIGINT)) AS step FROM ${vectors} WHERE ${where}) AS t
 WHERE (${where}) AND v.sample_hash % t.step = 0`;
   const out = [

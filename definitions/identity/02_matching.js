@@ -34,15 +34,21 @@ publish("candidate_pairs", {
   type: "table",
   schema: S,
   tags: ["identity"],
-  description: "Record pairs worth comparing: the union of the blocking rules' equi-joins (blocks larger than identity.matching.max_block_size skipped).",
-}).query((ctx) =>
-  identity_match.candidatePairs({
-    records: ctx.ref(S, "person_records"),
-    id: "record_key",
-    rules: identity_model.blockingRules(cfg),
-    maxBlockSize: m.max_block_size,
-  }),
-);
+  description: "Record pairs worth comparing: the union of the blocking rules' equi-joins (blocks larger than identity.matching.max_block_size skipped), as person_records.record_num pairs (num_l < num_r); comparison_vectors and pair_scores name them by record_key.",
+  columns: {
+    num_l: "person_records.record_num of one record (the smaller).",
+    num_r: "person_records.record_num of the other.",
+    first_rule: "The first blocking rule (by name) that proposed the pair.",
+    rules_matched: "How many blocking rules proposed it.",
+  },
+}).query((ctx) => `SELECT id_l AS num_l, id_r AS num_r, first_rule, rules_matched FROM (
+${identity_match.candidatePairs({
+  records: ctx.ref(S, "person_records"),
+  id: "record_num",
+  rules: identity_model.blockingRules(cfg),
+  maxBlockSize: m.max_block_size,
+})}
+) AS pairs`);
 
 publish("term_frequencies", {
   type: "table",
@@ -57,29 +63,49 @@ publish("term_frequencies", {
     .join("\nUNION ALL\n");
 });
 
+// Identifiers that can link two records on their own: the kind, and its person_records column.
+const identifierKinds = [...idTypes.map((t) => [`id:${t}`, "id_" + t]), ["email", "email_key"], ["phone", "phone_e164"]];
+const linkable = (col) => q("linkable_" + col.replace(/_key$|_e164$/, ""));
+
 const comparisonVectorsTable = publish("comparison_vectors", {
   type: "table",
   schema: S,
   tags: ["identity"],
-  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, and the hash EM samples pairs by.",
+  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), and the hash EM samples pairs by.",
 }).query((ctx) => {
   const tf = ctx.ref(S, "term_frequencies");
-  // The frequency of the value both records share, by a plain equi-join on it (NULL when they
-  // differ). A correlated subquery here made DuckDB de-duplicate every pair's two values first,
-  // which spilled tens of GB at 40 million pairs.
+  const records = ctx.ref(S, "person_records");
+  const stats = ctx.ref(S, "identifier_stats");
+  // Each record with what the pairs need from the small tables, joined once per record rather
+  // than once per pair (string-keyed joins on ten million pairs were a fifth of this step):
+  // - tf_<column>: how common its name or city is. A pair agreeing on it gets that frequency.
+  // - shared_<column>: its identifier value is shared (a shop's email, a switchboard:
+  //   identifier_stats). A shared value links nobody, so linkable_<kind> holds when both records
+  //   carry the same value of that kind and it is not shared — what pair_scores needs, without
+  //   joining the records again.
   const withTf = cmps.filter((c) => c.tf);
-  const tfCols = withTf.map((c, i) => `tf${i}.frequency AS ${q("tf_" + c.name)}`).join(",\n  ");
-  const tfJoins = withTf
-    .map((c, i) => `LEFT JOIN ${tf} AS tf${i} ON tf${i}.comparison = ${lit(c.name)} AND tf${i}.value = CASE WHEN l.${q(c.tf)} = r.${q(c.tf)} THEN l.${q(c.tf)} END`)
-    .join("\n");
+  const sharedFlags = `SELECT record_num, ${identifierKinds.map(([, col], i) => `MAX(CASE WHEN kind = ${i} THEN 1 ELSE 0 END) AS ${q("shared_" + col)}`).join(", ")}
+  FROM (
+${identifierKinds.map(([type, col], i) => `    SELECT r.record_num, ${i} AS kind FROM ${records} AS r JOIN ${stats} AS s ON s.id_type = ${lit(type)} AND s.is_shared AND s.id_value = r.${q(col)}`).join("\n    UNION ALL\n")}
+  ) AS x GROUP BY record_num`;
+  const enriched = `(SELECT p.*, ${[
+    ...withTf.map((c, i) => `tf${i}.frequency AS ${q("tf_" + c.tf)}`),
+    ...identifierKinds.map(([, col]) => `COALESCE(sh.${q("shared_" + col)}, 0) AS ${q("shared_" + col)}`),
+  ].join(", ")}
+  FROM ${records} AS p
+  ${withTf.map((c, i) => `LEFT JOIN ${tf} AS tf${i} ON tf${i}.comparison = ${lit(c.name)} AND tf${i}.value = p.${q(c.tf)}`).join("\n  ")}
+  LEFT JOIN (${sharedFlags}) AS sh ON sh.record_num = p.record_num)`;
+  const tfCols = withTf.map((c) => `CASE WHEN l.${q(c.tf)} = r.${q(c.tf)} THEN l.${q("tf_" + c.tf)} END AS ${q("tf_" + c.name)}`);
+  const linkableCols = identifierKinds.map(([, col]) => `COALESCE(l.${q(col)} = r.${q(col)} AND l.${q("shared_" + col)} = 0, FALSE) AS ${linkable(col)}`);
   return identity_match.comparisonVectors({
-    pairs: ctx.ref(S, "candidate_pairs"),
-    records: ctx.ref(S, "person_records"),
-    id: "record_key",
+    pairs: `(SELECT num_l AS id_l, num_r AS id_r, first_rule, rules_matched FROM ${ctx.ref(S, "candidate_pairs")})`,
+    records: enriched,
+    id: "record_num",
+    key: "record_key",
     comparisons: cmps,
-    // sample_hash: EM's deterministic sample (identity_match.emStatements), computed once here.
-    extra: `p.first_rule, p.rules_matched, ${identity_match.hash64("p.id_l || '|' || p.id_r")} AS sample_hash, ${tfCols}`,
-    joins: tfJoins,
+    // sample_hash: EM's deterministic sample (identity_match.emStatements), from the records'
+    // 52-bit hashes (the sum stays below 2^53: exact in every client).
+    extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", ...tfCols, ...linkableCols].join(",\n  "),
   });
 });
 
@@ -93,7 +119,8 @@ const uProbabilitiesTable = publish("u_probabilities", {
 }).query((ctx) =>
   identity_match.uProbabilities({
     records: ctx.ref(S, "person_records"),
-    id: "record_key",
+    id: "record_num",
+    hash: "record_hash",
     comparisons: cmps,
     bucketSize: 8, // about 4 × records random pairs: plenty for probabilities of 1e-5 and up
   }),
@@ -125,35 +152,27 @@ publish("pair_scores", {
   description: "Every candidate pair with its match weight and probability, the deterministic rule that applies (if any), vetoes, and whether the pair is linked.",
 }).query((ctx) => {
   const params = ctx.ref(S, "match_parameters");
-  const stats = ctx.ref(S, "identifier_stats");
-  const records = ctx.ref(S, "person_records");
-  // Shared identifier values by a LEFT JOIN per kind (NULL: not shared). An EXISTS per kind
-  // inside the CASE made pair_scores the slowest step at ten million pairs.
-  const sharedKinds = [...idTypes.map((t) => [`id:${t}`, "id_" + t]), ["email", "email_key"], ["phone", "phone_e164"]];
-  const sharedJoins = sharedKinds
-    .map(([type, col], i) => `LEFT JOIN (SELECT id_value FROM ${stats} WHERE id_type = ${lit(type)} AND is_shared) AS sh${i} ON sh${i}.id_value = l.${q(col)}`)
-    .join("\n  ");
-  const shared = (type) => `sh${sharedKinds.findIndex(([t]) => t === type)}.id_value IS NOT NULL`;
   // A shared email or phone (a shop's address, a switchboard: see identifier_stats) is evidence
   // of nobody, for the score as for the deterministic rules. At a million records, probabilistic
-  // links agreeing on a shared email were two-thirds false.
+  // links agreeing on a shared email were two-thirds false. (comparison_vectors' linkable_<kind>:
+  // the same value on both records, not a shared one.)
   const weight = identity_match.weightParts({
     vectorAlias: "v", params, prior: identity_match.priorSql(params), comparisons: cmps, tf: true,
-    neutral: { email: `v.cmp_email = 0 AND ${shared("email")}`, phone: `v.cmp_phone = 0 AND ${shared("phone")}` },
+    neutral: { email: `v.cmp_email = 0 AND NOT v.${linkable("email_key")}`, phone: `v.cmp_phone = 0 AND NOT v.${linkable("phone_e164")}` },
   });
   const deterministic = [
-    ...idTypes.map((t) => [`id:${t}`, `l.${q("id_" + t)} = r.${q("id_" + t)} AND NOT ${shared(`id:${t}`)}`]),
+    ...idTypes.map((t) => [`id:${t}`, `v.${linkable("id_" + t)}`]),
     // Email and phone are shared within households: they link only when first names agree, or
     // when one record has none (such a record can join a person but never bridge two: see
     // 03_clusters.js).
-    ["email", `v.cmp_email = 0 AND v.cmp_first_name IN (${firstAgree}) AND NOT ${shared("email")}`],
-    ["phone", `v.cmp_phone = 0 AND v.cmp_first_name IN (${firstAgree}) AND NOT ${shared("phone")}`],
+    ["email", `v.${linkable("email_key")} AND v.cmp_first_name IN (${firstAgree})`],
+    ["phone", `v.${linkable("phone_e164")} AND v.cmp_first_name IN (${firstAgree})`],
   ];
   const threshold = Math.log(m.threshold / (1 - m.threshold));
-  // The vectors' columns but EM's sample_hash (an implementation detail of training).
-  const vectorColumns = ["id_l", "id_r", "first_rule", "rules_matched", ...cmps.filter((c) => c.tf).map((c) => "tf_" + c.name), ...cmps.map((c) => "cmp_" + c.name)];
+  // The pair and its decision only: the levels are in comparison_vectors (same id_l, id_r).
+  // Copying them here wrote ten million rows of twenty columns a second time.
   return `WITH scored AS (
-  SELECT ${vectorColumns.map((c) => `v.${q(c)}`).join(", ")}, ${weight.expr} AS match_weight,
+  SELECT v.id_l, v.id_r, v.first_rule, ${weight.expr} AS match_weight,
     CASE ${deterministic.map(([rule, cond]) => `WHEN ${cond} THEN ${lit(rule)}`).join(" ")} END AS deterministic_rule,
     -- Different people: first names that disagree outright or are the masculine and feminine
     -- forms (not swapped with the last name), unless a national id agrees (a renamed record) —
@@ -165,9 +184,6 @@ publish("pair_scores", {
     v.cmp_birth_date = ${levelOf("birth_date")} AS birth_date_conflict
   FROM ${ctx.ref(S, "comparison_vectors")} AS v
   ${weight.joins}
-  JOIN ${records} AS l ON l.record_key = v.id_l
-  JOIN ${records} AS r ON r.record_key = v.id_r
-  ${sharedJoins}
 )
 SELECT scored.*,
   1.0 / (1.0 + EXP(-match_weight)) AS match_probability,

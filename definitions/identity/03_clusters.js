@@ -39,6 +39,7 @@ operate("person_clusters")
     const base = beside("__base");
     const dated = beside("__dated");
     const split = beside("__split");
+    const links = beside("__split_links");
     const conflicted = beside("__conflicted");
     const records = ctx.ref(S, "person_records");
     const edges = ctx.ref(S, "match_edges");
@@ -70,8 +71,8 @@ WITH both_ways AS (
 )
 SELECT c.node, COALESCE(l.cluster_id, c.cluster_id) AS cluster_id
 FROM ${strong} AS c LEFT JOIN weak_links AS l ON l.node = c.node`),
-      ...splitConflicts({ records, edges, base, dated, split, conflicted, self }),
-      ...[strong, base, dated, split, conflicted].map((t) => `DROP TABLE IF EXISTS ${t}`),
+      ...splitConflicts({ records, edges, base, dated, split, links, conflicted, self }),
+      ...[strong, base, dated, split, links, conflicted].map((t) => `DROP TABLE IF EXISTS ${t}`),
     ];
   });
 
@@ -79,7 +80,7 @@ FROM ${strong} AS c LEFT JOIN weak_links AS l ON l.node = c.node`),
  * Statements splitting the components of `base` (node, cluster_id) that hold conflicting birth
  * dates, writing `self` (node, cluster_id, component_id).
  */
-function splitConflicts({ records, edges, base, dated, split, conflicted, self }) {
+function splitConflicts({ records, edges, base, dated, split, links, conflicted, self }) {
   // Components with two conflicting birth dates: the few holding two distinct dates first (one
   // pass over the records), then their dates compared pairwise.
   const conflictedSql = `WITH dates AS (
@@ -94,8 +95,11 @@ SELECT DISTINCT l.cluster_id FROM candidates AS l JOIN candidates AS r ON r.clus
 WHERE ${birthConflict}`;
   // The links inside a conflicted component, both ways; deterministic links rank first.
   const strength = "CASE WHEN e.decision LIKE 'deterministic%' THEN 0 ELSE 1 END";
-  const links = `SELECT e.a AS node, e.b AS other, ${strength} AS strength, FLOOR(e.match_probability * 100) AS p FROM ${edges} AS e
-    UNION ALL SELECT e.b, e.a, ${strength}, FLOOR(e.match_probability * 100) FROM ${edges} AS e`;
+  const linksSql = `SELECT e.a AS node, e.b AS other, ${strength} AS strength, FLOOR(e.match_probability * 100) AS p
+  FROM ${edges} AS e JOIN ${split} AS s ON s.node = e.a
+UNION ALL
+SELECT e.b, e.a, ${strength}, FLOOR(e.match_probability * 100)
+  FROM ${edges} AS e JOIN ${split} AS s ON s.node = e.b`;
   const out = [
     ...portable.editDistanceSetup(),
     ...portable.replaceTable(conflicted, `AS ${conflictedSql}`),
@@ -104,13 +108,16 @@ WHERE ${birthConflict}`;
 SELECT b.node, b.cluster_id AS component, b.node AS part, r.birth_key IS NOT NULL AS placed
 FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node
 WHERE b.cluster_id IN (SELECT cluster_id FROM ${conflicted})`),
+    // Their links, both ways, read once from all the links for the grouping and attach rounds.
+    ...portable.replaceTable(links, `AS
+${linksSql}`),
     // Groups of dated records: components of the links between two dated records of one
     // conflicted component (pairwise, such links never join conflicting dates: see pair_scores).
     ...identity_graph.connectedComponents({
       nodes: `SELECT node FROM ${split}`,
-      edges: `SELECT e.a, e.b FROM ${edges} AS e
-  JOIN ${split} AS sa ON sa.node = e.a AND sa.placed
-  JOIN ${split} AS sb ON sb.node = e.b AND sb.placed AND sb.component = sa.component`,
+      edges: `SELECT k.node AS a, k.other AS b FROM ${links} AS k
+  JOIN ${split} AS sa ON sa.node = k.node AND sa.placed
+  JOIN ${split} AS sb ON sb.node = k.other AND sb.placed AND sb.component = sa.component`,
       target: dated,
       // Groups inside one component (at most a few hundred records): pointer jumping converges
       // in a handful of rounds, each a statement.
@@ -126,7 +133,7 @@ SELECT s.node, s.component, d.cluster_id AS part, s.placed FROM ${split} AS s JO
 WITH ranked AS (
   SELECT x.node, s.part, ROW_NUMBER() OVER (PARTITION BY x.node ORDER BY k.strength, k.p DESC, s.part) AS rn
   FROM ${split} AS x
-  JOIN (${links}) AS k ON k.node = x.node
+  JOIN ${links} AS k ON k.node = x.node
   JOIN ${split} AS s ON s.node = k.other AND s.placed AND s.component = x.component
   WHERE NOT x.placed
 )

@@ -16,11 +16,15 @@ export interface PeopleProject {
   users(): Promise<Map<string, string>>;
 }
 
-export async function peopleProject(dir: string, fields: readonly string[]): Promise<PeopleProject> {
+/**
+ * `more.source`: further entries of the person source's mapping (e.g. `identifiers: { card: card }`);
+ * `more.identity`: further entries of the identity section (e.g. `matching: { … }`), one per line.
+ */
+export async function peopleProject(dir: string, fields: readonly string[], more: { source?: string; identity?: string } = {}): Promise<PeopleProject> {
   const config = path.join(dir, "rcu.yaml");
   const warehouse = path.join(dir, "w.duckdb");
   const csv = path.join(dir, "people.csv");
-  const mapping = ["relation: raw.people_rows", "record_id: id", ...fields.map((f) => `${f}: ${f}`)].join(", ");
+  const mapping = ["relation: raw.people_rows", "record_id: id", ...fields.map((f) => `${f}: ${f}`), ...(more.source ? [more.source] : [])].join(", ");
   await writeFile(config, `profiles:
   t: { engine: duckdb, path: ${JSON.stringify(warehouse)} }
 default_profile: t
@@ -34,7 +38,7 @@ sources:
 identity:
   person_sources:
     people: { ${mapping} }
-`);
+${more.identity ? `  ${more.identity}\n` : ""}`);
   return {
     config,
     warehouse,

@@ -24,7 +24,10 @@ const engines = e2eEngines();
  * the 5th digit. Those intermediate tables may differ; clusters, users, facts and marts may not.
  */
 const PLAIN_SQL_JW = new Set(["postgres", "redshift"]);
-const SCORE_TABLES: ReadonlySet<string> = new Set(["rcu_identity.u_probabilities", "rcu_identity.match_parameters", "rcu_identity.pair_scores"]);
+// identity_quality's links per decision are counted from pair_scores: a pair scored at the
+// threshold on one engine and just below it on another (redundant in its cluster either way:
+// the clusters are compared exactly) adds or removes one "probabilistic" link.
+const SCORE_TABLES: ReadonlySet<string> = new Set(["rcu_identity.u_probabilities", "rcu_identity.match_parameters", "rcu_identity.pair_scores", "rcu_marts.identity_quality:match_edges"]);
 const snapshots = new Map<string, Snapshot>();
 /** Per engine: `rcu evaluate --json` and what `rcu sync` sent (rcu's own TypeScript SQL). */
 const evaluations = new Map<string, unknown>();

@@ -27,11 +27,21 @@ export const COMPARED_TABLES = [
   "rcu_marts.kpi_daily_channel",
   "rcu_marts.user_consents",
   "rcu_marts.identity_quality",
+  "rcu_marts.identity_quality:match_edges",
   "rcu_core.user_devices",
   "rcu_core.dim_geography",
   "rcu_core.dim_channel",
   "rcu_reference.dim_date",
 ] as const;
+
+/**
+ * Compared parts read by a query of their own: identity_quality's counts of links per decision
+ * (match.edges.*) come from the scores, the rest from the clusters, facts and consents.
+ */
+const QUERIES: Readonly<Record<string, string>> = {
+  "rcu_marts.identity_quality": "SELECT * FROM rcu_marts.identity_quality WHERE metric NOT LIKE 'match.edges.%'",
+  "rcu_marts.identity_quality:match_edges": "SELECT * FROM rcu_marts.identity_quality WHERE metric LIKE 'match.edges.%'",
+};
 
 /** Columns that record when or in which run a row was built: they differ between any two runs. */
 const RUN_DEPENDENT = new Set(["first_seen_at", "assigned_at", "loaded_at", "load_id", "built_at", "computed_at", "run_id", "member_since"]);
@@ -57,7 +67,7 @@ type Sql = (sql: string) => Promise<Row[]>;
 function norm(v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (v instanceof Date) return v.toISOString();
-  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   if (typeof v === "number") return Number.isInteger(v) ? v : Number(v.toPrecision(10));
   if (typeof v === "object") return JSON.stringify(v);
   return v;
@@ -74,7 +84,7 @@ export async function snapshot(sql: Sql): Promise<Snapshot> {
   for (const r of map) byUser.set(String(r.user_id), [...(byUser.get(String(r.user_id)) ?? []), String(r.record_key)]);
   const users = [...byUser].map(([u, keys]) => [u, keys.sort().join("|")] as [string, string]).sort((a, b) => a[0].localeCompare(b[0]));
   const tables: Record<string, string[]> = {};
-  for (const t of COMPARED_TABLES) tables[t] = (await sql(`SELECT * FROM ${t}`)).map(rowText).sort();
+  for (const t of COMPARED_TABLES) tables[t] = (await sql(QUERIES[t] ?? `SELECT * FROM ${t}`)).map(rowText).sort();
   const [orders] = await sql(
     "SELECT COUNT(*) AS n, SUM(revenue) AS revenue, SUM(CASE WHEN is_revenue THEN 1 ELSE 0 END) AS revenue_orders, COUNT(DISTINCT user_id) AS buyers FROM rcu_core.fact_orders",
   );
