@@ -81,6 +81,8 @@ function comparisons() {
   const SWAPPED_SOUNDS = "l.first_phon = r.last_phon AND l.last_phon = r.first_phon";
   const ABBREVIATED = (side) => `(length(${side}.first_key) <= 3 OR ${side}.first_key LIKE '% _' OR ${side}.first_key LIKE '_ %')`;
   const domain = (side) => `split_part(${side}.email_key, '@', 2)`;
+  // One first name is a word of the other (marie / marie claire, claire / marie claire).
+  const PART_OF = (a, b) => `${b}.first_key LIKE ${a}.first_key || ' %' OR ${b}.first_key LIKE '% ' || ${a}.first_key OR ${b}.first_key LIKE '% ' || ${a}.first_key || ' %'`;
   return [
     // "DUPONT Hélène" typed in one field and split the wrong way round: the last_name level
     // "swapped" weighs the two names together, so first_name is left out of the pair's weight
@@ -90,6 +92,11 @@ function comparisons() {
       { label: "exact or same canonical name", when: "l.first_key = r.first_key OR l.first_canon = r.first_canon" },
       // François / Françoise, Daniel / Danielle, Jean / Jeanne: close in spelling, different people.
       { label: "masculine / feminine forms", when: GENDER_VARIANT },
+      // Patrick / Patricia, Eric / Cédric, Julie / Jules: two common given names, neither an
+      // abbreviation nor part of the other (Marie / Marie-Claire) nor the other's last name (typed
+      // the other way round), not alike in sound, and more than one edit apart — two people,
+      // where a rare spelling may be a typo. A conflict.
+      { label: "two different common first names", when: `l.first_common AND r.first_common AND l.first_phon <> r.first_phon AND l.first_key <> r.last_key AND r.first_key <> l.last_key AND NOT ${ABBREVIATED("l")} AND NOT ${ABBREVIATED("r")} AND NOT (${PART_OF("l", "r")}) AND NOT (${PART_OF("r", "l")}) AND ${portable.editDistance("l.first_key", "r.first_key")} >= 2` },
       { label: "similarity >= 0.92", when: sim("first_key", "first_key", 0.92) },
       { label: "same sound", when: "l.first_phon = r.first_phon" },
       { label: "similarity >= 0.80", when: sim("first_key", "first_key", 0.8) },

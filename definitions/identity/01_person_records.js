@@ -88,6 +88,7 @@ publish("person_records", {
     first_key: "First name folded for matching (lower case, no accents or punctuation).",
     first_canon: "First name with compound abbreviations expanded (JP -> jean pierre).",
     last_is_given: "The last-name field holds a word seen at least ten times more often as a first name across all records (names typed the other way round).",
+    first_common: "The first name is a common given name: on at least 10 records and 1 in 5,000 of them, and ten times more often a first name than a last name.",
     first_initials: "Initials of a compound first name (jean michel, j m, jm -> jm); NULL for other single names.",
     birth_date: "Birth date; NULL when unparseable or impossible (see birth_date_invalid_reason).",
     record_num: "Number of the record in record_key order, for this build's joins only (not stable across runs: use record_key).",
@@ -152,6 +153,10 @@ WHERE NOT EXISTS (
   GROUP BY name_key
 )
 SELECT kept.*, COALESCE(nr.as_first >= 10 * nr.as_last, FALSE) AS last_is_given,
+  -- A common given name (on at least 10 records and 1 in 5,000, and ten times more often a first
+  -- name than a last name — not Martin or Bernard, typed in either field): two different ones
+  -- are two people (Patrick / Patricia, Eric / Cédric), where a rare one may be a typo.
+  COALESCE(nf.as_first >= 10 AND nf.as_first * 5000 >= total.records AND nf.as_first >= 10 * nf.as_last, FALSE) AS first_common,
   -- For the matching steps' joins and samples: an integer key joins ten million candidate pairs
   -- faster than record_key, and a pair's sampling hash is the sum of its records' hashes (one MD5
   -- per record, not per pair).
@@ -159,5 +164,7 @@ SELECT kept.*, COALESCE(nr.as_first >= 10 * nr.as_last, FALSE) AS last_is_given,
   ${identity_match.hash64("kept.record_key", 52)} AS record_hash
 FROM kept
 JOIN numbers AS nb ON nb.record_key = kept.record_key
-LEFT JOIN name_roles AS nr ON nr.name_key = kept.last_key`;
+CROSS JOIN (SELECT COUNT(*) AS records FROM kept) AS total
+LEFT JOIN name_roles AS nr ON nr.name_key = kept.last_key
+LEFT JOIN name_roles AS nf ON nf.name_key = kept.first_key`;
 });

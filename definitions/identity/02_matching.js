@@ -11,7 +11,7 @@ const levelOf = (name) => cmps.find((c) => c.name === name).levels.length; // th
 const swappedLevel = identity_model.levelsOf("last_name", /swapped/)[0];
 // First names that agree (for deterministic email/phone links) and that conflict (veto).
 const firstAgree = [-1, ...identity_model.levelsOf("first_name", /exact|0\.92|same sound|initials of a compound|last-name field/)].join(", ");
-const firstConflict = identity_model.levelsOf("first_name", /masculine|^else$/).join(", ");
+const firstConflict = identity_model.levelsOf("first_name", /masculine|different common|^else$/).join(", ");
 
 publish("identifier_stats", {
   type: "table",
@@ -174,8 +174,8 @@ publish("pair_scores", {
   return `WITH scored AS (
   SELECT v.id_l, v.id_r, v.first_rule, ${weight.expr} AS match_weight,
     CASE ${deterministic.map(([rule, cond]) => `WHEN ${cond} THEN ${lit(rule)}`).join(" ")} END AS deterministic_rule,
-    -- Different people: first names that disagree outright or are the masculine and feminine
-    -- forms (not swapped with the last name), unless a national id agrees (a renamed record) —
+    -- Different people: first names that disagree outright, are the masculine and feminine
+    -- forms or two different common names (not swapped with the last name), unless a national id agrees (a renamed record) —
     -- households and twins share the rest …
     (v.cmp_first_name IN (${firstConflict}) AND v.cmp_last_name <> ${swappedLevel} AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
     -- … or birth dates that differ beyond a typo or a day/month swap, unless a national id agrees;

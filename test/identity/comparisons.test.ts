@@ -30,7 +30,14 @@ const records: Rec[] = [
   ["mh", "M-H", "Petit", false, "mh.petit@gmail.com"],
   ["mariehelene", "Marie-Hélène", "Petit", false, "mhpetit@gmail.com"],
   ["mariehenriette", "Marie-Henriette", "Petit", false, "mh.petit@hotmail.fr"],
+  ["patrick", "Patrick", "Morel", false, null],
+  ["patricia", "Patricia", "Morel", false, null], // his wife
+  ["patrik", "Patrik", "Morel", false, null], // a typo for Patrick (a rare name)
+  ["marie", "Marie", "Morel", false, null],
+  ["marieclaire", "Marie-Claire", "Morel", false, null],
 ];
+/** Given names common across the estate (person_records.first_common). */
+const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire"];
 
 const duck = new Duck();
 beforeAll(async () => {
@@ -38,7 +45,7 @@ beforeAll(async () => {
   const lit = (v: string | boolean | null) => (v === null ? "NULL" : typeof v === "boolean" ? String(v) : `'${v}'`);
   await duck.query(`CREATE TABLE raw_recs AS SELECT * FROM (VALUES ${records.map((r) => `(${r.map(lit).join(", ")})`).join(", ")}) AS t(record_key, first_raw, last_raw, last_is_given, email_key)`);
   await duck.query(`CREATE TABLE keyed AS SELECT *, ${name.matchKey("first_raw")} AS first_key, ${name.matchKey("last_raw")} AS last_key FROM raw_recs`);
-  await duck.query(`CREATE TABLE recs AS SELECT *, ${name.initialsOfKey("first_key")} AS first_initials, NULL AS first_canon, ${name.phoneticOfKey("first_key")} AS first_phon, ${name.phoneticOfKey("last_key")} AS last_phon, substr(first_key, 1, 1) AS first_initial, substr(last_key, 1, 1) AS last_initial, split_part(split_part(email_key, '@', 1), '+', 1) AS email_mailbox FROM keyed`);
+  await duck.query(`CREATE TABLE recs AS SELECT *, ${name.initialsOfKey("first_key")} AS first_initials, NULL AS first_canon, ${name.phoneticOfKey("first_key")} AS first_phon, ${name.phoneticOfKey("last_key")} AS last_phon, substr(first_key, 1, 1) AS first_initial, substr(last_key, 1, 1) AS last_initial, split_part(split_part(email_key, '@', 1), '+', 1) AS email_mailbox, first_key IN (${COMMON.map((n) => `'${n}'`).join(", ")}) AS first_common FROM keyed`);
 });
 afterAll(() => duck.close());
 
@@ -57,6 +64,13 @@ describe("name and email comparison levels", () => {
 
   it("keeps a surname in the other's first-name field apart (a household)", async () => {
     expect((await levels("paul", "wife")).first_name).toBe("else");
+  });
+
+  it("tells two different common first names apart, but not a typo or a compound's part", async () => {
+    expect((await levels("patrick", "patricia")).first_name).toBe("two different common first names");
+    expect((await levels("patrik", "patrick")).first_name).not.toBe("two different common first names");
+    expect((await levels("marie", "marieclaire")).first_name).not.toBe("two different common first names");
+    expect((await levels("maiden", "sophie")).first_name).toBe("first name in the other's last-name field");
   });
 
   it("matches compound initials only when one side is abbreviated", async () => {
