@@ -79,6 +79,10 @@ function comparisons() {
   // pair swapped by similarity but not by sound keeps first_name "else", not vetoed).
   const SWAPPED = `l.first_initial = r.last_initial AND l.last_initial = r.first_initial AND ${sim("first_key", "last_key", 0.9)} AND ${sim("last_key", "first_key", 0.9)}`;
   const SWAPPED_SOUNDS = "l.first_phon = r.last_phon AND l.last_phon = r.first_phon";
+  // Given names (in the last-name fields) neither abbreviated (J-M, Anne S.) nor a word of the
+  // other (Anne / Anne-Marie).
+  const givenApart = (a, b) => `(length(${a}.last_key) > 3 AND ${a}.last_key NOT LIKE '% _' AND ${a}.last_key NOT LIKE '_ %' AND ${b}.last_key NOT LIKE ${a}.last_key || ' %' AND ${b}.last_key NOT LIKE '% ' || ${a}.last_key)`;
+  const BOTH_SWAPPED_APART = `l.last_is_given AND r.last_is_given AND l.first_key = r.first_key AND l.last_phon <> r.last_phon AND ${givenApart("l", "r")} AND ${givenApart("r", "l")}`;
   const ABBREVIATED = (side) => `(length(${side}.first_key) <= 3 OR ${side}.first_key LIKE '% _' OR ${side}.first_key LIKE '_ %')`;
   const domain = (side) => `split_part(${side}.email_key, '@', 2)`;
   // One first name is a word of the other (marie / marie claire, claire / marie claire).
@@ -89,7 +93,10 @@ function comparisons() {
     // (-1) rather than counted a second time (that made a swapped "Martin Jean" certain to be
     // every Jean Martin) or counted as a disagreement.
     { name: "first_name", columns: ["first_key"], tf: "first_key", neutralWhen: SWAPPED_SOUNDS, levels: [
-      { label: "exact or same canonical name", when: "l.first_key = r.first_key OR l.first_canon = r.first_canon" },
+      { label: "exact or same canonical name", when: `(l.first_key = r.first_key OR l.first_canon = r.first_canon) AND NOT (${BOTH_SWAPPED_APART})` },
+      // "ANDRÉ Nathalie" and "ANDRÉ Jean": both typed the other way round, so the first-name
+      // fields hold the shared surname and the given names (Nathalie, Jean) differ: a conflict.
+      { label: "both typed the other way round, different given names", when: BOTH_SWAPPED_APART },
       // François / Françoise, Daniel / Danielle, Jean / Jeanne: close in spelling, different people.
       { label: "masculine / feminine forms", when: GENDER_VARIANT },
       // Patrick / Patricia, Eric / Cédric, Julie / Jules: two common given names, neither an

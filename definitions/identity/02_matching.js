@@ -11,7 +11,7 @@ const levelOf = (name) => cmps.find((c) => c.name === name).levels.length; // th
 const swappedLevel = identity_model.levelsOf("last_name", /swapped/)[0];
 // First names that agree (for deterministic email/phone links) and that conflict (veto).
 const firstAgree = [-1, ...identity_model.levelsOf("first_name", /exact|0\.92|same sound|initials of a compound|last-name field/)].join(", ");
-const firstConflict = identity_model.levelsOf("first_name", /masculine|different common|^else$/).join(", ");
+const firstConflict = identity_model.levelsOf("first_name", /masculine|different common|different given|^else$/).join(", ");
 
 publish("identifier_stats", {
   type: "table",
@@ -83,7 +83,14 @@ const comparisonVectorsTable = publish("comparison_vectors", {
   //   identifier_stats). A shared value links nobody, so linkable_<kind> holds when both records
   //   carry the same value of that kind and it is not shared — what pair_scores needs, without
   //   joining the records again.
+  // - A record typed the other way round ("COLLIN Alain": its last-name field holds a given
+  //   name, person_records.last_is_given) has a surname in its first-name field: that word's
+  //   frequency is read among last names, and the given name's among first names. Read in its
+  //   own field, a surname is a rare first name, and two namesakes typed that way agreed with
+  //   near certainty on their names alone.
   const withTf = cmps.filter((c) => c.tf);
+  const otherField = { first_name: "last_name", last_name: "first_name" };
+  const tfField = (name) => (otherField[name] ? `CASE WHEN p.last_is_given THEN ${lit(otherField[name])} ELSE ${lit(name)} END` : lit(name));
   const sharedFlags = `SELECT record_num, ${identifierKinds.map(([, col], i) => `MAX(CASE WHEN kind = ${i} THEN 1 ELSE 0 END) AS ${q("shared_" + col)}`).join(", ")}
   FROM (
 ${identifierKinds.map(([type, col], i) => `    SELECT r.record_num, ${i} AS kind FROM ${records} AS r JOIN ${stats} AS s ON s.id_type = ${lit(type)} AND s.is_shared AND s.id_value = r.${q(col)}`).join("\n    UNION ALL\n")}
@@ -93,7 +100,7 @@ ${identifierKinds.map(([type, col], i) => `    SELECT r.record_num, ${i} AS kind
     ...identifierKinds.map(([, col]) => `COALESCE(sh.${q("shared_" + col)}, 0) AS ${q("shared_" + col)}`),
   ].join(", ")}
   FROM ${records} AS p
-  ${withTf.map((c, i) => `LEFT JOIN ${tf} AS tf${i} ON tf${i}.comparison = ${lit(c.name)} AND tf${i}.value = p.${q(c.tf)}`).join("\n  ")}
+  ${withTf.map((c, i) => `LEFT JOIN ${tf} AS tf${i} ON tf${i}.comparison = ${tfField(c.name)} AND tf${i}.value = p.${q(c.tf)}`).join("\n  ")}
   LEFT JOIN (${sharedFlags}) AS sh ON sh.record_num = p.record_num)`;
   const tfCols = withTf.map((c) => `CASE WHEN l.${q(c.tf)} = r.${q(c.tf)} THEN l.${q("tf_" + c.tf)} END AS ${q("tf_" + c.name)}`);
   const linkableCols = identifierKinds.map(([, col]) => `COALESCE(l.${q(col)} = r.${q(col)} AND l.${q("shared_" + col)} = 0, FALSE) AS ${linkable(col)}`);

@@ -1,25 +1,44 @@
 /**
  * person_records.last_is_given: a last-name field holding a word seen at least ten times more
- * often as a first name across all records (names typed the other way round), computed in the
- * warehouse over the whole estate (definitions/identity/01_person_records.js).
+ * often as a first name across all records (names typed the other way round), and first_common
+ * (a common given name), computed in the warehouse over the whole estate
+ * (definitions/identity/01_person_records.js); and the term frequencies of a pair typed the other
+ * way round, read in the field each word belongs to (comparison_vectors).
  */
 import { describe, expect, it } from "vitest";
 import { cli, duck, ROOT, tempDir } from "../helpers.js";
 import { peopleProject } from "./people-project.js";
 
 describe("name roles", () => {
-  it("mark a last name that is a given name ten times more often, and not a surname that is also a given name", async () => {
+  it("mark a last name that is a given name ten times more often (not a surname that is also a given name) and common given names; read a swapped name's frequency in its own field", async () => {
     const project = await peopleProject(await tempDir("rcu-roles-"), ["first_name", "last_name"]);
     await project.write([
       "id,first_name,last_name",
-      ...Array.from({ length: 10 }, (_, i) => `y${i},Yasmine,Nom${"abcdefghij"[i]}`), // Yasmine: 10 × a first name
+      ...Array.from({ length: 20 }, (_, i) => `y${i},Yasmine,Nom${"abcdefghijklmnopqrst"[i]}`), // Yasmine: 20 × a first name
       "swapped,Bertrand,Yasmine", // … once a last name: typed the other way round
+      "swapped2,Bertrand,Yasmine", // the same woman, typed the same way (Yasmine: 10 × more a first name)
+      ...Array.from({ length: 3 }, (_, i) => `b${i},${["Paul", "Marc", "Luc"][i]},Bertrand`), // Bertrand: a surname
       ...Array.from({ length: 3 }, (_, i) => `n${i},Nicolas,Dupont${"abc"[i]}`), // Nicolas: 3 × a first name
       "clement,Clément,Nicolas", // … and a surname too
     ]);
     const r = await cli(["run", "--config", project.config, "--select", "tag:identity"], ROOT);
     expect(r.code).toBe(0);
-    const rows = await duck<{ record_id: string; last_is_given: boolean }>(project.warehouse, "SELECT record_id, last_is_given FROM rcu_identity.person_records WHERE record_id IN ('swapped', 'clement', 'y0')");
-    expect(Object.fromEntries(rows.map((x) => [x.record_id, x.last_is_given]))).toEqual({ swapped: true, clement: false, y0: false });
+    const rows = await duck<{ record_id: string; last_is_given: boolean; first_common: boolean }>(project.warehouse, "SELECT record_id, last_is_given, first_common FROM rcu_identity.person_records WHERE record_id IN ('swapped', 'clement', 'y0', 'n0')");
+    const by = (col: "last_is_given" | "first_common") => Object.fromEntries(rows.map((x) => [x.record_id, x[col]]));
+    expect(by("last_is_given")).toEqual({ swapped: true, clement: false, y0: false, n0: false });
+    // Yasmine is a first name on 20 records (and 1 in 5,000); Nicolas on 3 only.
+    expect(by("first_common")).toEqual({ swapped: false, clement: false, y0: true, n0: false });
+
+    // "Bertrand Yasmine" twice: the shared first-name field holds a surname, whose frequency is
+    // read among last names (3 Bertrand + …), and the given name's among first names.
+    const tf = async (comparison: string, value: string) =>
+      Number((await duck<{ f: number }>(project.warehouse, `SELECT frequency AS f FROM rcu_identity.term_frequencies WHERE comparison = '${comparison}' AND value = '${value}'`))[0]!.f);
+    const [pair] = await duck<{ tf_first_name: number; tf_last_name: number }>(
+      project.warehouse,
+      "SELECT tf_first_name, tf_last_name FROM rcu_identity.comparison_vectors WHERE id_l IN ('people:swapped', 'people:swapped2') AND id_r IN ('people:swapped', 'people:swapped2')",
+    );
+    expect(await tf("last_name", "bertrand")).not.toBeCloseTo(await tf("first_name", "bertrand"), 6);
+    expect(Number(pair!.tf_first_name)).toBeCloseTo(await tf("last_name", "bertrand"), 9);
+    expect(Number(pair!.tf_last_name)).toBeCloseTo(await tf("first_name", "yasmine"), 9);
   }, 120_000);
 });

@@ -35,6 +35,11 @@ const records: Rec[] = [
   ["patrik", "Patrik", "Morel", false, null], // a typo for Patrick (a rare name)
   ["marie", "Marie", "Morel", false, null],
   ["marieclaire", "Marie-Claire", "Morel", false, null],
+  ["andrenathalie", "André", "Nathalie", true, null], // "ANDRÉ Nathalie": typed the other way round
+  ["andrejean", "André", "Jean", true, null], // her husband, typed the same way
+  ["andrenathalie2", "Andre", "Nathalie", true, null],
+  ["andreas", "André", "Anne-Sophie", true, null],
+  ["andreas2", "André", "Anne S.", true, null],
 ];
 /** Given names common across the estate (person_records.first_common). */
 const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire"];
@@ -71,6 +76,12 @@ describe("name and email comparison levels", () => {
     expect((await levels("patrik", "patrick")).first_name).not.toBe("two different common first names");
     expect((await levels("marie", "marieclaire")).first_name).not.toBe("two different common first names");
     expect((await levels("maiden", "sophie")).first_name).toBe("first name in the other's last-name field");
+  });
+
+  it("tells apart two records typed the other way round whose given names differ", async () => {
+    expect((await levels("andrenathalie", "andrejean")).first_name).toBe("both typed the other way round, different given names");
+    expect((await levels("andrenathalie", "andrenathalie2")).first_name).toBe("exact or same canonical name"); // typed the same way
+    expect((await levels("andreas", "andreas2")).first_name).toBe("exact or same canonical name"); // an abbreviated given name
   });
 
   it("matches compound initials only when one side is abbreviated", async () => {
