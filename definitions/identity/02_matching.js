@@ -182,8 +182,9 @@ publish("pair_scores", {
   SELECT v.id_l, v.id_r, v.first_rule, ${weight.expr} AS match_weight,
     CASE ${deterministic.map(([rule, cond]) => `WHEN ${cond} THEN ${lit(rule)}`).join(" ")} END AS deterministic_rule,
     -- Different people: first names that disagree outright, are the masculine and feminine
-    -- forms or two different common names (not swapped with the last name), unless a national id agrees (a renamed record) —
-    -- households and twins share the rest …
+    -- forms, two different common names, or different given names on two records both typed
+    -- the other way round (not swapped with the last name), unless a national id agrees (a
+    -- renamed record) — households and twins share the rest …
     (v.cmp_first_name IN (${firstConflict}) AND v.cmp_last_name <> ${swappedLevel} AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
     -- … or birth dates that differ beyond a typo or a day/month swap, unless a national id agrees;
     -- or both present and different.
