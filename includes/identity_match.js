@@ -23,27 +23,6 @@ const portable = require("./portable");
 const { ident: q, qualify, beside, literal: lit } = require("./relations");
 
 /**
- * Hash of a text expression to a BIGINT, for deterministic sampling: the first `bits` (default
- * 60) bits of its MD5, the same number on every engine, so every engine samples the same random
- * pairs and EM sessions and resolves identities alike (DuckDB's own hash() differs from any other
- * engine's). A hash stored in a table uses 52 bits: every client (JavaScript numbers, the Redshift
- * Data API's JSON) reads it exactly, and two of them add up below 2^53.
- */
-function hash64(expr, bits) {
-  const digits = portable.hexDigits(bits);
-  const hex = `substr(md5(${expr}), 1, ${digits})`;
-  switch (portable.engine()) {
-    case "duckdb":
-      return `CAST('0x' || ${hex} AS BIGINT)`;
-    case "snowflake":
-      return `TO_NUMBER(upper(${hex}), '${"X".repeat(digits)}')`;
-    default:
-      // PostgreSQL: bit(n); Redshift: STRTOL (see portable.md5Hash60).
-      return portable.md5Hash60(expr, bits);
-  }
-}
-
-/**
  * Candidate pairs (id_l < id_r) from blocking rules. A rule is { name, on: [[leftCol, rightCol], ...] };
  * symmetric rules use the same column on both sides; asymmetric ones (first name against last name)
  * catch swapped fields. `id` is a unique column of `records`; an integer one (person_records'
@@ -135,8 +114,8 @@ function uProbabilities({ records, id, hash, comparisons, bucketSize, maxPairs }
   // sample at about `most` (n² / 2 / buckets pairs): u needs no more, and a million records
   // would otherwise compare 4 million random pairs.
   const buckets = `CAST(GREATEST(1, POWER(2, ROUND(LN(GREATEST(COUNT(*) / ${size}.0, CAST(COUNT(*) AS ${portable.doubleType()}) * COUNT(*) / ${2 * most}.0, 1)) / LN(2)))) AS BIGINT)`;
-  // `hash`: a column of records already holding hash64 of the record (person_records.record_hash).
-  const recordHash = hash ? `r.${q(hash)}` : hash64(`CAST(r.${q(id)} AS VARCHAR)`);
+  // `hash`: a column of records already holding portable.md5Hash of the record (person_records.record_hash).
+  const recordHash = hash ? `r.${q(hash)}` : portable.md5Hash(`CAST(r.${q(id)} AS VARCHAR)`);
   const bucketed = `(SELECT r.${q(id)}, ${recordHash} % nb.buckets AS bucket FROM ${records} AS r CROSS JOIN (SELECT ${buckets} AS buckets FROM ${records}) AS nb)`;
   const pairs = `SELECT a.${q(id)} AS id_l, b.${q(id)} AS id_r FROM ${bucketed} AS a JOIN ${bucketed} AS b ON b.bucket = a.bucket AND a.${q(id)} < b.${q(id)}`;
   const vectorsSql = comparisonVectors({ pairs: `(${pairs})`, records, id, comparisons });
@@ -296,4 +275,4 @@ FROM ${scratch} CROSS JOIN (SELECT COUNT(*) AS records FROM ${records}) AS n GRO
   return out;
 }
 
-module.exports = { candidatePairs, comparisonLevel, comparisonVectors, uProbabilities, emStatements, priorSql, weightParts, hash64 };
+module.exports = { candidatePairs, comparisonLevel, comparisonVectors, uProbabilities, emStatements, priorSql, weightParts };

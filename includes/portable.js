@@ -15,26 +15,26 @@ function projectVar(name) {
 
 /**
  * A BIGINT hash of a text expression that is the same on every engine: the first `bits` (a
- * multiple of 4, at most 60; default 60) bits of its MD5. Engines' own hashes (DuckDB hash()) are
- * faster but differ, so deterministic samples taken with them differ between engines too.
+ * multiple of 4 from 4 to 60; default 60) bits of its MD5. Engines' own hashes (DuckDB hash())
+ * are faster but differ, so deterministic samples taken with them would differ between engines
+ * too. A hash stored in a table should use 52 bits: every client (JavaScript numbers, the
+ * Redshift Data API's JSON) reads it exactly, and two of them add up below 2^53.
  */
-function md5Hash60(expr, bits) {
-  const digits = hexDigits(bits);
+function md5Hash(expr, bits) {
+  const b = bits === undefined ? 60 : bits;
+  if (!Number.isInteger(b) || b % 4 !== 0 || b < 4 || b > 60) throw new Error(`md5Hash: bits must be a multiple of 4 from 4 to 60, got ${bits}`);
+  const digits = b / 4;
+  const hex = `substr(md5(${expr}), 1, ${digits})`;
   switch (engine()) {
     case "duckdb":
-      return `CAST(('0x' || substr(md5(${expr}), 1, ${digits})) AS BIGINT)`;
+      return `CAST(('0x' || ${hex}) AS BIGINT)`;
+    case "snowflake":
+      return `TO_NUMBER(upper(${hex}), '${"X".repeat(digits)}')`;
     case "redshift":
-      return `STRTOL(substr(md5(${expr}), 1, ${digits}), 16)`;
+      return `STRTOL(${hex}, 16)`;
     default:
-      return `('x' || substr(md5(${expr}), 1, ${digits}))::bit(${digits * 4})::bigint`;
+      return `('x' || ${hex})::bit(${b})::bigint`;
   }
-}
-
-/** Hex digits of a hash of `bits` bits (a multiple of 4 up to 60; default 60). */
-function hexDigits(bits) {
-  const b = bits === undefined ? 60 : bits;
-  if (!Number.isInteger(b) || b % 4 !== 0 || b < 4 || b > 60) throw new Error(`hash bits must be a multiple of 4 from 4 to 60, got ${bits}`);
-  return b / 4;
 }
 
 /** One row per day from `start` to `end` (inclusive, ISO dates), in a column named `column`. */
@@ -441,5 +441,5 @@ module.exports = {
   JSON_PATH, TIMESTAMP_FORMAT, TIMESTAMP_FORMAT_ELEMENTS, jsonText, parseTimestamp, fieldForm,
   engine, dateSpine, isoDayOfWeek, similarity, editDistance, tryTimestamp, dateKey, alnumUpper,
   textType, tryDecimal, tryInteger, secondsBetween, daysBetween, addDays, stringAggDistinct, sha256Hex,
-  editDistanceSetup, doubleType, materialized, replaceTable, projectVar, md5Hash60, hexDigits, valuesRelation,
+  editDistanceSetup, doubleType, materialized, replaceTable, projectVar, md5Hash, valuesRelation,
 };

@@ -161,7 +161,7 @@ SELECT kept.*, COALESCE(nr.as_first >= 10 * nr.as_last, FALSE) AS last_is_given,
   -- faster than record_key, and a pair's sampling hash is the sum of its records' hashes (one MD5
   -- per record, not per pair).
   nb.record_num,
-  ${identity_match.hash64("kept.record_key", 52)} AS record_hash
+  ${portable.md5Hash("kept.record_key", 52)} AS record_hash
 FROM kept
 JOIN numbers AS nb ON nb.record_key = kept.record_key
 CROSS JOIN (SELECT COUNT(*) AS records FROM kept) AS total

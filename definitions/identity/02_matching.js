@@ -13,6 +13,10 @@ const swappedLevel = identity_model.levelsOf("last_name", /swapped/)[0];
 const firstAgree = [-1, ...identity_model.levelsOf("first_name", /exact|0\.92|same sound|initials of a compound|last-name field/)].join(", ");
 const firstConflict = identity_model.levelsOf("first_name", /masculine|different common|different given|^else$/).join(", ");
 
+// Identifiers that can link two records on their own: the kind, and its person_records column.
+const identifierKinds = [...idTypes.map((t) => [`id:${t}`, "id_" + t]), ["email", "email_key"], ["phone", "phone_e164"]];
+const linkable = (col) => q("linkable_" + col.replace(/_key$|_e164$/, ""));
+
 publish("identifier_stats", {
   type: "table",
   schema: S,
@@ -21,11 +25,10 @@ publish("identifier_stats", {
   assertions: { uniqueKey: ["id_type", "id_value"] },
 }).query((ctx) => {
   const P = ctx.ref(S, "person_records");
-  const kinds = [["email", "email_key"], ["phone", "phone_e164"], ...idTypes.map((t) => [`id:${t}`, `id_${t}`])];
   return `SELECT id_type, id_value, COUNT(*) AS records, COUNT(DISTINCT first_key) AS first_names,
   COUNT(*) > ${m.max_records_per_identifier} AS is_shared
 FROM (
-${kinds.map(([k, col]) => `  SELECT ${lit(k)} AS id_type, ${q(col)} AS id_value, first_key FROM ${P} WHERE ${q(col)} IS NOT NULL`).join("\n  UNION ALL\n")}
+${identifierKinds.map(([k, col]) => `  SELECT ${lit(k)} AS id_type, ${q(col)} AS id_value, first_key FROM ${P} WHERE ${q(col)} IS NOT NULL`).join("\n  UNION ALL\n")}
 ) AS ids
 GROUP BY id_type, id_value`;
 });
@@ -62,10 +65,6 @@ publish("term_frequencies", {
     .map((c) => `SELECT ${lit(c.name)} AS comparison, ${q(c.tf)} AS value, COUNT(*) * 1.0 / (SELECT COUNT(*) FROM ${P} WHERE ${q(c.tf)} IS NOT NULL) AS frequency FROM ${P} WHERE ${q(c.tf)} IS NOT NULL GROUP BY ${q(c.tf)}`)
     .join("\nUNION ALL\n");
 });
-
-// Identifiers that can link two records on their own: the kind, and its person_records column.
-const identifierKinds = [...idTypes.map((t) => [`id:${t}`, "id_" + t]), ["email", "email_key"], ["phone", "phone_e164"]];
-const linkable = (col) => q("linkable_" + col.replace(/_key$|_e164$/, ""));
 
 const comparisonVectorsTable = publish("comparison_vectors", {
   type: "table",
