@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { main } from "../cli/main.js";
 import type { RunResults } from "../engine/execute/results.js";
+import { type FalseMerges, falseMerges } from "./households.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -28,6 +29,8 @@ export interface IdentityBenchResult {
   readonly pairwiseF1: number;
   readonly precision: number;
   readonly recall: number;
+  /** Users holding several true people, and of those, both members of a household. */
+  readonly falseMerges: FalseMerges;
   /** Recall reachable from the evidence the records share (rcu evaluate --ceiling), per kind. */
   readonly ceiling: Record<string, { recall: number; f1: number }>;
 }
@@ -64,6 +67,8 @@ export async function benchIdentity(opts: { people?: number } = {}): Promise<Ide
     const count = async (t: string) => Number((await conn.runAndReadAll(`SELECT COUNT(*) AS n FROM ${t}`)).getRowObjectsJS()[0]!.n);
     const personRecords = await count("rcu_identity.person_records");
     const candidatePairs = await count("rcu_identity.candidate_pairs");
+    const { seed } = JSON.parse(await readFile(path.join(dir, "data", "manifest.json"), "utf8")) as { seed: number };
+    const merges = await falseMerges(conn, path.join(dir, "data", "truth", "persons.csv"), seed);
     conn.closeSync();
     instance.closeSync();
     const identitySeconds = (t2 - t1) / 1000;
@@ -79,6 +84,7 @@ export async function benchIdentity(opts: { people?: number } = {}): Promise<Ide
       pairwiseF1: ev.pairwise.f1,
       precision: ev.pairwise.precision,
       recall: ev.pairwise.recall,
+      falseMerges: merges,
       ceiling: Object.fromEntries(ev.ceiling.levels.map((l) => [l.evidence, { recall: Math.round(l.recall * 1e4) / 1e4, f1: Math.round(l.f1 * 1e4) / 1e4 }])),
     };
   } finally {

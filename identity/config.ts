@@ -44,6 +44,12 @@ export const personSourceSchema = z.strictObject({
   record_id: fieldSchema,
   /** 1 = most trusted; survivorship prefers lower ranks. */
   trust: z.number().int().min(1).max(100).default(10),
+  /**
+   * The source system holds at most one record per person (an emailing platform's subscribers, a
+   * loyalty programme allowing one card): two of its records are two people, and never share a
+   * user_id, even when they carry one household's email or phone.
+   */
+  one_record_per_person: z.boolean().default(false),
   /** Only rows satisfying this SQL condition are person records (e.g. skip B2B rows). */
   where: z.strictObject({ sql: z.string().min(1) }).optional(),
   ...Object.fromEntries(PERSON_FIELDS.map((f) => [f, fieldSchema.optional()])) as Record<(typeof PERSON_FIELDS)[number], z.ZodOptional<typeof fieldSchema>>,

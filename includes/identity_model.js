@@ -53,18 +53,31 @@ function identifierTypes(cfg) {
   return [...types].sort();
 }
 
+/**
+ * Person sources holding at most one record per person (rcu.yaml one_record_per_person), sorted:
+ * two records of one of them are two people (pair_scores vetoes the pair, person_clusters never
+ * attaches a second one to a person).
+ */
+function oneRecordSources(cfg) {
+  return Object.entries(cfg.person_sources).filter(([, s]) => s.one_record_per_person === true).map(([n]) => n).sort();
+}
+
 /** Relation of a person source, as { schema, name }. */
 function sourceRelation(s) {
   const [schema, name] = String(s.relation).split(".");
   return { schema, name };
 }
 
-/** The first names differ by a feminine ending (e, ne, le, te, tte, e → ie). A first_name level. */
-const GENDER_VARIANT = [
-  ...["e", "ne", "le", "te", "tte"].map((end) => `l.first_key || '${end}' = r.first_key OR r.first_key || '${end}' = l.first_key`),
-  // Stéphane / Stéphanie: a final e becomes ie.
-  ...[["l", "r"], ["r", "l"]].map(([a, b]) => `(${a}.first_key LIKE '%e' AND substr(${a}.first_key, 1, length(${a}.first_key) - 1) || 'ie' = ${b}.first_key)`),
-].join(" OR ");
+/**
+ * Two name keys differ by a feminine ending (e, ne, le, te, tte; a final e becoming ie: Stéphane /
+ * Stéphanie): the masculine and feminine forms of one given name.
+ */
+function genderVariant(a, b) {
+  return [
+    ...["e", "ne", "le", "te", "tte"].map((end) => `${a} || '${end}' = ${b} OR ${b} || '${end}' = ${a}`),
+    ...[[a, b], [b, a]].map(([x, y]) => `(${x} LIKE '%e' AND substr(${x}, 1, length(${x}) - 1) || 'ie' = ${y})`),
+  ].join(" OR ");
+}
 
 /**
  * Attribute comparisons of the standard model, over person_records columns. Levels are tried in
@@ -77,8 +90,12 @@ function comparisons() {
   // Swapped names: similar crosswise (last_name), or the same sounds crosswise (first_name: two
   // more similarities would push the plain-SQL Jaro–Winkler past Redshift's 100 KB statement; a
   // pair swapped by similarity but not by sound keeps first_name "else", not vetoed).
-  const SWAPPED = `l.first_initial = r.last_initial AND l.last_initial = r.first_initial AND ${sim("first_key", "last_key", 0.9)} AND ${sim("last_key", "first_key", 0.9)}`;
-  const SWAPPED_SOUNDS = "l.first_phon = r.last_phon AND l.last_phon = r.first_phon";
+  // Not when the given names read crosswise are the masculine and feminine forms: "DUBOIS
+  // Stéphane" against Stéphanie Dubois is her husband, typed the other way round — swapped, they
+  // agreed (similar, and the same sound), and the household linked on its address.
+  const crossGender = `NOT (${genderVariant("l.first_key", "r.last_key")}) AND NOT (${genderVariant("l.last_key", "r.first_key")})`;
+  const SWAPPED = `l.first_initial = r.last_initial AND l.last_initial = r.first_initial AND ${sim("first_key", "last_key", 0.9)} AND ${sim("last_key", "first_key", 0.9)} AND ${crossGender}`;
+  const SWAPPED_SOUNDS = `l.first_phon = r.last_phon AND l.last_phon = r.first_phon AND ${crossGender}`;
   // Given names (in the last-name fields) neither abbreviated (J-M, Anne S.) nor a word of the
   // other (Anne / Anne-Marie).
   const givenApart = (a, b) => `(length(${a}.last_key) > 3 AND ${a}.last_key NOT LIKE '% _' AND ${a}.last_key NOT LIKE '_ %' AND ${b}.last_key NOT LIKE ${a}.last_key || ' %' AND ${b}.last_key NOT LIKE '% ' || ${a}.last_key)`;
@@ -98,7 +115,7 @@ function comparisons() {
       // fields hold the shared surname and the given names (Nathalie, Jean) differ: a conflict.
       { label: "both typed the other way round, different given names", when: BOTH_SWAPPED_APART },
       // François / Françoise, Daniel / Danielle, Jean / Jeanne: close in spelling, different people.
-      { label: "masculine / feminine forms", when: GENDER_VARIANT },
+      { label: "masculine / feminine forms", when: genderVariant("l.first_key", "r.first_key") },
       // Patrick / Patricia, Eric / Cédric, Julie / Jules: two common given names, neither an
       // abbreviation nor part of the other (Marie / Marie-Claire) nor the other's last name (typed
       // the other way round), not alike in sound, and more than one edit apart — two people,
@@ -209,4 +226,4 @@ function levelsOf(name, re) {
   return found;
 }
 
-module.exports = { trainingSessions, levelsOf, SCHEMA, FIELDS, config, field, identifierTypes, sourceRelation, comparisons, blockingRules, q, lit };
+module.exports = { oneRecordSources, trainingSessions, levelsOf, SCHEMA, FIELDS, config, field, identifierTypes, sourceRelation, comparisons, blockingRules, q, lit };

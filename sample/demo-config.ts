@@ -144,6 +144,8 @@ identity:
     email_subscribers:
       relation: raw.email_subscribers
       record_id: subscriber_id
+      # One subscription per person: two are two people, even with one household mailbox.
+      one_record_per_person: true
       trust: 3
       email: email
       first_name: first_name

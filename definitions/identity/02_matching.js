@@ -16,6 +16,10 @@ const firstConflict = identity_model.levelsOf("first_name", /masculine|different
 // Identifiers that can link two records on their own: the kind, and its person_records column.
 const identifierKinds = [...idTypes.map((t) => [`id:${t}`, "id_" + t]), ["email", "email_key"], ["phone", "phone_e164"]];
 const linkable = (col) => q("linkable_" + col.replace(/_key$|_e164$/, ""));
+// Sources holding one record per person (rcu.yaml one_record_per_person): two of their records
+// are two people whatever they share (two sign-ups with one household email).
+const oneRecord = identity_model.oneRecordSources(cfg);
+const sameOneRecordSource = oneRecord.length ? `(l.source = r.source AND l.source IN (${oneRecord.map(lit).join(", ")}))` : "FALSE";
 
 publish("identifier_stats", {
   type: "table",
@@ -70,7 +74,7 @@ const comparisonVectorsTable = publish("comparison_vectors", {
   type: "table",
   schema: S,
   tags: ["identity"],
-  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), and the hash EM samples pairs by.",
+  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), whether both come from one source holding one record per person (same_one_record_source), and the hash EM samples pairs by.",
 }).query((ctx) => {
   const tf = ctx.ref(S, "term_frequencies");
   const records = ctx.ref(S, "person_records");
@@ -111,7 +115,7 @@ ${identifierKinds.map(([type, col], i) => `    SELECT r.record_num, ${i} AS kind
     comparisons: cmps,
     // sample_hash: EM's deterministic sample (identity_match.emStatements), from the records'
     // 52-bit hashes (the sum stays below 2^53: exact in every client).
-    extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", ...tfCols, ...linkableCols].join(",\n  "),
+    extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", `${sameOneRecordSource} AS same_one_record_source`, ...tfCols, ...linkableCols].join(",\n  "),
   });
 });
 
@@ -188,18 +192,21 @@ publish("pair_scores", {
     -- … or birth dates that differ beyond a typo or a day/month swap, unless a national id agrees;
     -- or both present and different.
     (v.cmp_birth_date = ${levelOf("birth_date")} AND v.cmp_national_id NOT IN (0, 1, 2)) AS strong_conflict,
-    v.cmp_birth_date = ${levelOf("birth_date")} AS birth_date_conflict
+    v.cmp_birth_date = ${levelOf("birth_date")} AS birth_date_conflict,
+    -- … or two records of a source holding one record per person.
+    v.same_one_record_source AS source_conflict
   FROM ${ctx.ref(S, "comparison_vectors")} AS v
   ${weight.joins}
 )
 SELECT scored.*,
   1.0 / (1.0 + EXP(-match_weight)) AS match_probability,
-  NOT first_name_conflict AND NOT strong_conflict AND (
+  NOT first_name_conflict AND NOT strong_conflict AND NOT source_conflict AND (
     (deterministic_rule IS NOT NULL AND NOT birth_date_conflict) OR match_weight >= ${threshold}
   ) AS linked,
   CASE
     WHEN first_name_conflict THEN 'vetoed: first names conflict'
     WHEN strong_conflict THEN 'vetoed: birth dates conflict'
+    WHEN source_conflict THEN 'vetoed: one record per person in the source'
     WHEN deterministic_rule IS NOT NULL AND NOT birth_date_conflict THEN 'deterministic: ' || deterministic_rule
     WHEN match_weight >= ${threshold} THEN 'probabilistic'
     ELSE 'below threshold'

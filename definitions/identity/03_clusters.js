@@ -8,6 +8,11 @@
 // is two people joined through records without one (an undated e-shop account linked to a father
 // and to his son): it is split, the dated records grouped by the links between dated records,
 // and each undated record joining the group it is most strongly linked to.
+// A source declared to hold one record per person (rcu.yaml one_record_per_person: an emailing
+// platform's subscribers) has at most one record in a user: two of its records are never linked
+// (pair_scores), a nameless one does not attach to a person already holding one, and a component
+// still holding two (linked through other records) is split the same way, those records joining
+// groups one per group.
 // An assertion fails the run if the fixed number of rounds did not converge.
 const cfg = identity_model.config();
 const S = identity_model.SCHEMA;
@@ -15,6 +20,8 @@ const birthDate = identity_model.comparisons().find((c) => c.name === "birth_dat
 // Two birth keys (aliases l and r) conflict when no level of the birth_date comparison holds.
 const birthConflict = `NOT (${birthDate.levels.map((lv) => `(${lv.when})`).join(" OR ")})`;
 const ATTACH_ROUNDS = 3;
+const { lit } = identity_model;
+const oneRecord = identity_model.oneRecordSources(cfg);
 
 /** Links whose two records are both named, or both nameless. */
 const sameKindEdges = (ctx) => `SELECT e.a, e.b FROM ${ctx.ref(S, "match_edges")} AS e
@@ -68,21 +75,54 @@ WITH both_ways AS (
   JOIN ${strong} AS sc ON sc.node = x.other
   GROUP BY x.node
   HAVING COUNT(DISTINCT sc.cluster_id) = 1
-)
+)${oneRecordGuard(records, strong)}
 SELECT c.node, COALESCE(l.cluster_id, c.cluster_id) AS cluster_id
-FROM ${strong} AS c LEFT JOIN weak_links AS l ON l.node = c.node`),
+FROM ${strong} AS c LEFT JOIN ${oneRecord.length ? "attachable" : "weak_links"} AS l ON l.node = c.node`),
       ...splitConflicts({ records, edges, base, dated, split, links, conflicted, self }),
       ...[strong, base, dated, split, links, conflicted].map((t) => `DROP TABLE IF EXISTS ${t}`),
     ];
   });
 
 /**
+ * The weak links that keep a source holding one record per person (rcu.yaml
+ * one_record_per_person) at one record per user: a nameless record of such a source does not
+ * join a person who has a named record there, and when two of its nameless records would join
+ * one person, neither does — which sign-up with a household's email is whose cannot be told.
+ */
+function oneRecordGuard(records, strong) {
+  if (!oneRecord.length) return "";
+  const sources = oneRecord.map(lit).join(", ");
+  return `, weak_sources AS (
+  SELECT l.node, l.cluster_id, w.source FROM weak_links AS l
+  JOIN ${records} AS w ON w.record_key = l.node AND w.source IN (${sources})
+), crowded AS (
+  -- Clusters and sources a record of that source cannot join: the cluster holds a named one, or
+  -- two nameless ones would join it.
+  SELECT DISTINCT cluster_id, source FROM (
+    SELECT sc.cluster_id, s.source FROM ${strong} AS sc
+    JOIN ${records} AS s ON s.record_key = sc.node AND s.first_key IS NOT NULL AND s.source IN (${sources})
+    UNION ALL
+    SELECT cluster_id, source FROM weak_sources GROUP BY cluster_id, source HAVING COUNT(*) > 1
+  ) AS c
+), attachable AS (
+  SELECT l.node, l.cluster_id FROM weak_links AS l
+  LEFT JOIN weak_sources AS x ON x.node = l.node
+  LEFT JOIN crowded AS c ON c.cluster_id = x.cluster_id AND c.source = x.source
+  WHERE c.cluster_id IS NULL
+)`;
+}
+
+/**
  * Statements splitting the components of `base` (node, cluster_id) that hold conflicting birth
- * dates, writing `self` (node, cluster_id, component_id).
+ * dates or two records of a source holding one record per person, writing `self` (node,
+ * cluster_id, component_id).
  */
 function splitConflicts({ records, edges, base, dated, split, links, conflicted, self }) {
-  // Components with two conflicting birth dates: the few holding two distinct dates first (one
-  // pass over the records), then their dates compared pairwise.
+  const oneRecordOf = (alias) => (oneRecord.length ? `${alias}.source IN (${oneRecord.map(lit).join(", ")})` : "FALSE");
+  // Components with two conflicting birth dates (by_dates = 1): the few holding two distinct
+  // dates first (one pass over the records), then their dates compared pairwise. And those
+  // holding two records of a one-record source (by_dates = 0), linked through other records
+  // (pair_scores vetoes their direct link; the weak links above never attach a second one).
   const conflictedSql = `WITH dates AS (
   SELECT DISTINCT b.cluster_id, r.birth_key FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node
   WHERE r.birth_key IS NOT NULL
@@ -91,8 +131,13 @@ function splitConflicts({ records, edges, base, dated, split, links, conflicted,
 ), candidates AS (
   SELECT d.cluster_id, d.birth_key FROM dates AS d JOIN several AS s ON s.cluster_id = d.cluster_id
 )
-SELECT DISTINCT l.cluster_id FROM candidates AS l JOIN candidates AS r ON r.cluster_id = l.cluster_id AND l.birth_key < r.birth_key
-WHERE ${birthConflict}`;
+SELECT cluster_id, MAX(by_dates) AS by_dates FROM (
+  SELECT DISTINCT l.cluster_id, 1 AS by_dates FROM candidates AS l JOIN candidates AS r ON r.cluster_id = l.cluster_id AND l.birth_key < r.birth_key
+  WHERE ${birthConflict}${oneRecord.length ? `
+  UNION ALL
+  SELECT b.cluster_id, 0 AS by_dates FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node
+  WHERE ${oneRecordOf("r")} GROUP BY b.cluster_id, r.source HAVING COUNT(*) > 1` : ""}
+) AS c GROUP BY cluster_id`;
   // The links inside a conflicted component, both ways; deterministic links rank first.
   const strength = "CASE WHEN e.decision LIKE 'deterministic%' THEN 0 ELSE 1 END";
   const linksSql = `SELECT e.a AS node, e.b AS other, ${strength} AS strength, FLOOR(e.match_probability * 100) AS p
@@ -103,15 +148,18 @@ SELECT e.b, e.a, ${strength}, FLOOR(e.match_probability * 100)
   const out = [
     ...portable.editDistanceSetup(),
     ...portable.replaceTable(conflicted, `AS ${conflictedSql}`),
-    // The records of conflicted components, read once: dated ones are placed from the start.
+    // The records of conflicted components, read once. Placed from the start: the dated ones
+    // (every one when the conflict is not about dates), except records of one-record sources,
+    // which join a group later, one per group.
     ...portable.replaceTable(split, `AS
-SELECT b.node, b.cluster_id AS component, b.node AS part, r.birth_key IS NOT NULL AS placed
+SELECT b.node, b.cluster_id AS component, b.node AS part, r.source, ${oneRecordOf("r")} AS one_record,
+  NOT ${oneRecordOf("r")} AND (r.birth_key IS NOT NULL OR c.by_dates = 0) AS placed
 FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node
-WHERE b.cluster_id IN (SELECT cluster_id FROM ${conflicted})`),
+JOIN ${conflicted} AS c ON c.cluster_id = b.cluster_id`),
     // Their links, both ways, read once from all the links for the grouping and attach rounds.
     ...portable.replaceTable(links, `AS
 ${linksSql}`),
-    // Groups of dated records: components of the links between two dated records of one
+    // Groups of placed records: components of the links between two placed records of one
     // conflicted component (pairwise, such links never join conflicting dates: see pair_scores).
     ...identity_graph.connectedComponents({
       nodes: `SELECT node FROM ${split}`,
@@ -124,21 +172,35 @@ ${linksSql}`),
       rounds: Math.min(8, cfg.matching.cluster_rounds),
     }),
     ...portable.replaceTable(split, `AS
-SELECT s.node, s.component, d.cluster_id AS part, s.placed FROM ${split} AS s JOIN ${dated} AS d ON d.node = s.node`),
+SELECT s.node, s.component, d.cluster_id AS part, s.source, s.one_record, s.placed FROM ${split} AS s JOIN ${dated} AS d ON d.node = s.node`),
   ];
-  // Undated records join the placed neighbour they are most strongly linked to, a round at a
-  // time (a record linked only to undated ones waits for them); the rest stay apart.
+  // The other records join the placed neighbour they are most strongly linked to, a round at a
+  // time (a record linked only to unplaced ones waits for them); the rest stay apart. A record
+  // of a one-record source does not join a group holding one of its source, and when two of
+  // them would join one group in a round, neither does (which is whose cannot be told).
   for (let round = 0; round < ATTACH_ROUNDS; round++) {
     out.push(...portable.replaceTable(split, `AS
 WITH ranked AS (
-  SELECT x.node, s.part, ROW_NUMBER() OVER (PARTITION BY x.node ORDER BY k.strength, k.p DESC, s.part) AS rn
+  SELECT x.node, x.source, x.one_record, s.part, ROW_NUMBER() OVER (PARTITION BY x.node ORDER BY k.strength, k.p DESC, s.part) AS rn
   FROM ${split} AS x
   JOIN ${links} AS k ON k.node = x.node
   JOIN ${split} AS s ON s.node = k.other AND s.placed AND s.component = x.component
   WHERE NOT x.placed
+), best AS (
+  SELECT node, source, one_record, part FROM ranked WHERE rn = 1
+), crowded AS (
+  SELECT DISTINCT part, source FROM (
+    SELECT part, source FROM ${split} WHERE placed AND one_record
+    UNION ALL
+    SELECT part, source FROM best WHERE one_record GROUP BY part, source HAVING COUNT(*) > 1
+  ) AS c
+), joins AS (
+  SELECT b.node, b.part FROM best AS b
+  LEFT JOIN crowded AS c ON b.one_record AND c.part = b.part AND c.source = b.source
+  WHERE c.part IS NULL
 )
-SELECT x.node, x.component, COALESCE(r.part, x.part) AS part, x.placed OR r.part IS NOT NULL AS placed
-FROM ${split} AS x LEFT JOIN ranked AS r ON r.node = x.node AND r.rn = 1`));
+SELECT x.node, x.component, COALESCE(r.part, x.part) AS part, x.source, x.one_record, x.placed OR r.part IS NOT NULL AS placed
+FROM ${split} AS x LEFT JOIN joins AS r ON r.node = x.node`));
   }
   out.push(...portable.replaceTable(self, `AS
 SELECT b.node, COALESCE(s.part, b.cluster_id) AS cluster_id, b.cluster_id AS component_id

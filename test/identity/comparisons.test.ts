@@ -13,7 +13,7 @@ const model = load<{ comparisons(): Comparison[] }>("identity_model.js");
 const match = load<{ comparisonVectors(o: { pairs: string; records: string; id: string; comparisons: Comparison[] }): string }>("identity_match.js");
 const name = load<{ matchKey(e: string): string; initialsOfKey(k: string): string; phoneticOfKey(k: string): string }>("person_name.js");
 
-const cmps = model.comparisons().filter((c) => c.name === "first_name" || c.name === "email");
+const cmps = model.comparisons().filter((c) => ["first_name", "last_name", "email"].includes(c.name));
 const label = (c: string, level: number): string => {
   const cmp = cmps.find((x) => x.name === c)!;
   return level < 0 ? "missing" : (cmp.levels[level]?.label ?? "else");
@@ -40,6 +40,9 @@ const records: Rec[] = [
   ["andrenathalie2", "Andre", "Nathalie", true, null],
   ["andreas", "André", "Anne-Sophie", true, null],
   ["andreas2", "André", "Anne S.", true, null],
+  ["stephanie", "Stéphanie", "Dubois", false, null],
+  ["stephane", "Dubois", "Stéphane", true, null], // her husband, typed "DUBOIS Stéphane"
+  ["stephanie2", "Dubois", "Stephanie", true, null], // herself, typed the other way round
 ];
 /** Given names common across the estate (person_records.first_common). */
 const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire"];
@@ -54,9 +57,9 @@ beforeAll(async () => {
 });
 afterAll(() => duck.close());
 
-async function levels(l: string, r: string): Promise<{ first_name: string; email: string }> {
+async function levels(l: string, r: string): Promise<{ first_name: string; last_name: string; email: string }> {
   const [row] = await duck.query(match.comparisonVectors({ pairs: `(SELECT '${l}' AS id_l, '${r}' AS id_r)`, records: "recs", id: "record_key", comparisons: cmps }));
-  return { first_name: label("first_name", Number(row!.cmp_first_name)), email: label("email", Number(row!.cmp_email)) };
+  return { first_name: label("first_name", Number(row!.cmp_first_name)), last_name: label("last_name", Number(row!.cmp_last_name)), email: label("email", Number(row!.cmp_email)) };
 }
 
 describe("name and email comparison levels", () => {
@@ -65,6 +68,12 @@ describe("name and email comparison levels", () => {
     expect((await levels("sophie", "swapped")).first_name).toBe("missing");
     expect((await levels("maiden", "sophie")).first_name).toBe("first name in the other's last-name field");
     expect((await levels("sophie", "maiden")).first_name).toBe("first name in the other's last-name field");
+  });
+
+  it("does not read masculine and feminine given names crosswise as one name typed the other way round", async () => {
+    expect(await levels("stephanie", "stephanie2")).toMatchObject({ first_name: "missing", last_name: "first and last names swapped" });
+    // Her husband: not swapped, so the first names disagree (a conflict in pair_scores).
+    expect(await levels("stephanie", "stephane")).toMatchObject({ first_name: "else", last_name: "else" });
   });
 
   it("keeps a surname in the other's first-name field apart (a household)", async () => {
