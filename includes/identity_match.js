@@ -168,7 +168,7 @@ function weightParts({ vectorAlias, params, prior, comparisons, tf, uColumn, neu
     const off = neutral && neutral[c.name] ? ` OR (${neutral[c.name]})` : "";
     return `CASE WHEN ${cmp} < 0${off} THEN 0 ELSE COALESCE(LN(w${i}.m) - LN(${uExpr}), 0) END`;
   });
-  return { joins, expr: `LN(${prior} / (1 - ${prior})) + ${terms.join("\n    + ")}` };
+  return { joins, expr: `LN(${prior} / (1 - ${prior})) + ${terms.join("\n    + ")}`, terms };
 }
 
 const PRIOR = "__prior__";

@@ -16,7 +16,7 @@ const FIELDS = ["email", "phone", "first_name", "last_name", "birth_date", "nati
 const DEFAULTS = {
   default_country: "FR",
   person_sources: {},
-  matching: { threshold: 0.99, max_records_per_identifier: 20, max_block_size: 50, em_iterations: 5, cluster_rounds: 20 },
+  matching: { threshold: 0.99, identifier_floor: 0.01, max_records_per_identifier: 20, max_block_size: 50, em_iterations: 5, cluster_rounds: 20 },
   survivorship: {},
 };
 
