@@ -69,8 +69,9 @@ export const identitySchema = z.strictObject({
       /** Match probability above which two records are linked (0.5–0.9999). */
       threshold: z.number().min(0.5).max(0.9999).default(0.99),
       /**
-       * Match probability under which a shared email or phone does not link two records on its
-       * own: the other attributes (phones, postcodes, birth dates) outweigh it. 0 turns it off.
+       * Match probability under which an email or phone does not link two records on its own,
+       * when the attributes that disagree (phones, postcodes, addresses) are on their own that
+       * strongly against: they outweigh it. 0 turns it off.
        */
       identifier_floor: z.number().min(0).max(0.5).default(0.01),
       /** An identifier value carried by more records than this is treated as shared (shop email, switchboard). */

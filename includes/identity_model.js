@@ -62,6 +62,12 @@ function oneRecordSources(cfg) {
   return Object.entries(cfg.person_sources).filter(([, s]) => s.one_record_per_person === true).map(([n]) => n).sort();
 }
 
+/** SQL: the record aliased `alias` comes from a one-record source (FALSE when there is none). */
+function fromOneRecordSource(cfg, alias) {
+  const names = oneRecordSources(cfg);
+  return names.length ? `${alias}.source IN (${names.map(lit).join(", ")})` : "FALSE";
+}
+
 /** Relation of a person source, as { schema, name }. */
 function sourceRelation(s) {
   const [schema, name] = String(s.relation).split(".");
@@ -226,4 +232,4 @@ function levelsOf(name, re) {
   return found;
 }
 
-module.exports = { oneRecordSources, trainingSessions, levelsOf, SCHEMA, FIELDS, config, field, identifierTypes, sourceRelation, comparisons, blockingRules, q, lit };
+module.exports = { oneRecordSources, fromOneRecordSource, trainingSessions, levelsOf, SCHEMA, FIELDS, config, field, identifierTypes, sourceRelation, comparisons, blockingRules, q, lit };

@@ -18,8 +18,7 @@ const identifierKinds = [...idTypes.map((t) => [`id:${t}`, "id_" + t]), ["email"
 const linkable = (col) => q("linkable_" + col.replace(/_key$|_e164$/, ""));
 // Sources holding one record per person (rcu.yaml one_record_per_person): two of their records
 // are two people whatever they share (two sign-ups with one household email).
-const oneRecord = identity_model.oneRecordSources(cfg);
-const sameOneRecordSource = oneRecord.length ? `(l.source = r.source AND l.source IN (${oneRecord.map(lit).join(", ")}))` : "FALSE";
+const sameOneRecordSource = `(l.source = r.source AND ${identity_model.fromOneRecordSource(cfg, "l")})`;
 
 publish("identifier_stats", {
   type: "table",

@@ -20,8 +20,8 @@ const birthDate = identity_model.comparisons().find((c) => c.name === "birth_dat
 // Two birth keys (aliases l and r) conflict when no level of the birth_date comparison holds.
 const birthConflict = `NOT (${birthDate.levels.map((lv) => `(${lv.when})`).join(" OR ")})`;
 const ATTACH_ROUNDS = 3;
-const { lit } = identity_model;
 const oneRecord = identity_model.oneRecordSources(cfg);
+const oneRecordOf = (alias) => identity_model.fromOneRecordSource(cfg, alias);
 
 /** Links whose two records are both named, or both nameless. */
 const sameKindEdges = (ctx) => `SELECT e.a, e.b FROM ${ctx.ref(S, "match_edges")} AS e
@@ -38,7 +38,7 @@ operate("person_clusters")
   .schema(S)
   .tags(["identity"])
   .hasOutput(true)
-  .description("Each person record (node) with its cluster id: connected components (component_id) of the links between records with a first name; records without one attach to the cluster of the named records they match when that is a single cluster (otherwise they form their own components). A component holding conflicting birth dates is split (cluster_id then differs from component_id).")
+  .description("Each person record (node) with its cluster id: connected components (component_id) of the links between records with a first name; records without one attach to the cluster of the named records they match when that is a single cluster (otherwise they form their own components). A component holding conflicting birth dates, or two records of a one_record_per_person source, is split (cluster_id then differs from component_id).")
   .queries((ctx) => {
     const self = ctx.self();
     const beside = (suffix) => `${self.slice(0, -1)}${suffix}"`;
@@ -91,16 +91,15 @@ FROM ${strong} AS c LEFT JOIN ${oneRecord.length ? "attachable" : "weak_links"} 
  */
 function oneRecordGuard(records, strong) {
   if (!oneRecord.length) return "";
-  const sources = oneRecord.map(lit).join(", ");
   return `, weak_sources AS (
   SELECT l.node, l.cluster_id, w.source FROM weak_links AS l
-  JOIN ${records} AS w ON w.record_key = l.node AND w.source IN (${sources})
+  JOIN ${records} AS w ON w.record_key = l.node AND ${oneRecordOf("w")}
 ), crowded AS (
   -- Clusters and sources a record of that source cannot join: the cluster holds a named one, or
   -- two nameless ones would join it.
   SELECT DISTINCT cluster_id, source FROM (
     SELECT sc.cluster_id, s.source FROM ${strong} AS sc
-    JOIN ${records} AS s ON s.record_key = sc.node AND s.first_key IS NOT NULL AND s.source IN (${sources})
+    JOIN ${records} AS s ON s.record_key = sc.node AND s.first_key IS NOT NULL AND ${oneRecordOf("s")}
     UNION ALL
     SELECT cluster_id, source FROM weak_sources GROUP BY cluster_id, source HAVING COUNT(*) > 1
   ) AS c
@@ -118,7 +117,6 @@ function oneRecordGuard(records, strong) {
  * cluster_id, component_id).
  */
 function splitConflicts({ records, edges, base, dated, split, links, conflicted, self }) {
-  const oneRecordOf = (alias) => (oneRecord.length ? `${alias}.source IN (${oneRecord.map(lit).join(", ")})` : "FALSE");
   // Components with two conflicting birth dates (by_dates = 1): the few holding two distinct
   // dates first (one pass over the records), then their dates compared pairwise. And those
   // holding two records of a one-record source (by_dates = 0), linked through other records
