@@ -42,22 +42,47 @@ const country = `COALESCE(NULLIF(upper(trim(country_raw)), ''), ${lit(cfg.defaul
 const zipLayers = (...lists) =>
   Array.from({ length: Math.max(...lists.map((l) => l.length)) }, (_, i) => lists.flatMap((l) => l[i] || []));
 const layers = zipLayers(
-  [[["email", email.normalize("email_raw")], ["email_key", email.matchKey("email_raw")],
-    ["first_canon", person_name.canonicalFirstNameOfKey("first_key")],
-    ["first_phon", person_name.phoneticOfKey("first_key")], ["last_phon", person_name.phoneticOfKey("last_key")]]],
+  [[["email", email.normalize("email_raw")], ["email_key", email.matchKey("email_raw")]]],
   phone.layers("phone_raw", "country", "phone_"),
   dates.birthDateLayers("birth_date_raw", "birth_"),
 );
+// Names, street lines and cities repeat: a million records hold about 7,000 distinct first names,
+// 7,600 last names, 190,000 street lines and 500 cities. Each is normalised once per distinct raw
+// value, in a lookup joined back on that value, rather than once per record (the regular
+// expressions of names, phonetic keys and streets were two thirds of person_records' time). Every
+// function used here maps NULL to NULL, so the LEFT JOIN's NULL for a NULL value is the same
+// result. (Redshift compares VARCHARs ignoring trailing blanks; each function trims them, so the
+// value a join picks gives the same key.)
+const distinctValues = (column) => `SELECT DISTINCT ${column} AS v FROM raw WHERE ${column} IS NOT NULL`;
+const lookupCtes = `first_names AS (
+  SELECT v, k AS first_key, d AS first_name,
+    ${person_name.canonicalFirstNameOfKey("k")} AS first_canon,
+    ${person_name.phoneticOfKey("k")} AS first_phon,
+    ${person_name.initialsOfKey("k")} AS first_initials
+  FROM (SELECT v, ${person_name.matchKey("v")} AS k, ${person_name.display("v")} AS d FROM (${distinctValues("first_name_raw")}) AS x) AS y
+), last_names AS (
+  SELECT v, k AS last_key, d AS last_name, ${person_name.phoneticOfKey("k")} AS last_phon
+  FROM (SELECT v, ${person_name.matchKey("v")} AS k, ${person_name.display("v")} AS d FROM (${distinctValues("last_name_raw")}) AS x) AS y
+), streets AS (
+  SELECT v, ${address.line("v")} AS address_key FROM (${distinctValues("address_line_raw")}) AS x
+), cities AS (
+  SELECT v, ${address.city("v")} AS city_key FROM (${distinctValues("city_raw")}) AS x
+)`;
 const normalisedCtes = (ctx) => {
   const l = relations.layerCtes("named", layers, "normalised");
-  return `WITH raw AS (
+  return `WITH raw AS ${portable.materialized()}(
 ${rawUnion(ctx)}
-), named AS (
+), ${lookupCtes}, named AS (
   SELECT raw.*,
-    ${person_name.matchKey("first_name_raw")} AS first_key,
-    ${person_name.matchKey("last_name_raw")} AS last_key,
+    fn.first_key, fn.first_name, fn.first_canon, fn.first_phon, fn.first_initials,
+    ln.last_key, ln.last_name, ln.last_phon,
+    st.address_key, ci.city_key,
     ${country} AS country
   FROM raw
+  LEFT JOIN first_names AS fn ON fn.v = raw.first_name_raw
+  LEFT JOIN last_names AS ln ON ln.v = raw.last_name_raw
+  LEFT JOIN streets AS st ON st.v = raw.address_line_raw
+  LEFT JOIN cities AS ci ON ci.v = raw.city_raw
 ), ${l.ctes}`;
 };
 const lastLayer = `normalised_${layers.length}`;
@@ -114,11 +139,11 @@ SELECT
   split_part(split_part(email_key, '@', 1), '+', 1) AS email_mailbox,
   phone_e164,
   phone_invalid_reason,
-  ${person_name.display("first_name_raw")} AS first_name,
-  ${person_name.display("last_name_raw")} AS last_name,
+  first_name,
+  last_name,
   first_key, last_key,
   first_canon,
-  ${person_name.initialsOfKey("first_key")} AS first_initials,
+  first_initials,
   first_phon,
   last_phon,
   substr(first_key, 1, 1) AS first_initial,
@@ -129,10 +154,10 @@ SELECT
   ${portable.dateKey("birth_date")} AS birth_key,
   ${portable.alnumUpper("national_id_raw")} AS national_id,
   NULLIF(trim(address_line_raw), '') AS address_line,
-  ${address.line("address_line_raw")} AS address_key,
+  address_key,
   ${address.postcode("postcode_raw", "country")} AS postcode,
   NULLIF(trim(city_raw), '') AS city,
-  ${address.city("city_raw")} AS city_key,
+  city_key,
   NULLIF(lower(trim(region_raw)), '') AS region_key,
   country${idTypes.length ? "," : ""}
   ${idTypes.map((t) => `NULLIF(trim(${q("id_" + t)}), '') AS ${q("id_" + t)}`).join(",\n  ")}
