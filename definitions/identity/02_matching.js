@@ -165,8 +165,10 @@ publish("pair_scores", {
   // of nobody, for the score as for the deterministic rules. At a million records, probabilistic
   // links agreeing on a shared email were two-thirds false. (comparison_vectors' linkable_<kind>:
   // the same value on both records, not a shared one.)
+  const vectors = ctx.ref(S, "comparison_vectors");
   const weight = identity_match.weightParts({
     vectorAlias: "v", params, prior: identity_match.priorSql(params), comparisons: cmps, tf: true,
+    lookup: { relation: "level_weights", alias: "lw" },
     neutral: { email: `v.cmp_email = 0 AND NOT v.${linkable("email_key")}`, phone: `v.cmp_phone = 0 AND NOT v.${linkable("phone_e164")}` },
   });
   const deterministic = [
@@ -181,7 +183,9 @@ publish("pair_scores", {
   const floorWeight = m.identifier_floor > 0 ? Math.log(m.identifier_floor / (1 - m.identifier_floor)) : null;
   // The pair and its decision only: the levels are in comparison_vectors (same id_l, id_r).
   // Copying them here wrote ten million rows of twenty columns a second time.
-  return `WITH scored AS (
+  return `WITH level_weights AS (
+${identity_match.levelWeights({ vectors, params, comparisons: cmps })}
+), scored AS (
   SELECT v.id_l, v.id_r, v.first_rule, ${weight.expr} AS match_weight,
     ${weight.terms.map((t) => `LEAST(${t}, 0)`).join(" + ")} AS against_weight,
     CASE ${deterministic.map(([rule, cond]) => `WHEN ${cond} THEN ${lit(rule)}`).join(" ")} END AS deterministic_rule,
@@ -196,7 +200,7 @@ publish("pair_scores", {
     v.cmp_birth_date = ${levelOf("birth_date")} AS birth_date_conflict,
     -- … or two records of a source holding one record per person.
     v.same_one_record_source AS source_conflict
-  FROM ${ctx.ref(S, "comparison_vectors")} AS v
+  FROM ${vectors} AS v
   ${weight.joins}
 ), judged AS (
   -- An email or a phone is strong evidence, not proof: when the other attributes outweigh it,
