@@ -33,7 +33,11 @@ const EMAIL_RE = `^${LOCAL_ATOM}(\\.${LOCAL_ATOM})*@(${LABEL}\\.)+[a-z][a-z]+$`;
  * @returns {string} SQL boolean expression.
  */
 function isValid(expr) {
-  const n = normalize(expr);
+  return isValidNormalized(normalize(expr));
+}
+
+/** isValid() of an already normalised email (a column holding normalize()'s result). */
+function isValidNormalized(n) {
   return `coalesce(length(${n}) <= 254 AND length(split_part(${n}, '@', 1)) <= 64 AND ${t.matches(n, EMAIL_RE)}, FALSE)`;
 }
 
@@ -82,7 +86,11 @@ const JUNK_PATTERNS = [
  * @returns {string} SQL boolean expression.
  */
 function isJunk(expr) {
-  const n = normalize(expr);
+  return isJunkNormalized(normalize(expr));
+}
+
+/** isJunk() of an already normalised email. */
+function isJunkNormalized(n) {
   const list = (xs) => xs.map(t.str).join(", ");
   const local = `split_part(${n}, '@', 1)`;
   const domain = `split_part(${n}, '@', 2)`;
@@ -105,7 +113,17 @@ const MICROSOFT_RE = "^(outlook|hotmail|live|msn|windowslive)(\\.[a-z]{2,3})?\\.
  * @returns {string} SQL expression (text or NULL).
  */
 function matchKey(expr) {
-  const n = normalize(expr);
+  return matchKeyOfNormalized(normalize(expr));
+}
+
+/**
+ * matchKey() of a column that already holds normalize()'s result: the same key, without
+ * normalising again in each of the dozen places the key reads the address (at a million records,
+ * the repeated normalisation took as long as the rest of the email work). normalize() is not
+ * idempotent ("mailto:<a@b.fr>" → "<a@b.fr"), so pass its result, not the raw email.
+ * @param {string} n SQL expression (best a column) of the normalised email.
+ */
+function matchKeyOfNormalized(n) {
   const local = `split_part(${n}, '@', 1)`;
   const domain = `split_part(${n}, '@', 2)`;
   const untagged = `split_part(${local}, '+', 1)`;
@@ -113,7 +131,7 @@ function matchKey(expr) {
     WHEN ${t.matches(domain, GMAIL_RE)} THEN ${t.nullIfEmpty(`replace(${untagged}, '.', '')`)} || '@gmail.com'
     WHEN ${t.matches(domain, MICROSOFT_RE)} THEN ${t.nullIfEmpty(untagged)} || '@' || ${domain}
     ELSE ${n} END`;
-  return `CASE WHEN ${isValid(expr)} AND NOT ${isJunk(expr)} THEN ${key} END`;
+  return `CASE WHEN ${isValidNormalized(n)} AND NOT ${isJunkNormalized(n)} THEN ${key} END`;
 }
 
-module.exports = { normalize, isValid, isJunk, matchKey, JUNK, JUNK_PATTERNS };
+module.exports = { normalize, isValid, isJunk, matchKey, matchKeyOfNormalized, JUNK, JUNK_PATTERNS };

@@ -42,7 +42,7 @@ const country = `COALESCE(NULLIF(upper(trim(country_raw)), ''), ${lit(cfg.defaul
 const zipLayers = (...lists) =>
   Array.from({ length: Math.max(...lists.map((l) => l.length)) }, (_, i) => lists.flatMap((l) => l[i] || []));
 const layers = zipLayers(
-  [[["email", email.normalize("email_raw")], ["email_key", email.matchKey("email_raw")]]],
+  [[["email", email.normalize("email_raw")]], [["email_key", email.matchKeyOfNormalized("email")]]],
   phone.layers("phone_raw", "country", "phone_"),
   dates.birthDateLayers("birth_date_raw", "birth_"),
 );
