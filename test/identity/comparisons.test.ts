@@ -108,7 +108,12 @@ describe("name and email comparison levels", () => {
 });
 
 describe("weightParts", () => {
-  const weights = load<{ weightParts(o: { vectorAlias: string; params: string; prior: string; comparisons: Array<{ name: string }>; neutral?: Record<string, string> }): { joins: string; expr: string } }>("identity_match.js");
+  type Comparison = { name: string; levels?: unknown[]; tf?: string };
+  type WeightOptions = { vectorAlias: string; params: string; prior: string; comparisons: Comparison[]; neutral?: Record<string, string>; tf?: boolean; lookup?: { relation: string; alias: string } };
+  const weights = load<{
+    weightParts(o: WeightOptions): { joins: string; expr: string; terms: string[] };
+    levelWeights(o: { vectors: string; params: string; comparisons: Comparison[] }): string;
+  }>("identity_match.js");
   it("gives a comparison no weight where its neutral condition holds (a shared email)", async () => {
     await duck.query(`CREATE TABLE params AS SELECT * FROM (VALUES ('email', 0, 0.9, 0.001), ('email', 1, 0.1, 0.999), ('phone', 0, 0.8, 0.01), ('phone', 1, 0.2, 0.99)) AS t(comparison, level, m, u)`);
     await duck.query(`CREATE TABLE vecs AS SELECT * FROM (VALUES ('a', 0, 0, FALSE), ('b', 0, 0, TRUE)) AS t(id, cmp_email, cmp_phone, shared_email)`);
@@ -116,5 +121,29 @@ describe("weightParts", () => {
     const rows = await duck.query(`SELECT v.id, ${w.expr} AS w FROM vecs AS v ${w.joins} ORDER BY v.id`);
     expect(Number(rows[0]!.w)).toBeCloseTo(Math.log(0.9 / 0.001) + Math.log(0.8 / 0.01), 9);
     expect(Number(rows[1]!.w)).toBeCloseTo(Math.log(0.8 / 0.01), 9);
+  });
+
+  it("gives the same weights, to the bit, from one lookup of the levels as from a join per comparison", async () => {
+    // first_name: levels 0-2 (tf-adjusted on exact agreement); email: levels 0-1, neutral when shared;
+    // city: level 1 missing from params (weighs 0 either way). -1 is a missing attribute. h and i
+    // would share a key if a digit's radix forgot the -1 level.
+    const comparisons: Comparison[] = [{ name: "first_name", levels: [1, 2], tf: "first_key" }, { name: "email", levels: [1] }, { name: "city", levels: [1] }];
+    await duck.query(`CREATE TABLE params3 AS SELECT * FROM (VALUES ('first_name', 0, 0.7, 0.01), ('first_name', 1, 0.2, 0.09), ('first_name', 2, 0.1, 0.9),
+      ('email', 0, 0.9, 0.001), ('email', 1, 0.1, 0.999), ('city', 0, 0.6, 0.05), ('city', 2, 0.3, 0.9)) AS t(comparison, level, m, u)`);
+    await duck.query(`CREATE TABLE vecs3 AS SELECT * FROM (VALUES
+      ('a', 0, 0, 0, 0.002, FALSE), ('b', 0, 0, 1, NULL, FALSE), ('c', 1, -1, 2, NULL, FALSE), ('d', 2, 0, -1, 0.5, TRUE),
+      ('e', -1, 1, 0, NULL, FALSE), ('f', 0, 0, 0, 0.0000001, TRUE), ('g', 0, 0, 0, 0.002, FALSE),
+      ('h', 2, -1, 0, NULL, FALSE), ('i', -1, 0, 0, NULL, FALSE)) AS t(id, cmp_first_name, cmp_email, cmp_city, tf_first_name, shared_email)`);
+    const common = { vectorAlias: "v", params: "params3", prior: "0.1", comparisons, tf: true, neutral: { email: "v.shared_email" } };
+    const joined = weights.weightParts(common);
+    const looked = weights.weightParts({ ...common, lookup: { relation: "lw_rel", alias: "lw" } });
+    await duck.query(`CREATE TABLE lw_rel AS ${weights.levelWeights({ vectors: "vecs3", params: "params3", comparisons })}`);
+    const a = await duck.query(`SELECT v.id, ${joined.expr} AS w, ${joined.terms.map((t) => `LEAST(${t}, 0)`).join(" + ")} AS against FROM vecs3 AS v ${joined.joins} ORDER BY v.id`);
+    const b = await duck.query(`SELECT v.id, ${looked.expr} AS w, ${looked.terms.map((t) => `LEAST(${t}, 0)`).join(" + ")} AS against FROM vecs3 AS v ${looked.joins} ORDER BY v.id`);
+    expect(b).toEqual(a);
+    expect(a).toHaveLength(9);
+    // tf: the exact first name weighs log(m / tf), not log(m / u); a shared email weighs nothing.
+    expect(Number(a[0]!.w)).toBeCloseTo(Math.log(0.1 / 0.9) + Math.log(0.7 / 0.002) + Math.log(0.9 / 0.001) + Math.log(0.6 / 0.05), 9);
+    expect(Number(a[3]!.w)).toBeCloseTo(Math.log(0.1 / 0.9) + Math.log(0.1 / 0.9), 9);
   });
 });

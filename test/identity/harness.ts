@@ -13,6 +13,7 @@ export interface EmailHelpers {
   isValid(e: Sql): Sql;
   isJunk(e: Sql): Sql;
   matchKey(e: Sql): Sql;
+  matchKeyOfNormalized(n: Sql): Sql;
 }
 /** Layers of named columns (relations.layerCtes). */
 export type Layers = ReadonlyArray<ReadonlyArray<readonly [string, Sql]>>;

@@ -66,6 +66,18 @@ describe("email", () => {
     const real = ["jean.test@gmail.com", "testard@orange.fr", "contact@mytest.fr", "aaron@free.fr", "anna@sfr.fr", "x.y@laposte.net"];
     expect(await duck.map(real, email.isJunk)).toEqual(real.map(() => false));
   });
+
+  it("builds the same key from the normalised email column as from the raw email", async () => {
+    // person_records computes email_key from its `email` column (normalize's result); normalize is
+    // not idempotent ("mailto:<a@b.fr>" → "<a@b.fr>"), so normalising twice would differ there.
+    const inputs = [
+      "  John.Doe+news@GoogleMail.com ", "a.b+x@hotmail.fr", "mailto:Paul@Orange.fr", "mailto:<paul@orange.fr>", "<Jean@Free.fr>",
+      "a..b@free.fr", "noreply@shop.fr", "xxxx@gmail.com", "+tag@gmail.com", "", "   ", null, "jean@xn--caf-dma.fr", "Marie@Example.org",
+    ];
+    const rows = await duck.eval(inputs, { raw: email.matchKey, col: (c) => email.matchKeyOfNormalized(email.normalize(c)), twice: (c) => email.matchKey(email.normalize(c)) });
+    expect(rows.map((r) => r.col)).toEqual(rows.map((r) => r.raw));
+    expect(rows.filter((r) => r.twice !== r.raw).map((r) => r.v)).toEqual(["mailto:<paul@orange.fr>"]);
+  });
 });
 
 describe("person names", () => {
