@@ -54,16 +54,17 @@ const layers = zipLayers(
 // a NULL value is the same result. (Redshift compares VARCHARs ignoring trailing blanks; each
 // function trims them, so the value a join picks gives the same key.)
 const distinctValues = (column) => `SELECT DISTINCT ${column} AS v FROM raw WHERE ${column} IS NOT NULL`;
-const lookupCtes = `first_names AS (
-  SELECT v, k AS first_key, d AS first_name,
-    ${person_name.canonicalFirstNameOfKey("k")} AS first_canon,
-    ${person_name.phoneticOfKey("k")} AS first_phon,
-    ${person_name.initialsOfKey("k")} AS first_initials
-  FROM (SELECT v, ${person_name.matchKey("v")} AS k, ${person_name.display("v")} AS d FROM (${distinctValues("first_name_raw")}) AS x) AS y
-), last_names AS (
-  SELECT v, k AS last_key, d AS last_name, ${person_name.phoneticOfKey("k")} AS last_phon
-  FROM (SELECT v, ${person_name.matchKey("v")} AS k, ${person_name.display("v")} AS d FROM (${distinctValues("last_name_raw")}) AS x) AS y
-), streets AS (
+// A name's key (k) and display form (d) per distinct raw value, then what is derived from the key.
+const nameLookup = (name, part, derived) => `${name} AS (
+  SELECT v, k AS ${part}_key, d AS ${part}_name,
+    ${derived.map(([column, fromKey]) => `${fromKey("k")} AS ${column}`).join(",\n    ")}
+  FROM (SELECT v, ${person_name.matchKey("v")} AS k, ${person_name.display("v")} AS d FROM (${distinctValues(`${part}_name_raw`)}) AS x) AS y
+)`;
+const lookupCtes = `${nameLookup("first_names", "first", [
+  ["first_canon", person_name.canonicalFirstNameOfKey],
+  ["first_phon", person_name.phoneticOfKey],
+  ["first_initials", person_name.initialsOfKey],
+])}, ${nameLookup("last_names", "last", [["last_phon", person_name.phoneticOfKey]])}, streets AS (
   SELECT v, ${address.line("v")} AS address_key FROM (${distinctValues("address_line_raw")}) AS x
 ), cities AS (
   SELECT v, ${address.city("v")} AS city_key FROM (${distinctValues("city_raw")}) AS x

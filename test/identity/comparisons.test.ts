@@ -123,6 +123,12 @@ describe("weightParts", () => {
     expect(Number(rows[1]!.w)).toBeCloseTo(Math.log(0.8 / 0.01), 9);
   });
 
+  it("refuses, with the reason, comparisons whose combinations of levels do not fit a BIGINT key", () => {
+    const many: Comparison[] = Array.from({ length: 20 }, (_, i) => ({ name: `c${i}`, levels: Array.from({ length: 10 }) }));
+    expect(() => weights.levelWeights({ vectors: "v", params: "p", comparisons: many })).toThrow(/too many levels to key their combinations in a BIGINT/);
+    expect(() => weights.levelWeights({ vectors: "v", params: "p", comparisons: many.slice(0, 10) })).not.toThrow();
+  });
+
   it("gives the same weights, to the bit, from one lookup of the levels as from a join per comparison", async () => {
     // first_name: levels 0-2 (tf-adjusted on exact agreement); email: levels 0-1, neutral when shared;
     // city: level 1 missing from params (weighs 0 either way). -1 is a missing attribute. h and i
