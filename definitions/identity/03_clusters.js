@@ -13,7 +13,8 @@
 // (pair_scores), a nameless one does not attach to a person already holding one, and a component
 // still holding two (linked through other records) is split the same way, those records joining
 // groups one per group.
-// An assertion fails the run if the fixed number of rounds did not converge.
+// Assertions fail the run if the fixed number of rounds did not converge: for the components, and
+// for the groups of a split component.
 const cfg = identity_model.config();
 const S = identity_model.SCHEMA;
 const birthDate = identity_model.comparisons().find((c) => c.name === "birth_date");
@@ -38,7 +39,7 @@ operate("person_clusters")
   .schema(S)
   .tags(["identity"])
   .hasOutput(true)
-  .description("Each person record (node) with its cluster id: connected components (component_id) of the links between records with a first name; records without one attach to the cluster of the named records they match when that is a single cluster (otherwise they form their own components). A component holding conflicting birth dates, or two records of a one_record_per_person source, is split (cluster_id then differs from component_id).")
+  .description("Each person record (node) with its cluster id: connected components (component_id) of the links between records with a first name; records without one attach to the cluster of the named records they match when that is a single cluster (otherwise they form their own components). A component holding conflicting birth dates, or two records of a one_record_per_person source, is split (cluster_id then differs from component_id): split_grouped is TRUE for its records grouped by their links to each other, FALSE for those that then joined a group or stayed apart, NULL outside split components.")
   .queries((ctx) => {
     const self = ctx.self();
     const beside = (suffix) => `${self.slice(0, -1)}${suffix}"`;
@@ -143,6 +144,10 @@ SELECT cluster_id, MAX(by_dates) AS by_dates FROM (
 UNION ALL
 SELECT e.b, e.a, ${strength}, FLOOR(e.match_probability * 100)
   FROM ${edges} AS e JOIN ${split} AS s ON s.node = e.b`;
+  // The records placed from the start are grouped by their links to each other; `grouped` keeps
+  // that after the attach rounds place the others (person_clusters.split_grouped, which the
+  // convergence assertion reads).
+  const groupedAtStart = `(NOT ${oneRecordOf("r")} AND (r.birth_key IS NOT NULL OR c.by_dates = 0))`;
   const out = [
     ...portable.editDistanceSetup(),
     ...portable.replaceTable(conflicted, `AS ${conflictedSql}`),
@@ -151,7 +156,7 @@ SELECT e.b, e.a, ${strength}, FLOOR(e.match_probability * 100)
     // which join a group later, one per group.
     ...portable.replaceTable(split, `AS
 SELECT b.node, b.cluster_id AS component, b.node AS part, r.source, ${oneRecordOf("r")} AS one_record,
-  NOT ${oneRecordOf("r")} AND (r.birth_key IS NOT NULL OR c.by_dates = 0) AS placed
+  ${groupedAtStart} AS placed, ${groupedAtStart} AS grouped
 FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node
 JOIN ${conflicted} AS c ON c.cluster_id = b.cluster_id`),
     // Their links, both ways, read once from all the links for the grouping and attach rounds.
@@ -165,12 +170,12 @@ ${linksSql}`),
   JOIN ${split} AS sa ON sa.node = k.node AND sa.placed
   JOIN ${split} AS sb ON sb.node = k.other AND sb.placed AND sb.component = sa.component`,
       target: dated,
-      // Groups inside one component (at most a few hundred records): pointer jumping converges
-      // in a handful of rounds, each a statement.
-      rounds: Math.min(8, cfg.matching.cluster_rounds),
+      // Groups inside one component: a handful of rounds converge, but a chain of dated records
+      // can need as many as a component, and person_clusters_split_converged checks them.
+      rounds: cfg.matching.cluster_rounds,
     }),
     ...portable.replaceTable(split, `AS
-SELECT s.node, s.component, d.cluster_id AS part, s.source, s.one_record, s.placed FROM ${split} AS s JOIN ${dated} AS d ON d.node = s.node`),
+SELECT s.node, s.component, d.cluster_id AS part, s.source, s.one_record, s.placed, s.grouped FROM ${split} AS s JOIN ${dated} AS d ON d.node = s.node`),
   ];
   // The other records join the placed neighbour they are most strongly linked to, a round at a
   // time (a record linked only to unplaced ones waits for them); the rest stay apart. A record
@@ -197,11 +202,11 @@ WITH ranked AS (
   LEFT JOIN crowded AS c ON b.one_record AND c.part = b.part AND c.source = b.source
   WHERE c.part IS NULL
 )
-SELECT x.node, x.component, COALESCE(r.part, x.part) AS part, x.source, x.one_record, x.placed OR r.part IS NOT NULL AS placed
+SELECT x.node, x.component, COALESCE(r.part, x.part) AS part, x.source, x.one_record, x.placed OR r.part IS NOT NULL AS placed, x.grouped
 FROM ${split} AS x LEFT JOIN joins AS r ON r.node = x.node`));
   }
   out.push(...portable.replaceTable(self, `AS
-SELECT b.node, COALESCE(s.part, b.cluster_id) AS cluster_id, b.cluster_id AS component_id
+SELECT b.node, COALESCE(s.part, b.cluster_id) AS cluster_id, b.cluster_id AS component_id, s.grouped AS split_grouped
 FROM ${base} AS b LEFT JOIN ${split} AS s ON s.node = b.node`));
   return out;
 }
@@ -215,3 +220,20 @@ assert("person_clusters_converged")
       clusters: `(SELECT node, component_id AS cluster_id FROM ${ctx.ref(S, "person_clusters")})`,
     }),
   );
+
+// The groups of a split component are connected components too (of the links between its
+// grouped records), computed in the same number of rounds: a link between two grouped records
+// of one component that ends in two groups means the rounds were too few, and would split a
+// person silently.
+assert("person_clusters_split_converged")
+  .tags(["identity"])
+  .description("Every link between two grouped records of a split component (person_clusters.split_grouped) ended in one group; otherwise raise identity.matching.cluster_rounds.")
+  .query((ctx) => {
+    const clusters = ctx.ref(S, "person_clusters");
+    return identity_graph.unconvergedEdges({
+      edges: `SELECT e.a, e.b FROM ${ctx.ref(S, "match_edges")} AS e
+  JOIN ${clusters} AS ca ON ca.node = e.a AND ca.split_grouped
+  JOIN ${clusters} AS cb ON cb.node = e.b AND cb.split_grouped AND cb.component_id = ca.component_id`,
+      clusters,
+    });
+  });
