@@ -3,7 +3,7 @@
  * stream. Each stream is staged, then published with its ledger row and state in one transaction
  * (see land/loader.ts). A failing stream is recorded and reported; the others still run.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { RcuError, errorMessage } from "../engine/errors.js";
@@ -59,12 +59,20 @@ function selected(select: readonly string[] | undefined, source: string, stream:
   return select.some((s) => s === source || s === `${source}.${stream}` || s === `${source}_${stream}`);
 }
 
-const tmpRoot = (projectDir: string): string => path.join(projectDir, "target", ".extract-tmp");
+/**
+ * Batch files of the loads into one warehouse: a directory per warehouse under the project's
+ * target/. Extracts into one warehouse take turns (the run lock, or DuckDB's file lock), so the
+ * one running owns its directory; extracts into two warehouses from one project directory (a
+ * test profile beside the production one, two test suites) run at once, and a single shared
+ * directory let one delete the other's batches as "left by a killed load".
+ */
+export const extractTmpDir = (projectDir: string, warehouse: Warehouse): string =>
+  path.join(projectDir, "target", ".extract-tmp", createHash("sha256").update(warehouse.description).digest("hex").slice(0, 16));
 
 /** Create meta tables and drop staging left by a killed load (its rows were never published). */
 async function prepare(conn: Connection, warehouse: Warehouse, projectDir: string): Promise<void> {
-  // Batch files of a killed load (the DuckDB connection lock means no other extract is running).
-  await rm(tmpRoot(projectDir), { recursive: true, force: true });
+  // Batch files of a killed load into this warehouse (no other extract into it is running).
+  await rm(extractTmpDir(projectDir, warehouse), { recursive: true, force: true });
   const d = warehouse.dialect;
   await conn.execute(d.createSchema(RAW_SCHEMA));
   await conn.execute(d.createSchema(META_SCHEMA));
@@ -123,7 +131,7 @@ async function extractStream(
   const done: FileFingerprint[] = [];
   let loader: StreamLoader | undefined;
   let cursorBefore: string | null = null;
-  const tmpDir = path.join(tmpRoot(options.projectDir), loadId);
+  const tmpDir = path.join(extractTmpDir(options.projectDir, warehouse), loadId);
   const bulk = bulkWriterFor(warehouse, conn, { tmpDir, generic: options.genericBulk ?? false });
   const summary = (status: StreamSummary["status"], error?: RcuError): StreamSummary => ({
     ...base,

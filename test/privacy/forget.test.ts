@@ -132,7 +132,7 @@ describe("rcu forget", () => {
 
     // The source files still hold the person: a full re-extract lands them, the suppression list removes them.
     const extract = await rcu("extract", "--full");
-    expect(extract.code).toBe(0);
+    expect(extract.code, `rcu extract --full:\n${extract.stdout}\n${extract.stderr}`).toBe(0);
     expect(extract.stdout).toMatch(/SUPPRESSED \d+ re-landed row/);
     expect((await rcu("run", "--skip-extract", "--full-refresh")).code).toBe(0);
     expect((await rcu("sync")).code).toBe(0);
