@@ -64,7 +64,8 @@ function selected(select: readonly string[] | undefined, source: string, stream:
  * target/. Extracts into one warehouse take turns (the run lock, or DuckDB's file lock), so the
  * one running owns its directory; extracts into two warehouses from one project directory (a
  * test profile beside the production one, two test suites) run at once, and a single shared
- * directory let one delete the other's batches as "left by a killed load".
+ * directory let one delete the other's batches as "left by a killed load". (Warehouses are told
+ * apart by their description: two processes each extracting into an in-memory DuckDB share one.)
  */
 export const extractTmpDir = (projectDir: string, warehouse: Warehouse): string =>
   path.join(projectDir, "target", ".extract-tmp", createHash("sha256").update(warehouse.description).digest("hex").slice(0, 16));
