@@ -17,6 +17,10 @@
 //   edges: SELECT <a> AS a, <b> AS b ...  (undirected; duplicates allowed)
 // Node ids must be comparable (text or integers). Output: target(node, cluster_id) where
 // cluster_id is the smallest node id of the component — deterministic for a given graph.
+// With `numbered`, the caller has numbered the nodes already:
+//   nodes: SELECT <node> AS node, <i> AS i ...  (i unique, increasing with node)
+//   edges: SELECT <i of a> AS a, <i of b> AS b ...
+// and the numbering (a sort of every node) and the edges' two joins on node ids are skipped.
 
 const DEFAULT_ROUNDS = 20;
 
@@ -30,7 +34,7 @@ function scratch(target, suffix) {
 
 /**
  * Statements computing connected components into `target`.
- * @param {{ nodes: string, edges: string, target: {schema: string, name: string}, rounds?: number }} opts
+ * @param {{ nodes: string, edges: string, target: {schema: string, name: string}, rounds?: number, numbered?: boolean }} opts
  * @returns {string[]} statements for `operate(...).queries(...)`
  */
 function connectedComponents(opts) {
@@ -46,16 +50,24 @@ function connectedComponents(opts) {
   // Nodes are numbered in their own order, so the smallest number of a component is its
   // smallest node id; the rounds then join and copy integers, not record keys (3× faster on a
   // million records).
-  out.push(...portable.replaceTable(N, `AS
-SELECT node, ROW_NUMBER() OVER (ORDER BY node) AS i FROM (SELECT DISTINCT node FROM (${opts.nodes}) AS n WHERE node IS NOT NULL) AS all_nodes`));
-  out.push(...portable.replaceTable(E, `AS
-SELECT DISTINCT na.i AS a, nb.i AS b FROM (
+  const bothWays = `(
   SELECT a, b FROM (${opts.edges}) AS e1 WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
   UNION ALL
   SELECT b AS a, a AS b FROM (${opts.edges}) AS e2 WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
-) AS both_ways
+) AS both_ways`;
+  if (opts.numbered) {
+    out.push(...portable.replaceTable(N, `AS
+SELECT node, i FROM (${opts.nodes}) AS n WHERE node IS NOT NULL`));
+    out.push(...portable.replaceTable(E, `AS
+SELECT DISTINCT a, b FROM ${bothWays}`));
+  } else {
+    out.push(...portable.replaceTable(N, `AS
+SELECT node, ROW_NUMBER() OVER (ORDER BY node) AS i FROM (SELECT DISTINCT node FROM (${opts.nodes}) AS n WHERE node IS NOT NULL) AS all_nodes`));
+    out.push(...portable.replaceTable(E, `AS
+SELECT DISTINCT na.i AS a, nb.i AS b FROM ${bothWays}
 JOIN ${N} AS na ON na.node = both_ways.a
 JOIN ${N} AS nb ON nb.node = both_ways.b`));
+  }
   out.push(...portable.replaceTable(P, `AS
 SELECT i AS node, i AS parent FROM ${N}`));
   for (let r = 0; r < rounds; r++) {

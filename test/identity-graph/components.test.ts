@@ -8,7 +8,7 @@ import type { Connection } from "../../engine/warehouses/types.js";
 import { loadInclude } from "../helpers.js";
 
 const graph = loadInclude<{
-  connectedComponents(o: { nodes: string; edges: string; target: { schema: string; name: string }; rounds?: number }): string[];
+  connectedComponents(o: { nodes: string; edges: string; target: { schema: string; name: string }; rounds?: number; numbered?: boolean }): string[];
   unconvergedEdges(o: { edges: string; clusters: string }): string;
 }>("identity_graph.js");
 
@@ -81,6 +81,29 @@ describe("connected components in SQL", () => {
       expect(unconverged).toBe(0);
       expect(labels).toEqual(unionFind(n, edges));
     }
+  });
+
+  it("gives the same components from nodes numbered by the caller (numbered: text ids, edges by number)", async () => {
+    const n = 5_000;
+    const rnd = seeded(5);
+    const edges: Array<[number, number]> = Array.from({ length: 3_000 }, () => [Math.floor(rnd() * n), Math.floor(rnd() * n)]);
+    await conn.execute("CREATE OR REPLACE TABLE g.edge_input (a BIGINT, b BIGINT)");
+    await conn.append({ schema: "g", name: "edge_input" }, ["a", "b"], edges);
+    // Text ids whose order is the numbers' order, as person_records' record_key and record_num.
+    const nodes = `SELECT 'n' || lpad(CAST(range AS VARCHAR), 5, '0') AS node, range AS i FROM range(${n})`;
+    const run = async (name: string, numbered: boolean) => {
+      const target = { schema: "g", name };
+      for (const sql of graph.connectedComponents({
+        nodes: numbered ? nodes : `SELECT node FROM (${nodes}) AS x`,
+        edges: numbered ? "SELECT a, b FROM g.edge_input" : `SELECT 'n' || lpad(CAST(a AS VARCHAR), 5, '0') AS a, 'n' || lpad(CAST(b AS VARCHAR), 5, '0') AS b FROM g.edge_input`,
+        target,
+        numbered,
+      })) await conn.execute(sql);
+      return (await conn.query(`SELECT node, cluster_id FROM g.${name} ORDER BY node`)).map((r) => `${String(r.node)}>${String(r.cluster_id)}`);
+    };
+    const numbered = await run("by_number", true);
+    expect(numbered).toEqual(await run("by_text", false));
+    expect(numbered).toEqual(unionFind(n, edges).map((c, i) => `n${String(i).padStart(5, "0")}>n${String(c).padStart(5, "0")}`));
   });
 
   it("detects a graph that needs more rounds than it was given", async () => {
