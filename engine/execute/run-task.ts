@@ -72,7 +72,7 @@ export async function runTask(task: Task, conn: Connection, opts: TaskRunOptions
       const sample = await timed(conn.query(body.sampleSql));
       const error = new RcuError(
         "ASSERTION",
-        `Assertion ${task.id} failed: ${failingRows} row(s) violate it.`,
+        `Assertion ${task.id} failed: ${failingRows} row(s) violate it.${body.checks ? ` It checks: ${body.checks}` : ""}`,
         {
           action: task.id,
           file: task.file,

@@ -34,6 +34,8 @@ export type TaskBody =
       readonly setup: readonly string[];
       readonly countSql: string;
       readonly sampleSql: string;
+      /** What it checks (the action's description), told with its failure: often what to do. */
+      readonly checks?: string;
     }
   | { readonly type: "none"; readonly reason: "declaration" | "disabled" };
 
@@ -160,6 +162,7 @@ function planBody(a: Action, state: WarehouseState, d: Dialect, o: PlanOptions):
           setup: [d.createViewAs(a.target, a.query)],
           countSql: d.countRows(view),
           sampleSql: d.limitRows(view, o.assertionSampleRows ?? 5),
+          ...(a.description ? { checks: a.description } : {}),
         },
         notes: [a.parentAction ? `assertion on ${a.parentAction}` : "assertion"],
       };

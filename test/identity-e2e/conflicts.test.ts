@@ -62,5 +62,6 @@ describe("conflicting birth dates in one component", () => {
     expect(check.code).not.toBe(0);
     expect(check.stdout).toMatch(/person_clusters_split_converged/);
     expect(check.stdout).toMatch(/1 failing row/);
+    expect(check.stdout).toMatch(/raise identity\.matching\.cluster_rounds/);
   }, 120_000);
 });

@@ -39,8 +39,9 @@ beforeAll(async () => {
   await generateEstate({ people: PEOPLE, seed: SEED, outDir: dataDir, workers: 0 });
 });
 
-// Timeouts are 3-5× the measured time: another test file runs beside this one (vitest.config.ts)
-// and the machine's speed varies by nearly 2× within hours.
+// Timeouts are at least 5× the slowest engine's time measured alone (Redshift: 36 s, 38 s, 15 s):
+// another test file runs beside this one (vitest.config.ts), and the machine's speed varies by
+// nearly 2× within hours.
 describe.each(engines)("standard pipeline on $name", (engine: E2eEngine) => {
   let dir: string;
   let wh: EngineTarget;
