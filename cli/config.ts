@@ -10,7 +10,7 @@ import { RcuError } from "../engine/errors.js";
 import type { WarehouseProfile } from "../engine/warehouses/registry.js";
 import { Secret } from "../engine/warehouses/snowflake/driver.js";
 import { sourcesConfigSchema, type SourcesConfig } from "../connectors/config.js";
-import { identitySchema, type IdentityConfig } from "../identity/config.js";
+import { identityProblems, identitySchema, type IdentityConfig } from "../identity/config.js";
 import { modelProblems, modelSchema, type ModelConfig } from "../model/config.js";
 import { destinationsSchema, type DestinationsConfig } from "../distribute/config.js";
 
@@ -157,7 +157,7 @@ export async function loadConfig(
   const identity = cfg.identity ?? identitySchema.parse({});
   const model = cfg.model ?? modelSchema.parse({});
   const destinations = cfg.destinations ?? {};
-  const problems = modelProblems(model, Object.keys(identity.person_sources));
+  const problems = [...identityProblems(identity), ...modelProblems(model, Object.keys(identity.person_sources))];
   // A segment is declared with a purpose; a destination may only use it for that purpose.
   for (const [name, dest] of Object.entries(destinations)) {
     if (!dest.segment) continue;
@@ -170,7 +170,7 @@ export async function loadConfig(
   if (problems.length) {
     throw new RcuError("CONFIG", `Invalid project config:\n${problems.map((p) => `${file}: ${p}`).join("\n")}`, {
       file,
-      hint: "See docs/star-schema.md for the model section.",
+      hint: "See docs/identity.md for the identity section and docs/star-schema.md for the model section.",
     });
   }
   const profiles: Record<string, WarehouseProfile> = {

@@ -58,12 +58,59 @@ export const personSourceSchema = z.strictObject({
 });
 export type PersonSource = z.infer<typeof personSourceSchema>;
 
+/**
+ * Identifiers seen beside a person record in an event table rather than carried by the record: a
+ * device id at each login of an e-shop account. A record may have many (each device it logged in
+ * on), so they are not contract fields. Like an email or a phone, and unlike an external id, such a
+ * value is shared within households (a family tablet): it links two records only when their first
+ * names agree, and a value seen with more than max_records_per_identifier records links nobody.
+ */
+export const sightingSchema = z.strictObject({
+  /** `schema.table` of the (landed) event table. */
+  relation: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, "relation must be schema.table"),
+  /** Whose record the event names: a person source, and the field holding that source's record id. */
+  person: z.strictObject({ source: name("person source"), key: fieldSchema }),
+  /** Identifier type → field, e.g. `device: device_id`. */
+  identifiers: z.record(name("identifier type"), fieldSchema).refine((ids) => Object.keys(ids).length > 0, "name at least one identifier"),
+  /** When the event happened (optional): record_sightings keeps the first and last time seen. */
+  seen_at: fieldSchema.optional(),
+  /** Only events satisfying this SQL condition count (e.g. logins only). */
+  where: z.strictObject({ sql: z.string().min(1) }).optional(),
+});
+export type Sighting = z.infer<typeof sightingSchema>;
+
+/** Identifier kinds that are not configured types: user_identifiers.id_type uses these names. */
+const BUILT_IN_KINDS = ["record", "email", "phone", "national_id"];
+
+/**
+ * Cross-references within the identity section that zod cannot check field by field: sightings
+ * name declared person sources, and their identifier types clash with no other kind (each type is
+ * one id_type of rcu_core.user_identifiers).
+ */
+export function identityProblems(identity: IdentityConfig): string[] {
+  const problems: string[] = [];
+  const sources = Object.keys(identity.person_sources);
+  const carried = new Set(Object.values(identity.person_sources).flatMap((s) => Object.keys(s.identifiers)));
+  for (const [name, s] of Object.entries(identity.sightings)) {
+    if (!sources.includes(s.person.source)) {
+      problems.push(`identity.sightings.${name}.person.source: "${s.person.source}" is not an identity person source (defined: ${sources.join(", ") || "none"})`);
+    }
+    for (const t of Object.keys(s.identifiers)) {
+      if (BUILT_IN_KINDS.includes(t) || carried.has(t)) {
+        problems.push(`identity.sightings.${name}.identifiers.${t}: "${t}" is already ${carried.has(t) ? "an identifier of a person source" : "a built-in identifier kind"}; give the sighted identifier another name`);
+      }
+    }
+  }
+  return problems;
+}
+
 export const survivorshipRule = z.enum(["trust", "most_recent", "most_frequent", "first_non_null"]);
 
 export const identitySchema = z.strictObject({
   /** Country of national phone numbers and addresses without one (ISO 3166-1 alpha-2). */
   default_country: z.string().regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code such as FR").default("FR"),
   person_sources: z.record(name("person source name"), personSourceSchema).default({}),
+  sightings: z.record(name("sighting name"), sightingSchema).default({}),
   matching: z
     .strictObject({
       /** Match probability above which two records are linked (0.5–0.9999). */

@@ -40,6 +40,11 @@ const { ident: q, qualify, beside, literal: lit } = require("./relations");
  * in that order and named after the GROUP BY: the minimum of an integer, not of a text, over
  * eighteen million rows (candidate_pairs 11 s → 7-8 s at a million records, the same pairs), and
  * the same rule on every engine whatever its collation.
+ *
+ * A rule may read its blocks `from` another relation holding the same `id` column: identifiers
+ * seen many times per record (record_sightings: each device an account logged in on). A record
+ * then sits in several blocks of one rule, so that rule's pairs are made distinct before the
+ * union, and `rules_matched` still counts rules, not shared values.
  */
 function candidatePairs({ records, id, rules, maxBlockSize }) {
   const ctes = [];
@@ -52,13 +57,14 @@ function candidatePairs({ records, id, rules, maxBlockSize }) {
     // A symmetric rule pairs records within a block, so a block of one record pairs nothing; an
     // asymmetric one pairs a block on the left with another on the right, of any size.
     const minSize = symmetric ? 2 : 1;
+    const from = rule.from || records;
     const side = (cols, name) => {
       const notNull = cols.map((c) => `${q(c)} IS NOT NULL`).join(" AND ");
       ctes.push(`${name}_keys AS (
-  SELECT ${cols.map(q).join(", ")} FROM ${records} WHERE ${notNull}
+  SELECT ${cols.map(q).join(", ")} FROM ${from} WHERE ${notNull}
   GROUP BY ${cols.map(q).join(", ")} HAVING COUNT(*) BETWEEN ${minSize} AND ${Number(maxBlockSize)}
 ), ${name} AS (
-  SELECT r.${q(id)} AS id, ${cols.map((c) => `r.${q(c)}`).join(", ")} FROM ${records} AS r
+  SELECT r.${q(id)} AS id, ${cols.map((c) => `r.${q(c)}`).join(", ")} FROM ${from} AS r
   JOIN ${name}_keys AS k ON ${cols.map((c) => `k.${q(c)} = r.${q(c)}`).join(" AND ")}
 )`);
       return name;
@@ -66,7 +72,7 @@ function candidatePairs({ records, id, rules, maxBlockSize }) {
     const left = side(leftCols, `block_${i}_l`);
     const right = symmetric ? left : side(rightCols, `block_${i}_r`);
     const on = rule.on.map(([lc, rc]) => `l.${q(lc)} = r.${q(rc)}`).join(" AND ");
-    return `SELECT CASE WHEN l.id < r.id THEN l.id ELSE r.id END AS id_l,
+    return `SELECT ${rule.from ? "DISTINCT " : ""}CASE WHEN l.id < r.id THEN l.id ELSE r.id END AS id_l,
        CASE WHEN l.id < r.id THEN r.id ELSE l.id END AS id_r,
        ${rank(rule.name)} AS rule
 FROM ${left} AS l JOIN ${right} AS r ON ${on} AND l.id ${symmetric ? "<" : "<>"} r.id`;

@@ -24,6 +24,8 @@ export interface Footprint {
   readonly rawStrings: string[];
   /** Devices only this person logged in on. */
   readonly devices: string[];
+  /** Identifiers seen in events (rcu_identity.record_sightings) with this person's records only. */
+  readonly sighted: Array<{ type: string; value: string }>;
   /** Orders (orders source:order_id) placed by the person. */
   readonly orders: string[];
   /** Values left out because other people share them (households): counted, never erased. */
@@ -35,6 +37,7 @@ const M: Relation = { schema: "rcu_identity", name: "identity_map" };
 const MERGES: Relation = { schema: "rcu_identity", name: "user_merges" };
 const DEVICES: Relation = { schema: "rcu_core", name: "user_devices" };
 const ORDERS: Relation = { schema: "rcu_staging", name: "stg_orders" };
+const SIGHTINGS: Relation = { schema: "rcu_identity", name: "record_sightings" };
 
 const list = (d: Dialect, values: readonly string[]) => (values.length ? values.map((v) => d.stringLiteral(v)).join(", ") : "NULL");
 
@@ -115,6 +118,23 @@ FROM ${d.qualify(P)} AS p JOIN ${d.qualify(M)} AS m ON m.record_key = p.record_k
   const devices = has(DEVICES)
     ? (await conn.query(`SELECT device_id FROM ${d.qualify(DEVICES)} WHERE user_id IN (${u}) AND users_on_device = 1`)).map((r) => String(r.device_id))
     : [];
+  // Sighted values (a device at login): the person's, unless another user's record was seen with it.
+  let sighted: Array<{ type: string; value: string }> = [];
+  let sharedSighted = 0;
+  if (has(SIGHTINGS) && keys.size) {
+    const seen = await conn.query(`SELECT DISTINCT id_type, id_value FROM ${d.qualify(SIGHTINGS)} WHERE record_key IN (${list(d, [...keys])})`);
+    const values = [...new Set(seen.map((r) => String(r.id_value)))];
+    const elsewhere = values.length
+      ? await conn.query(
+          `SELECT DISTINCT s.id_type, s.id_value FROM ${d.qualify(SIGHTINGS)} AS s JOIN ${d.qualify(M)} AS m ON m.record_key = s.record_key
+WHERE s.id_value IN (${list(d, values)}) AND m.user_id NOT IN (${u})`,
+        )
+      : [];
+    const other = new Set(elsewhere.map((r) => `${String(r.id_type)}\u0000${String(r.id_value)}`));
+    const all = seen.map((r) => ({ type: String(r.id_type), value: String(r.id_value) }));
+    sighted = all.filter((x) => !other.has(`${x.type}\u0000${x.value}`));
+    sharedSighted = all.length - sighted.length;
+  }
   const orders = has(ORDERS)
     ? (await conn.query(`SELECT DISTINCT source || ':' || order_id AS k FROM ${d.qualify(ORDERS)} WHERE person_record_key IN (${list(d, [...keys])}) AND order_id IS NOT NULL`)).map((r) => String(r.k))
     : [];
@@ -129,7 +149,8 @@ FROM ${d.qualify(P)} AS p JOIN ${d.qualify(M)} AS m ON m.record_key = p.record_k
     phones: phones.filter(own),
     rawStrings: rawOwn,
     devices,
+    sighted,
     orders,
-    sharedSkipped: emails.length + phones.length - emails.filter(own).length - phones.filter(own).length,
+    sharedSkipped: emails.length + phones.length - emails.filter(own).length - phones.filter(own).length + sharedSighted,
   };
 }

@@ -110,6 +110,7 @@ export async function forget(conn: Connection, d: Dialect, opts: ForgetOptions):
         link.kind === "record" ? fp.records.filter((r) => r.source === link.owner).map((r) => r.key)
         : link.kind === "email" ? fp.emails.map((e) => e.toLowerCase())
         : link.kind === "device" ? fp.devices
+        : link.kind === "seen" ? fp.sighted.filter((x) => x.type === link.owner).map((x) => x.value)
         : fp.orders.filter((o) => o.startsWith(`${link.owner}:`));
       if (values.length) await remove(link.relation, `${linkValue(link)} IN (${lits(values)})`);
     }
@@ -124,7 +125,7 @@ export async function forget(conn: Connection, d: Dialect, opts: ForgetOptions):
       [USER_COLS, fp.users],
       [RECORD_COLS, fp.records.map((r) => r.key)],
       [["device_id"], fp.devices],
-      [["id_value"], [...fp.emails, ...fp.phones, ...fp.records.map((r) => r.id)]],
+      [["id_value"], [...fp.emails, ...fp.phones, ...fp.records.map((r) => r.id), ...fp.sighted.map((x) => x.value)]],
     ];
     for (const rel of tablesByName.values()) {
       if (!SCANNED_SCHEMAS.has(rel.schema)) continue;
@@ -156,6 +157,7 @@ export async function forget(conn: Connection, d: Dialect, opts: ForgetOptions):
     suppress("phone", fp.phones);
     suppress("device", fp.devices);
     suppress("order", fp.orders);
+    for (const type of new Set(fp.sighted.map((x) => x.type))) suppress(`seen:${type}`, fp.sighted.filter((x) => x.type === type).map((x) => x.value));
     if (hashed.length) {
       writes.push(
         `INSERT INTO ${d.qualify(SUPPRESSIONS)} (kind, value_hash, request_id, created_at) SELECT kind, h, ${d.stringLiteral(requestId)}, CURRENT_TIMESTAMP FROM (${hashed.join(" UNION ALL ")}) AS v`,
@@ -198,7 +200,7 @@ function escapeLike(v: string): string {
 
 /** Every text column of every table (outside rcu's privacy records) mentioning an identifier. */
 async function scanResidual(conn: Connection, d: Dialect, fp: Footprint, rels: Iterable<Relation>): Promise<Record<string, number>> {
-  const needles = [...new Set([...fp.users, ...fp.records.map((r) => r.key), ...fp.emails, ...fp.phones, ...fp.rawStrings, ...fp.devices])];
+  const needles = [...new Set([...fp.users, ...fp.records.map((r) => r.key), ...fp.emails, ...fp.phones, ...fp.rawStrings, ...fp.devices, ...fp.sighted.map((x) => x.value)])];
   const out: Record<string, number> = {};
   if (!needles.length) return out;
   for (const rel of rels) {

@@ -1,6 +1,6 @@
 /**
  * Where a person lives in the raw tables, from rcu.yaml: each identity person source (its record
- * id), and each model source linked to a person source (orders, events, consents …), plus the
+ * id), each identity sighting (the record id its events name), and each model source linked to a person source (orders, events, consents …), plus the
  * model's device and order links. Used by `rcu forget` to erase raw rows and by the suppression
  * purge after every extract.
  */
@@ -8,15 +8,22 @@ import type { Dialect, Relation } from "../engine/warehouses/types.js";
 import type { ProjectConfig } from "../cli/config.js";
 import { portableFieldSql } from "../identity/field-forms.js";
 import { CONTRACTS, type ContractName, type ModelField } from "../model/config.js";
+import type { SuppressionKind } from "./tables.js";
 
 export interface RawLink {
   /** Raw relation holding the rows. */
   readonly relation: Relation;
   /** Text SQL expression over the relation's columns giving the value that links the row. */
   readonly expr: string;
-  /** What the value is: a person record key part (`source:` prefix added), a device, an order. */
-  readonly kind: "record" | "email" | "device" | "order";
-  /** For kind record: the person source whose record_id the value is; for order: the orders source. */
+  /**
+   * What the value is: a person record key part (`source:` prefix added), a device, an order, or
+   * an identifier seen in events (identity.sightings).
+   */
+  readonly kind: "record" | "email" | "device" | "order" | "seen";
+  /**
+   * For kind record: the person source whose record_id the value is; for order: the orders
+   * source; for seen: the identifier type.
+   */
   readonly owner: string;
   /** Where it comes from, for reports (e.g. "identity.person_sources.crm_contacts"). */
   readonly describe: string;
@@ -45,6 +52,14 @@ export function rawLinks(d: Dialect, config: ProjectConfig): RawLink[] {
       links.push({ relation: relationOf(s.relation), expr: `lower(trim(${fieldText(d, s.email)}))`, kind: "email", owner: name, describe: `identity.person_sources.${name}.email` });
     }
   }
+  // Event rows naming a person record beside an identifier (a login with its device).
+  for (const [name, s] of Object.entries(config.identity.sightings)) {
+    links.push({ relation: relationOf(s.relation), expr: fieldText(d, s.person.key), kind: "record", owner: s.person.source, describe: `identity.sightings.${name}` });
+    // Every row carrying a value only the person was seen with (a device's page views too).
+    for (const [type, f] of Object.entries(s.identifiers)) {
+      links.push({ relation: relationOf(s.relation), expr: `trim(${fieldText(d, f)})`, kind: "seen", owner: type, describe: `identity.sightings.${name}.identifiers.${type}` });
+    }
+  }
   const model = config.model;
   for (const contract of Object.keys(CONTRACTS) as ContractName[]) {
     for (const [name, raw] of Object.entries(model[contract])) {
@@ -68,7 +83,12 @@ export function rawLinks(d: Dialect, config: ProjectConfig): RawLink[] {
   return links;
 }
 
-/** The suppression-list value of a linked raw row: `source:record_id`, `device`, `source:order_id`. */
+/** The suppression-list value of a linked raw row: `source:record_id`, `device`, `source:order_id`, the sighted value. */
 export function linkValue(link: RawLink): string {
-  return link.kind === "device" || link.kind === "email" ? link.expr : `'${link.owner.split("'").join("''")}:' || ${link.expr}`;
+  return link.kind === "device" || link.kind === "email" || link.kind === "seen" ? link.expr : `'${link.owner.split("'").join("''")}:' || ${link.expr}`;
+}
+
+/** The suppression-list kind a linked raw row's value is hashed under. */
+export function linkSuppressionKind(link: RawLink): SuppressionKind {
+  return link.kind === "seen" ? `seen:${link.owner}` : link.kind;
 }

@@ -1,12 +1,12 @@
 /**
  * After every extract: remove from the raw tables the rows of erased people that a source sent
  * again (its system still holds them, or an old export was re-read). Rows are matched by the
- * salted hashes of the suppression list — record ids, emails, devices, orders — so no clear value
+ * salted hashes of the suppression list — record ids, emails, devices, orders, sighted identifiers — so no clear value
  * of an erased person is needed, or kept, to recognise them.
  */
 import type { Connection, Dialect } from "../engine/warehouses/types.js";
 import type { ProjectConfig } from "../cli/config.js";
-import { linkValue, rawLinks } from "./sources.js";
+import { linkSuppressionKind, linkValue, rawLinks } from "./sources.js";
 import { isSuppressed, SUPPRESSIONS } from "./tables.js";
 
 export interface PurgeResult {
@@ -23,7 +23,7 @@ export async function purgeSuppressed(conn: Connection, d: Dialect, config: Proj
   const out: PurgeResult[] = [];
   for (const link of rawLinks(d, config)) {
     if (!relations.has(`${link.relation.schema}.${link.relation.name}`)) continue;
-    const res = await conn.execute(`DELETE FROM ${d.qualify(link.relation)} WHERE ${isSuppressed(d, link.kind, linkValue(link))}`);
+    const res = await conn.execute(`DELETE FROM ${d.qualify(link.relation)} WHERE ${isSuppressed(d, linkSuppressionKind(link), linkValue(link))}`);
     if (res.rowsAffected) out.push({ relation: `${link.relation.schema}.${link.relation.name}`, link: link.describe, rows: res.rowsAffected });
   }
   return out;

@@ -10,8 +10,11 @@ export const SALT: Relation = { schema: PRIVACY_SCHEMA, name: "privacy_salt" };
 export const SUPPRESSIONS: Relation = { schema: PRIVACY_SCHEMA, name: "suppressions" };
 export const ERASURES: Relation = { schema: PRIVACY_SCHEMA, name: "erasures" };
 
-/** Kinds of suppressed values; the hash is sha256(salt || ':' || kind || ':' || value). */
-export type SuppressionKind = "record" | "email" | "phone" | "device" | "order";
+/**
+ * Kinds of suppressed values; the hash is sha256(salt || ':' || kind || ':' || value). `seen:<type>`:
+ * an identifier seen in events (identity.sightings; the type is a validated name, safe in SQL).
+ */
+export type SuppressionKind = "record" | "email" | "phone" | "device" | "order" | `seen:${string}`;
 
 const ERASURE_COLUMNS: Array<[string, MetaColumnType]> = [
   ["request_id", "text"], ["requested_at", "timestamp"], ["selector", "text"], ["dry_run", "boolean"],

@@ -164,6 +164,17 @@ identity:
         # The e-shop order number a caller quoted leads to the e-shop account.
         # MIN, not LIMIT 1: Snowflake runs a correlated scalar subquery only when it is an aggregate.
         eshop_customer_id: { sql: ${s("(SELECT MIN(CAST(o.customer_id AS VARCHAR)) FROM raw.eshop_orders AS o WHERE o.number = order_ref)")} }
+  # Identifiers seen in events rather than carried by records: each device an e-shop account
+  # logged in on. Two accounts used on one device link when their first names agree (a family
+  # tablet does not glue a couple); a device seen with too many accounts links nobody.
+  sightings:
+    web_logins:
+      relation: raw.web_events
+      person: { source: eshop_customers, key: customer_id }
+      where: { sql: "type = 'login'" }
+      seen_at: ts
+      identifiers:
+        device: device_id
 model:
   # The estate ends on 2026-10-31: measure recency from there, so the marts do not age.
   as_of: "2026-10-31"

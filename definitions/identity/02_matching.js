@@ -5,6 +5,7 @@ const cfg = identity_model.config();
 const S = identity_model.SCHEMA;
 const { q, lit } = identity_model;
 const idTypes = identity_model.identifierTypes(cfg);
+const seenTypes = identity_model.sightingTypes(cfg);
 const cmps = identity_model.comparisons();
 const m = cfg.matching;
 const levelOf = (name) => cmps.find((c) => c.name === name).levels.length; // the "disagrees" level
@@ -16,6 +17,11 @@ const firstConflict = identity_model.levelsOf("first_name", /masculine|different
 // Identifiers that can link two records on their own: the kind, and its person_records column.
 const identifierKinds = [...idTypes.map((t) => [`id:${t}`, "id_" + t]), ["email", "email_key"], ["phone", "phone_e164"]];
 const linkable = (col) => q("linkable_" + col.replace(/_key$|_e164$/, ""));
+// Identifiers seen in events (identity.sightings: a device at login), many per record: they live
+// in record_sightings, not in person_records columns, and are counted, blocked on and linked on
+// from there — as an email or a phone is, being as easily shared within a household.
+const seenKind = (t) => `seen:${t}`;
+const seenColumn = (t) => `seen_${t}`;
 // Sources holding one record per person (rcu.yaml one_record_per_person): two of their records
 // are two people whatever they share (two sign-ups with one household email).
 const sameOneRecordSource = `(l.source = r.source AND ${identity_model.fromOneRecordSource(cfg, "l")})`;
@@ -28,10 +34,14 @@ publish("identifier_stats", {
   assertions: { uniqueKey: ["id_type", "id_value"] },
 }).query((ctx) => {
   const P = ctx.ref(S, "person_records");
+  // record_sightings holds a value once per record, so its rows count records too.
+  const seen = seenTypes.length
+    ? [`  SELECT 'seen:' || s.id_type AS id_type, s.id_value, p.first_key FROM ${ctx.ref(S, "record_sightings")} AS s JOIN ${P} AS p ON p.record_num = s.record_num`]
+    : [];
   return `SELECT id_type, id_value, COUNT(*) AS records, COUNT(DISTINCT first_key) AS first_names,
   COUNT(*) > ${m.max_records_per_identifier} AS is_shared
 FROM (
-${identifierKinds.map(([k, col]) => `  SELECT ${lit(k)} AS id_type, ${q(col)} AS id_value, first_key FROM ${P} WHERE ${q(col)} IS NOT NULL`).join("\n  UNION ALL\n")}
+${[...identifierKinds.map(([k, col]) => `  SELECT ${lit(k)} AS id_type, ${q(col)} AS id_value, first_key FROM ${P} WHERE ${q(col)} IS NOT NULL`), ...seen].join("\n  UNION ALL\n")}
 ) AS ids
 GROUP BY id_type, id_value`;
 });
@@ -51,7 +61,7 @@ publish("candidate_pairs", {
 ${identity_match.candidatePairs({
   records: ctx.ref(S, "person_records"),
   id: "record_num",
-  rules: identity_model.blockingRules(cfg),
+  rules: identity_model.blockingRules(cfg, (t) => `(SELECT record_num, id_value AS ${q(seenColumn(t))} FROM ${ctx.ref(S, "record_sightings")} WHERE id_type = ${lit(t)})`),
   maxBlockSize: m.max_block_size,
 })}
 ) AS pairs`);
@@ -106,6 +116,19 @@ ${identifierKinds.map(([type, col], i) => `    SELECT r.record_num, ${i} AS kind
   LEFT JOIN (${sharedFlags}) AS sh ON sh.record_num = p.record_num)`;
   const tfCols = withTf.map((c) => `CASE WHEN l.${q(c.tf)} = r.${q(c.tf)} THEN l.${q("tf_" + c.tf)} END AS ${q("tf_" + c.name)}`);
   const linkableCols = identifierKinds.map(([, col]) => `COALESCE(l.${q(col)} = r.${q(col)} AND l.${q("shared_" + col)} = 0, FALSE) AS ${linkable(col)}`);
+  // Sighted values: the pairs of records seen with one value that is not shared, per type. A
+  // shared value (a shop's kiosk) is dropped before the self-join, so no value pairs more than
+  // max_records_per_identifier records.
+  const seenPairs = seenTypes.length
+    ? `LEFT JOIN (
+  SELECT a.record_num AS num_l, b.record_num AS num_r, ${seenTypes.map((t) => `MAX(CASE WHEN a.id_type = ${lit(t)} THEN 1 ELSE 0 END) AS ${q(seenColumn(t))}`).join(", ")}
+  FROM (SELECT s.record_num, s.id_type, s.id_value FROM ${ctx.ref(S, "record_sightings")} AS s
+        JOIN ${stats} AS st ON st.id_type = 'seen:' || s.id_type AND st.id_value = s.id_value AND NOT st.is_shared) AS a
+  JOIN ${ctx.ref(S, "record_sightings")} AS b ON b.id_type = a.id_type AND b.id_value = a.id_value AND b.record_num > a.record_num
+  GROUP BY a.record_num, b.record_num
+) AS seen ON seen.num_l = p.id_l AND seen.num_r = p.id_r`
+    : "";
+  const seenCols = seenTypes.map((t) => `COALESCE(seen.${q(seenColumn(t))} = 1, FALSE) AS ${q("linkable_" + seenColumn(t))}`);
   return identity_match.comparisonVectors({
     pairs: `(SELECT num_l AS id_l, num_r AS id_r, first_rule, rules_matched FROM ${ctx.ref(S, "candidate_pairs")})`,
     records: enriched,
@@ -114,7 +137,8 @@ ${identifierKinds.map(([type, col], i) => `    SELECT r.record_num, ${i} AS kind
     comparisons: cmps,
     // sample_hash: EM's deterministic sample (identity_match.emStatements), from the records'
     // 52-bit hashes (the sum stays below 2^53: exact in every client).
-    extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", `${sameOneRecordSource} AS same_one_record_source`, ...tfCols, ...linkableCols].join(",\n  "),
+    extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", `${sameOneRecordSource} AS same_one_record_source`, ...tfCols, ...linkableCols, ...seenCols].join(",\n  "),
+    joins: seenPairs,
   });
 });
 
@@ -178,7 +202,10 @@ publish("pair_scores", {
     // 03_clusters.js).
     ["email", `v.${linkable("email_key")} AND v.cmp_first_name IN (${firstAgree})`],
     ["phone", `v.${linkable("phone_e164")} AND v.cmp_first_name IN (${firstAgree})`],
+    // Sighted identifiers (a device at login) too: a family tablet is shared like a landline.
+    ...seenTypes.map((t) => [seenKind(t), `v.${q("linkable_" + seenColumn(t))} AND v.cmp_first_name IN (${firstAgree})`]),
   ];
+  const householdKinds = ["email", "phone", ...seenTypes.map(seenKind)].map(lit).join(", ");
   const threshold = Math.log(m.threshold / (1 - m.threshold));
   const floorWeight = m.identifier_floor > 0 ? Math.log(m.identifier_floor / (1 - m.identifier_floor)) : null;
   // The pair and its decision only: the levels are in comparison_vectors (same id_l, id_r).
@@ -212,7 +239,7 @@ ${identity_match.levelWeights({ vectors, params, comparisons: cmps })}
   -- records and every probability is low. (At a million records such email pairs were 4,669 of
   -- two people to 621 of one. Phone pairs were 199 to 418, but the phone's floor still keeps
   -- more households apart than it splits.)
-  SELECT scored.*, ${floorWeight === null ? "FALSE" : `(deterministic_rule IN ('email', 'phone') AND match_weight < ${floorWeight} AND against_weight < ${floorWeight})`} AS outweighed
+  SELECT scored.*, ${floorWeight === null ? "FALSE" : `(deterministic_rule IN (${householdKinds}) AND match_weight < ${floorWeight} AND against_weight < ${floorWeight})`} AS outweighed
   FROM scored
 )
 SELECT judged.*,

@@ -114,7 +114,7 @@ publish("user_identifiers", {
     record_key: "The source record (source:record_id).",
     source: "Person source (identity.person_sources).",
     record_id: "Record id within the source.",
-    id_type: "record, email, phone, national_id or a configured identifier type.",
+    id_type: "record, email, phone, national_id, a configured identifier type, or a type of identifier seen in events (identity.sightings, e.g. device).",
     id_value: "The identifier, normalised (canonical email, E.164 phone …).",
   },
   assertions: { nonNull: ["user_id", "record_key"] },
@@ -127,10 +127,16 @@ publish("user_identifiers", {
   SELECT m.user_id, p.record_key, p.source, p.record_id, ${kinds.filter(([t]) => t !== "record").map(([, col]) => `p.${q(col)}`).join(", ")}
   FROM ${P} AS p JOIN ${M} AS m ON m.record_key = p.record_key
 )
-${kinds
-    .map(([type, col]) => `SELECT user_id, record_key, source, record_id, ${lit(type)} AS id_type, CAST(${q(col)} AS VARCHAR) AS id_value
-FROM resolved WHERE ${q(col)} IS NOT NULL`)
-    .join("\nUNION ALL\n")}`;
+${[
+    ...kinds.map(([type, col]) => `SELECT user_id, record_key, source, record_id, ${lit(type)} AS id_type, CAST(${q(col)} AS VARCHAR) AS id_value
+FROM resolved WHERE ${q(col)} IS NOT NULL`),
+    // Identifiers seen in events (identity.sightings), under their own type: each device a
+    // record logged in on.
+    ...(identity_model.sightingTypes(cfg).length
+      ? [`SELECT r.user_id, r.record_key, r.source, r.record_id, s.id_type, s.id_value
+FROM resolved AS r JOIN ${ctx.ref(S, "record_sightings")} AS s ON s.record_key = r.record_key`]
+      : []),
+  ].join("\nUNION ALL\n")}`;
 });
 
 assert("every_record_has_one_user")

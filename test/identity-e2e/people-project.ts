@@ -1,7 +1,8 @@
 /**
  * A tiny rcu project for identity tests: one CSV file landed as `raw.people_rows` and mapped as
  * the person source `people` (record id `id`; the other columns mapped to the contract fields of
- * the same name), on an embedded DuckDB file.
+ * the same name), on an embedded DuckDB file. With `more.events`, a second CSV is landed as
+ * `raw.people_events` (for identity.sightings).
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -12,6 +13,8 @@ export interface PeopleProject {
   readonly warehouse: string;
   /** Rewrite the CSV: a header line, then one line per record. */
   write(lines: readonly string[]): Promise<void>;
+  /** Rewrite the events CSV (`more.events`): a header line, then one line per event. */
+  writeEvents(lines: readonly string[]): Promise<void>;
   /** record id (without the `people:` prefix) → user_id, from the identity map. */
   users(): Promise<Map<string, string>>;
 }
@@ -20,10 +23,11 @@ export interface PeopleProject {
  * `more.source`: further entries of the person source's mapping (e.g. `identifiers: { card: card }`);
  * `more.identity`: further entries of the identity section (e.g. `matching: { … }`), one per line.
  */
-export async function peopleProject(dir: string, fields: readonly string[], more: { source?: string; identity?: string } = {}): Promise<PeopleProject> {
+export async function peopleProject(dir: string, fields: readonly string[], more: { source?: string; identity?: string; events?: boolean } = {}): Promise<PeopleProject> {
   const config = path.join(dir, "rcu.yaml");
   const warehouse = path.join(dir, "w.duckdb");
   const csv = path.join(dir, "people.csv");
+  const events = path.join(dir, "events.csv");
   const mapping = ["relation: raw.people_rows", "record_id: id", ...fields.map((f) => `${f}: ${f}`), ...(more.source ? [more.source] : [])].join(", ");
   await writeFile(config, `profiles:
   t: { engine: duckdb, path: ${JSON.stringify(warehouse)} }
@@ -35,7 +39,7 @@ sources:
     write_disposition: replace
     streams:
       rows: { path: ${JSON.stringify(csv)} }
-identity:
+${more.events ? `      events: { path: ${JSON.stringify(events)} }\n` : ""}identity:
   person_sources:
     people: { ${mapping} }
 ${more.identity ? `  ${more.identity}\n` : ""}`);
@@ -43,6 +47,7 @@ ${more.identity ? `  ${more.identity}\n` : ""}`);
     config,
     warehouse,
     write: (lines) => writeFile(csv, lines.join("\n") + "\n"),
+    writeEvents: (lines) => writeFile(events, lines.join("\n") + "\n"),
     users: async () => {
       const rows = await duck<{ record_key: string; user_id: string }>(warehouse, "SELECT record_key, user_id FROM rcu_identity.identity_map");
       return new Map(rows.map((r) => [r.record_key.replace("people:", ""), r.user_id]));
