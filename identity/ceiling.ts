@@ -8,7 +8,8 @@
  * caused by the data.
  *
  * Evidence kinds are cumulative, from the strongest to the weakest:
- *   identifiers — same email key, phone, national id or source identifier;
+ *   identifiers — same email key, phone, national id or source identifier, or an identifier seen
+ *                 with both in events (`seen`: record_sightings, a device at login);
  *   names       — same first- and last-name sounds, or first and last names swapped;
  *   attributes  — same birth date, same address line and postcode, or the same first name with
  *                 the same postcode, city or birth year;
@@ -41,11 +42,13 @@ export const EVIDENCE_COLUMNS: readonly string[] = [
 ];
 
 const same = (a: Rec, b: Rec, col: string) => a[col] != null && a[col] !== "" && a[col] === b[col];
+/** Both records were seen with one identifier (`seen`: "type:value" lists, when sightings exist). */
+const seenTogether = (a: Rec, b: Rec) => Array.isArray(a.seen) && Array.isArray(b.seen) && (a.seen as string[]).some((v) => (b.seen as string[]).includes(v));
 
 /** Evidence kinds, strongest first; each a test on two records of one true person. */
 function evidenceKinds(idColumns: readonly string[]): ReadonlyArray<readonly [string, (a: Rec, b: Rec) => boolean]> {
   return [
-    ["identifiers", (a, b) => ["email_key", "phone_e164", "national_id", ...idColumns].some((c) => same(a, b, c))],
+    ["identifiers", (a, b) => ["email_key", "phone_e164", "national_id", ...idColumns].some((c) => same(a, b, c)) || seenTogether(a, b)],
     ["names", (a, b) => (same(a, b, "first_phon") && same(a, b, "last_phon")) || (a.first_key != null && a.first_key === b.last_key && a.last_key === b.first_key)],
     ["attributes", (a, b) =>
       same(a, b, "birth_key") ||

@@ -9,7 +9,7 @@ import { RcuError } from "../engine/errors.js";
 import type { Connection, Dialect } from "../engine/warehouses/types.js";
 import { EVIDENCE_COLUMNS, evidenceCeiling, type EvidenceCeiling } from "./ceiling.js";
 import { evaluate, type Evaluation } from "./metrics.js";
-import { identityMap, personRecords } from "./tables.js";
+import { identityMap, personRecords, recordSightings } from "./tables.js";
 
 export interface TruthEvaluation extends Evaluation {
   readonly truthFile: string;
@@ -88,5 +88,16 @@ async function readEvidence(conn: Connection, dialect: Dialect) {
   const [first] = await conn.query(dialect.limitRows(`SELECT * FROM ${table}`, 1));
   if (!first) return [];
   const columns = Object.keys(first).filter((c) => EVIDENCE_COLUMNS.includes(c) || c.startsWith("id_"));
-  return conn.query(`SELECT ${columns.map((c) => dialect.quoteIdentifier(c)).join(", ")} FROM ${table}`);
+  const rows = await conn.query(`SELECT ${columns.map((c) => dialect.quoteIdentifier(c)).join(", ")} FROM ${table}`);
+  // Identifiers seen in events (a device at login), many per record: carried as `seen`.
+  const sightings = (await conn.listRelations()).some((r) => r.schema === recordSightings.schema && r.name === recordSightings.name);
+  if (!sightings) return rows;
+  const seen = new Map<string, string[]>();
+  for (const s of await conn.query(`SELECT record_key, id_type, id_value FROM ${dialect.qualify(recordSightings)}`)) {
+    const key = String(s.record_key);
+    let list = seen.get(key);
+    if (!list) seen.set(key, (list = []));
+    list.push(`${String(s.id_type)}:${String(s.id_value)}`);
+  }
+  return rows.map((r) => (seen.has(String(r.record_key)) ? { ...r, seen: seen.get(String(r.record_key)) } : r));
 }

@@ -8,4 +8,5 @@ export const IDENTITY_SCHEMA = "rcu_identity";
 export const identityMap: Relation = { schema: IDENTITY_SCHEMA, name: "identity_map" };
 export const personRecords: Relation = { schema: IDENTITY_SCHEMA, name: "person_records" };
 export const pairScores: Relation = { schema: IDENTITY_SCHEMA, name: "pair_scores" };
+export const recordSightings: Relation = { schema: IDENTITY_SCHEMA, name: "record_sightings" };
 export const userMerges: Relation = { schema: IDENTITY_SCHEMA, name: "user_merges" };

@@ -28,4 +28,15 @@ describe("evidence ceiling", () => {
     expect(lastName!.f1).toBe(1);
     expect(names!.f1).toBeCloseTo((2 * 6) / 7 / (1 + 6 / 7), 10);
   });
+
+  it("counts an identifier seen with both records in events (a device at login) as a shared identifier", () => {
+    const records = [
+      { ...rec("s:a", {}), seen: ["device:d1", "device:d2"] },
+      { ...rec("s:b", {}), seen: ["device:d2"] },
+      { ...rec("s:c", {}), seen: ["device:d3"] },
+      rec("s:d", {}),
+    ];
+    const c = evidenceCeiling(records, new Map([["s:a", "A"], ["s:b", "A"], ["s:c", "A"], ["s:d", "A"]]));
+    expect(c.levels[0]).toMatchObject({ evidence: "identifiers", directPairs: 1, recall: 1 / 6 });
+  });
 });
