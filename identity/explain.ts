@@ -4,7 +4,7 @@
  */
 import { RcuError } from "../engine/errors.js";
 import type { Connection, Dialect, Row } from "../engine/warehouses/types.js";
-import { identityMap, pairScores, personRecords, userMerges } from "./tables.js";
+import { identityMap, pairScores, personRecords, recordSightings, userMerges } from "./tables.js";
 
 export interface Explanation {
   readonly query: string;
@@ -12,6 +12,8 @@ export interface Explanation {
   /** When the query named an id merged into another. */
   readonly mergedFrom?: string;
   readonly records: readonly Row[];
+  /** Identifiers seen with the records in events (identity.sightings: devices at login). */
+  readonly sightings: readonly Row[];
   readonly pairs: readonly Row[];
 }
 
@@ -52,5 +54,15 @@ export async function explainIdentity(conn: Connection, d: Dialect, query: strin
       ORDER BY s.linked DESC, s.match_weight DESC`,
     [userId],
   );
-  return { query, userId, ...(mergedFrom ? { mergedFrom } : {}), records, pairs };
+  // The values behind a "seen:<type>" edge, which the records' own columns do not show.
+  const hasSightings = (await conn.listRelations()).some((r) => r.schema === recordSightings.schema && r.name === recordSightings.name);
+  const sightings = hasSightings
+    ? await conn.query(
+        `SELECT s.record_key, s.id_type, s.id_value, s.times_seen, s.last_seen_at
+       FROM ${d.qualify(recordSightings)} AS s JOIN ${d.qualify(identityMap)} AS m ON m.record_key = s.record_key
+      WHERE m.user_id = ${p(1)} ORDER BY s.record_key, s.id_type, s.id_value`,
+        [userId],
+      )
+    : [];
+  return { query, userId, ...(mergedFrom ? { mergedFrom } : {}), records, sightings, pairs };
 }

@@ -26,6 +26,8 @@ export function renderExplanation(e: Explanation, io: CliIO): string {
   lines.push(`${e.records.length} record(s):`);
   for (const r of e.records) {
     lines.push(`  ${show(r.record_key)}  ${[show(r.first_name), show(r.last_name)].join(" ").trim()}  ${show(r.email)}  ${show(r.phone_e164)}  ${show(r.birth_date)}  ${show(r.postcode)} ${show(r.city)}  ${s.dim(`trust ${show(r.trust)}`)}`);
+    const seen = e.sightings.filter((x) => x.record_key === r.record_key);
+    if (seen.length) lines.push(`      seen with: ${seen.map((x) => `${show(x.id_type)} ${show(x.id_value)} (${show(x.times_seen)}×)`).join(", ")}`);
   }
   const inside = new Set(e.records.map((r) => String(r.record_key)));
   const within = (p: (typeof e.pairs)[number]) => inside.has(String(p.id_l)) && inside.has(String(p.id_r));

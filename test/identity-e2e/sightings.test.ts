@@ -103,6 +103,7 @@ describe("identifiers seen in events (devices at login)", () => {
     const explained = await cli(["identity", "explain", "people:julie2", "--config", project.config], ROOT);
     expect(explained.code).toBe(0);
     expect(explained.stdout).toContain("deterministic: seen:device");
+    expect(explained.stdout).toContain("seen with: device phone-julie (2×), device tablet (1×)");
 
     // Erasing Julie: her phone's value is hers alone, so its events go (the page view too) and it
     // is suppressed; the family tablet is Paul's as well, so it is kept, counted, never erased.
