@@ -37,7 +37,8 @@ export const PERSON_FIELDS = [
   "address_line", "postcode", "city", "region", "country", "updated_at",
 ] as const;
 
-export const personSourceSchema = z.strictObject({
+export const personSourceSchema = z
+  .strictObject({
   /** `schema.table` of the (landed) source table. */
   relation: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/, "relation must be schema.table"),
   /** The column (or expression) identifying a record within the source. */
@@ -53,9 +54,18 @@ export const personSourceSchema = z.strictObject({
   /** Only rows satisfying this SQL condition are person records (e.g. skip B2B rows). */
   where: z.strictObject({ sql: z.string().min(1) }).optional(),
   ...Object.fromEntries(PERSON_FIELDS.map((f) => [f, fieldSchema.optional()])) as Record<(typeof PERSON_FIELDS)[number], z.ZodOptional<typeof fieldSchema>>,
+  /**
+   * The whole name in one field ("Mme Dupont", "LE GALL Hervé", "Jean Dupont"), split into first
+   * and last name by includes/person_name.js (splitFullName); instead of first_name / last_name.
+   */
+  full_name: fieldSchema.optional(),
   /** Strong external identifiers: type → field. Records sharing a type and value are the same person. */
   identifiers: z.record(name("identifier type"), fieldSchema).default({}),
-});
+  })
+  .refine((s) => s.full_name === undefined || (s.first_name === undefined && s.last_name === undefined), {
+    message: "full_name replaces first_name and last_name: map either full_name, or first_name / last_name",
+    path: ["full_name"],
+  });
 export type PersonSource = z.infer<typeof personSourceSchema>;
 
 /**

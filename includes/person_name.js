@@ -216,4 +216,51 @@ function canonicalFirstNameOfKey(k) {
   return `CASE ${whens.join(" ")} ELSE ${split} END`;
 }
 
-module.exports = { display, matchKey, initialsOfKey, stripParticles, firstToken, initial, phonetic, phoneticOfKey, canonicalFirstName, canonicalFirstNameOfKey, HONORIFICS, PARTICLES, FIRST_NAME_ABBREVIATIONS, JUNK_NAMES };
+/**
+ * A name typed in one field ("Mme Dupont", "LE GALL Hervé", "Anne-Sophie GARNIER", "de la Fontaine
+ * Jean", "Jean Dupont") split into first and last name, as raw text (case and accents kept for
+ * display). Returns { first, last }: SQL expressions over `expr`, which is repeated (pass a column
+ * or a field). Rules, in order:
+ *   - one word: a last name alone;
+ *   - a leading honorific (HONORIFICS, with or without a dot): the rest is the last name;
+ *   - words in capitals on one side only: they are the last name (at most two: "LE GALL"), the
+ *     other words the first name, whichever comes first;
+ *   - a leading particle (PARTICLES; two for "de la"): it and the next word are the last name;
+ *   - otherwise the first word is the first name and the rest the last name. "Dupont Jean" is
+ *     then split the wrong way round, which the matcher's swapped-names levels compare.
+ */
+function splitFullName(expr) {
+  const s = `${t.squish(`trim(${expr})`)}`;
+  const word = (i) => `split_part(${s}, ' ', ${i})`;
+  const lowerWord = (i) => `lower(${word(i)})`;
+  const lastWord = t.rx(s, "^.* ", "");
+  const beforeLastWord = t.rx(s, "^(.* )?([^ ]+) [^ ]+$", "\\2");
+  const caps = (w) => `(${w} = upper(${w}) AND ${w} <> lower(${w}) AND length(${w}) >= 2)`;
+  const words = `(length(${s}) - length(replace(${s}, ' ', '')) + 1)`;
+  // The text after the first k words, and before the last k words.
+  const after = (k) => `ltrim(substr(${s}, length(${Array.from({ length: k }, (_, i) => word(i + 1)).join(" || ' ' || ")}) + 2))`;
+  const before = (tail) => `rtrim(substr(${s}, 1, length(${s}) - length(${tail})))`;
+  const inList = (e, list) => `${e} IN (${list.map((x) => t.str(x)).join(", ")})`;
+  const honorific = inList(t.rx(lowerWord(1), "[.]", ""), HONORIFICS);
+  const particle = (i) => inList(lowerWord(i), PARTICLES);
+  const twoCapsFirst = `${caps(word(2))} AND ${words} >= 3`;
+  const twoCapsLast = `${caps(beforeLastWord)} AND ${words} >= 3`;
+  const capsFirst = `${caps(word(1))} AND NOT ${caps(lastWord)}`;
+  const capsLast = `${caps(lastWord)} AND NOT ${caps(word(1))}`;
+  const tail2 = `${beforeLastWord} || ' ' || ${lastWord}`;
+  const cases = (pick) => `CASE
+    WHEN ${s} IS NULL OR ${s} = '' THEN NULL
+    WHEN ${words} = 1 THEN ${pick("NULL", s)}
+    WHEN ${honorific} THEN ${pick("NULL", after(1))}
+    WHEN ${capsFirst} AND ${twoCapsFirst} THEN ${pick(after(2), `${word(1)} || ' ' || ${word(2)}`)}
+    WHEN ${capsFirst} THEN ${pick(after(1), word(1))}
+    WHEN ${capsLast} AND ${twoCapsLast} THEN ${pick(before(tail2), tail2)}
+    WHEN ${capsLast} THEN ${pick(before(lastWord), lastWord)}
+    WHEN ${particle(1)} AND ${particle(2)} AND ${words} >= 4 THEN ${pick(after(3), `${word(1)} || ' ' || ${word(2)} || ' ' || ${word(3)}`)}
+    WHEN ${particle(1)} AND ${words} >= 3 THEN ${pick(after(2), `${word(1)} || ' ' || ${word(2)}`)}
+    ELSE ${pick(word(1), after(1))}
+  END`;
+  return { first: cases((f) => f), last: cases((_, l) => l) };
+}
+
+module.exports = { splitFullName, display, matchKey, initialsOfKey, stripParticles, firstToken, initial, phonetic, phoneticOfKey, canonicalFirstName, canonicalFirstNameOfKey, HONORIFICS, PARTICLES, FIRST_NAME_ABBREVIATIONS, JUNK_NAMES };

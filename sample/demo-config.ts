@@ -28,17 +28,6 @@ function rel(projectDir: string, p: string): string {
 /** A YAML scalar that is always a safe double-quoted string. */
 const s = (v: string): string => JSON.stringify(v);
 
-// Free-text names typed by contact-centre agents: "Mme Dupont", "DUPONT Hélène", "Anne Sophie Garnier".
-// An honorific means a last name only; otherwise the first word is taken as the first name (the
-// matcher also compares first and last names swapped, for "DUPONT Hélène"). Written in SQL that
-// DuckDB and Snowflake both run (no regex: their flags and escapes differ).
-const NAME = "trim(customer_name)";
-const FIRST_WORD = `lower(split_part(${NAME}, ' ', 1))`;
-const NO_SPACE = `POSITION(' ' IN ${NAME}) = 0`;
-const HONORIFIC = `${FIRST_WORD} IN ('m', 'mr', 'm.', 'mme', 'mlle', 'madame', 'monsieur', 'mademoiselle')`;
-const TICKET_FIRST = `CASE WHEN ${NO_SPACE} OR ${HONORIFIC} THEN NULL ELSE split_part(${NAME}, ' ', 1) END`;
-const TICKET_LAST = `CASE WHEN ${NO_SPACE} THEN ${NAME} ELSE ltrim(substr(${NAME}, POSITION(' ' IN ${NAME}) + 1)) END`;
-
 export function demoConfigYaml(o: DemoConfigOptions): string {
   const d = (p: string) => s(rel(o.projectDir, path.join(o.dataDir, p)));
   return `# rcu demo: the sample estate of a fictional French omnichannel retailer (rcu demo).
@@ -157,8 +146,9 @@ identity:
       trust: 5
       email: email
       phone: phone
-      first_name: { sql: ${s(TICKET_FIRST)} }
-      last_name: { sql: ${s(TICKET_LAST)} }
+      # Agents type the name in one field ("Mme Dupont", "LE GALL Hervé", "Anne Sophie Garnier"):
+      # rcu splits it (honorifics, capitals, particles; see docs/identity.md).
+      full_name: customer_name
       updated_at: opened_at
       identifiers:
         # The e-shop order number a caller quoted leads to the e-shop account.

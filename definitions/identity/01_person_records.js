@@ -14,6 +14,10 @@ const rawColumns = [
 
 for (const [name, src] of sources) {
   const rel = identity_model.sourceRelation(src);
+  // A name typed in one field (full_name) is split here, so the rest of the model sees first and
+  // last names as from any other source.
+  const whole = src.full_name !== undefined ? person_name.splitFullName(field(src.full_name)) : null;
+  const raw = (f) => (whole && f === "first_name" ? whole.first : whole && f === "last_name" ? whole.last : field(src[f]));
   publish(`stg_person_${name}`, {
     type: "view",
     schema: S,
@@ -23,7 +27,7 @@ for (const [name, src] of sources) {
   ${lit(name)} AS source,
   CAST(${field(src.record_id)} AS VARCHAR) AS record_id,
   ${Number(src.trust || 10)} AS trust,
-  ${identity_model.FIELDS.map((f) => `CAST(${field(src[f])} AS VARCHAR) AS ${q(f + "_raw")}`).join(",\n  ")}${idTypes.length ? "," : ""}
+  ${identity_model.FIELDS.map((f) => `CAST(${raw(f)} AS VARCHAR) AS ${q(f + "_raw")}`).join(",\n  ")}${idTypes.length ? "," : ""}
   ${idTypes.map((t) => `CAST(${src.identifiers && src.identifiers[t] !== undefined ? field(src.identifiers[t]) : "NULL"} AS VARCHAR) AS ${q("id_" + t)}`).join(",\n  ")}
 FROM ${ctx.ref(rel.schema, rel.name)}
 ${src.where ? `WHERE ${src.where.sql}` : ""}`);

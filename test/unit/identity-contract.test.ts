@@ -20,6 +20,13 @@ describe("identity contract", () => {
     expect(model.SCHEMA).toBe(IDENTITY_SCHEMA);
     expect([...model.FIELDS].sort()).toEqual([...PERSON_FIELDS].sort());
   });
+  it("takes a name in one field (full_name) instead of first_name / last_name, not beside them", () => {
+    const source = { relation: "raw.tickets", record_id: "id" };
+    expect(identitySchema.safeParse({ person_sources: { t: { ...source, full_name: "customer_name" } } }).success).toBe(true);
+    const both = identitySchema.safeParse({ person_sources: { t: { ...source, full_name: "customer_name", last_name: "nom" } } });
+    expect(both.success).toBe(false);
+    expect(both.error?.issues[0]).toMatchObject({ path: ["person_sources", "t", "full_name"], message: expect.stringContaining("full_name replaces first_name and last_name") });
+  });
   it("has the same defaults with and without rcu (official Dataform CLI: no var)", () => {
     const defaults = identitySchema.parse({});
     const include = model.config();
