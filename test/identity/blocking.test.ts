@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Duck, load } from "./harness.js";
 
-interface Rule { name: string; on: Array<[string, string]> }
+interface Rule { name: string; on: Array<[string, string]>; from?: string }
 const match = load<{ candidatePairs(o: { records: string; id: string; rules: Rule[]; maxBlockSize: number }): string }>("identity_match.js");
 const duck = new Duck();
 beforeAll(async () => {
@@ -38,6 +38,17 @@ describe("candidatePairs", () => {
       ...["m0-m1", "m0-m2", "m0-m3", "m1-m2", "m1-m3", "m2-m3"].map((p) => `${p} names 1`),
       "s1-s2 names_swapped 2", // found from both sides of the asymmetric rule
     ]);
+  });
+
+  it("reads a rule's blocks from another relation with many values per record, counting the rule once per pair", async () => {
+    // a1 and a2 were both seen with two devices, s1 with one of them and another.
+    await duck.query(`CREATE TABLE seen AS SELECT * FROM (VALUES ('a1', 'd1'), ('a1', 'd2'), ('a2', 'd1'), ('a2', 'd2'), ('s1', 'd2'), ('s1', 'd9')) AS t(record_key, seen_device)`);
+    const withSeen: Rule[] = [...rules, { name: "seen:device", from: "seen", on: [["seen_device", "seen_device"]] }];
+    const got = (await duck.query(match.candidatePairs({ records: "recs", id: "record_key", rules: withSeen, maxBlockSize: 50 })))
+      .filter((r) => ["a1", "a2", "s1"].includes(String(r.id_l)))
+      .map((r) => `${r.id_l}-${r.id_r} ${r.first_rule} ${r.rules_matched}`)
+      .sort();
+    expect(got).toEqual(["a1-a2 email 3", "a1-s1 seen:device 1", "a2-s1 seen:device 1", "s1-s2 names_swapped 2"]);
   });
 
   it("skips blocks larger than maxBlockSize, so pairs per record stay bounded", async () => {
