@@ -105,6 +105,10 @@ export const DIRT = {
   // --- within-source duplicates (per person present in the source) ---
   crmDuplicate: 0.06,
   eshopSecondAccount: 0.05,
+  /** Persons with a second e-shop account who logged in to it on a device used for the first. */
+  secondAccountSameDevice: 0.5,
+  /** Households living together with a shared tablet; each member with an e-shop account logs in on it with chance 0.7. */
+  householdTablet: 0.3,
   storesSecondCard: 0.04,
 
   // --- malformed rows (not in the truth file; counted in the manifest) ---

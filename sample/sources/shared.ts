@@ -17,7 +17,7 @@ export interface Ctx {
  * Per-source generator streams: each source draws from its own stream for a person, so adding a
  * draw to one source never changes what another source writes.
  */
-export const SRC = { crm: 16, eshop: 17, web: 18, email: 19, tickets: 20, stores: 21, malformed: 22 } as const;
+export const SRC = { crm: 16, eshop: 17, web: 18, email: 19, tickets: 20, stores: 21, malformed: 22, webShared: 23, householdDevice: 24 } as const;
 
 export const sourceRng = (c: Ctx, p: Person, src: number): Rng => new Rng(c.seed, src, p.index);
 

@@ -286,6 +286,43 @@ describe("dirt rates (20k people, measured from the files)", () => {
     expect(sharedPhone / phonePairs).toBeLessThan(DIRT.householdSharedPhone + 0.05);
   });
 
+  it("devices seeing two accounts: a person's second e-shop account, a household's tablet", () => {
+    const entityOf = new Map<string, string>();
+    for (const r of records) if (r.source === "eshop_customers") entityOf.set(r.id, r.entity);
+    const accountsOn = new Map<string, Set<string>>();
+    for (const line of readFileSync(path.join(dir, "web/events.jsonl"), "utf8").split("\n")) {
+      if (!line.includes('"login"')) continue;
+      let e: { device_id?: string; customer_id?: number };
+      try { e = JSON.parse(line) as typeof e; } catch { continue; } // the malformed rows
+      if (!e.device_id || e.customer_id === undefined) continue;
+      const s = accountsOn.get(e.device_id) ?? new Set();
+      s.add(String(e.customer_id));
+      accountsOn.set(e.device_id, s);
+    }
+    const samePerson = new Set<string>();
+    const loggedIn = new Set<string>();
+    let households = 0;
+    for (const accounts of accountsOn.values()) {
+      const people = [...new Set([...accounts].map((a) => entityOf.get(a)).filter((x): x is string => x !== undefined))];
+      for (const p of people) loggedIn.add(p);
+      if (people.length === 1 && accounts.size > 1) samePerson.add(people[0]!);
+      if (people.length > 1) {
+        // Two people on one device are the two members of a household living together.
+        expect(people).toHaveLength(2);
+        const [a, b] = people.map((x) => person(SEED, indexOfEntity(x)));
+        expect(a!.household, `${a!.entityId} and ${b!.entityId} on one device`).not.toBeNull();
+        expect(a!.household).toBe(b!.household);
+        households++;
+      }
+    }
+    const twoAccounts = [...loggedIn].filter((e) => records.filter((r) => r.source === "eshop_customers" && r.entity === e).length === 2);
+    expectRate("secondAccountSameDevice", twoAccounts.filter((e) => samePerson.has(e)).length, twoAccounts.length, DIRT.secondAccountSameDevice, 0.1);
+    // Households together (20 % of pairs) with a tablet (30 %), both members logging in (≈ 0.55 × 0.7 each).
+    const expected = (PEOPLE / 2) * DIRT.household * DIRT.householdTablet * (0.55 * 0.7) ** 2;
+    expect(households).toBeGreaterThan(expected * 0.5);
+    expect(households).toBeLessThan(expected * 1.6);
+  });
+
   it("within-source duplicates and missing birth dates", () => {
     const perEntity = (source: string): number[] => {
       const m = new Map<string, number>();
