@@ -9,7 +9,7 @@ import { RcuError } from "../engine/errors.js";
 import type { Connection, Dialect } from "../engine/warehouses/types.js";
 import { EVIDENCE_COLUMNS, evidenceCeiling, type EvidenceCeiling } from "./ceiling.js";
 import { evaluate, type Evaluation } from "./metrics.js";
-import { identityMap, personRecords, recordSightings } from "./tables.js";
+import { hasRelation, identityMap, personRecords, recordSightings } from "./tables.js";
 
 export interface TruthEvaluation extends Evaluation {
   readonly truthFile: string;
@@ -90,8 +90,7 @@ async function readEvidence(conn: Connection, dialect: Dialect) {
   const columns = Object.keys(first).filter((c) => EVIDENCE_COLUMNS.includes(c) || c.startsWith("id_"));
   const rows = await conn.query(`SELECT ${columns.map((c) => dialect.quoteIdentifier(c)).join(", ")} FROM ${table}`);
   // Identifiers seen in events (a device at login), many per record: carried as `seen`.
-  const sightings = (await conn.listRelations()).some((r) => r.schema === recordSightings.schema && r.name === recordSightings.name);
-  if (!sightings) return rows;
+  if (!(await hasRelation(conn, recordSightings))) return rows;
   const seen = new Map<string, string[]>();
   for (const s of await conn.query(`SELECT record_key, id_type, id_value FROM ${dialect.qualify(recordSightings)}`)) {
     const key = String(s.record_key);

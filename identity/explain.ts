@@ -4,7 +4,7 @@
  */
 import { RcuError } from "../engine/errors.js";
 import type { Connection, Dialect, Row } from "../engine/warehouses/types.js";
-import { identityMap, pairScores, personRecords, recordSightings, userMerges } from "./tables.js";
+import { identityMap, pairScores, personRecords, hasRelation, recordSightings, userMerges } from "./tables.js";
 
 export interface Explanation {
   readonly query: string;
@@ -55,8 +55,7 @@ export async function explainIdentity(conn: Connection, d: Dialect, query: strin
     [userId],
   );
   // The values behind a "seen:<type>" edge, which the records' own columns do not show.
-  const hasSightings = (await conn.listRelations()).some((r) => r.schema === recordSightings.schema && r.name === recordSightings.name);
-  const sightings = hasSightings
+  const sightings = (await hasRelation(conn, recordSightings))
     ? await conn.query(
         `SELECT s.record_key, s.id_type, s.id_value, s.times_seen, s.last_seen_at
        FROM ${d.qualify(recordSightings)} AS s JOIN ${d.qualify(identityMap)} AS m ON m.record_key = s.record_key

@@ -2,7 +2,7 @@
  * Where the identity layer's results live in the warehouse. The schema matches
  * includes/identity_model.js (SCHEMA); a test checks the two agree.
  */
-import type { Relation } from "../engine/warehouses/types.js";
+import type { Connection, Relation } from "../engine/warehouses/types.js";
 
 export const IDENTITY_SCHEMA = "rcu_identity";
 export const identityMap: Relation = { schema: IDENTITY_SCHEMA, name: "identity_map" };
@@ -10,3 +10,8 @@ export const personRecords: Relation = { schema: IDENTITY_SCHEMA, name: "person_
 export const pairScores: Relation = { schema: IDENTITY_SCHEMA, name: "pair_scores" };
 export const recordSightings: Relation = { schema: IDENTITY_SCHEMA, name: "record_sightings" };
 export const userMerges: Relation = { schema: IDENTITY_SCHEMA, name: "user_merges" };
+
+/** Whether `rel` exists: optional tables (record_sightings) may be missing from older builds. */
+export async function hasRelation(conn: Connection, rel: Relation): Promise<boolean> {
+  return (await conn.listRelations()).some((r) => r.schema === rel.schema && r.name === rel.name);
+}

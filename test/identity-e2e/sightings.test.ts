@@ -18,6 +18,20 @@ const SIGHTINGS = `sightings:
       identifiers: { device: device }
   matching: { max_records_per_identifier: 3 }`;
 
+const EVENTS = [
+  "at,kind,device,account",
+  "2026-01-05T10:00:00Z,login,phone-julie,julie1",
+  "2026-03-01T09:00:00Z,login,phone-julie,julie1",
+  "2026-02-10T20:00:00Z,login,phone-julie,julie2",
+  "2026-02-11T20:00:00Z,login,phone-julie,guest",
+  "2026-01-20T21:00:00Z,login,tablet,julie1",
+  "2026-01-21T21:00:00Z,login,tablet,paul",
+  ...["kiosk1", "kiosk2", "kiosk3", "kiosk4"].map((a, i) => `2026-04-0${i + 1}T12:00:00Z,login,kiosk,${a}`),
+  "2026-02-12T08:00:00Z,page_view,phone-julie,anne",
+  // A login of an account the person sources do not hold.
+  "2026-02-13T08:00:00Z,login,phone-julie,unknown",
+];
+
 describe("identifiers seen in events (devices at login)", () => {
   it("link two accounts of one person, never a couple on a family tablet nor the customers of a kiosk", async () => {
     const dir = await tempDir("rcu-sightings-");
@@ -39,19 +53,7 @@ describe("identifiers seen in events (devices at login)", () => {
       // Browsed on Julie's phone without logging in: a page view names no account.
       "anne,Anne,Moreau,anne.moreau@free.fr",
     ]);
-    await project.writeEvents([
-      "at,kind,device,account",
-      "2026-01-05T10:00:00Z,login,phone-julie,julie1",
-      "2026-03-01T09:00:00Z,login,phone-julie,julie1",
-      "2026-02-10T20:00:00Z,login,phone-julie,julie2",
-      "2026-02-11T20:00:00Z,login,phone-julie,guest",
-      "2026-01-20T21:00:00Z,login,tablet,julie1",
-      "2026-01-21T21:00:00Z,login,tablet,paul",
-      ...["kiosk1", "kiosk2", "kiosk3", "kiosk4"].map((a, i) => `2026-04-0${i + 1}T12:00:00Z,login,kiosk,${a}`),
-      "2026-02-12T08:00:00Z,page_view,phone-julie,anne",
-      // A login of an account the person sources do not hold.
-      "2026-02-13T08:00:00Z,login,phone-julie,unknown",
-    ]);
+    await project.writeEvents(EVENTS);
     const r = await cli(["run", "--config", project.config, "--select", "tag:identity"], ROOT);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -117,9 +119,15 @@ describe("identifiers seen in events (devices at login)", () => {
     const events = await duck<{ account: string; device: string }>(w, "SELECT account, device FROM raw.people_events ORDER BY account, device");
     expect(events.filter((e) => e.device === "phone-julie" || ["julie1", "julie2", "guest"].includes(e.account))).toEqual([]);
     expect(events).toContainEqual({ account: "paul", device: "tablet" });
-    // The next run resolves the others as before, Paul still seen on the tablet.
-    const again = await cli(["run", "--config", project.config, "--select", "tag:identity", "--skip-extract"], ROOT);
+    // The event source sends her rows again, with a new page view on her phone: the extract drops
+    // them (suppression list: her record keys, her phone's value), and the run resolves the others
+    // as before, Paul still seen on the tablet.
+    await project.writeEvents([...EVENTS, "2026-05-01T08:00:00Z,page_view,phone-julie,"]);
+    const again = await cli(["run", "--config", project.config, "--select", "tag:identity"], ROOT);
     expect(again.code).toBe(0);
+    const relanded = await duck<{ n: number }>(w, "SELECT COUNT(*) AS n FROM raw.people_events WHERE device = 'phone-julie' OR account IN ('julie1', 'julie2', 'guest')");
+    expect(relanded).toEqual([{ n: 0 }]);
+    expect((await duck<{ n: number }>(w, "SELECT COUNT(*) AS n FROM raw.people_events"))[0]!.n).toBeGreaterThan(0);
     const left = await duck<{ record_key: string; id_value: string }>(w, "SELECT record_key, id_value FROM rcu_identity.record_sightings WHERE record_key NOT LIKE 'people:kiosk%' ORDER BY record_key");
     expect(left).toEqual([{ record_key: "people:paul", id_value: "tablet" }]);
   }, 120_000);
