@@ -73,7 +73,7 @@ export function web(c: Ctx, p: Person, shop: EshopRefs | null): void {
 function sharedDevices(c: Ctx, p: Person, shop: EshopRefs, firstLogin: { device: string; account: number } | null): void {
   const rng = sourceRng(c, p, SRC.webShared);
   const second = shop.accounts.find((a) => a.id !== firstLogin?.account);
-  if (firstLogin && second && shop.accounts.length > 1 && rng.chance(DIRT.secondAccountSameDevice)) {
+  if (firstLogin && second && rng.chance(DIRT.secondAccountSameDevice)) {
     session(c, rng, firstLogin.device, after(p.since, rng), 1 + rng.poisson(2), second);
     bump(c.block.dirt, "second_account_same_device");
   }
