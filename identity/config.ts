@@ -89,8 +89,11 @@ export const sightingSchema = z.strictObject({
 });
 export type Sighting = z.infer<typeof sightingSchema>;
 
-/** Identifier kinds that are not configured types: user_identifiers.id_type uses these names. */
-const BUILT_IN_KINDS = ["record", "email", "phone", "national_id"];
+/**
+ * Identifier kinds that are not configured types: user_identifiers.id_type uses these names. The
+ * same list as BUILT_IN_KINDS in includes/identity_model.js (a test checks).
+ */
+export const BUILT_IN_KINDS = ["record", "email", "phone", "national_id"];
 
 /**
  * Cross-references within the identity section that zod cannot check field by field: sightings

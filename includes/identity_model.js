@@ -56,6 +56,13 @@ function identifierTypes(cfg) {
 }
 
 /**
+ * The identifier kinds of rcu_core.user_identifiers that are not configured types, with the
+ * person_records column of each. Configured types (identifiers, sightings) may not reuse these
+ * names: identity/config.ts (BUILT_IN_KINDS) refuses them, and a test keeps the two lists equal.
+ */
+const BUILT_IN_KINDS = [["record", "record_id"], ["email", "email_key"], ["phone", "phone_e164"], ["national_id", "national_id"]];
+
+/**
  * Identifier types seen beside person records in event tables (rcu.yaml identity.sightings), sorted:
  * rows of record_sightings, linking like an email or a phone (first names must agree).
  */
@@ -247,4 +254,4 @@ function levelsOf(name, re) {
   return found;
 }
 
-module.exports = { sightingTypes, oneRecordSources, fromOneRecordSource, trainingSessions, levelsOf, SCHEMA, FIELDS, config, field, identifierTypes, sourceRelation, comparisons, blockingRules, q, lit };
+module.exports = { BUILT_IN_KINDS, sightingTypes, oneRecordSources, fromOneRecordSource, trainingSessions, levelsOf, SCHEMA, FIELDS, config, field, identifierTypes, sourceRelation, comparisons, blockingRules, q, lit };

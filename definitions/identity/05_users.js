@@ -122,7 +122,7 @@ publish("user_identifiers", {
   const P = ctx.ref(S, "person_records");
   const M = ctx.ref(S, "identity_map");
   const idTypes = identity_model.identifierTypes(cfg);
-  const kinds = [["record", "record_id"], ["email", "email_key"], ["phone", "phone_e164"], ["national_id", "national_id"], ...idTypes.map((t) => [t, "id_" + t])];
+  const kinds = [...identity_model.BUILT_IN_KINDS, ...idTypes.map((t) => [t, "id_" + t])];
   return `WITH resolved AS ${portable.materialized()}(
   SELECT m.user_id, p.record_key, p.source, p.record_id, ${kinds.filter(([t]) => t !== "record").map(([, col]) => `p.${q(col)}`).join(", ")}
   FROM ${P} AS p JOIN ${M} AS m ON m.record_key = p.record_key

@@ -3,7 +3,7 @@
  * once for the Dataform includes (which cannot import TypeScript): they must agree.
  */
 import { describe, expect, it } from "vitest";
-import { fieldSchema, identitySchema, JSON_PATH, PERSON_FIELDS, TIMESTAMP_FORMAT } from "../../identity/config.js";
+import { BUILT_IN_KINDS, fieldSchema, identitySchema, JSON_PATH, PERSON_FIELDS, TIMESTAMP_FORMAT } from "../../identity/config.js";
 import { portableFieldSql } from "../../identity/field-forms.js";
 import { dialects } from "../../engine/warehouses/registry.js";
 import { IDENTITY_SCHEMA } from "../../identity/tables.js";
@@ -12,6 +12,7 @@ import { loadInclude } from "../helpers.js";
 const model = loadInclude<{
   SCHEMA: string;
   FIELDS: string[];
+  BUILT_IN_KINDS: Array<[string, string]>;
   config(): { default_country: string; matching: Record<string, number> };
 }>("identity_model.js");
 
@@ -19,6 +20,7 @@ describe("identity contract", () => {
   it("uses one schema and one list of person fields", () => {
     expect(model.SCHEMA).toBe(IDENTITY_SCHEMA);
     expect([...model.FIELDS].sort()).toEqual([...PERSON_FIELDS].sort());
+    expect(model.BUILT_IN_KINDS.map(([kind]) => kind)).toEqual(BUILT_IN_KINDS);
   });
   it("takes a name in one field (full_name) instead of first_name / last_name, not beside them", () => {
     const source = { relation: "raw.tickets", record_id: "id" };
