@@ -97,11 +97,24 @@ function comparisonLevel(c) {
  * Comparison vector of every pair in `pairs` (id_l, id_r: values of the records' `id` column)
  * against `records`; the pair is named by the records' `key` column (default: `id`).
  */
-function comparisonVectors({ pairs, records, id, key, comparisons, extra, joins }) {
+function comparisonVectors({ pairs, records, id, key, comparisons, extra, joins, countRecords }) {
   const k = key || id;
+  // Similarities counted once per pair (portable.similarityInPlainSql: PostgreSQL, Redshift), in
+  // an inner query over the pairs that the levels read as p.<column>. `countRecords`: a narrower
+  // relation holding the compared columns, when `records` is a heavy query. OFFSET 0 keeps the
+  // inner query whole: PostgreSQL otherwise pulls it up and evaluates the counting subquery once
+  // per reference (a dozen per similarity level), which made a 400-person build time out.
+  const counted = new Map(comparisons.flatMap((c) => c.similarities || []).map((s) => [s.column, s.counts]));
+  const from = counted.size
+    ? `(SELECT p.*, ${[...counted].map(([column, counts]) => `${counts} AS ${q(column)}`).join(",\n    ")}
+  FROM ${pairs} AS p
+  JOIN ${countRecords || records} AS l ON l.${q(id)} = p.id_l
+  JOIN ${countRecords || records} AS r ON r.${q(id)} = p.id_r
+  OFFSET 0)`
+    : pairs;
   return `SELECT l.${q(k)} AS id_l, r.${q(k)} AS id_r${extra ? ", " + extra : ""},
   ${comparisons.map(comparisonLevel).join(",\n  ")}
-FROM ${pairs} AS p
+FROM ${from} AS p
 JOIN ${records} AS l ON l.${q(id)} = p.id_l
 JOIN ${records} AS r ON r.${q(id)} = p.id_r${joins ? "\n" + joins : ""}`;
 }

@@ -110,7 +110,16 @@ function genderVariant(a, b) {
  */
 function comparisons() {
   // Level labels are referred to by pair_scores (levelsOf): keep them stable.
-  const sim = (a, b, t) => `${portable.similarity(`l.${a}`, `r.${b}`)} >= ${t}`;
+  // Where similarity is plain SQL (PostgreSQL, Redshift), each pair of columns compared is counted
+  // once per pair of records, in an inner query (identity_match.comparisonVectors), and every level
+  // reads the counts: the comparison lists them in `similarities`.
+  const counted = new Map();
+  const sim = (a, b, t) => {
+    if (!portable.similarityInPlainSql()) return `${portable.similarity(`l.${a}`, `r.${b}`)} >= ${t}`;
+    const column = `jw_${a}_${b}`;
+    counted.set(column, portable.similarityCounts(`l.${a}`, `r.${b}`));
+    return `${portable.similarityOfCounts(`p.${q(column)}`, `l.${a}`, `r.${b}`)} >= ${t}`;
+  };
   const edits = (col, n) => `${portable.editDistance(`l.${col}`, `r.${col}`)} <= ${n}`;
   // Swapped names: similar crosswise (last_name), or the same sounds crosswise (first_name: two
   // more similarities would push the plain-SQL Jaro–Winkler past Redshift's 100 KB statement; a
@@ -129,7 +138,7 @@ function comparisons() {
   const domain = (side) => `split_part(${side}.email_key, '@', 2)`;
   // One first name is a word of the other (marie / marie claire, claire / marie claire).
   const PART_OF = (a, b) => `${b}.first_key LIKE ${a}.first_key || ' %' OR ${b}.first_key LIKE '% ' || ${a}.first_key OR ${b}.first_key LIKE '% ' || ${a}.first_key || ' %'`;
-  return [
+  const list = [
     // "DUPONT Hélène" typed in one field and split the wrong way round: the last_name level
     // "swapped" weighs the two names together, so first_name is left out of the pair's weight
     // (-1) rather than counted a second time (that made a swapped "Martin Jean" certain to be
@@ -203,6 +212,12 @@ function comparisons() {
       { label: "exact", when: "l.region_key = r.region_key" },
     ] },
   ];
+  // Each comparison with the counted similarities its levels read (column name → counts SQL).
+  return list.map((c) => {
+    const text = [c.neutralWhen || "", ...c.levels.map((lv) => lv.when)].join(" ");
+    const similarities = [...counted].filter(([column]) => text.includes(`p.${q(column)}`)).map(([column, counts]) => ({ column, counts }));
+    return similarities.length ? { ...c, similarities } : c;
+  });
 }
 
 /**

@@ -75,6 +75,10 @@ function isoDayOfWeek(expr) {
  * JAROWINKLER_SIMILARITY answers an integer 0–100, so DuckDB's score is rounded the same way and a
  * threshold such as 0.92 links the same pairs on both (unrounded, one cluster of 400 people
  * differed in the cross-engine test).
+ *
+ * On PostgreSQL and Redshift the similarity is plain SQL, about 9 KB of it per call: a query
+ * comparing several columns should compute `similarityCounts` once per pair of columns in an inner
+ * query and read it with `similarityOfCounts` (see similarityInPlainSql).
  */
 function similarity(a, b) {
   switch (engine()) {
@@ -84,11 +88,22 @@ function similarity(a, b) {
       return `(JAROWINKLER_SIMILARITY(${a}, ${b}) / 100.0)`;
     case "postgres":
     case "redshift":
-      // Rounded to whole percent like every engine (Snowflake's JAROWINKLER_SIMILARITY is an integer).
-      return `(round(100 * (${jaroWinklerSql(a, b)})) / 100.0)`;
+      return similarityOfCounts(similarityCounts(a, b), a, b);
     default:
       throw new Error(`similarity() has no formulation for engine ${engine()} yet`);
   }
+}
+
+/**
+ * Whether similarity() is plain SQL on this engine (no built-in Jaro–Winkler). Then a statement
+ * that compares many pairs of columns computes each pair's counts once, in an inner query, rather
+ * than inlining similarity() per use: inlined, the comparison vectors were 97 KB of SQL on
+ * Redshift, whose Data API refuses a statement over 100 KB, and a project with more person
+ * sources or identifiers went over it.
+ */
+function similarityInPlainSql() {
+  const e = engine();
+  return e === "postgres" || e === "redshift";
 }
 
 /**
@@ -101,9 +116,12 @@ function positions(alias) {
 }
 
 /**
- * Jaro–Winkler similarity in plain SQL (PostgreSQL and Redshift have no built-in), as one
- * correlated scalar subquery of a single query block over character positions (Redshift cannot
- * decorrelate window functions or skip-level references in a subquery, so there are none):
+ * The counts behind Jaro–Winkler, in plain SQL (PostgreSQL and Redshift have no built-in): the
+ * matching characters m and the transpositions t of two strings, as one BIGINT m * 1000 + t (both
+ * are at most 100), or NULL when either string is NULL or empty or the two are equal
+ * (similarityOfCounts answers those without counting). One correlated scalar subquery of a single
+ * query block over character positions (Redshift cannot decorrelate window functions or
+ * skip-level references in a subquery, so there are none):
  * - matching characters: the k-th occurrence of a character in `a` matches the k-th occurrence of
  *   the same character in `b` (found with regexp_instr) when it lies within the Jaro window
  *   max(|a|, |b|) / 2 - 1. The textbook greedy matching takes the first unmatched occurrence in
@@ -111,10 +129,9 @@ function positions(alias) {
  * - transpositions: half the matched characters of `a` involved in an inversion (pairs whose
  *   partners in `b` are in the opposite order), rounded down; the textbook count is half the
  *   positions where the two matched sequences differ (the same for swaps of adjacent letters).
- * - Winkler: common prefix (at most 4) × 0.1 × (1 − jaro), when jaro > 0.7 (as DuckDB).
- * Strings longer than 100 characters are compared on their first 100. Equal strings give 1.
+ * Strings longer than 100 characters are compared on their first 100.
  */
-function jaroWinklerSql(a, b) {
+function similarityCounts(a, b) {
   const la = `length(${a})`;
   const lb = `length(${b})`;
   const w = `(GREATEST(${la}, ${lb}) / 2 - 1)`;
@@ -127,14 +144,28 @@ function jaroWinklerSql(a, b) {
   const matched = (p) => `${partner(p)} BETWEEN GREATEST(${p}.i - ${w}, 1) AND ${p}.i + ${w}`;
   const m = `COUNT(DISTINCT CASE WHEN ${matched("p")} THEN p.i END)`;
   const inverted = `p.i < q.i AND ${matched("p")} AND ${matched("q")} AND ${partner("p")} > ${partner("q")}`;
-  const t = `FLOOR(COUNT(DISTINCT CASE WHEN ${inverted} THEN CASE WHEN s.side = 1 THEN p.i ELSE q.i END END) / 2)`;
+  const t = `COUNT(DISTINCT CASE WHEN ${inverted} THEN CASE WHEN s.side = 1 THEN p.i ELSE q.i END END) / 2`;
+  return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL OR ${a} = ${b} OR ${la} = 0 OR ${lb} = 0 THEN NULL ELSE (SELECT CAST(${m} * 1000 + ${t} AS BIGINT) FROM ${positions("p")} CROSS JOIN ${positions("q")} CROSS JOIN (SELECT 1 AS side UNION ALL SELECT 2) AS s WHERE p.i <= ${la} AND q.i <= ${la}) END)`;
+}
+
+/**
+ * Jaro–Winkler of `a` and `b` in whole percent, from their similarityCounts (`counts`, an
+ * expression or a column computed in an inner query). Winkler: common prefix (at most 4) × 0.1 ×
+ * (1 − jaro), when jaro > 0.7 (as DuckDB). Equal strings give 1.
+ */
+function similarityOfCounts(counts, a, b) {
+  const la = `length(${a})`;
+  const lb = `length(${b})`;
   // In double precision and in the order DuckDB (rapidfuzz) computes it, so that values on a
   // band's edge (0.8 = 0.7999999999999999 there) fall on the same side.
   const dbl = (x) => `CAST(${x} AS DOUBLE PRECISION)`;
+  const m = `(${counts} / 1000)`;
+  const t = `(${counts} % 1000)`;
   const jaro = `COALESCE((${dbl(m)} / ${la} + ${dbl(m)} / ${lb} + ${dbl(`${m} - ${t}`)} / NULLIF(${m}, 0)) / 3.0, 0)`;
   const prefix = `CASE WHEN substr(${a}, 1, 1) <> substr(${b}, 1, 1) THEN 0 WHEN substr(${a}, 1, 2) <> substr(${b}, 1, 2) THEN 1 WHEN substr(${a}, 1, 3) <> substr(${b}, 1, 3) THEN 2 WHEN substr(${a}, 1, 4) <> substr(${b}, 1, 4) THEN 3 ELSE 4 END`;
   const jw = `${jaro} + CASE WHEN ${jaro} > 0.7 THEN ${prefix} * ${dbl("0.1")} * (1.0 - ${jaro}) ELSE 0 END`;
-  return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 1.0 WHEN ${la} = 0 OR ${lb} = 0 THEN 0.0 ELSE (SELECT ${jw} FROM ${positions("p")} CROSS JOIN ${positions("q")} CROSS JOIN (SELECT 1 AS side UNION ALL SELECT 2) AS s WHERE p.i <= ${la} AND q.i <= ${la}) END)`;
+  // Rounded to whole percent like every engine (Snowflake's JAROWINKLER_SIMILARITY is an integer).
+  return `(round(100 * (CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 1.0 WHEN ${la} = 0 OR ${lb} = 0 THEN 0.0 ELSE ${jw} END)) / 100.0)`;
 }
 
 /** Levenshtein edit distance. */
@@ -439,7 +470,7 @@ function fieldForm(f, q) {
 
 module.exports = {
   JSON_PATH, TIMESTAMP_FORMAT, TIMESTAMP_FORMAT_ELEMENTS, jsonText, parseTimestamp, fieldForm,
-  engine, dateSpine, isoDayOfWeek, similarity, editDistance, tryTimestamp, dateKey, alnumUpper,
+  engine, dateSpine, isoDayOfWeek, similarity, similarityInPlainSql, similarityCounts, similarityOfCounts, editDistance, tryTimestamp, dateKey, alnumUpper,
   textType, tryDecimal, tryInteger, secondsBetween, daysBetween, addDays, stringAggDistinct, sha256Hex,
   editDistanceSetup, doubleType, materialized, replaceTable, projectVar, md5Hash, valuesRelation,
 };

@@ -132,6 +132,7 @@ ${identifierKinds.map(([type, col], i) => `    SELECT r.record_num, ${i} AS kind
   return identity_match.comparisonVectors({
     pairs: `(SELECT num_l AS id_l, num_r AS id_r, first_rule, rules_matched FROM ${ctx.ref(S, "candidate_pairs")})`,
     records: enriched,
+    countRecords: records,
     id: "record_num",
     key: "record_key",
     comparisons: cmps,

@@ -127,6 +127,7 @@ export function buildPlan(
   const prelude = [...schemas.values()]
     .sort((x, y) => `${x.database}.${x.schema}`.localeCompare(`${y.database}.${y.schema}`))
     .map((r) => dialect.createSchema(r.schema, r.database));
+  for (const t of tasks) checkStatementSizes(t, dialect);
   return { engine: dialect.name, prelude, tasks };
 }
 
@@ -251,4 +252,33 @@ function incremental(a: IncrementalAction, existing: RelationState | undefined, 
     body: { type: "sql", atomic: true, statements: [control(d.begin()), ...statements, control(d.commit())] } as const,
     notes,
   };
+}
+
+/** Every statement text a task would send. */
+function taskStatements(body: TaskBody): string[] {
+  if (body.type === "sql") return body.statements.map((st) => st.sql);
+  if (body.type === "assertion") return [...body.setup, body.countSql, body.sampleSql];
+  return [];
+}
+
+/**
+ * Refuses a plan holding a statement over the engine's limit (capabilities.maxStatementBytes:
+ * Redshift's Data API takes 100 KB), naming the action before anything runs, rather than the
+ * driver failing it halfway through a build.
+ */
+function checkStatementSizes(task: Task, dialect: Dialect): void {
+  const limit = dialect.capabilities.maxStatementBytes;
+  if (limit === null) return;
+  for (const sql of taskStatements(task.body)) {
+    const bytes = Buffer.byteLength(sql);
+    if (bytes <= limit) continue;
+    throw new RcuError("SQL", `Action ${task.id} would send a statement of ${bytes} bytes; ${dialect.name} accepts at most ${limit}.`, {
+      doing: "plan",
+      action: task.id,
+      file: task.file,
+      engine: dialect.name,
+      statement: sql.slice(0, 2000),
+      hint: "Split the definition's query (a view or table holding part of the columns, or a pre-operation), or move heavy expressions into includes/ helpers that compute them once.",
+    });
+  }
 }

@@ -46,6 +46,12 @@ export interface Capabilities {
   readonly createOrReplaceTable: boolean;
   /** Whether a three-part name (`database.schema.name`) can address another database. */
   readonly crossDatabase: boolean;
+  /**
+   * The largest statement the engine accepts, in bytes of UTF-8 (the Redshift Data API refuses
+   * SQL over 100 KB), or null. The planner refuses a plan holding a larger statement, naming its
+   * action, before anything runs.
+   */
+  readonly maxStatementBytes: number | null;
 }
 
 /**

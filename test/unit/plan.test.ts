@@ -51,6 +51,17 @@ describe.each(Object.keys(dialects) as EngineName[])("plan on %s", (engine) => {
     expect(p.prelude).toEqual([d.createSchema("fx"), d.createSchema("fx_assertions")]);
   });
 
+  it("refuses, naming the action, a statement over the engine's size limit", () => {
+    // The largest statement of the fixture's first build: a limit one byte under it is refused.
+    const texts = (b: Plan["tasks"][number]["body"]) => (b.type === "sql" ? b.statements.map((st) => st.sql) : b.type === "assertion" ? [...b.setup, b.countSql, b.sampleSql] : []);
+    const sizes = plan(new Map()).tasks.flatMap((t) => texts(t.body).map((sql) => [Buffer.byteLength(sql), t] as const));
+    const [largest, task] = sizes.reduce((a, b) => (b[0] > a[0] ? b : a));
+    const tight = { ...d, capabilities: { ...d.capabilities, maxStatementBytes: largest - 1 } };
+    const refuse = () => buildPlan(graph, selectActions(graph, []), { relations: new Map() }, tight);
+    expect(refuse).toThrow(`Action ${task.id} would send a statement of ${largest} bytes; ${engine} accepts at most ${largest - 1}.`);
+    expect(() => buildPlan(graph, selectActions(graph, []), { relations: new Map() }, { ...tight, capabilities: { ...d.capabilities, maxStatementBytes: largest } })).not.toThrow();
+  });
+
   it("refuses to plan a graph with compilation errors", () => {
     const broken: Graph = { ...graph, errors: [{ message: "boom", file: "definitions/x.sqlx" }] };
     expect(() => buildPlan(broken, new Set(), { relations: new Map() }, d)).toThrow(/compilation error/);

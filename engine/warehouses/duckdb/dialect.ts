@@ -21,6 +21,7 @@ export const duckdbDialect: Dialect = Object.freeze({
     createOrReplaceTable: true,
     // A DuckDB "database" is an attached catalog: addressable when a definition names it.
     crossDatabase: true,
+    maxStatementBytes: null,
   }),
   renderSpec: Object.freeze({
     identifierQuote: '"',

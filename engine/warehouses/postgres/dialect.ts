@@ -34,6 +34,7 @@ export const postgresDialectParts = {
     merge: true,
     createOrReplaceTable: false,
     crossDatabase: false,
+    maxStatementBytes: null,
   }),
   renderSpec: Object.freeze({
     identifierQuote: '"',

@@ -6,6 +6,9 @@ import { ansiStringLiteral, quoteWith } from "../sql-common.js";
 import { postgresDialectParts, POSTGRES_TYPES } from "../postgres/dialect.js";
 import type { Dialect, MetaColumnType, Relation } from "../types.js";
 
+/** The Data API's ExecuteStatement / BatchExecuteStatement take at most 100 KB of SQL a statement. */
+export const MAX_STATEMENT_BYTES = 100_000;
+
 const TYPES: Readonly<Record<MetaColumnType, string>> = Object.freeze({
   ...POSTGRES_TYPES,
   // TEXT is an alias of VARCHAR(256) in Redshift: it would truncate-fail long values.
@@ -27,6 +30,7 @@ export const redshiftDialect: Dialect = Object.freeze({
     merge: false,
     createOrReplaceTable: false,
     crossDatabase: false,
+    maxStatementBytes: MAX_STATEMENT_BYTES,
   }),
   renderSpec: postgresDialectParts.renderSpec,
   // Redshift has SHA2(text, 256) (hex), not PostgreSQL's bytea sha256().

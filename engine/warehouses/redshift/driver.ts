@@ -35,7 +35,7 @@ import {
 import { RcuError, errorMessage } from "../../errors.js";
 import type { Env } from "../postgres/driver.js";
 import type { ColumnInfo, Connection, ExecResult, Relation, RelationInfo, Row, SqlValue, Warehouse } from "../types.js";
-import { redshiftDialect } from "./dialect.js";
+import { MAX_STATEMENT_BYTES, redshiftDialect } from "./dialect.js";
 
 export interface RedshiftProfile {
   readonly engine: "redshift";
@@ -64,7 +64,7 @@ export interface RedshiftOpenOptions {
 }
 
 /** The Data API refuses SQL over 100 KB; keep a margin for the statement around the values. */
-export const MAX_SQL_BYTES = 100_000;
+export const MAX_SQL_BYTES = MAX_STATEMENT_BYTES;
 const APPEND_SQL_BYTES = 90_000;
 /** BatchExecuteStatement runs at most 40 statements. */
 export const MAX_BATCH_STATEMENTS = 40;

@@ -62,6 +62,7 @@ export const snowflakeDialect: Dialect = Object.freeze({
     createOrReplaceTable: true,
     // database.schema.name addresses any database the role can see.
     crossDatabase: true,
+    maxStatementBytes: null,
   }),
   renderSpec: Object.freeze({
     identifierQuote: '"',
