@@ -12,6 +12,12 @@
 // different labels; the model asserts it is empty, so a graph that needs more rounds fails the run
 // instead of splitting people silently.
 //
+// The rounds stop early under rcu's engine (includes/control.js): after each round a check asks
+// whether any edge is left between two parents or any node's parent has a parent of its own; when
+// neither, every further round would rewrite the tables unchanged, so they are skipped. A graph
+// that converges in 4 rounds runs 4 rounds' statements instead of 20 (on Redshift, one Data API
+// call per statement).
+//
 // Inputs are relations/subqueries given as SQL text, built by rcu's own definitions:
 //   nodes: SELECT <node> AS node ...      (every record, including those without edges)
 //   edges: SELECT <a> AS a, <b> AS b ...  (undirected; duplicates allowed)
@@ -26,6 +32,7 @@ const DEFAULT_ROUNDS = 20;
 
 const { qualify, beside } = require("./relations");
 const portable = require("./portable");
+const control = require("./control");
 
 /** A scratch relation next to `target` (same schema), e.g. users → users__cc_p. */
 function scratch(target, suffix) {
@@ -46,6 +53,8 @@ function connectedComponents(opts) {
   const P = scratch(t, "p");
   const H = scratch(t, "h");
   const J = scratch(t, "j");
+  // Where the rounds' early exit lands: unique per target (an operation may compute several).
+  const done = `cc_done_${qualify(t).replace(/"/g, "")}`.replace(/[^A-Za-z0-9_]/g, "_");
   const out = [];
   // Nodes are numbered in their own order, so the smallest number of a component is its
   // smallest node id; the rounds then join and copy integers, not record keys (3× faster on a
@@ -96,12 +105,18 @@ JOIN ${P} AS pa ON pa.node = e.a
 JOIN ${P} AS pb ON pb.node = e.b
 WHERE pa.parent <> pb.parent`));
       out.push(...portable.replaceTable(E, `AS SELECT a, b FROM ${H}`));
+      out.push(control.skipIfEmpty(done, `SELECT 1 AS pending FROM (
+  SELECT 1 AS x FROM ${E}
+  UNION ALL
+  SELECT 1 AS x FROM ${P} AS x JOIN ${P} AS y ON y.node = x.parent WHERE y.parent <> x.parent
+) AS unfinished LIMIT 1`));
     }
   }
-  out.push(...portable.replaceTable(qualify(t), `AS
+  const [first, ...rest] = portable.replaceTable(qualify(t), `AS
 SELECT n.node, c.node AS cluster_id FROM ${P} AS p
 JOIN ${N} AS n ON n.i = p.node
-JOIN ${N} AS c ON c.i = p.parent`));
+JOIN ${N} AS c ON c.i = p.parent`);
+  out.push(rounds > 1 ? control.labelled(done, first) : first, ...rest);
   for (const s of ["h", "j", "p", "edges", "n"]) out.push(`DROP TABLE IF EXISTS ${scratch(t, s)}`);
   return out;
 }

@@ -22,6 +22,8 @@ export interface ActionResult {
   readonly rowsAffected: number | null;
   /** Statements executed (in order), including a ROLLBACK after a failure. */
   readonly statements: readonly string[];
+  /** Statements of an operation skipped by an early exit (its rcu:skip-if-empty check found no row). */
+  readonly skippedStatements?: number;
   readonly attempts: number;
   readonly assertion?: AssertionOutcome;
   readonly error?: Record<string, unknown>;

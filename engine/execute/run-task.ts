@@ -22,6 +22,7 @@ export async function runTask(task: Task, conn: Connection, opts: TaskRunOptions
   const executed: string[] = [];
   let rowsAffected: number | null = null;
   let attempts = 0;
+  let skippedStatements = 0;
   // Time spent waiting on the engine (statements and queries): the rest is rcu's own overhead.
   let engineMs = 0;
   const timed = async <T>(p: Promise<T>): Promise<T> => {
@@ -59,8 +60,23 @@ export async function runTask(task: Task, conn: Connection, opts: TaskRunOptions
     attempts++;
     try {
       if (body.type === "sql") {
-        for (const st of body.statements) await exec(st.sql, st.role === "load");
-        return finish({ status: "success" });
+        skippedStatements = 0;
+        for (let i = 0; i < body.statements.length; i++) {
+          const st = body.statements[i]!;
+          if (st.skipIfEmpty === undefined) {
+            await exec(st.sql, st.role === "load");
+            continue;
+          }
+          // An early exit (plan/control.ts): no row means the statements up to the label would
+          // change nothing. The plan checked that the label is further on.
+          executed.push(st.sql);
+          const rows = await timed(conn.query(st.sql));
+          if (rows.length > 0) continue;
+          const landing = body.statements.findIndex((s, j) => j > i && s.label === st.skipIfEmpty);
+          skippedStatements += landing - i - 1;
+          i = landing - 1;
+        }
+        return finish({ status: "success", ...(skippedStatements ? { skippedStatements } : {}) });
       }
       // The view creation is bookkeeping; an assertion's outcome is its failing-row count.
       for (const sql of body.setup) await exec(sql, false);

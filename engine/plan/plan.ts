@@ -4,6 +4,7 @@
  */
 import type { Action, Graph, IncrementalAction, TableAction } from "../compile/graph.js";
 import { RcuError } from "../errors.js";
+import { checkControls, statementControl } from "./control.js";
 import type { Dialect, Relation, RelationKind } from "../warehouses/types.js";
 
 export interface RelationState {
@@ -25,6 +26,9 @@ export interface WarehouseState {
 export interface Statement {
   readonly sql: string;
   readonly role: "load" | "hook" | "control";
+  /** An operation's early exit (control.ts): a check query, or where a skip lands. */
+  readonly skipIfEmpty?: string;
+  readonly label?: string;
 }
 
 export type TaskBody =
@@ -148,12 +152,15 @@ function planBody(a: Action, state: WarehouseState, d: Dialect, o: PlanOptions):
       return { type: "planned", ...rebuild(a, a.kind, existing, d, [`${a.kind}: ${existing ? "rebuild" : "create"}`]) };
     case "incremental":
       return { type: "planned", ...incremental(a, existing, d, o) };
-    case "operation":
+    case "operation": {
+      const queries = a.queries.filter((q) => q.trim().length > 0);
+      checkControls(queries, { action: a.id, file: a.file });
       return {
         type: "planned",
-        body: { type: "sql", statements: a.queries.filter((q) => q.trim().length > 0).map(load), atomic: false },
+        body: { type: "sql", statements: queries.map((q) => ({ ...load(q), ...statementControl(q) })), atomic: false },
         notes: [a.hasOutput ? "operation (declares its output)" : "operation"],
       };
+    }
     case "assertion": {
       const view = `SELECT * FROM ${d.qualify(a.target)}`;
       return {

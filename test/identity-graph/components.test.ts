@@ -1,11 +1,16 @@
 /**
  * includes/identity_graph.js on real DuckDB: the SQL components equal a union-find computed in
- * JS, for long chains, trees, random graphs and isolated nodes; too few rounds is detected.
+ * JS, for long chains, trees, random graphs and isolated nodes; too few rounds is detected; rcu's
+ * engine, which stops the rounds once the labels are final, gives the same labels.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDBWarehouse } from "../../engine/warehouses/duckdb/driver.js";
 import type { Connection } from "../../engine/warehouses/types.js";
 import { loadInclude } from "../helpers.js";
+import { runTask } from "../../engine/execute/run-task.js";
+import { checkControls, statementControl } from "../../engine/plan/control.js";
+import type { Task } from "../../engine/plan/plan.js";
+import { dialects } from "../../engine/warehouses/registry.js";
 
 const graph = loadInclude<{
   connectedComponents(o: { nodes: string; edges: string; target: { schema: string; name: string }; rounds?: number; numbered?: boolean }): string[];
@@ -46,19 +51,50 @@ function seeded(seed: number): () => number {
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
 
-async function components(n: number, edges: Array<[number, number]>, rounds?: number): Promise<{ labels: number[]; unconverged: number }> {
+/** The statements as rcu's engine runs an operation: early exits taken (plan/control.ts). */
+async function runAsOperation(sqls: readonly string[]): Promise<{ skipped: number; executed: number }> {
+  checkControls(sqls, { action: "g.clusters", file: "test" });
+  const task: Task = {
+    id: "g.clusters",
+    kind: "operation",
+    file: "test",
+    target: { schema: "g", name: "clusters" },
+    dependencies: [],
+    body: { type: "sql", statements: sqls.map((sql) => ({ sql, role: "load" as const, ...statementControl(sql) })), atomic: false },
+    notes: [],
+  };
+  const r = await runTask(task, conn, { dialect: dialects.duckdb });
+  expect(r.error).toBeUndefined();
+  return { skipped: r.skippedStatements ?? 0, executed: r.statements.length };
+}
+
+/**
+ * Components of the graph, the statements run two ways: every one in order (as the official
+ * Dataform CLI runs an operation), then by rcu's engine, which skips the rounds left once the
+ * labels are final. Both must give the same labels.
+ */
+async function components(n: number, edges: Array<[number, number]>, rounds?: number): Promise<{ labels: number[]; unconverged: number; skipped: number }> {
   await conn.execute("CREATE OR REPLACE TABLE g.edge_input (a BIGINT, b BIGINT)");
   await conn.append({ schema: "g", name: "edge_input" }, ["a", "b"], edges);
   const target = { schema: "g", name: "clusters" };
-  for (const sql of graph.connectedComponents({
+  const sqls = graph.connectedComponents({
     nodes: `SELECT range AS node FROM range(${n})`,
     edges: "SELECT a, b FROM g.edge_input",
     target,
     ...(rounds ? { rounds } : {}),
-  })) await conn.execute(sql);
-  const rows = await conn.query("SELECT node, cluster_id FROM g.clusters ORDER BY node");
-  const [bad] = await conn.query(`SELECT count(*) AS n FROM (${graph.unconvergedEdges({ edges: "SELECT a, b FROM g.edge_input", clusters: "g.clusters" })}) AS x`);
-  return { labels: rows.map((r) => Number(r.cluster_id)), unconverged: Number(bad?.n) };
+  });
+  const read = async () => {
+    const rows = await conn.query("SELECT node, cluster_id FROM g.clusters ORDER BY node");
+    const [bad] = await conn.query(`SELECT count(*) AS n FROM (${graph.unconvergedEdges({ edges: "SELECT a, b FROM g.edge_input", clusters: "g.clusters" })}) AS x`);
+    return { labels: rows.map((r) => Number(r.cluster_id)), unconverged: Number(bad?.n) };
+  };
+  for (const sql of sqls) await conn.execute(sql);
+  const everyRound = await read();
+  await conn.execute("DROP TABLE g.clusters");
+  const { skipped, executed } = await runAsOperation(sqls);
+  expect(skipped + executed).toBe(sqls.length);
+  expect(await read()).toEqual(everyRound);
+  return { ...everyRound, skipped };
 }
 
 describe("connected components in SQL", () => {
@@ -67,9 +103,11 @@ describe("connected components in SQL", () => {
     const rnd = seeded(1);
     const order = Array.from({ length: n }, (_, i) => i).sort(() => rnd() - 0.5);
     const edges = order.slice(1).map((v, i) => [order[i]!, v] as [number, number]);
-    const { labels, unconverged } = await components(n, edges);
+    const { labels, unconverged, skipped } = await components(n, edges);
     expect(unconverged).toBe(0);
     expect(new Set(labels)).toEqual(new Set([0]));
+    // 20,000 nodes in a chain converge well before the 20th round.
+    expect(skipped).toBeGreaterThan(0);
   });
 
   it("matches union-find on random sparse graphs, with isolated nodes kept", async () => {
@@ -77,9 +115,10 @@ describe("connected components in SQL", () => {
       const n = 5_000;
       const rnd = seeded(seed);
       const edges: Array<[number, number]> = Array.from({ length: 3_000 }, () => [Math.floor(rnd() * n), Math.floor(rnd() * n)]);
-      const { labels, unconverged } = await components(n, edges);
+      const { labels, unconverged, skipped } = await components(n, edges);
       expect(unconverged).toBe(0);
       expect(labels).toEqual(unionFind(n, edges));
+      expect(skipped).toBeGreaterThan(0);
     }
   });
 
@@ -109,7 +148,12 @@ describe("connected components in SQL", () => {
   it("detects a graph that needs more rounds than it was given", async () => {
     const n = 5_000;
     const edges = Array.from({ length: n - 1 }, (_, i) => [i, i + 1] as [number, number]);
-    const { unconverged } = await components(n, edges, 1);
+    const { unconverged, skipped } = await components(n, edges, 1);
     expect(unconverged).toBeGreaterThan(0);
+    expect(skipped).toBe(0);
+    // Four rounds are not enough for a 5,000-node path either: no round may be skipped early.
+    const four = await components(n, edges, 4);
+    expect(four.unconverged).toBeGreaterThan(0);
+    expect(four.skipped).toBe(0);
   });
 });
