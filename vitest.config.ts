@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Removes each file's temporary directories after it (RCU_KEEP_TEST_DIRS=1 keeps them).
+    setupFiles: ["test/setup.ts"],
     // DuckDB end-to-end tests open real database files; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,

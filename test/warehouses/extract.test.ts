@@ -2,14 +2,14 @@
  * Landing files into the remote engines: rcu's loader (staging tables, one publish transaction,
  * merge on a primary key, quarantine) on PostgreSQL and on Redshift via the Data API.
  */
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runExtract } from "../../connectors/extract.js";
 import { openWarehouse } from "../../engine/warehouses/registry.js";
 import type { Warehouse } from "../../engine/warehouses/types.js";
 import { startPostgres, startRedshift, type TestPostgres, type TestRedshift } from "./servers.js";
+import { tempDir } from "../helpers.js";
 
 let server: TestPostgres | TestRedshift | undefined;
 let wh: Warehouse | undefined;
@@ -26,7 +26,7 @@ describe.each(Object.keys(starters) as Array<keyof typeof starters>)("extract in
   it("lands CSV rows (merge on a key, malformed lines quarantined) and a re-run lands nothing", async () => {
     server = await starters[engine]();
     wh = openWarehouse(server.profile, { env: server.env });
-    const dir = await mkdtemp(path.join(tmpdir(), `rcu-extract-${engine}-`));
+    const dir = await tempDir(`rcu-extract-${engine}-`);
     await mkdir(path.join(dir, "data"));
     await writeFile(path.join(dir, "data", "a.csv"), 'id,name,note\n1,Ann,"says ""hi"""\n2,"Bob, Jr","two\nlines"\n3,Zoë 😀,\n');
     await writeFile(path.join(dir, "data", "b.csv"), "id,name,note\n2,Bob,updated\n4,Dan,x,EXTRA\n");
