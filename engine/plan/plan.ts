@@ -155,10 +155,16 @@ function planBody(a: Action, state: WarehouseState, d: Dialect, o: PlanOptions):
     case "operation": {
       const queries = a.queries.filter((q) => q.trim().length > 0);
       checkControls(queries, { action: a.id, file: a.file });
+      // An early-exit check reads; it writes nothing of the output.
+      const statements = queries.map((q): Statement => {
+        const c = statementControl(q);
+        return { ...(c.skipIfEmpty === undefined ? load(q) : control(q)), ...c };
+      });
+      const checks = statements.filter((s) => s.skipIfEmpty !== undefined).length;
       return {
         type: "planned",
-        body: { type: "sql", statements: queries.map((q) => ({ ...load(q), ...statementControl(q) })), atomic: false },
-        notes: [a.hasOutput ? "operation (declares its output)" : "operation"],
+        body: { type: "sql", statements, atomic: false },
+        notes: [a.hasOutput ? "operation (declares its output)" : "operation", ...(checks ? [`${checks} early-exit check(s): rounds left are skipped once one finds no row`] : [])],
       };
     }
     case "assertion": {
