@@ -159,7 +159,7 @@ Examples:
     .option("--seed <n>", "generator seed: same seed, same bytes", integer, 42)
     .option("--out <dir>", "where to write data/, rcu.yaml and the warehouse (relative to the project dir)", "demo")
     .option("--project-dir <dir>", "the project directory", ".")
-    .option("--force", "regenerate the estate even if one with the same size and seed is present")
+    .option("--force", "regenerate the estate even if one with the same size and seed is present (a regenerated estate starts a new demo warehouse: DIR/warehouse.duckdb is deleted)")
     .option("--run", "then extract, transform and summarise")
     .option("-t, --threads <n>", "actions run in parallel", positiveInt)
     .action(action(async (o) => (await import("./commands/demo.js")).demoCommand(o, io)));

@@ -3,7 +3,7 @@
  * ground truth of who is who) and an rcu.yaml pointing at it; with --run, run the whole pipeline
  * on embedded DuckDB and summarise it. `npm start` is `rcu demo --run`.
  */
-import { readFile, writeFile, mkdir } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { evaluateAgainstTruth } from "../../identity/evaluate.js";
 import { personRecords } from "../../identity/tables.js";
@@ -35,6 +35,14 @@ async function existingManifest(dataDir: string): Promise<Manifest | undefined> 
   }
 }
 
+/** Deletes the demo's DuckDB file and its write-ahead log; whether there was one. */
+async function removeDemoWarehouse(file: string): Promise<boolean> {
+  const existed = await stat(file).then(() => true, () => false);
+  await rm(file, { force: true });
+  await rm(`${file}.wal`, { force: true });
+  return existed;
+}
+
 export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number> {
   const s = stylesFor(io);
   const t0 = performance.now();
@@ -42,6 +50,7 @@ export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number>
   const outDir = path.resolve(projectDir, opts.out);
   const dataDir = path.join(outDir, "data");
   const configFile = path.join(outDir, "rcu.yaml");
+  const warehouseFile = path.join(outDir, "warehouse.duckdb");
 
   const present = await existingManifest(dataDir);
   if (present && present.people === opts.people && present.seed === opts.seed >>> 0 && !opts.force) {
@@ -61,9 +70,14 @@ export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number>
     });
     const rows = Object.values(manifest.files).reduce((n, f) => n + f.rows, 0);
     io.stdout.write(`${io.stdout.isTTY ? "\r" : ""}  ${rows.toLocaleString("en")} rows in ${Object.keys(manifest.files).length} files, ${Object.values(manifest.truth).reduce((a, b) => a + b, 0).toLocaleString("en")} person-bearing records (${((performance.now() - t0) / 1000).toFixed(1)}s)\n`);
+    // The demo's warehouse holds what was landed from the previous estate: its append streams
+    // (web and email events) would add the new files' rows to the old ones, and its people would
+    // stay beside the new ones. A new estate starts a new warehouse.
+    const removed = await removeDemoWarehouse(warehouseFile);
+    if (removed) io.stdout.write(`Removed ${path.relative(io.cwd, warehouseFile)}: it held the previous estate's data.\n`);
   }
   await mkdir(outDir, { recursive: true });
-  await writeFile(configFile, demoConfigYaml({ projectDir, dataDir, warehouse: path.join(outDir, "warehouse.duckdb") }));
+  await writeFile(configFile, demoConfigYaml({ projectDir, dataDir, warehouse: warehouseFile }));
   const configRel = path.relative(io.cwd, configFile);
   io.stdout.write(`Wrote ${configRel}\n`);
   if (!opts.run) {
@@ -105,7 +119,7 @@ export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number>
       `  star schema:      ${summary.orders.toLocaleString("en")} revenue orders, ${Math.round(summary.revenue).toLocaleString("en")} EUR, ${summary.buyers.toLocaleString("en")} identified buyers (rcu_core.fact_*, dim_*)`,
       `  segments:         ${summary.segments || "none declared"} (rcu_marts.segment_membership)`,
       `  time taken:       ${((performance.now() - t0) / 1000).toFixed(1)}s`,
-      `  warehouse:        ${path.relative(io.cwd, path.join(outDir, "warehouse.duckdb"))} (rcu_marts.customer_360, rcu_core.*, rcu_identity.*, raw.*)`,
+      `  warehouse:        ${path.relative(io.cwd, warehouseFile)} (rcu_marts.customer_360, rcu_core.*, rcu_identity.*, raw.*)`,
       `Explore: rcu identity explain <user_id> --config ${configRel}; rcu evaluate --config ${configRel} --truth ${path.relative(io.cwd, path.join(dataDir, "truth", "persons.csv"))}`,
       "",
     ].join("\n"),
