@@ -77,7 +77,8 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option("--skip-transform", "only land sources")
     .addHelpText("after", `
 When rcu.yaml declares sources, they are extracted first (see rcu extract); --skip-extract and
---skip-transform run one half. Results are written to target/run_results.json and to the warehouse tables rcu_meta.runs and
+--skip-transform run one half. Results are written to target/run_results.json (the latest run), target/runs/<run id>/
+(each run's own) and to the warehouse tables rcu_meta.runs and
 rcu_meta.action_runs. Exit codes: 0 success, 1 failed actions or assertions, 2 usage/config errors.
 
 Examples:

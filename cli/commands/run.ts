@@ -1,5 +1,5 @@
 /** `rcu run`: compile, plan against the warehouse, execute, record results. */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { executePlan } from "../../engine/execute/runner.js";
 import type { RunResults } from "../../engine/execute/results.js";
@@ -21,6 +21,26 @@ export interface RunCommandOptions extends PlanOptions, LockFlags {
 }
 
 export const RUN_RESULTS_FILE = path.join("target", "run_results.json");
+/** Every run's own results, by run id (ids sort by start time); the newest RUNS_KEPT are kept. */
+export const RUNS_DIR = path.join("target", "runs");
+const RUNS_KEPT = 100;
+
+/**
+ * The run's results in its own file (target/runs/<run id>/run_results.json), never overwritten by
+ * another run — two runs from one project directory on two profiles each keep theirs — and as
+ * target/run_results.json, the latest, replaced in one rename so a reader never sees half a file.
+ */
+async function writeRunResults(projectDir: string, runId: string, text: string): Promise<void> {
+  const runsDir = path.join(projectDir, RUNS_DIR);
+  await mkdir(path.join(runsDir, runId), { recursive: true });
+  await writeFile(path.join(runsDir, runId, "run_results.json"), text);
+  const latest = path.join(projectDir, RUN_RESULTS_FILE);
+  const partial = `${latest}.${runId}.tmp`;
+  await writeFile(partial, text);
+  await rename(partial, latest);
+  const old = (await readdir(runsDir)).sort().slice(0, -RUNS_KEPT);
+  await Promise.all(old.map((id) => rm(path.join(runsDir, id), { recursive: true, force: true })));
+}
 
 export async function runCommand(opts: RunCommandOptions, io: CliIO): Promise<number> {
   const resolved = await resolveProject(opts, io);
@@ -60,10 +80,8 @@ async function runLocked(opts: RunCommandOptions, io: CliIO, project: Awaited<Re
   } finally {
     await warehouse.close();
   }
-  const file = path.join(project.dir, RUN_RESULTS_FILE);
-  await mkdir(path.dirname(file), { recursive: true });
   const text = JSON.stringify(results, jsonSafe, 2) + "\n";
-  await writeFile(file, text);
+  await writeRunResults(project.dir, results.runId, text);
   if (opts.json) io.stdout.write(text);
   return results.status === "success" && extractOk ? 0 : 1;
 }
