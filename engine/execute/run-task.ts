@@ -46,8 +46,13 @@ export async function runTask(task: Task, conn: Connection, opts: TaskRunOptions
     ...extra,
   });
 
+  // Whether a transaction the statements opened themselves (an operation's BEGIN … COMMIT) is
+  // open: a failure inside it is rolled back, or the connection would stay in an aborted one.
+  let ownTransaction = false;
   const exec = async (sql: string, counts: boolean): Promise<void> => {
     executed.push(sql);
+    if (/^\s*(BEGIN|START\s+TRANSACTION)\b/i.test(sql)) ownTransaction = true;
+    else if (/^\s*(COMMIT|END|ROLLBACK)\b/i.test(sql)) ownTransaction = false;
     const r = await timed(conn.execute(sql));
     if (counts && r.rowsAffected !== null) rowsAffected = (rowsAffected ?? 0) + r.rowsAffected;
   };
@@ -99,7 +104,8 @@ export async function runTask(task: Task, conn: Connection, opts: TaskRunOptions
       return finish({ status: "failed", assertion: { failingRows, sample }, error: error.toJSON() });
     } catch (err) {
       const atomic = body.type === "sql" && body.atomic;
-      if (atomic) {
+      if (atomic || ownTransaction) {
+        ownTransaction = false;
         const rollback = opts.dialect.rollback();
         executed.push(rollback);
         // A rollback after an aborted transaction may itself fail ("no transaction is active");

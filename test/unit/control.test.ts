@@ -8,7 +8,11 @@ import { checkControls, statementControl } from "../../engine/plan/control.js";
 import { RcuError } from "../../engine/errors.js";
 import { loadInclude } from "../helpers.js";
 
-const control = loadInclude<{ skipIfEmpty(label: string, q: string): string; labelled(label: string, sql: string): string }>("control.js");
+const control = loadInclude<{
+  skipIfEmpty(label: string, q: string): string;
+  labelled(label: string, sql: string): string;
+  transactions(statements: string[], max?: number, engine?: string): string[];
+}>("control.js");
 const where = { action: "s.op", file: "definitions/op.js" };
 const refusal = (sqls: string[]) => {
   try {
@@ -26,6 +30,23 @@ describe("operation control markers", () => {
     expect(statementControl("/* a comment */ SELECT 1")).toEqual({});
     expect(statementControl("SELECT 1 /* rcu:label x */")).toEqual({});
     expect(() => control.skipIfEmpty("bad label", "SELECT 1")).toThrow(/control label/);
+  });
+
+  it("on Redshift, wraps runs of plain statements in transactions, leaving checks and labelled statements outside", () => {
+    const check = control.skipIfEmpty("d", "SELECT 1");
+    const landing = control.labelled("d", "CREATE TABLE out AS SELECT 1");
+    expect(control.transactions(["s1", "s2", "s3", check, "s4", "s5", landing, "s6"], 2, "redshift")).toEqual([
+      "BEGIN TRANSACTION", "s1", "s2", "COMMIT",
+      "s3",
+      check,
+      "BEGIN TRANSACTION", "s4", "s5", "COMMIT",
+      landing,
+      "s6",
+    ]);
+    // The result still passes the plan's checks.
+    expect(refusal(control.transactions(["s1", "s2", check, "s3", landing], 40, "redshift"))).toBeNull();
+    // Elsewhere each statement is a cheap call: left as it is.
+    expect(control.transactions(["s1", "s2"], 40, "duckdb")).toEqual(["s1", "s2"]);
   });
 
   it("accepts a skip to a later label", () => {

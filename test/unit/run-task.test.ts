@@ -57,6 +57,21 @@ describe("runTask", () => {
     expect(r.attempts).toBe(1);
     expect(r.error).toMatchObject({ kind: "transient", action: "core.users", statement: "CREATE …" });
   });
+  it("rolls back a transaction an operation opened itself when one of its statements fails", async () => {
+    const op: Task = {
+      id: "core.params", kind: "operation", file: "definitions/params.js", target: { schema: "core", name: "params" },
+      dependencies: [], notes: [],
+      body: { type: "sql", atomic: false, statements: ["s1", "BEGIN TRANSACTION", "s2", "s3", "COMMIT", "s4"].map((sql) => ({ sql, role: "load" as const })) },
+    };
+    const conn = scripted([null, new RcuError("SQL", "syntax error", {})]);
+    const r = await runTask(op, conn, { dialect: duckdbDialect, retryDelayMs: 1 });
+    expect(r.status).toBe("failed");
+    expect(conn.log).toEqual(["s1", "BEGIN TRANSACTION", "s2", "ROLLBACK"]);
+    // Outside its own transaction, a failing statement of an operation is not rolled back.
+    const after = scripted([null, null, null, new RcuError("SQL", "syntax error", {})]);
+    await runTask(op, after, { dialect: duckdbDialect, retryDelayMs: 1 });
+    expect(after.log).toEqual(["s1", "BEGIN TRANSACTION", "s2", "s3", "COMMIT", "s4"]);
+  });
   it("does not retry terminal errors, and gives up after the last attempt", async () => {
     const terminal = new RcuError("SQL", "Parser Error", {}, { kind: "terminal" });
     expect((await runTask(task(true), scripted([terminal, null]), { dialect: duckdbDialect, retryDelayMs: 1 })).attempts).toBe(1);
