@@ -7,6 +7,7 @@ import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { RcuError } from "../engine/errors.js";
 import { APP_JS, STYLE_CSS } from "./app.js";
 import type { Catalog } from "./build.js";
 
@@ -60,18 +61,37 @@ export async function writeSite(catalog: Catalog, outDir: string, title = "rcu c
 
 const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
 
-/** Serve `dir` on 127.0.0.1:`port` (0: any free port); resolves with the server and its URL. */
+/**
+ * Serve `dir` on 127.0.0.1:`port` (0: any free port); resolves with the server and its URL.
+ * Only files under `dir` are served (a path escaping it is refused with 403); a request whose
+ * path is not valid percent-encoding gets 400 rather than taking the server down. A port that
+ * cannot be listened on is an RcuError naming it, not an unhandled 'error' event.
+ */
 export async function serveSite(dir: string, port: number): Promise<{ server: Server; url: string }> {
   const root = path.resolve(dir);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    const file = path.resolve(root, "." + decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname));
+    let requested: string;
+    try {
+      requested = decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname);
+    } catch {
+      return void res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end("bad request: the path is not valid percent-encoding");
+    }
+    const file = path.resolve(root, "." + requested);
     if (!file.startsWith(root + path.sep)) return void res.writeHead(403).end();
     readFile(file)
       .then((body) => res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" }).end(body))
-      .catch(() => res.writeHead(404).end("not found"));
+      .catch(() => res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found"));
   });
-  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      const why = err.code === "EADDRINUSE" ? "it is in use" : err.code === "EACCES" ? "permission denied" : err.message;
+      reject(
+        new RcuError("USAGE", `Cannot serve the docs on 127.0.0.1:${port}: ${why}.`, { doing: "serve docs", hint: "Pick another port with --port N (0: any free port)." }, { cause: err }),
+      );
+    });
+    server.listen(port, "127.0.0.1", resolve);
+  });
   const address = server.address() as { port: number };
   return { server, url: `http://127.0.0.1:${address.port}/` };
 }
