@@ -6,6 +6,19 @@
  */
 import { duckString, SqlSyntaxError, type Token } from "./translate.js";
 
+/**
+ * Snowflake functions DuckDB lacks, as macros in the instance's own catalog (`memory.main`, which
+ * translate.ts names explicitly: sessions run in attached databases), created when the server
+ * starts.
+ */
+export const SERVER_MACROS = [
+  // INITCAP(s, delimiters): upper-case the first character and every one after a delimiter, the rest lower.
+  `CREATE MACRO memory.main.sf_initcap(s, d) AS CASE WHEN s IS NOT NULL THEN array_to_string(list_transform(range(1, length(s) + 1),
+     lambda i: CASE WHEN i = 1 OR (i > 1 AND strpos(d, substr(s, CAST(i - 1 AS INTEGER), 1)) > 0) THEN upper(substr(s, CAST(i AS INTEGER), 1)) ELSE lower(substr(s, CAST(i AS INTEGER), 1)) END), '') END`,
+  // DATEADD(day, n, d) on a DATE is a DATE (DuckDB: DATE + INTEGER).
+  `CREATE MACRO memory.main.sf_dateadd_day(n, d) AS d + CAST(n AS INTEGER)`,
+];
+
 export interface Edits {
   readonly renamed: Map<number, string>;
   readonly before: Map<number, string>;
@@ -76,7 +89,7 @@ export function rewriteFunctions(sig: readonly Token[], edits: Edits): void {
       dropped.add(j + 1);
       dropped.add(j + 2);
     } else if (name === "INITCAP") {
-      // 11. A macro the server defines (server.ts SERVER_MACROS); one argument: Snowflake's
+      // 11. A macro the server defines (SERVER_MACROS above); one argument: Snowflake's
       //     default delimiters.
       renamed.set(j, "MEMORY.MAIN.SF_INITCAP");
       if (topLevelCommas(sig, j + 1, close) === 0) before.set(close, `, ${duckString(INITCAP_DEFAULT_DELIMITERS)}`);

@@ -47,9 +47,9 @@
  * 15. `LISTAGG([DISTINCT] x, sep) WITHIN GROUP (ORDER BY …)` → `STRING_AGG(… ORDER BY …)`.
  * 16. `TABLE(GENERATOR(ROWCOUNT => n))` → `RANGE(n)`, `SEQ4()` → `0` (rcu only numbers rows with
  *     ROW_NUMBER() OVER (ORDER BY SEQ4())).
- * The macros live in the instance's own catalog (`memory.main`, see SERVER_MACROS in server.ts).
+ * The macros live in the instance's own catalog (`memory.main`, see SERVER_MACROS in functions.ts).
  *
- * Statements the server handles itself (never sent to DuckDB) are recognised in `server.ts`:
+ * Statements the server handles itself (never sent to DuckDB) are recognised in `statements.ts`:
  * `ALTER SESSION SET/UNSET`, `USE …`, and the transaction rules.
  */
 
