@@ -152,6 +152,26 @@ describe("rcu forget", () => {
     expect(ordersAfter!.n).toBe(ordersBefore!.n - ordersBefore!.mine);
   }, 240_000);
 
+  it("reports, column by column, what it could not erase: free text in a table rcu does not manage", async () => {
+    const p = await pickPerson();
+    const lit = (v: string) => `'${v.split("'").join("''")}'`;
+    // An agent's notes, outside the model: rcu deletes by identifier columns, so free text stays,
+    // and the residual scan must say where.
+    await q(`CREATE TABLE rcu_marts.agent_notes (note VARCHAR, topic VARCHAR, score INTEGER);
+      INSERT INTO rcu_marts.agent_notes VALUES
+        (${lit(`called back ${p.email.toUpperCase()} about a refund`)}, 'refund', 1),
+        (${lit(`wrote to ${p.email}`)}, ${lit(`account ${p.user_id}`)}, 2),
+        ('nothing about them', 'other', 3)`);
+    const r = await rcu("forget", "--email", p.email);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("NOT CLEAN: identifiers still found in rcu_marts.agent_notes.note (2), rcu_marts.agent_notes.topic (1)");
+    // The stored report (for the data protection officer) says the same.
+    const [stored] = await q<{ report: string }>("SELECT CAST(report AS VARCHAR) AS report FROM rcu_meta.erasures ORDER BY requested_at DESC LIMIT 1");
+    const report = JSON.parse(stored!.report) as { users: number; residual: Record<string, number> };
+    expect(report.users).toBe(1);
+    expect(report.residual).toEqual({ "rcu_marts.agent_notes.note": 2, "rcu_marts.agent_notes.topic": 1 });
+  }, 60_000);
+
   it("refuses an ambiguous or unknown person and a missing selector, erasing nothing", async () => {
     const none = await rcu("forget", "--email", "nobody@nowhere.example");
     expect(none.code).toBe(1);
