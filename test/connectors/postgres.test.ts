@@ -3,13 +3,14 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runExtract } from "../../connectors/extract.js";
 import { testProject, type TestProject } from "./helpers.js";
+import { createPglite } from "../warehouses/pglite.js";
 
 let db: PGlite;
 let server: PGLiteSocketServer;
 let url = "";
 
 beforeAll(async () => {
-  db = await PGlite.create();
+  db = await createPglite();
   await db.exec(`
     CREATE SCHEMA crm;
     CREATE TABLE crm."Customers" (id int PRIMARY KEY, name text, amount numeric(10,2), born date, updated_at timestamptz, meta jsonb);

@@ -12,6 +12,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, duck, ROOT, tempDir, writeProjectFile } from "../helpers.js";
 import { AudienceServer } from "./audience-server.js";
+import { createPglite } from "../warehouses/pglite.js";
 
 let out = "";
 let config = "";
@@ -63,7 +64,7 @@ beforeAll(async () => {
   db = path.join(out, "warehouse.duckdb");
   baseYaml = await readFile(config, "utf8");
   apiUrl = await api.start();
-  pgDb = await PGlite.create();
+  pgDb = await createPglite();
   pgServer = new PGLiteSocketServer({ db: pgDb, host: "127.0.0.1", port: 0 } as ConstructorParameters<typeof PGLiteSocketServer>[0]);
   await pgServer.start();
   pgUrl = `postgres://postgres:postgres@${pgServer.getServerConn()}/postgres`;

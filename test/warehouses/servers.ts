@@ -11,6 +11,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import type { PostgresProfile } from "../../engine/warehouses/postgres/driver.js";
 import type { RedshiftProfile } from "../../engine/warehouses/redshift/driver.js";
 import { startRedshiftDataApiServer, type RedshiftDataApiServer } from "../servers/redshift-data-api/server.js";
+import { createPglite } from "./pglite.js";
 
 export interface TestPostgres {
   readonly db: PGlite;
@@ -56,7 +57,7 @@ function serialisedSessions(db: PGlite): PGlite {
 }
 
 export async function startPostgres(options: { extensions?: PGliteOptions["extensions"] } = {}): Promise<TestPostgres> {
-  const db = await PGlite.create(options.extensions ? { extensions: options.extensions } : {});
+  const db = await createPglite(options.extensions ? { extensions: options.extensions } : {});
   const server = new PGLiteSocketServer({ db: serialisedSessions(db), host: "127.0.0.1", port: 0, maxConnections: 16 } as ConstructorParameters<typeof PGLiteSocketServer>[0]);
   await server.start();
   const [host, port] = server.getServerConn().split(":");
@@ -75,7 +76,7 @@ export async function startPostgres(options: { extensions?: PGliteOptions["exten
 }
 
 export async function startRedshift(options: { pageSize?: number; latencyMs?: number } = {}): Promise<TestRedshift> {
-  const db = await PGlite.create();
+  const db = await createPglite();
   const server = await startRedshiftDataApiServer({ db, pageSize: options.pageSize ?? 3, latencyMs: options.latencyMs ?? 2 });
   return {
     db,
