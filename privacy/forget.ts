@@ -124,7 +124,8 @@ export async function forget(conn: Connection, d: Dialect, opts: ForgetOptions):
     const rejected: Relation = { schema: "rcu_meta", name: "rejected_records" };
     const needles = [...fp.rawStrings, ...fp.records.map((r) => r.id).filter((id) => id.length >= 6)];
     if (tablesByName.has("rcu_meta.rejected_records") && needles.length) {
-      remove(rejected, needles.map((v) => `${d.quoteIdentifier("raw")} LIKE ${d.stringLiteral(`%${escapeLike(v)}%`)} ESCAPE '!'`).join(" OR "));
+      // Ignoring case, as the residual scan does.
+      remove(rejected, needles.map((v) => `LOWER(${d.quoteIdentifier("raw")}) LIKE ${d.stringLiteral(`%${escapeLike(v.toLowerCase())}%`)} ESCAPE '!'`).join(" OR "));
     }
     // Identity layer, star schema, marts: every table, by column.
     const byColumn: Array<[string[], readonly string[]]> = [

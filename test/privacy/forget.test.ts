@@ -161,9 +161,13 @@ describe("rcu forget", () => {
       INSERT INTO rcu_marts.agent_notes VALUES
         (${lit(`called back ${p.email.toUpperCase()} about a refund`)}, 'refund', 1),
         (${lit(`wrote to ${p.email}`)}, ${lit(`account ${p.user_id}`)}, 2),
-        ('nothing about them', 'other', 3)`);
+        ('nothing about them', 'other', 3);
+      INSERT INTO rcu_meta.rejected_records (load_id, source, stream, input, position, raw, reason, rejected_at)
+      VALUES ('test', 'crm', 'contacts', 'contacts.csv', 99, ${lit(`"x";"${p.email.toUpperCase()}";"1999-02-30"`)}, 'impossible date', now())`);
     const r = await rcu("forget", "--email", p.email);
     expect(r.code).toBe(1);
+    // The quarantined copy is rcu's own: deleted whatever the case of the email in it.
+    expect(await q("SELECT raw FROM rcu_meta.rejected_records WHERE load_id = 'test'")).toEqual([]);
     expect(r.stdout).toContain("NOT CLEAN: identifiers still found in rcu_marts.agent_notes.note (2), rcu_marts.agent_notes.topic (1)");
     // The stored report (for the data protection officer) says the same.
     const [stored] = await q<{ report: string }>("SELECT CAST(report AS VARCHAR) AS report FROM rcu_meta.erasures ORDER BY requested_at DESC LIMIT 1");
