@@ -14,7 +14,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { RcuError } from "../engine/errors.js";
-import { insertMetaRow } from "../engine/warehouses/sql-common.js";
+import { insertMetaRow, packBySize } from "../engine/warehouses/sql-common.js";
 import type { ColumnInfo, Connection, Dialect, Relation, SqlValue } from "../engine/warehouses/types.js";
 import type { ProjectConfig } from "../cli/config.js";
 import { openSink } from "../distribute/sinks/open.js";
@@ -151,9 +151,9 @@ export async function forget(conn: Connection, d: Dialect, opts: ForgetOptions):
     // The counts, as few UNION ALL queries as the statement limit allows: a query a table was a
     // round trip a table on Snowflake and Redshift.
     const counts = new Map<number, number>();
-    const counting = pending.map((p, i) => ({ sql: `SELECT ${i} AS i, COUNT(*) AS n FROM ${d.qualify(p.relation)} WHERE ${p.where}` }));
-    for (const part of withinBudget(counting, statementBudget(d))) {
-      for (const row of await conn.query(part.map((c) => c.sql).join("\nUNION ALL\n"))) counts.set(Number(row.i), Number(row.n));
+    const counting = pending.map((p, i) => `SELECT ${i} AS i, COUNT(*) AS n FROM ${d.qualify(p.relation)} WHERE ${p.where}`);
+    for (const run of packBySize(counting, statementBudget(d), 0, UNION.length)) {
+      for (const row of await conn.query(run.map((i) => counting[i]).join(UNION))) counts.set(Number(row.i), Number(row.n));
     }
     pending.forEach((p, i) => {
       const n = counts.get(i) ?? 0;
@@ -241,39 +241,22 @@ async function scanResidual(
         const col = `LOWER(CAST(${d.quoteIdentifier(c.name)} AS ${d.columnType("text")}))`;
         return { column: c.name, sql: `COUNT(CASE WHEN ${needles.map((v) => `${col} LIKE ${d.stringLiteral(`%${escapeLike(v.toLowerCase())}%`)} ESCAPE '!'`).join(" OR ")} THEN 1 END)` };
       });
-    for (const part of withinBudget(counts, budget)) {
-      const [row = {}] = await conn.query(`SELECT ${part.map((c, i) => `${c.sql} AS n${i}`).join(", ")} FROM ${d.qualify(rel)}`);
-      part.forEach((c, i) => {
+    for (const run of packBySize(counts.map((c) => c.sql), budget, 0, 16)) {
+      const [row = {}] = await conn.query(`SELECT ${run.map((k, i) => `${counts[k]!.sql} AS n${i}`).join(", ")} FROM ${d.qualify(rel)}`);
+      run.forEach((k, i) => {
         const n = Number(row[`n${i}`] ?? 0);
-        if (n > 0) out[`${rel.schema}.${rel.name}.${c.column}`] = n;
+        if (n > 0) out[`${rel.schema}.${rel.name}.${counts[k]!.column}`] = n;
       });
     }
   }
   return out;
 }
 
-/** Bytes of SQL one statement may hold here, with room for what joins the parts. */
+const UNION = "\nUNION ALL\n";
+
+/** Bytes of SQL one statement may hold here, with room for the SELECT … FROM around the parts. */
 function statementBudget(d: Dialect): number {
   return (d.capabilities.maxStatementBytes ?? 1_000_000) - 1_000;
-}
-
-/** `items` in runs whose SQL adds up to at most `budget` bytes (an item over it alone is a run). */
-function withinBudget<T extends { sql: string }>(items: readonly T[], budget: number): T[][] {
-  const parts: T[][] = [];
-  let part: T[] = [];
-  let size = 0;
-  for (const item of items) {
-    const bytes = Buffer.byteLength(item.sql) + 16;
-    if (part.length && size + bytes > budget) {
-      parts.push(part);
-      part = [];
-      size = 0;
-    }
-    part.push(item);
-    size += bytes;
-  }
-  if (part.length) parts.push(part);
-  return parts;
 }
 
 async function notifyDestinations(

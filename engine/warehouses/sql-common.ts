@@ -74,3 +74,27 @@ export function insertMetaRow(d: Dialect, relation: Relation, columns: ReadonlyA
     .map((_, i) => d.parameter(i + 1))
     .join(", ")})`;
 }
+
+/**
+ * `parts` (SQL fragments) in runs that, with `overhead` bytes for what surrounds a run and `joiner`
+ * bytes between fragments, fit in `maxBytes`: how statements are kept under an engine's size limit
+ * (capabilities.maxStatementBytes). A fragment too big for a run of its own is a run alone; callers
+ * that cannot send it check for that first.
+ */
+export function packBySize(parts: readonly string[], maxBytes: number, overhead = 0, joiner = 0): number[][] {
+  const runs: number[][] = [];
+  let run: number[] = [];
+  let bytes = overhead;
+  parts.forEach((part, i) => {
+    const size = Buffer.byteLength(part) + joiner;
+    if (run.length && bytes + size > maxBytes) {
+      runs.push(run);
+      run = [];
+      bytes = overhead;
+    }
+    run.push(i);
+    bytes += size;
+  });
+  if (run.length) runs.push(run);
+  return runs;
+}

@@ -36,6 +36,7 @@ import { RcuError, errorMessage } from "../../errors.js";
 import type { Env } from "../postgres/driver.js";
 import type { ColumnInfo, Connection, ExecResult, Relation, RelationInfo, Row, SqlValue, Warehouse } from "../types.js";
 import { MAX_STATEMENT_BYTES, redshiftDialect } from "./dialect.js";
+import { packBySize } from "../sql-common.js";
 
 export interface RedshiftProfile {
   readonly engine: "redshift";
@@ -309,11 +310,8 @@ export function appendStatements(
   const d = redshiftDialect;
   const head = `INSERT INTO ${d.qualify(relation)} (${columns.map(d.quoteIdentifier).join(", ")}) VALUES\n`;
   const headBytes = Buffer.byteLength(head);
-  const out: string[] = [];
-  let tuples: string[] = [];
-  let bytes = headBytes;
-  for (const row of rows) {
-    const tuple = `(${columns.map((_, i) => literal(row[i])).join(", ")})`;
+  const tuples = rows.map((row) => `(${columns.map((_, i) => literal(row[i])).join(", ")})`);
+  for (const tuple of tuples) {
     const size = Buffer.byteLength(tuple) + 2;
     if (headBytes + size > maxBytes) {
       throw new RcuError("SQL", `A row of ${size} bytes does not fit in one Redshift Data API statement (${maxBytes} bytes).`, {
@@ -321,16 +319,8 @@ export function appendStatements(
         hint: "Load rows this large with COPY from S3.",
       });
     }
-    if (bytes + size > maxBytes && tuples.length) {
-      out.push(head + tuples.join(",\n"));
-      tuples = [];
-      bytes = headBytes;
-    }
-    tuples.push(tuple);
-    bytes += size;
   }
-  if (tuples.length) out.push(head + tuples.join(",\n"));
-  return out;
+  return packBySize(tuples, maxBytes, headBytes, 2).map((run) => head + run.map((i) => tuples[i]).join(",\n"));
 }
 
 export class RedshiftWarehouse implements Warehouse {
