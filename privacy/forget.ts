@@ -124,8 +124,7 @@ export async function forget(conn: Connection, d: Dialect, opts: ForgetOptions):
     const rejected: Relation = { schema: "rcu_meta", name: "rejected_records" };
     const needles = [...fp.rawStrings, ...fp.records.map((r) => r.id).filter((id) => id.length >= 6)];
     if (tablesByName.has("rcu_meta.rejected_records") && needles.length) {
-      // Ignoring case, as the residual scan does.
-      remove(rejected, needles.map((v) => `LOWER(${d.quoteIdentifier("raw")}) LIKE ${d.stringLiteral(`%${escapeLike(v.toLowerCase())}%`)} ESCAPE '!'`).join(" OR "));
+      remove(rejected, needles.map((v) => containsIgnoringCase(d, d.quoteIdentifier("raw"), v)).join(" OR "));
     }
     // Identity layer, star schema, marts: every table, by column.
     const byColumn: Array<[string[], readonly string[]]> = [
@@ -211,8 +210,13 @@ export async function forget(conn: Connection, d: Dialect, opts: ForgetOptions):
   }
 }
 
-function escapeLike(v: string): string {
-  return v.replace(/[!%_]/g, (c) => `!${c}`);
+/**
+ * `text` (an SQL text expression) contains `value`, ignoring case: an agent's note or a quarantined
+ * line may hold the email as DUPONT@EXAMPLE.FR. LIKE's wildcards in the value are escaped.
+ */
+function containsIgnoringCase(d: Dialect, text: string, value: string): string {
+  const escaped = value.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`);
+  return `LOWER(${text}) LIKE ${d.stringLiteral(`%${escaped}%`)} ESCAPE '!'`;
 }
 
 /**
@@ -237,9 +241,8 @@ async function scanResidual(
     const counts = (await columnsOf(rel))
       .filter((c) => /char|text|string|json/i.test(c.type))
       .map((c) => {
-        // Case-insensitive: an agent's note may hold the email as DUPONT@EXAMPLE.FR.
-        const col = `LOWER(CAST(${d.quoteIdentifier(c.name)} AS ${d.columnType("text")}))`;
-        return { column: c.name, sql: `COUNT(CASE WHEN ${needles.map((v) => `${col} LIKE ${d.stringLiteral(`%${escapeLike(v.toLowerCase())}%`)} ESCAPE '!'`).join(" OR ")} THEN 1 END)` };
+        const col = `CAST(${d.quoteIdentifier(c.name)} AS ${d.columnType("text")})`;
+        return { column: c.name, sql: `COUNT(CASE WHEN ${needles.map((v) => containsIgnoringCase(d, col, v)).join(" OR ")} THEN 1 END)` };
       });
     for (const run of packBySize(counts.map((c) => c.sql), budget, 0, 16)) {
       const [row = {}] = await conn.query(`SELECT ${run.map((k, i) => `${counts[k]!.sql} AS n${i}`).join(", ")} FROM ${d.qualify(rel)}`);

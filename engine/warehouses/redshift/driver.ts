@@ -35,8 +35,8 @@ import {
 import { RcuError, errorMessage } from "../../errors.js";
 import type { Env } from "../postgres/driver.js";
 import type { ColumnInfo, Connection, ExecResult, Relation, RelationInfo, Row, SqlValue, Warehouse } from "../types.js";
-import { MAX_STATEMENT_BYTES, redshiftDialect } from "./dialect.js";
 import { packBySize } from "../sql-common.js";
+import { MAX_STATEMENT_BYTES, redshiftDialect } from "./dialect.js";
 
 export interface RedshiftProfile {
   readonly engine: "redshift";
@@ -311,8 +311,10 @@ export function appendStatements(
   const head = `INSERT INTO ${d.qualify(relation)} (${columns.map(d.quoteIdentifier).join(", ")}) VALUES\n`;
   const headBytes = Buffer.byteLength(head);
   const tuples = rows.map((row) => `(${columns.map((_, i) => literal(row[i])).join(", ")})`);
-  for (const tuple of tuples) {
-    const size = Buffer.byteLength(tuple) + 2;
+  const runs = packBySize(tuples, maxBytes, headBytes, 2);
+  // Only a run of one row can be over the limit (packBySize puts such a row alone).
+  for (const [i] of runs.filter((run) => run.length === 1)) {
+    const size = Buffer.byteLength(tuples[i!]!) + 2;
     if (headBytes + size > maxBytes) {
       throw new RcuError("SQL", `A row of ${size} bytes does not fit in one Redshift Data API statement (${maxBytes} bytes).`, {
         engine: "redshift",
@@ -320,7 +322,7 @@ export function appendStatements(
       });
     }
   }
-  return packBySize(tuples, maxBytes, headBytes, 2).map((run) => head + run.map((i) => tuples[i]).join(",\n"));
+  return runs.map((run) => head + run.map((i) => tuples[i]).join(",\n"));
 }
 
 export class RedshiftWarehouse implements Warehouse {
