@@ -5,7 +5,8 @@
  * duration and rows. Pure data; catalog/site.ts renders it.
  */
 import type { Action, Graph } from "../engine/compile/graph.js";
-import type { Connection, Dialect, Relation } from "../engine/warehouses/types.js";
+import { columnsKey } from "../engine/warehouses/sql-common.js";
+import type { ColumnInfo, Connection, Dialect, Relation } from "../engine/warehouses/types.js";
 
 export interface CatalogColumn {
   readonly name: string;
@@ -101,6 +102,10 @@ export async function buildCatalog(graph: Graph, engine: string, conn?: { conn: 
     }
   }
 
+  // Every present relation's columns in one catalog read (on Snowflake and Redshift, one round
+  // trip rather than one per action).
+  const present = relations ? graph.actions.map((a) => relations!.get(`${a.target.schema}.${a.target.name}`)).filter((r): r is Relation => r !== undefined) : [];
+  const columnLists = conn && present.length ? await conn.conn.listColumnsOf(present) : new Map<string, ColumnInfo[]>();
   const nodes: CatalogNode[] = [];
   for (const a of graph.actions) {
     const key = `${a.target.schema}.${a.target.name}`;
@@ -108,7 +113,7 @@ export async function buildCatalog(graph: Graph, engine: string, conn?: { conn: 
     const documented = new Map(a.columns.map((c) => [c.path.join("."), c.description]));
     let columns: CatalogColumn[] = a.columns.map((c) => ({ name: c.path.join("."), type: null, description: c.description }));
     if (conn && rel) {
-      const actual = await conn.conn.listColumns(rel);
+      const actual = columnLists.get(columnsKey(rel)) ?? [];
       columns = actual.map((c) => ({ name: c.name, type: c.type, description: documented.get(c.name) ?? null }));
       // Documented columns the table does not have (yet) stay listed, without a type.
       for (const [name, description] of documented) if (!actual.some((c) => c.name === name)) columns.push({ name, type: null, description });

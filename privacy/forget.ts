@@ -14,7 +14,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { RcuError } from "../engine/errors.js";
-import { insertMetaRow, packBySize } from "../engine/warehouses/sql-common.js";
+import { columnsKey, insertMetaRow, packBySize } from "../engine/warehouses/sql-common.js";
 import type { ColumnInfo, Connection, Dialect, Relation, SqlValue } from "../engine/warehouses/types.js";
 import type { ProjectConfig } from "../cli/config.js";
 import { openSink } from "../distribute/sinks/open.js";
@@ -97,16 +97,12 @@ export async function forget(conn: Connection, d: Dialect, opts: ForgetOptions):
 
   const destinations = await notifyDestinations(conn, d, opts, fp, requestId, dryRun);
 
-  // Each relation's columns are read once: the deletes and the residual scan both need them, and
-  // on Snowflake and Redshift every read is a round trip.
-  const columnLists = new Map<string, Promise<ColumnInfo[]>>();
-  const columnsOf = (rel: Relation): Promise<ColumnInfo[]> => {
-    const key = `${rel.schema}.${rel.name}`;
-    if (!columnLists.has(key)) columnLists.set(key, conn.listColumns(rel));
-    return columnLists.get(key)!;
-  };
   const all = await conn.listRelations();
   const tablesByName = new Map(all.filter((r) => r.kind === "table").map((r) => [`${r.schema}.${r.name}`, r]));
+  // Every table's columns in one catalog read: the deletes and the residual scan both need them,
+  // and on Snowflake and Redshift a read per table was a round trip each.
+  const columnLists = await conn.listColumnsOf([...tablesByName.values()]);
+  const columnsOf = (rel: Relation): ColumnInfo[] => columnLists.get(columnsKey(rel)) ?? [];
   let inTransaction = false;
   try {
     // Raw tables, through the links rcu.yaml declares.
@@ -135,7 +131,7 @@ export async function forget(conn: Connection, d: Dialect, opts: ForgetOptions):
     ];
     for (const rel of tablesByName.values()) {
       if (!SCANNED_SCHEMAS.has(rel.schema)) continue;
-      const cols = new Set((await columnsOf(rel)).map((c) => c.name));
+      const cols = new Set(columnsOf(rel).map((c) => c.name));
       const conds = byColumn.flatMap(([names, values]) =>
         values.length ? names.filter((c) => cols.has(c)).map((c) => `CAST(${d.quoteIdentifier(c)} AS ${d.columnType("text")}) IN (${lits(values)})`) : [],
       );
@@ -230,7 +226,7 @@ async function scanResidual(
   d: Dialect,
   fp: Footprint,
   rels: Iterable<Relation>,
-  columnsOf: (rel: Relation) => Promise<ColumnInfo[]>,
+  columnsOf: (rel: Relation) => ColumnInfo[],
 ): Promise<Record<string, number>> {
   const needles = [...new Set([...fp.users, ...fp.records.map((r) => r.key), ...fp.emails, ...fp.phones, ...fp.rawStrings, ...fp.devices, ...fp.sighted.map((x) => x.value)])];
   const out: Record<string, number> = {};
@@ -238,7 +234,7 @@ async function scanResidual(
   const budget = statementBudget(d);
   for (const rel of rels) {
     if (KEPT.has(`${rel.schema}.${rel.name}`)) continue;
-    const counts = (await columnsOf(rel))
+    const counts = columnsOf(rel)
       .filter((c) => /char|text|string|json/i.test(c.type))
       .map((c) => {
         const col = `CAST(${d.quoteIdentifier(c.name)} AS ${d.columnType("text")})`;

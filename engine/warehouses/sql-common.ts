@@ -2,7 +2,7 @@
  * ANSI SQL building blocks shared by dialects. A dialect composes these and overrides what its
  * engine does differently; nothing here knows about a particular engine.
  */
-import type { Dialect, MetaColumnType, Relation } from "./types.js";
+import type { ColumnInfo, Dialect, MetaColumnType, Relation, Row, SqlValue } from "./types.js";
 
 export function quoteWith(quote: string, identifier: string): string {
   if (identifier.length === 0) throw new Error("An SQL identifier cannot be empty.");
@@ -97,4 +97,90 @@ export function packBySize(parts: readonly string[], maxBytes: number, overhead 
   });
   if (run.length) runs.push(run);
   return runs;
+}
+
+/** The key of a relation in `Connection.listColumnsOf`'s answer (database, schema and name). */
+export function columnsKey(relation: Relation): string {
+  return JSON.stringify([relation.database ?? null, relation.schema, relation.name]);
+}
+
+/** One column of a catalog listing, with the schema and table it belongs to (catalog spelling). */
+export interface CatalogColumn {
+  readonly schema: string;
+  readonly table: string;
+  readonly column: ColumnInfo;
+}
+
+/**
+ * Groups a catalog listing (one database, columns in ordinal order) by the relations asked for.
+ * `catalogName` spells an rcu name as the catalog stores it (Snowflake: upper case); rows of
+ * tables nobody asked for are dropped.
+ */
+export function columnsByRelation(
+  requested: readonly Relation[],
+  rows: Iterable<CatalogColumn>,
+  catalogName: (name: string) => string = (n) => n,
+): Map<string, ColumnInfo[]> {
+  const wanted = new Map(requested.map((r) => [JSON.stringify([catalogName(r.schema), catalogName(r.name)]), columnsKey(r)]));
+  const out = new Map<string, ColumnInfo[]>();
+  for (const row of rows) {
+    const key = wanted.get(JSON.stringify([row.schema, row.table]));
+    if (key === undefined) continue;
+    const list = out.get(key) ?? [];
+    list.push(row.column);
+    out.set(key, list);
+  }
+  return out;
+}
+
+/**
+ * The columns of the relations of `group` (one database) from an `information_schema.columns`
+ * view (`from`), in one query: the tables of the schemas and names asked for, matched pair by
+ * pair afterwards. `scope` adds a condition on its own leading parameters (DuckDB's catalog).
+ * `catalogName` spells rcu names as the catalog stores them, `rcuName` the reverse.
+ */
+export async function informationSchemaColumns(
+  query: (sql: string, params: readonly SqlValue[]) => Promise<Row[]>,
+  d: Dialect,
+  from: string,
+  group: readonly Relation[],
+  options: { scope?: { sql: string; params: readonly SqlValue[] }; catalogName?: (n: string) => string; rcuName?: (n: string) => string } = {},
+): Promise<Map<string, ColumnInfo[]>> {
+  if (!group.length) return new Map();
+  const catalogName = options.catalogName ?? ((n: string) => n);
+  const rcuName = options.rcuName ?? ((n: string) => n);
+  const lead = options.scope?.params ?? [];
+  const schemas = distinct(group.map((r) => catalogName(r.schema)));
+  const names = distinct(group.map((r) => catalogName(r.name)));
+  const list = (start: number, n: number) => Array.from({ length: n }, (_, i) => d.parameter(start + i)).join(", ");
+  const rows = await query(
+    `SELECT table_schema AS schema_name, table_name AS table_name, column_name AS name, data_type AS type, is_nullable AS nullable
+       FROM ${from}
+      WHERE ${options.scope ? `${options.scope.sql} AND ` : ""}table_schema IN (${list(lead.length + 1, schemas.length)})
+        AND table_name IN (${list(lead.length + schemas.length + 1, names.length)})
+      ORDER BY table_schema, table_name, ordinal_position`,
+    [...lead, ...schemas, ...names],
+  );
+  const listed = rows.map((r) => ({
+    schema: String(r.schema_name),
+    table: String(r.table_name),
+    column: { name: rcuName(String(r.name)), type: String(r.type), nullable: String(r.nullable).toUpperCase() === "YES" },
+  }));
+  return columnsByRelation(group, listed, catalogName);
+}
+
+/** Relations grouped by their database (undefined: the connection's own), for one query each. */
+export function byDatabase(relations: readonly Relation[]): Map<string | undefined, Relation[]> {
+  const out = new Map<string | undefined, Relation[]>();
+  for (const r of relations) {
+    const list = out.get(r.database) ?? [];
+    list.push(r);
+    out.set(r.database, list);
+  }
+  return out;
+}
+
+/** The distinct values, in first-seen order. */
+export function distinct(values: Iterable<string>): string[] {
+  return [...new Set(values)];
 }

@@ -125,6 +125,13 @@ export interface Connection {
   /** Every table and view the connection can see, outside the engine's own catalogs. */
   listRelations(): Promise<RelationInfo[]>;
   listColumns(relation: Relation): Promise<ColumnInfo[]>;
+  /**
+   * The columns of many relations in one catalog query (Redshift: one DescribeTable listing per
+   * schema), keyed by `columnsKey(relation)` of the relations asked for; a relation that does not
+   * exist is absent. Planning, `rcu docs` and `rcu forget` read dozens of tables, and on Snowflake
+   * and Redshift each `listColumns` is a round trip.
+   */
+  listColumnsOf(relations: readonly Relation[]): Promise<Map<string, ColumnInfo[]>>;
   /** Fast bulk append of rows (column order as given) into an existing table. Returns rows appended. */
   append(relation: Relation, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<number>;
   /**

@@ -25,6 +25,7 @@ function scripted(failures: Array<RcuError | null>): Connection & { log: string[
     async query() { return [{ failing_rows: 0 }]; },
     async listRelations() { return []; },
     async listColumns() { return []; },
+    async listColumnsOf() { return new Map(); },
     async append() { return 0; },
     async close() {},
   };

@@ -12,6 +12,7 @@ import {
   substituteParameters,
 } from "../../engine/warehouses/redshift/driver.js";
 import { openWarehouse } from "../../engine/warehouses/registry.js";
+import { columnsKey } from "../../engine/warehouses/sql-common.js";
 import type { Connection, Warehouse } from "../../engine/warehouses/types.js";
 import { startRedshift, type TestRedshift } from "./servers.js";
 
@@ -163,6 +164,21 @@ describe("Redshift driver over the Data API", () => {
     ]);
     expect(delta(before, "DescribeTable")).toBe(2);
     expect(await conn.listColumns({ schema: "Mixed Case", name: "nope" })).toEqual([]);
+  });
+
+  it("lists many relations' columns per schema, and table by table if a listing names no tables", async () => {
+    const tbl = { schema: "Mixed Case", name: "Tbl" };
+    const nope = { schema: "Mixed Case", name: "nope" };
+    const expected = new Map([[columnsKey(tbl), await conn.listColumns(tbl)]]);
+    rs.server.omitTableNames(true);
+    try {
+      const before = calls();
+      expect(await conn.listColumnsOf([tbl, nope])).toEqual(expected);
+      // The schema's listing (stopped at its first page, which names no table), then one call each.
+      expect(delta(before, "DescribeTable")).toBe(1 + 2 + 1);
+    } finally {
+      rs.server.omitTableNames(false);
+    }
   });
 
   it("appends in bulk in INSERTs under the 100 KB limit: quotes, newlines, unicode, nulls", async () => {

@@ -22,6 +22,7 @@ import type {
   SqlValue,
   Warehouse,
 } from "../types.js";
+import { byDatabase, informationSchemaColumns } from "../sql-common.js";
 import { duckdbDialect } from "./dialect.js";
 
 export interface DuckDBProfile {
@@ -159,6 +160,15 @@ class DuckDBRcuConnection implements Connection {
       [relation.schema, relation.name, relation.database ?? null],
     );
     return rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: Boolean(r.nullable) }));
+  }
+
+  async listColumnsOf(relations: readonly Relation[]): Promise<Map<string, ColumnInfo[]>> {
+    const out = new Map<string, ColumnInfo[]>();
+    for (const [database, group] of byDatabase(relations)) {
+      const scope = { sql: "table_catalog = coalesce($1, current_database())", params: [database ?? null] };
+      for (const [k, v] of await informationSchemaColumns((q, p) => this.query(q, p), duckdbDialect, "information_schema.columns", group, { scope })) out.set(k, v);
+    }
+    return out;
   }
 
   async append(

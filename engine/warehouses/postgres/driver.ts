@@ -12,6 +12,7 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { RcuError, errorMessage } from "../../errors.js";
 import type { ColumnInfo, Connection, ExecResult, Relation, RelationInfo, Row, SqlValue, Warehouse } from "../types.js";
+import { informationSchemaColumns } from "../sql-common.js";
 import { postgresDialect } from "./dialect.js";
 
 export interface PostgresProfile {
@@ -194,6 +195,11 @@ class PostgresConnection implements Connection {
       [relation.schema, relation.name],
     );
     return rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: Boolean(r.nullable) }));
+  }
+
+  /** One database per connection (as listColumns): a relation's `database` is not read. */
+  listColumnsOf(relations: readonly Relation[]): Promise<Map<string, ColumnInfo[]>> {
+    return informationSchemaColumns((q, p) => this.query(q, p), postgresDialect, "information_schema.columns", relations);
   }
 
   async append(relation: Relation, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<number> {

@@ -35,7 +35,7 @@ import {
 import { RcuError, errorMessage } from "../../errors.js";
 import type { Env } from "../postgres/driver.js";
 import type { ColumnInfo, Connection, ExecResult, Relation, RelationInfo, Row, SqlValue, Warehouse } from "../types.js";
-import { packBySize } from "../sql-common.js";
+import { columnsByRelation, columnsKey, distinct, packBySize, type CatalogColumn } from "../sql-common.js";
 import { MAX_STATEMENT_BYTES, redshiftDialect } from "./dialect.js";
 
 export interface RedshiftProfile {
@@ -280,6 +280,10 @@ class RedshiftConnection implements Connection {
     return this.wh.listColumns(relation);
   }
 
+  listColumnsOf(relations: readonly Relation[]): Promise<Map<string, ColumnInfo[]>> {
+    return this.wh.listColumnsOf(relations);
+  }
+
   async append(relation: Relation, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<number> {
     if (rows.length === 0) return 0;
     const statements = appendStatements(relation, columns, rows);
@@ -516,6 +520,42 @@ export class RedshiftWarehouse implements Warehouse {
       } while (token);
     } catch (err) {
       throw classifyRedshiftError(err, `DescribeTable ${relation.schema}.${relation.name}`);
+    }
+    return out;
+  }
+
+  /**
+   * One DescribeTable listing per schema (no table named: every table of the schema, each column
+   * carrying its tableName), not one call per relation. Should a listing come without table
+   * names, that schema's relations are described one by one.
+   */
+  async listColumnsOf(relations: readonly Relation[]): Promise<Map<string, ColumnInfo[]>> {
+    const out = new Map<string, ColumnInfo[]>();
+    for (const schema of distinct(relations.map((r) => r.schema))) {
+      const group = relations.filter((r) => r.schema === schema);
+      const listed: CatalogColumn[] = [];
+      let named = true;
+      let token: string | undefined;
+      try {
+        do {
+          const page = await this.sdk().send(new DescribeTableCommand({ ...this.target(), Schema: schema, ...(token ? { NextToken: token } : {}) }));
+          for (const c of page.ColumnList ?? []) {
+            if (!c.tableName) named = false;
+            listed.push({ schema, table: c.tableName ?? "", column: { name: c.name ?? "", type: c.typeName ?? "", nullable: c.nullable !== 0 } });
+          }
+          token = page.NextToken;
+        } while (token && named);
+      } catch (err) {
+        throw classifyRedshiftError(err, `DescribeTable ${schema}.*`);
+      }
+      if (named) {
+        for (const [k, v] of columnsByRelation(group, listed)) out.set(k, v);
+      } else {
+        for (const r of group) {
+          const cols = await this.listColumns(r);
+          if (cols.length) out.set(columnsKey(r), cols);
+        }
+      }
     }
     return out;
   }

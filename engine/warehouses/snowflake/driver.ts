@@ -32,6 +32,7 @@ import type {
   SqlValue,
   Warehouse,
 } from "../types.js";
+import { byDatabase, informationSchemaColumns } from "../sql-common.js";
 import { rcuName, snowflakeDialect, snowflakeName } from "./dialect.js";
 
 /** A secret value that never prints (logs, JSON, inspect all show `[secret]`). */
@@ -353,6 +354,16 @@ class SnowflakeConnection implements Connection {
       [snowflakeName(relation.schema), snowflakeName(relation.name)],
     );
     return rows.map((r) => ({ name: rcuName(String(r.name)), type: String(r.type), nullable: String(r.nullable).toUpperCase() === "YES" }));
+  }
+
+  async listColumnsOf(relations: readonly Relation[]): Promise<Map<string, ColumnInfo[]>> {
+    const d = snowflakeDialect;
+    const out = new Map<string, ColumnInfo[]>();
+    for (const [database, group] of byDatabase(relations)) {
+      const from = database ? `${d.quoteIdentifier(database)}.information_schema.columns` : "information_schema.columns";
+      for (const [k, v] of await informationSchemaColumns((q, p) => this.query(q, p), d, from, group, { catalogName: snowflakeName, rcuName })) out.set(k, v);
+    }
+    return out;
   }
 
   async append(relation: Relation, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<number> {

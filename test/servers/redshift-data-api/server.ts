@@ -35,7 +35,7 @@ import { COMPATIBILITY_FUNCTIONS, redshiftToPostgres } from "./translate.js";
 
 export interface RedshiftDataApiServerOptions {
   readonly db: PGlite;
-  /** Rows per GetStatementResult page (and tables/columns per ListTables/DescribeTable page). */
+  /** Rows per GetStatementResult page (tables per ListTables page and schema-wide DescribeTable page; a table's columns per DescribeTable page). */
   readonly pageSize?: number;
   /** How long a statement stays SUBMITTED/STARTED before it runs. */
   readonly latencyMs?: number;
@@ -50,6 +50,8 @@ export interface RedshiftDataApiServer {
   readonly received: string[];
   /** Fail the next N Data API calls of an operation with an exception name (e.g. throttling). */
   failNext(operation: string, exception: string, times?: number): void;
+  /** Answer schema-wide DescribeTable listings without each column's tableName (a client's fallback). */
+  omitTableNames(omit: boolean): void;
   close(): Promise<void>;
 }
 
@@ -189,6 +191,7 @@ export async function startRedshiftDataApiServer(options: RedshiftDataApiServerO
   const calls: Record<string, number> = {};
   const received: string[] = [];
   const failures = new Map<string, { exception: string; times: number }>();
+  let tableNames = true;
   let queue: Promise<unknown> = Promise.resolve();
   /** One statement at a time on the single PGlite session. */
   const serially = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -415,29 +418,36 @@ export async function startRedshiftDataApiServer(options: RedshiftDataApiServerO
       const p = page(res.rows, body);
       return { Tables: p.items, ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
     },
+    // With no Table, every table of the schema (with no Schema either, of every schema), each
+    // column naming its schema and table, as the Data API documents.
     async DescribeTable(body) {
       target(body);
+      const schema = typeof body.Schema === "string" ? body.Schema : null;
+      const table = typeof body.Table === "string" ? body.Table : null;
       const res = await serially(() =>
-        db.query<{ name: string; typeName: string; nullable: number; length: number | null; precision: number | null; scale: number | null; columnDefault: string | null }>(
-          `SELECT column_name AS name, udt_name AS "typeName", CASE is_nullable WHEN 'YES' THEN 1 ELSE 0 END AS nullable,
+        db.query<{ schemaName: string; tableName: string; name: string; typeName: string; nullable: number; length: number | null; precision: number | null; scale: number | null; columnDefault: string | null }>(
+          `SELECT table_schema AS "schemaName", table_name AS "tableName", column_name AS name, udt_name AS "typeName",
+                  CASE is_nullable WHEN 'YES' THEN 1 ELSE 0 END AS nullable,
                   character_maximum_length AS length, numeric_precision AS precision, numeric_scale AS scale,
                   column_default AS "columnDefault"
              FROM information_schema.columns
-            WHERE table_schema = $1 AND table_name = $2
-            ORDER BY ordinal_position`,
-          [typeof body.Schema === "string" ? body.Schema : "public", typeof body.Table === "string" ? body.Table : ""],
+            WHERE table_schema = coalesce($1, table_schema) AND table_name = coalesce($2, table_name)
+              AND table_schema NOT IN ('pg_catalog', 'information_schema')
+            ORDER BY table_schema, table_name, ordinal_position`,
+          [schema, table],
         ),
       );
-      const p = page(
-        res.rows.map((c) => ({
-          ...c,
-          typeName: c.typeName === "text" ? "varchar" : c.typeName,
-          schemaName: body.Schema,
-          tableName: body.Table,
-        })),
-        body,
-      );
-      return { TableName: body.Table, ColumnList: p.items, ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
+      const columns = res.rows.map(({ tableName, ...c }) => ({ ...c, ...(tableNames || table ? { tableName } : {}), typeName: c.typeName === "text" ? "varchar" : c.typeName }));
+      if (table) {
+        const p = page(columns, body);
+        return { TableName: table, ColumnList: p.items, ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
+      }
+      // A schema-wide listing pages by tables (MaxResults: "the maximum number of tables to
+      // return"), each table's columns whole.
+      const tables = [...new Set(res.rows.map((c) => `${c.schemaName}.${c.tableName}`))];
+      const p = page(tables, body);
+      const shown = new Set(p.items);
+      return { ColumnList: columns.filter((_, i) => shown.has(`${res.rows[i]!.schemaName}.${res.rows[i]!.tableName}`)), ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
     },
   };
 
@@ -485,6 +495,9 @@ export async function startRedshiftDataApiServer(options: RedshiftDataApiServerO
     received,
     failNext(operation, exception, times = 1) {
       failures.set(operation, { exception, times });
+    },
+    omitTableNames(omit) {
+      tableNames = !omit;
     },
     close: () =>
       new Promise<void>((resolve) => {
