@@ -8,7 +8,10 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { RcuError } from "../engine/errors.js";
 import type { WarehouseProfile } from "../engine/warehouses/registry.js";
-import { Secret } from "../engine/warehouses/snowflake/driver.js";
+import { POSTGRES_SECRETS } from "../engine/warehouses/postgres/driver.js";
+import { REDSHIFT_SECRETS } from "../engine/warehouses/redshift/driver.js";
+import { resolveSecrets } from "../engine/warehouses/secrets.js";
+import { SNOWFLAKE_SECRETS } from "../engine/warehouses/snowflake/driver.js";
 import { sourcesConfigSchema, type SourcesConfig } from "../connectors/config.js";
 import { identityProblems, identitySchema, type IdentityConfig } from "../identity/config.js";
 import { modelProblems, modelSchema, type ModelConfig } from "../model/config.js";
@@ -210,20 +213,21 @@ function resolveProfilePaths(p: WarehouseProfile, projectDir: string): Warehouse
 }
 
 /**
- * Secrets for remote profiles, read from the environment variables the profile names. A missing
- * variable is reported by the driver when it connects, so commands that never connect (compile)
- * do not need it.
+ * Secrets for remote profiles, read once from the environment variables the profile names into
+ * never-printed values (engine/warehouses/secrets.ts). A missing variable is reported by the
+ * driver when it connects, so commands that never connect (compile) do not need it.
  */
-function resolveProfileSecrets(p: WarehouseProfile, env: Readonly<Record<string, string | undefined>>): WarehouseProfile {
-  if (p.engine !== "snowflake") return p;
-  const secret = (name: string | undefined) => (name && env[name] ? new Secret(env[name]!) : undefined);
-  const password = secret(p.password_env);
-  const privateKey = secret(p.private_key_env);
-  const privateKeyPassphrase = secret(p.private_key_passphrase_env);
-  return {
-    ...p,
-    secrets: { ...(password ? { password } : {}), ...(privateKey ? { privateKey } : {}), ...(privateKeyPassphrase ? { privateKeyPassphrase } : {}) },
-  };
+export function resolveProfileSecrets(p: WarehouseProfile, env: Readonly<Record<string, string | undefined>>): WarehouseProfile {
+  switch (p.engine) {
+    case "duckdb":
+      return p;
+    case "snowflake":
+      return { ...p, secrets: resolveSecrets(p, SNOWFLAKE_SECRETS, env) };
+    case "postgres":
+      return { ...p, secrets: resolveSecrets(p, POSTGRES_SECRETS, env) };
+    case "redshift":
+      return { ...p, secrets: resolveSecrets(p, REDSHIFT_SECRETS, env) };
+  }
 }
 
 /** `--vars a=1,b=2` (repeatable) → record; a malformed pair is a usage error. */

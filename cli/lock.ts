@@ -11,7 +11,7 @@ export interface LockFlags {
 }
 
 export async function withRunLock<T>(config: ProjectConfig, flags: LockFlags, io: CliIO, command: string, fn: () => Promise<T>): Promise<T> {
-  const warehouse = openWarehouse(config.profile, { env: io.env });
+  const warehouse = openWarehouse(config.profile);
   const holderId = `${command}-${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
   let lock;
   try {

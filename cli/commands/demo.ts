@@ -88,7 +88,7 @@ export async function demoCommand(opts: DemoOptions, io: CliIO): Promise<number>
   const code = await runCommand({ projectDir, config: configFile, ...(opts.threads ? { threads: opts.threads } : {}) }, io);
   const config = await loadConfig(projectDir, undefined, configFile, io.env);
   const d = dialectFor(config.profile.engine);
-  const summary = await withConnection(config, { readOnly: true, env: io.env }, async (conn) => {
+  const summary = await withConnection(config, { readOnly: true }, async (conn) => {
     const count = async (sql: string) => Number((await conn.query(sql))[0]?.n ?? 0);
     const landed = await conn.query(`SELECT SUM(rows_landed) AS landed, SUM(rows_rejected) AS rejected FROM ${d.qualify(LOADS)} WHERE status = 'succeeded'`);
     const records = await count(`SELECT COUNT(*) AS n FROM ${d.qualify(personRecords)}`);

@@ -21,7 +21,7 @@ export async function docsCommand(opts: DocsOptions, io: CliIO): Promise<number>
   let catalog;
   if (opts.offline) catalog = await buildCatalog(project.graph, project.dialect.name);
   else {
-    const warehouse = openWarehouse(project.config.profile, { readOnly: true, env: io.env });
+    const warehouse = openWarehouse(project.config.profile, { readOnly: true });
     try {
       const conn = await warehouse.connect();
       try {

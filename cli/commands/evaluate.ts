@@ -17,7 +17,7 @@ export interface EvaluateOptions {
 export async function evaluateCommand(opts: EvaluateOptions, io: CliIO): Promise<number> {
   const { config } = await resolveProject(opts, io);
   const truthFile = path.resolve(io.cwd, opts.truth);
-  const result = await withConnection(config, { readOnly: true, env: io.env }, (conn) =>
+  const result = await withConnection(config, { readOnly: true }, (conn) =>
     evaluateAgainstTruth(conn, dialectFor(config.profile.engine), truthFile, { ceiling: opts.ceiling }),
   );
   if (opts.json) io.stdout.write(JSON.stringify(result, null, 2) + "\n");

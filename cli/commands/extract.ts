@@ -26,7 +26,7 @@ export async function extractSources(
   full = false,
   logFormat: LogFormat = "text",
 ): Promise<ExtractSummary & { suppressed: PurgeResult[] }> {
-  const warehouse = openWarehouse(config.profile, { env: io.env });
+  const warehouse = openWarehouse(config.profile);
   try {
     const summary = await runExtract({
       sources: config.sources,

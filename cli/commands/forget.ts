@@ -38,7 +38,7 @@ export async function forgetCommand(opts: ForgetCommandOptions, io: CliIO): Prom
   const { dir, config } = await resolveProject(opts, io);
   const d = dialectFor(config.profile.engine);
   const report = await withRunLock(config, opts, io, "forget", () =>
-    withConnection(config, { env: io.env }, (conn) =>
+    withConnection(config, {}, (conn) =>
       forget(conn, d, { selector, dryRun: opts.dryRun, allMatches: opts.allMatches, verify: opts.verify, config, projectDir: dir, env: io.env }),
     ),
   );

@@ -12,7 +12,7 @@ export interface ExplainOptions extends ProjectOptions {
 
 export async function explainCommand(query: string, opts: ExplainOptions, io: CliIO): Promise<number> {
   const { config } = await resolveProject(opts, io);
-  const e = await withConnection(config, { readOnly: true, env: io.env }, (conn) => explainIdentity(conn, dialectFor(config.profile.engine), query));
+  const e = await withConnection(config, { readOnly: true }, (conn) => explainIdentity(conn, dialectFor(config.profile.engine), query));
   if (opts.json) io.stdout.write(JSON.stringify(e, jsonSafe, 2) + "\n");
   else io.stdout.write(renderExplanation(e, io));
   return 0;

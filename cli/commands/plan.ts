@@ -28,7 +28,7 @@ export async function planCommand(opts: PlanOptions, io: CliIO): Promise<number>
   const project = await openProject(opts, io);
   if (project.graph.errors.length) return reportGraphErrors(project, io);
   const selected = selectActions(project.graph, parseSelectors(opts.select ?? []));
-  const warehouse = openWarehouse(project.config.profile, { readOnly: true, env: io.env });
+  const warehouse = openWarehouse(project.config.profile, { readOnly: true });
   let plan: Plan;
   try {
     plan = await planOn(warehouse, project, selected, Boolean(opts.fullRefresh));

@@ -64,7 +64,7 @@ async function runLocked(opts: RunCommandOptions, io: CliIO, project: Awaited<Re
   if (opts.skipTransform) return extractOk ? 0 : 1;
   const selectors = parseSelectors(opts.select ?? []);
   const selected = selectActions(project.graph, selectors);
-  const warehouse = openWarehouse(project.config.profile, { env: io.env });
+  const warehouse = openWarehouse(project.config.profile);
   let results: RunResults;
   try {
     const plan = await planOn(warehouse, project, selected, Boolean(opts.fullRefresh));

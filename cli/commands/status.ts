@@ -40,7 +40,7 @@ export async function statusCommand(opts: StatusOptions, io: CliIO): Promise<num
   const { config } = await resolveProject(opts, io);
   const d = dialectFor(config.profile.engine);
   const limit = opts.limit ?? 10;
-  const raw = await withConnection(config, { readOnly: true, env: io.env }, async (conn) => {
+  const raw = await withConnection(config, { readOnly: true }, async (conn) => {
     const relations = await conn.listRelations();
     const has = (rel: Relation) => relations.some((r) => r.schema === rel.schema && r.name === rel.name);
     const runs = has(RUNS)

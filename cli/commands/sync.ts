@@ -21,7 +21,7 @@ export async function syncCommand(select: string[], opts: SyncCommandOptions, io
     return 2;
   }
   const d = dialectFor(config.profile.engine);
-  const summary: SyncSummary = await withRunLock(config, opts, io, "sync", () => withConnection(config, { env: io.env }, (conn) =>
+  const summary: SyncSummary = await withRunLock(config, opts, io, "sync", () => withConnection(config, {}, (conn) =>
     runSync(conn, d, {
       destinations: config.destinations,
       select,

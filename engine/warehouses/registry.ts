@@ -3,7 +3,7 @@
  * every driver; shared code asks here and gets the interfaces from `types.ts`.
  */
 import { DuckDBWarehouse, type DuckDBProfile, type OpenOptions as DuckDBOpenOptions } from "./duckdb/driver.js";
-import { PostgresWarehouse, type Env, type PostgresProfile } from "./postgres/driver.js";
+import { PostgresWarehouse, type PostgresProfile } from "./postgres/driver.js";
 import { RedshiftWarehouse, type RedshiftProfile } from "./redshift/driver.js";
 import { SnowflakeWarehouse, type SnowflakeProfile } from "./snowflake/driver.js";
 import type { Warehouse } from "./types.js";
@@ -12,14 +12,8 @@ export { dialectFor, dialects } from "./dialects.js";
 export type WarehouseProfile = DuckDBProfile | SnowflakeProfile | PostgresProfile | RedshiftProfile;
 export type { SnowflakeProfile };
 
-export interface OpenOptions extends DuckDBOpenOptions {
-  /**
-   * The environment secrets are read from (PostgreSQL and Redshift: `password_env`, `url_env`, …).
-   * The CLI passes its own; inner code never reads `process.env`. Read at `connect()`, not before.
-   * (Snowflake's secrets are resolved earlier, when rcu.yaml is loaded, into never-printed values.)
-   */
-  readonly env?: Env;
-}
+/** Secrets are on the profile already (`secrets`, resolved by the CLI: see secrets.ts). */
+export type OpenOptions = DuckDBOpenOptions;
 
 export function openWarehouse(profile: WarehouseProfile, options: OpenOptions = {}): Warehouse {
   switch (profile.engine) {
@@ -29,8 +23,8 @@ export function openWarehouse(profile: WarehouseProfile, options: OpenOptions = 
       // Snowflake has no read-only session mode: `rcu plan` only reads (listRelations/listColumns).
       return new SnowflakeWarehouse(profile);
     case "postgres":
-      return new PostgresWarehouse(profile, options.env ? { env: options.env } : {});
+      return new PostgresWarehouse(profile);
     case "redshift":
-      return new RedshiftWarehouse(profile, options.env ? { env: options.env } : {});
+      return new RedshiftWarehouse(profile);
   }
 }

@@ -31,11 +31,11 @@ const engines: Record<string, () => Promise<Target>> = {
   },
   async postgres() {
     const pg = await startPostgres();
-    return { wh: openWarehouse(pg.profile, { env: pg.env }), stop: () => pg.stop() };
+    return { wh: openWarehouse(pg.withSecrets), stop: () => pg.stop() };
   },
   async redshift() {
     const rs = await startRedshift({ pageSize: 2 });
-    return { wh: openWarehouse(rs.profile, { env: rs.env }), describeCalls: () => rs.server.calls.DescribeTable ?? 0, stop: () => rs.stop() };
+    return { wh: openWarehouse(rs.withSecrets), describeCalls: () => rs.server.calls.DescribeTable ?? 0, stop: () => rs.stop() };
   },
 };
 

@@ -25,7 +25,7 @@ const starters = { postgres: () => startPostgres(), redshift: () => startRedshif
 describe.each(Object.keys(starters) as Array<keyof typeof starters>)("extract into %s", (engine) => {
   it("lands CSV rows (merge on a key, malformed lines quarantined) and a re-run lands nothing", async () => {
     server = await starters[engine]();
-    wh = openWarehouse(server.profile, { env: server.env });
+    wh = openWarehouse(server.withSecrets);
     const dir = await tempDir(`rcu-extract-${engine}-`);
     await mkdir(path.join(dir, "data"));
     await writeFile(path.join(dir, "data", "a.csv"), 'id,name,note\n1,Ann,"says ""hi"""\n2,"Bob, Jr","two\nlines"\n3,Zoë 😀,\n');

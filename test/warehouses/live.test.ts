@@ -14,8 +14,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { PostgresWarehouse } from "../../engine/warehouses/postgres/driver.js";
-import { RedshiftWarehouse } from "../../engine/warehouses/redshift/driver.js";
+import { resolveProfileSecrets } from "../../cli/config.js";
+import { PostgresWarehouse, type PostgresProfile } from "../../engine/warehouses/postgres/driver.js";
+import { RedshiftWarehouse, type RedshiftProfile } from "../../engine/warehouses/redshift/driver.js";
 import type { Warehouse } from "../../engine/warehouses/types.js";
 
 const env = process.env;
@@ -51,7 +52,7 @@ async function smoke(wh: Warehouse): Promise<void> {
 
 describe.skipIf(!env.RCU_POSTGRES_LIVE_URL)("postgres live smoke (RCU_POSTGRES_LIVE_URL)", () => {
   it("connects, builds, appends, upserts, introspects and cleans up", async () => {
-    await smoke(new PostgresWarehouse({ engine: "postgres", url_env: "RCU_POSTGRES_LIVE_URL" }, { env }));
+    await smoke(new PostgresWarehouse(resolveProfileSecrets({ engine: "postgres", url_env: "RCU_POSTGRES_LIVE_URL" }, env) as PostgresProfile));
   }, 120_000);
 });
 
@@ -63,6 +64,6 @@ describe.skipIf(!redshift)("redshift live smoke (RCU_REDSHIFT_LIVE_*)", () => {
     const profile = env.RCU_REDSHIFT_LIVE_WORKGROUP
       ? { ...base, workgroup_name: env.RCU_REDSHIFT_LIVE_WORKGROUP }
       : { ...base, cluster_identifier: env.RCU_REDSHIFT_LIVE_CLUSTER!, db_user: env.RCU_REDSHIFT_LIVE_DB_USER! };
-    await smoke(new RedshiftWarehouse(profile, { env }));
+    await smoke(new RedshiftWarehouse(resolveProfileSecrets(profile, env) as RedshiftProfile));
   }, 300_000);
 });

@@ -12,7 +12,7 @@ let conn: Connection;
 
 beforeAll(async () => {
   pg = await startPostgres();
-  wh = openWarehouse(pg.profile, { env: pg.env });
+  wh = openWarehouse(pg.withSecrets);
   conn = await wh.connect();
 });
 afterAll(async () => {
@@ -35,7 +35,7 @@ describe("PostgreSQL driver", () => {
   it("describes itself without the password and reads it from the named variable only at connect", async () => {
     expect(wh.description).toBe(`postgres:postgres@${pg.profile.host}:${pg.profile.port}/postgres`);
     expect(wh.description).not.toContain(pg.env.RCU_TEST_PGPASSWORD);
-    const noSecret = new PostgresWarehouse(pg.profile, { env: {} });
+    const noSecret = new PostgresWarehouse({ ...pg.profile, secrets: {} });
     const err = await caught(noSecret.connect());
     expect(err).toMatchObject({ code: "CONFIG" });
     expect(err.message).toContain("RCU_TEST_PGPASSWORD");
@@ -153,7 +153,7 @@ describe("PostgreSQL driver", () => {
   });
 
   it("reports an unreachable server as a transient warehouse error", async () => {
-    const down = new PostgresWarehouse({ ...pg.profile, port: 1 }, { env: pg.env });
+    const down = new PostgresWarehouse({ ...pg.withSecrets, port: 1 });
     const err = await caught(down.connect());
     expect(err).toMatchObject({ code: "WAREHOUSE", kind: "transient" });
     expect(err.message).toContain("Cannot connect to postgres:");

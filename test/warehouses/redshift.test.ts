@@ -22,7 +22,7 @@ let conn: Connection;
 
 beforeAll(async () => {
   rs = await startRedshift({ pageSize: 3 });
-  wh = openWarehouse(rs.profile, { env: rs.env });
+  wh = openWarehouse(rs.withSecrets);
   conn = await wh.connect();
 });
 afterAll(async () => {
@@ -65,7 +65,7 @@ describe("Redshift driver over the Data API", () => {
   it("describes the target without credentials; reads keys from the named variables", async () => {
     expect(wh.description).toBe(`redshift:cluster rcu-test/dev (eu-west-1, ${rs.profile.endpoint})`);
     expect(wh.description).not.toContain("not-a-real-secret");
-    const noKeys = new RedshiftWarehouse(rs.profile, { env: {} });
+    const noKeys = new RedshiftWarehouse({ ...rs.profile, secrets: {} });
     const err = await caught(noKeys.connect());
     expect(err).toMatchObject({ code: "CONFIG" });
     expect(err.message).toContain("RCU_TEST_AWS_KEY");
@@ -237,7 +237,7 @@ describe("Redshift driver over the Data API", () => {
 describe("Redshift statement timeout", () => {
   it("cancels a statement still running after statement_timeout_s (CancelStatement) and reports it as transient", async () => {
     const slow = await startRedshift({ latencyMs: 2500 });
-    const w = new RedshiftWarehouse({ ...slow.profile, statement_timeout_s: 1 }, { env: slow.env });
+    const w = new RedshiftWarehouse({ ...slow.withSecrets, statement_timeout_s: 1 });
     try {
       const c = await w.connect();
       const err = await caught(c.execute("CREATE TABLE never_made AS SELECT 1 AS x"));

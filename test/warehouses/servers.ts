@@ -8,21 +8,26 @@
  */
 import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
-import type { PostgresProfile } from "../../engine/warehouses/postgres/driver.js";
-import type { RedshiftProfile } from "../../engine/warehouses/redshift/driver.js";
+import { POSTGRES_SECRETS, type PostgresProfile } from "../../engine/warehouses/postgres/driver.js";
+import { REDSHIFT_SECRETS, type RedshiftProfile } from "../../engine/warehouses/redshift/driver.js";
+import { resolveSecrets } from "../../engine/warehouses/secrets.js";
 import { startRedshiftDataApiServer, type RedshiftDataApiServer } from "../servers/redshift-data-api/server.js";
 import { createPglite } from "./pglite.js";
 
 export interface TestPostgres {
   readonly db: PGlite;
+  /** The profile as rcu.yaml states it (variables named, for configs a test writes) … */
   readonly profile: PostgresProfile;
+  /** … and as the CLI hands it to the driver, secrets resolved from `env`. */
+  readonly withSecrets: PostgresProfile;
   readonly env: Record<string, string>;
   sql<T = Record<string, unknown>>(text: string): Promise<T[]>;
   stop(): Promise<void>;
 }
 
-export interface TestRedshift extends Omit<TestPostgres, "profile"> {
+export interface TestRedshift extends Omit<TestPostgres, "profile" | "withSecrets"> {
   readonly profile: RedshiftProfile;
+  readonly withSecrets: RedshiftProfile;
   readonly server: RedshiftDataApiServer;
 }
 
@@ -61,12 +66,15 @@ export async function startPostgres(options: { extensions?: PGliteOptions["exten
   const server = new PGLiteSocketServer({ db: serialisedSessions(db), host: "127.0.0.1", port: 0, maxConnections: 16 } as ConstructorParameters<typeof PGLiteSocketServer>[0]);
   await server.start();
   const [host, port] = server.getServerConn().split(":");
+  // PGlite's socket server cannot take COPY FROM STDIN (the session loses protocol sync), so
+  // tests load with multi-row INSERTs; COPY is the default for real servers.
+  const profile: PostgresProfile = { engine: "postgres", host: host!, port: Number(port), database: "postgres", user: "postgres", password_env: "RCU_TEST_PGPASSWORD", append_method: "insert" };
+  const env = { RCU_TEST_PGPASSWORD: "not-a-real-secret" };
   return {
     db,
-    // PGlite's socket server cannot take COPY FROM STDIN (the session loses protocol sync), so
-    // tests load with multi-row INSERTs; COPY is the default for real servers.
-    profile: { engine: "postgres", host: host!, port: Number(port), database: "postgres", user: "postgres", password_env: "RCU_TEST_PGPASSWORD", append_method: "insert" },
-    env: { RCU_TEST_PGPASSWORD: "not-a-real-secret" },
+    profile,
+    withSecrets: { ...profile, secrets: resolveSecrets(profile, POSTGRES_SECRETS, env) },
+    env,
     sql: (text) => direct(db, text),
     async stop() {
       await server.stop();
@@ -78,21 +86,24 @@ export async function startPostgres(options: { extensions?: PGliteOptions["exten
 export async function startRedshift(options: { pageSize?: number; latencyMs?: number } = {}): Promise<TestRedshift> {
   const db = await createPglite();
   const server = await startRedshiftDataApiServer({ db, pageSize: options.pageSize ?? 3, latencyMs: options.latencyMs ?? 2 });
+  const profile: RedshiftProfile = {
+    engine: "redshift",
+    cluster_identifier: "rcu-test",
+    db_user: "rcu",
+    database: "dev",
+    region: "eu-west-1",
+    endpoint: server.url,
+    access_key_id_env: "RCU_TEST_AWS_KEY",
+    secret_access_key_env: "RCU_TEST_AWS_SECRET",
+    poll_interval_ms: 2,
+  };
+  const env = { RCU_TEST_AWS_KEY: "AKIDEXAMPLE", RCU_TEST_AWS_SECRET: "not-a-real-secret" };
   return {
     db,
     server,
-    profile: {
-      engine: "redshift",
-      cluster_identifier: "rcu-test",
-      db_user: "rcu",
-      database: "dev",
-      region: "eu-west-1",
-      endpoint: server.url,
-      access_key_id_env: "RCU_TEST_AWS_KEY",
-      secret_access_key_env: "RCU_TEST_AWS_SECRET",
-      poll_interval_ms: 2,
-    },
-    env: { RCU_TEST_AWS_KEY: "AKIDEXAMPLE", RCU_TEST_AWS_SECRET: "not-a-real-secret" },
+    profile,
+    withSecrets: { ...profile, secrets: resolveSecrets(profile, REDSHIFT_SECRETS, env) },
+    env,
     sql: (text) => direct(db, text),
     async stop() {
       await server.close();

@@ -2,9 +2,9 @@
  * PostgreSQL driver on `pg`: one `Pool` per warehouse, one checked-out client per rcu connection
  * (a transaction spans the statements of one task, so a connection is pinned to one session).
  *
- * Secrets: the profile names environment variables (`password_env`, `url_env`); the CLI passes
- * its environment in `OpenOptions.env` and only `connect()` reads them, so `rcu compile` never
- * needs them. Nothing here reads `process.env`, and `description` never shows a secret.
+ * Secrets: the profile names environment variables (`password_env`, `url_env`); the CLI resolves
+ * them into `secrets` when it loads rcu.yaml (see ../secrets.ts) and only `connect()` reveals
+ * them, so `rcu compile` never needs them. `description` never shows a secret.
  */
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
@@ -12,6 +12,7 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { RcuError, errorMessage } from "../../errors.js";
 import type { ColumnInfo, Connection, ExecResult, Relation, RelationInfo, Row, SqlValue, Warehouse } from "../types.js";
+import { requireSecret, type Secret, type SecretNames } from "../secrets.js";
 import { informationSchemaColumns } from "../sql-common.js";
 import { postgresDialect } from "./dialect.js";
 
@@ -36,13 +37,12 @@ export interface PostgresProfile {
    * INSERTs), for servers and proxies without COPY, such as PGlite's socket server.
    */
   readonly append_method?: "copy" | "insert" | undefined;
+  /** Resolved at the edge (CLI) from the variables above; never read from the environment here. */
+  readonly secrets?: { readonly url?: Secret; readonly password?: Secret } | undefined;
 }
 
-export type Env = Readonly<Record<string, string | undefined>>;
-
-export interface PostgresOpenOptions {
-  readonly env?: Env;
-}
+/** Where a PostgreSQL profile names its secrets' variables (see secrets.ts). */
+export const POSTGRES_SECRETS: SecretNames = { url_env: "url", password_env: "password" };
 
 /** SQLSTATE classes/codes worth retrying: the same statement can succeed a moment later. */
 const TRANSIENT_SQLSTATE = new Set([
@@ -246,32 +246,23 @@ class PostgresConnection implements Connection {
   }
 }
 
-/** The parts of a profile that locate the server, with secrets resolved from `env`. */
-export function postgresClientConfig(profile: PostgresProfile, env: Env, engine = "postgres"): pg.PoolConfig {
-  const need = (name: string, what: string): string => {
-    const v = env[name];
-    if (v === undefined || v === "") {
-      throw new RcuError("CONFIG", `Environment variable ${name} (${what}) is not set.`, {
-        engine,
-        hint: `Export ${name} before running rcu; rcu.yaml only names the variable.`,
-      });
-    }
-    return v;
-  };
+/** The parts of a profile that locate the server, with its secrets revealed. */
+export function postgresClientConfig(profile: PostgresProfile): pg.PoolConfig {
+  const s = profile.secrets ?? {};
   const ssl = profile.ssl === true ? true : profile.ssl === "no-verify" ? { rejectUnauthorized: false } : undefined;
   const base: pg.PoolConfig = {
     max: profile.pool_size ?? 8,
     types: typeParsers,
     ...(ssl ? { ssl } : {}),
   };
-  if (profile.url_env) return { ...base, connectionString: need(profile.url_env, "PostgreSQL connection URL") };
+  if (profile.url_env) return { ...base, connectionString: requireSecret(s.url, profile.url_env, "PostgreSQL connection URL", "postgres") };
   return {
     ...base,
     host: profile.host ?? "localhost",
     port: profile.port ?? 5432,
     ...(profile.database ? { database: profile.database } : {}),
     ...(profile.user ? { user: profile.user } : {}),
-    ...(profile.password_env ? { password: need(profile.password_env, "PostgreSQL password") } : {}),
+    ...(profile.password_env ? { password: requireSecret(s.password, profile.password_env, "PostgreSQL password", "postgres") } : {}),
   };
 }
 
@@ -288,16 +279,13 @@ export class PostgresWarehouse implements Warehouse {
   readonly description: string;
   private pool: pg.Pool | undefined;
 
-  constructor(
-    private readonly profile: PostgresProfile,
-    private readonly options: PostgresOpenOptions = {},
-  ) {
+  constructor(private readonly profile: PostgresProfile) {
     this.description = describePostgres(profile);
   }
 
   async connect(): Promise<Connection> {
     if (!this.pool) {
-      this.pool = new pg.Pool(postgresClientConfig(this.profile, this.options.env ?? {}));
+      this.pool = new pg.Pool(postgresClientConfig(this.profile));
       // An idle client's socket error must not crash the process; the next checkout reconnects.
       this.pool.on("error", () => undefined);
     }

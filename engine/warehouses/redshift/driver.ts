@@ -15,8 +15,8 @@
  *   limit, sent by batches of at most 40 statements (the BatchExecuteStatement limit).
  * - Introspection: `ListTables` and `DescribeTable` (paginated).
  *
- * Credentials: explicit key pair from the environment variables a profile names (resolved from
- * `OpenOptions.env`, never `process.env`), else the AWS SDK's default provider chain.
+ * Credentials: an explicit key pair from the environment variables a profile names (resolved by
+ * the CLI into `secrets`, see ../secrets.ts), else the AWS SDK's default provider chain.
  */
 import {
   BatchExecuteStatementCommand,
@@ -33,7 +33,7 @@ import {
   type SqlParameter,
 } from "@aws-sdk/client-redshift-data";
 import { RcuError, errorMessage } from "../../errors.js";
-import type { Env } from "../postgres/driver.js";
+import { requireSecret, type Secret, type SecretNames } from "../secrets.js";
 import type { ColumnInfo, Connection, ExecResult, Relation, RelationInfo, Row, SqlValue, Warehouse } from "../types.js";
 import { columnsByRelation, columnsKey, distinct, packBySize, type CatalogColumn } from "../sql-common.js";
 import { MAX_STATEMENT_BYTES, redshiftDialect } from "./dialect.js";
@@ -58,11 +58,12 @@ export interface RedshiftProfile {
   readonly poll_interval_ms?: number | undefined;
   /** A statement still running after this is cancelled and reported as transient. */
   readonly statement_timeout_s?: number | undefined;
+  /** Resolved at the edge (CLI) from the variables above; never read from the environment here. */
+  readonly secrets?: { readonly accessKeyId?: Secret; readonly secretAccessKey?: Secret; readonly sessionToken?: Secret } | undefined;
 }
 
-export interface RedshiftOpenOptions {
-  readonly env?: Env;
-}
+/** Where a Redshift profile names its secrets' variables (see secrets.ts). */
+export const REDSHIFT_SECRETS: SecretNames = { access_key_id_env: "accessKeyId", secret_access_key_env: "secretAccessKey", session_token_env: "sessionToken" };
 
 /** The Data API refuses SQL over 100 KB; keep a margin for the statement around the values. */
 export const MAX_SQL_BYTES = MAX_STATEMENT_BYTES;
@@ -335,10 +336,7 @@ export class RedshiftWarehouse implements Warehouse {
   readonly description: string;
   private client: RedshiftDataClient | undefined;
 
-  constructor(
-    private readonly profile: RedshiftProfile,
-    private readonly options: RedshiftOpenOptions = {},
-  ) {
+  constructor(private readonly profile: RedshiftProfile) {
     const where = profile.workgroup_name ? `workgroup ${profile.workgroup_name}` : `cluster ${profile.cluster_identifier ?? "?"}`;
     this.description = `redshift:${where}/${profile.database} (${profile.region}${profile.endpoint ? `, ${profile.endpoint}` : ""})`;
   }
@@ -358,22 +356,12 @@ export class RedshiftWarehouse implements Warehouse {
   private sdk(): RedshiftDataClient {
     if (!this.client) {
       const p = this.profile;
-      const env = this.options.env ?? {};
-      const need = (name: string, what: string): string => {
-        const v = env[name];
-        if (v === undefined || v === "") {
-          throw new RcuError("CONFIG", `Environment variable ${name} (${what}) is not set.`, {
-            engine: "redshift",
-            hint: `Export ${name} before running rcu; rcu.yaml only names the variable.`,
-          });
-        }
-        return v;
-      };
+      const s = p.secrets ?? {};
       const credentials = p.access_key_id_env
         ? {
-            accessKeyId: need(p.access_key_id_env, "AWS access key id"),
-            secretAccessKey: need(p.secret_access_key_env ?? "", "AWS secret access key"),
-            ...(p.session_token_env ? { sessionToken: need(p.session_token_env, "AWS session token") } : {}),
+            accessKeyId: requireSecret(s.accessKeyId, p.access_key_id_env, "AWS access key id", "redshift"),
+            secretAccessKey: requireSecret(s.secretAccessKey, p.secret_access_key_env ?? "", "AWS secret access key", "redshift"),
+            ...(p.session_token_env ? { sessionToken: requireSecret(s.sessionToken, p.session_token_env, "AWS session token", "redshift") } : {}),
           }
         : undefined;
       this.client = new RedshiftDataClient({

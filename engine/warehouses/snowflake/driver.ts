@@ -18,7 +18,6 @@
  *   logger silenced; an explicit `access_url` makes it contact only that URL.
  */
 import { readFile } from "node:fs/promises";
-import { inspect } from "node:util";
 import type * as SnowflakeSdk from "snowflake-sdk";
 import { RcuError, errorMessage } from "../../errors.js";
 import type {
@@ -32,28 +31,12 @@ import type {
   SqlValue,
   Warehouse,
 } from "../types.js";
+import { requireSecret, type Secret, type SecretNames } from "../secrets.js";
 import { byDatabase, informationSchemaColumns } from "../sql-common.js";
 import { rcuName, snowflakeDialect, snowflakeName } from "./dialect.js";
 
-/** A secret value that never prints (logs, JSON, inspect all show `[secret]`). */
-export class Secret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  reveal(): string {
-    return this.#value;
-  }
-  toString(): string {
-    return "[secret]";
-  }
-  toJSON(): string {
-    return "[secret]";
-  }
-  [inspect.custom](): string {
-    return "[secret]";
-  }
-}
+/** Where a Snowflake profile names its secrets' variables (see secrets.ts). */
+export const SNOWFLAKE_SECRETS: SecretNames = { password_env: "password", private_key_env: "privateKey", private_key_passphrase_env: "privateKeyPassphrase" };
 
 /** Secrets the CLI resolved from the environment variables the profile names. */
 export interface SnowflakeSecrets {
@@ -424,8 +407,7 @@ export class SnowflakeWarehouse implements Warehouse {
     if (p.private_key_path || p.private_key_env) {
       let key: string;
       if (p.private_key_env) {
-        if (!s.privateKey) throw this.missing(p.private_key_env, "private key");
-        key = s.privateKey.reveal();
+        key = requireSecret(s.privateKey, p.private_key_env, "Snowflake private key", "snowflake");
       } else {
         try {
           key = await readFile(p.private_key_path!, "utf8");
@@ -436,7 +418,7 @@ export class SnowflakeWarehouse implements Warehouse {
           });
         }
       }
-      if (p.private_key_passphrase_env && !s.privateKeyPassphrase) throw this.missing(p.private_key_passphrase_env, "private key passphrase");
+      if (p.private_key_passphrase_env) requireSecret(s.privateKeyPassphrase, p.private_key_passphrase_env, "Snowflake private key passphrase", "snowflake");
       return {
         ...base,
         authenticator: "SNOWFLAKE_JWT",
@@ -450,15 +432,7 @@ export class SnowflakeWarehouse implements Warehouse {
         hint: "Set password_env (a variable holding the password), or private_key_path / private_key_env for key-pair authentication.",
       });
     }
-    if (!s.password) throw this.missing(p.password_env, "password");
-    return { ...base, password: s.password.reveal() } as SnowflakeSdk.ConnectionOptions;
-  }
-
-  private missing(variable: string, what: string): RcuError {
-    return new RcuError("CONFIG", `Environment variable ${variable} (Snowflake ${what}) is not set.`, {
-      engine: "snowflake",
-      hint: `Export ${variable} before running rcu; the profile names the variable, never the secret.`,
-    });
+    return { ...base, password: requireSecret(s.password, p.password_env, "Snowflake password", "snowflake") } as SnowflakeSdk.ConnectionOptions;
   }
 
   async connect(options: ConnectOptions = {}): Promise<Connection> {

@@ -150,7 +150,7 @@ describe("Snowflake test server protocol", () => {
     expect(other).toMatchObject({ code: "CONFIG" }); // missing secret is caught before any request
     const { generateKeyPairSync } = await import("node:crypto");
     const wrongKey = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
-    const bad = await new SnowflakeWarehouse({ engine: "snowflake", account: "rcutest", user: "keyuser", database: "d", private_key_env: "K", access_url: server.url, login_retries: 0, secrets: { privateKey: new (await import("../../../engine/warehouses/snowflake/driver.js")).Secret(wrongKey.privateKey) } })
+    const bad = await new SnowflakeWarehouse({ engine: "snowflake", account: "rcutest", user: "keyuser", database: "d", private_key_env: "K", access_url: server.url, login_retries: 0, secrets: { privateKey: new (await import("../../../engine/warehouses/secrets.js")).Secret(wrongKey.privateKey) } })
       .connect()
       .catch((e: unknown) => e);
     expect(bad).toMatchObject({ code: "WAREHOUSE", kind: "terminal" });

@@ -1,6 +1,7 @@
 /** Shared setup for tests against the Snowflake protocol test server. */
 import { generateKeyPairSync } from "node:crypto";
-import { Secret, SnowflakeWarehouse, type SnowflakeProfile } from "../../../engine/warehouses/snowflake/driver.js";
+import { SnowflakeWarehouse, type SnowflakeProfile } from "../../../engine/warehouses/snowflake/driver.js";
+import { Secret } from "../../../engine/warehouses/secrets.js";
 import { startSnowflakeTestServer, type SnowflakeTestServer } from "../../servers/snowflake/server.js";
 
 export const PASSWORD = "s3cret-pa55";

@@ -12,7 +12,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { Secret, SnowflakeWarehouse, type SnowflakeProfile } from "../../../engine/warehouses/snowflake/driver.js";
+import { SnowflakeWarehouse, type SnowflakeProfile } from "../../../engine/warehouses/snowflake/driver.js";
+import { Secret } from "../../../engine/warehouses/secrets.js";
 
 const env = process.env;
 const live = Boolean(
