@@ -4,13 +4,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RcuError } from "../../engine/errors.js";
-import {
-  MAX_SQL_BYTES,
-  RedshiftWarehouse,
-  appendStatements,
-  classifyRedshiftError,
-  substituteParameters,
-} from "../../engine/warehouses/redshift/driver.js";
+import { RedshiftWarehouse } from "../../engine/warehouses/redshift/driver.js";
+import { classifyRedshiftError } from "../../engine/warehouses/redshift/errors.js";
+import { MAX_SQL_BYTES, appendStatements, substituteParameters } from "../../engine/warehouses/redshift/statements.js";
 import { openWarehouse } from "../../engine/warehouses/registry.js";
 import { columnsKey } from "../../engine/warehouses/sql-common.js";
 import type { Connection, Warehouse } from "../../engine/warehouses/types.js";

@@ -15,6 +15,9 @@
  *   limit, sent by batches of at most 40 statements (the BatchExecuteStatement limit).
  * - Introspection: `ListTables` and `DescribeTable` (paginated).
  *
+ * Beside it: statements.ts (parameters, append INSERTs: pure text), errors.ts (classification),
+ * results.ts (result fields as values).
+ *
  * Credentials: an explicit key pair from the environment variables a profile names (resolved by
  * the CLI into `secrets`, see ../secrets.ts), else the AWS SDK's default provider chain.
  */
@@ -29,14 +32,16 @@ import {
   RedshiftDataClient,
   type ColumnMetadata,
   type DescribeStatementResponse,
-  type Field,
   type SqlParameter,
 } from "@aws-sdk/client-redshift-data";
-import { RcuError, errorMessage } from "../../errors.js";
+import { RcuError } from "../../errors.js";
 import { requireSecret, type Secret, type SecretNames } from "../secrets.js";
 import type { ColumnInfo, Connection, ExecResult, Relation, RelationInfo, Row, SqlValue, Warehouse } from "../types.js";
-import { columnsByRelation, columnsKey, distinct, packBySize, type CatalogColumn } from "../sql-common.js";
-import { MAX_STATEMENT_BYTES, redshiftDialect } from "./dialect.js";
+import { columnsByRelation, columnsKey, distinct, type CatalogColumn } from "../sql-common.js";
+import { redshiftDialect } from "./dialect.js";
+import { classifyRedshiftError, StatementFailed } from "./errors.js";
+import { fieldValue } from "./results.js";
+import { appendStatements, bindable, MAX_BATCH_STATEMENTS, MAX_SQL_BYTES, substituteParameters } from "./statements.js";
 
 export interface RedshiftProfile {
   readonly engine: "redshift";
@@ -65,156 +70,7 @@ export interface RedshiftProfile {
 /** Where a Redshift profile names its secrets' variables (see secrets.ts). */
 export const REDSHIFT_SECRETS: SecretNames = { access_key_id_env: "accessKeyId", secret_access_key_env: "secretAccessKey", session_token_env: "sessionToken" };
 
-/** The Data API refuses SQL over 100 KB; keep a margin for the statement around the values. */
-export const MAX_SQL_BYTES = MAX_STATEMENT_BYTES;
-const APPEND_SQL_BYTES = 90_000;
-/** BatchExecuteStatement runs at most 40 statements. */
-export const MAX_BATCH_STATEMENTS = 40;
-
-const TRANSIENT_EXCEPTIONS = new Set([
-  "ThrottlingException",
-  "TooManyRequestsException",
-  "InternalServerException",
-  "ServiceUnavailableException",
-  "ActiveStatementsExceededException",
-  "ActiveSessionsExceededException",
-  "ActiveWaitingRequestsExceededException",
-  "DatabaseConnectionException",
-  "QueryTimeoutException",
-  "TimeoutError",
-  "RequestTimeout",
-]);
-const TRANSIENT_TEXT =
-  /serializable isolation violation|could not serialize|deadlock|concurrent transaction|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|connection (was )?(reset|closed|terminated)|too many connections|throttl|rate exceeded/i;
-
-export function classifyRedshiftError(err: unknown, statement?: string): RcuError {
-  if (err instanceof RcuError) return err;
-  const name = (err as { name?: unknown } | null)?.name;
-  const message = errorMessage(err);
-  const transient = (typeof name === "string" && TRANSIENT_EXCEPTIONS.has(name)) || TRANSIENT_TEXT.test(message);
-  const hint =
-    name === "CredentialsProviderError"
-      ? "No AWS credentials: set the profile's access_key_id_env/secret_access_key_env, or configure the default chain (AWS_PROFILE, SSO, instance role)."
-      : /does not exist/i.test(message)
-        ? "The relation does not exist: check the ref()/schema, or run its upstream actions first."
-        : /permission denied/i.test(message)
-          ? "The database user lacks a privilege on this object: GRANT it, or use another user/secret."
-          : undefined;
-  return new RcuError(
-    "SQL",
-    // SDK exceptions are named by their type (ThrottlingException: …); failed SQL by its text only.
-    typeof name === "string" && name !== "Error" && name !== "StatementFailed" && !message.includes(name) ? `${name}: ${message}` : message,
-    { engine: "redshift", ...(statement ? { statement } : {}), ...(hint ? { hint } : {}) },
-    { kind: transient ? "transient" : "terminal", cause: err },
-  );
-}
-
-/** A statement that failed on the server: its Error text, classified by what it says. */
-class StatementFailed extends Error {
-  override readonly name = "StatementFailed";
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Text the Data API binds: every parameter value is a string, converted by Redshift. */
-function paramText(v: Exclude<SqlValue, null>): string {
-  if (v instanceof Date) return v.toISOString();
-  return typeof v === "string" ? v : String(v);
-}
-
-function literal(v: SqlValue | undefined): string {
-  if (v === null || v === undefined) return "NULL";
-  // A quoted literal is untyped until context types it, as a bound parameter is.
-  return redshiftDialect.stringLiteral(paramText(v));
-}
-
-/**
- * Replace `:pN` markers outside string literals, quoted identifiers and comments. `bind` says,
- * per value, whether it can be sent as a SqlParameter (else it is inlined as a literal: NULL and
- * the empty string cannot be bound).
- */
-export function substituteParameters(
-  sql: string,
-  params: readonly SqlValue[],
-  bind: (v: SqlValue) => boolean,
-): { sql: string; parameters: SqlParameter[] } {
-  if (params.length === 0) return { sql, parameters: [] };
-  const used = new Map<number, SqlParameter>();
-  let out = "";
-  let i = 0;
-  while (i < sql.length) {
-    const c = sql[i]!;
-    if (c === "'" || c === '"') {
-      let j = i + 1;
-      for (; j < sql.length; j++) {
-        if (sql[j] === c) {
-          if (sql[j + 1] === c) j++;
-          else break;
-        }
-      }
-      out += sql.slice(i, j + 1);
-      i = j + 1;
-    } else if (c === "-" && sql[i + 1] === "-") {
-      const j = sql.indexOf("\n", i);
-      const end = j === -1 ? sql.length : j;
-      out += sql.slice(i, end);
-      i = end;
-    } else if (c === "/" && sql[i + 1] === "*") {
-      const j = sql.indexOf("*/", i + 2);
-      const end = j === -1 ? sql.length : j + 2;
-      out += sql.slice(i, end);
-      i = end;
-    } else if (c === ":" && sql[i + 1] === "p" && sql[i - 1] !== ":") {
-      const m = /^:p(\d+)(?![A-Za-z0-9_])/.exec(sql.slice(i, i + 12));
-      const n = m ? Number(m[1]) : 0;
-      if (m && n >= 1 && n <= params.length) {
-        const v = params[n - 1]!;
-        if (bind(v)) {
-          used.set(n, { name: `p${n}`, value: paramText(v as Exclude<SqlValue, null>) });
-          out += m[0];
-        } else out += literal(v);
-        i += m[0].length;
-      } else {
-        out += c;
-        i++;
-      }
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return { sql: out, parameters: [...used.values()] };
-}
-
-const bindable = (v: SqlValue): boolean => v !== null && !(typeof v === "string" && v.length === 0);
-
-/** Redshift text timestamps (`2024-01-01 10:00:00[.ffffff][+00]`) as Dates. */
-function parseTimestamp(s: string, withZone: boolean): Date | string {
-  let iso = s.replace(" ", "T");
-  if (withZone) iso = iso.replace(/([+-]\d{2})$/, "$1:00");
-  else iso += "Z";
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? s : d;
-}
-
-function fieldValue(f: Field, col: ColumnMetadata | undefined): unknown {
-  if (f.isNull) return null;
-  if (f.booleanValue !== undefined) return f.booleanValue;
-  if (f.longValue !== undefined) return f.longValue;
-  if (f.doubleValue !== undefined) return f.doubleValue;
-  if (f.blobValue !== undefined) return f.blobValue;
-  const s = f.stringValue;
-  if (s === undefined) return null;
-  const type = (col?.typeName ?? "").toLowerCase();
-  if (type === "numeric" || type === "decimal") return Number(s);
-  if (type === "int8" || type === "bigint") {
-    const n = Number(s);
-    return Number.isSafeInteger(n) ? n : s;
-  }
-  if (type === "timestamp") return parseTimestamp(s, false);
-  if (type === "timestamptz") return parseTimestamp(s, true);
-  return s;
-}
 
 class RedshiftConnection implements Connection {
   /** Statements of the open transaction (between BEGIN and COMMIT), or null outside one. */
@@ -303,31 +159,6 @@ class RedshiftConnection implements Connection {
   async close(): Promise<void> {
     this.tx = null;
   }
-}
-
-/** Multi-row INSERTs of inlined literals, each statement under the Data API's SQL size limit. */
-export function appendStatements(
-  relation: Relation,
-  columns: readonly string[],
-  rows: readonly (readonly SqlValue[])[],
-  maxBytes = APPEND_SQL_BYTES,
-): string[] {
-  const d = redshiftDialect;
-  const head = `INSERT INTO ${d.qualify(relation)} (${columns.map(d.quoteIdentifier).join(", ")}) VALUES\n`;
-  const headBytes = Buffer.byteLength(head);
-  const tuples = rows.map((row) => `(${columns.map((_, i) => literal(row[i])).join(", ")})`);
-  const runs = packBySize(tuples, maxBytes, headBytes, 2);
-  // Only a run of one row can be over the limit (packBySize puts such a row alone).
-  for (const [i] of runs.filter((run) => run.length === 1)) {
-    const size = Buffer.byteLength(tuples[i!]!) + 2;
-    if (headBytes + size > maxBytes) {
-      throw new RcuError("SQL", `A row of ${size} bytes does not fit in one Redshift Data API statement (${maxBytes} bytes).`, {
-        engine: "redshift",
-        hint: "Load rows this large with COPY from S3.",
-      });
-    }
-  }
-  return runs.map((run) => head + run.map((i) => tuples[i]).join(",\n"));
 }
 
 export class RedshiftWarehouse implements Warehouse {
