@@ -25,13 +25,20 @@
  * Not emulated: other Redshift-only functions (GETDATE …), SUPER, DISTKEY/SORTKEY clauses,
  * identifier case folding (Redshift folds quoted names to lower case by default).
  *
+ * Files: params.ts (1.), results.ts (2., runs SQL), catalog.ts, requests.ts (target, paging), types.ts, errors.ts.
+ *
  * Auth: every request must carry a SigV4 `Authorization` header (its signature is not checked).
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { PGlite, Transaction } from "@electric-sql/pglite";
-import { COMPATIBILITY_FUNCTIONS, redshiftToPostgres } from "./translate.js";
+import type { PGlite } from "@electric-sql/pglite";
+import { catalogOperations } from "./catalog.js";
+import { ApiError } from "./errors.js";
+import { fromToken, target, token } from "./requests.js";
+import { runOne } from "./results.js";
+import { COMPATIBILITY_FUNCTIONS } from "./translate.js";
+import type { Operation, Statement, Sub } from "./types.js";
 
 export interface RedshiftDataApiServerOptions {
   readonly db: PGlite;
@@ -53,128 +60,6 @@ export interface RedshiftDataApiServer {
   /** Answer schema-wide DescribeTable listings without each column's tableName (a client's fallback). */
   omitTableNames(omit: boolean): void;
   close(): Promise<void>;
-}
-
-type Status = "SUBMITTED" | "PICKED" | "STARTED" | "FINISHED" | "ABORTED" | "FAILED";
-
-interface Column {
-  name: string;
-  typeName: string;
-}
-type FieldJson = { isNull: true } | { longValue: number } | { doubleValue: number } | { booleanValue: boolean } | { stringValue: string };
-
-interface Sub {
-  id: string;
-  sql: string;
-  status: Status;
-  error?: string;
-  resultRows: number;
-  hasResultSet: boolean;
-  columns: Column[];
-  records: FieldJson[][];
-  createdAt: number;
-  updatedAt: number;
-}
-
-interface Statement extends Sub {
-  batch: Sub[] | null;
-  params: Array<{ name: string; value: string }>;
-  database: string;
-  target: Record<string, string>;
-}
-
-class ApiError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
-
-// PostgreSQL type oids → the names the Data API reports for Redshift columns.
-const TYPE_NAMES: Record<number, string> = {
-  16: "bool",
-  20: "int8",
-  21: "int2",
-  23: "int4",
-  25: "varchar",
-  114: "varchar",
-  3802: "varchar",
-  700: "float4",
-  701: "float8",
-  705: "varchar",
-  1042: "bpchar",
-  1043: "varchar",
-  1082: "date",
-  1083: "time",
-  1114: "timestamp",
-  1184: "timestamptz",
-  1700: "numeric",
-};
-const INTEGER = new Set([20, 21, 23]);
-const FLOAT = new Set([700, 701]);
-// Every value but booleans arrives as PostgreSQL's text output (what Redshift sends too).
-const TEXT_PARSERS = Object.fromEntries(
-  [20, 21, 23, 25, 114, 3802, 700, 701, 1082, 1083, 1114, 1184, 1700].map((oid) => [oid, (v: string) => v]),
-);
-
-/** Translation 1: `:name` → `$n` outside literals, quoted identifiers and comments. */
-export function namedToPositional(sql: string, names: readonly string[]): string {
-  const index = new Map(names.map((n, i) => [n, i + 1]));
-  let out = "";
-  let i = 0;
-  while (i < sql.length) {
-    const c = sql[i]!;
-    if (c === "'" || c === '"') {
-      let j = i + 1;
-      for (; j < sql.length; j++) {
-        if (sql[j] === c) {
-          if (sql[j + 1] === c) j++;
-          else break;
-        }
-      }
-      out += sql.slice(i, j + 1);
-      i = j + 1;
-    } else if (c === "-" && sql[i + 1] === "-") {
-      const j = sql.indexOf("\n", i);
-      const end = j === -1 ? sql.length : j;
-      out += sql.slice(i, end);
-      i = end;
-    } else if (c === "/" && sql[i + 1] === "*") {
-      const j = sql.indexOf("*/", i + 2);
-      const end = j === -1 ? sql.length : j + 2;
-      out += sql.slice(i, end);
-      i = end;
-    } else if (c === ":" && sql[i + 1] === ":") {
-      out += "::";
-      i += 2;
-    } else if (c === ":") {
-      const m = /^:([A-Za-z_][A-Za-z0-9_]*)/.exec(sql.slice(i));
-      const n = m ? index.get(m[1]!) : undefined;
-      if (m && n !== undefined) {
-        out += `$${n}`;
-        i += m[0].length;
-      } else {
-        if (m) throw new ApiError("ValidationException", `No value was given for the parameter ${m[1]}.`);
-        out += c;
-        i++;
-      }
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return out;
-}
-
-function toField(value: unknown, oid: number): FieldJson {
-  if (value === null || value === undefined) return { isNull: true };
-  if (typeof value === "boolean") return { booleanValue: value };
-  if (INTEGER.has(oid)) return { longValue: Number(value) };
-  if (FLOAT.has(oid)) return { doubleValue: Number(value) };
-  return { stringValue: typeof value === "string" ? value : JSON.stringify(value) };
 }
 
 const epoch = (ms: number) => ms / 1000;
@@ -199,16 +84,6 @@ export async function startRedshiftDataApiServer(options: RedshiftDataApiServerO
     queue = next.catch(() => undefined);
     return next;
   };
-
-  async function runOne(q: Pick<Transaction, "query">, sub: Sub, params: Statement["params"]): Promise<void> {
-    const text = redshiftToPostgres(sub.sql);
-    const sql = params.length ? namedToPositional(text, params.map((p) => p.name)) : namedToPositional(text, []);
-    const res = await q.query<unknown[]>(sql, params.map((p) => p.value), { rowMode: "array", parsers: TEXT_PARSERS });
-    sub.hasResultSet = res.fields.length > 0;
-    sub.columns = res.fields.map((f) => ({ name: f.name, typeName: TYPE_NAMES[f.dataTypeID] ?? "varchar" }));
-    sub.records = res.rows.map((row) => row.map((v, i) => toField(v, res.fields[i]!.dataTypeID)));
-    sub.resultRows = sub.hasResultSet ? res.rows.length : (res.affectedRows ?? 0);
-  }
 
   function schedule(st: Statement): void {
     setTimeout(() => {
@@ -257,23 +132,6 @@ export async function startRedshiftDataApiServer(options: RedshiftDataApiServerO
     }, 1);
   }
 
-  function target(body: Record<string, unknown>): Record<string, string> {
-    const cluster = body.ClusterIdentifier;
-    const workgroup = body.WorkgroupName;
-    if ((typeof cluster === "string") === (typeof workgroup === "string")) {
-      throw new ApiError("ValidationException", "Either ClusterIdentifier or WorkgroupName must be specified.");
-    }
-    if (typeof body.Database !== "string" || !body.Database) throw new ApiError("ValidationException", "Database is required.");
-    if (typeof cluster === "string" && typeof body.DbUser !== "string" && typeof body.SecretArn !== "string") {
-      throw new ApiError("ValidationException", "Either DbUser or SecretArn must be specified for a cluster.");
-    }
-    const out: Record<string, string> = {};
-    for (const k of ["ClusterIdentifier", "WorkgroupName", "DbUser", "SecretArn", "Database"]) {
-      if (typeof body[k] === "string") out[k] = body[k] as string;
-    }
-    return out;
-  }
-
   function checkSql(sql: unknown): string {
     if (typeof sql !== "string" || !sql.trim()) throw new ApiError("ValidationException", "Sql must be a non-empty string.");
     if (Buffer.byteLength(sql) > 100 * 1024) {
@@ -306,22 +164,6 @@ export async function startRedshiftDataApiServer(options: RedshiftDataApiServerO
     return s;
   }
 
-  const token = (offset: number) => Buffer.from(JSON.stringify({ offset })).toString("base64");
-  const fromToken = (t: unknown): number => {
-    if (t === undefined || t === null) return 0;
-    try {
-      return Number((JSON.parse(Buffer.from(String(t), "base64").toString("utf8")) as { offset: number }).offset) || 0;
-    } catch {
-      throw new ApiError("ValidationException", "Invalid NextToken.");
-    }
-  };
-  function page<T>(items: T[], body: Record<string, unknown>): { items: T[]; NextToken?: string } {
-    const offset = fromToken(body.NextToken);
-    const size = typeof body.MaxResults === "number" && body.MaxResults > 0 ? Math.min(body.MaxResults, pageSize) : pageSize;
-    const slice = items.slice(offset, offset + size);
-    return offset + size < items.length ? { items: slice, NextToken: token(offset + size) } : { items: slice };
-  }
-
   const describeSub = (s: Sub) => ({
     Id: s.id,
     Status: s.status,
@@ -334,7 +176,7 @@ export async function startRedshiftDataApiServer(options: RedshiftDataApiServerO
     Duration: s.status === "FINISHED" ? (s.updatedAt - s.createdAt) * 1e6 : -1,
   });
 
-  const operations: Record<string, (body: Record<string, unknown>) => Promise<unknown> | unknown> = {
+  const operations: Record<string, Operation> = {
     ExecuteStatement(body) {
       const t = target(body);
       const sql = checkSql(body.Sql);
@@ -401,54 +243,7 @@ export async function startRedshiftDataApiServer(options: RedshiftDataApiServerO
       s.updatedAt = Date.now();
       return { Status: true };
     },
-    async ListTables(body) {
-      target(body);
-      const schemaPattern = typeof body.SchemaPattern === "string" ? body.SchemaPattern : "%";
-      const tablePattern = typeof body.TablePattern === "string" ? body.TablePattern : "%";
-      const res = await serially(() =>
-        db.query<{ schema: string; name: string; type: string }>(
-          `SELECT table_schema AS schema, table_name AS name, CASE table_type WHEN 'VIEW' THEN 'VIEW' ELSE 'TABLE' END AS type
-             FROM information_schema.tables
-            WHERE table_schema LIKE $1 AND table_name LIKE $2
-              AND table_schema NOT IN ('pg_catalog', 'information_schema')
-            ORDER BY 1, 2`,
-          [schemaPattern, tablePattern],
-        ),
-      );
-      const p = page(res.rows, body);
-      return { Tables: p.items, ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
-    },
-    // With no Table, every table of the schema (with no Schema either, of every schema), each
-    // column naming its schema and table, as the Data API documents.
-    async DescribeTable(body) {
-      target(body);
-      const schema = typeof body.Schema === "string" ? body.Schema : null;
-      const table = typeof body.Table === "string" ? body.Table : null;
-      const res = await serially(() =>
-        db.query<{ schemaName: string; tableName: string; name: string; typeName: string; nullable: number; length: number | null; precision: number | null; scale: number | null; columnDefault: string | null }>(
-          `SELECT table_schema AS "schemaName", table_name AS "tableName", column_name AS name, udt_name AS "typeName",
-                  CASE is_nullable WHEN 'YES' THEN 1 ELSE 0 END AS nullable,
-                  character_maximum_length AS length, numeric_precision AS precision, numeric_scale AS scale,
-                  column_default AS "columnDefault"
-             FROM information_schema.columns
-            WHERE table_schema = coalesce($1, table_schema) AND table_name = coalesce($2, table_name)
-              AND table_schema NOT IN ('pg_catalog', 'information_schema')
-            ORDER BY table_schema, table_name, ordinal_position`,
-          [schema, table],
-        ),
-      );
-      const columns = res.rows.map(({ tableName, ...c }) => ({ ...c, ...(tableNames || table ? { tableName } : {}), typeName: c.typeName === "text" ? "varchar" : c.typeName }));
-      if (table) {
-        const p = page(columns, body);
-        return { TableName: table, ColumnList: p.items, ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
-      }
-      // A schema-wide listing pages by tables (MaxResults: "the maximum number of tables to
-      // return"), each table's columns whole.
-      const tables = [...new Set(res.rows.map((c) => `${c.schemaName}.${c.tableName}`))];
-      const p = page(tables, body);
-      const shown = new Set(p.items);
-      return { ColumnList: columns.filter((_, i) => shown.has(`${res.rows[i]!.schemaName}.${res.rows[i]!.tableName}`)), ...(p.NextToken ? { NextToken: p.NextToken } : {}) };
-    },
+    ...catalogOperations({ db, serially, pageSize, tableNames: () => tableNames }),
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
