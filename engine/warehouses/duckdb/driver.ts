@@ -22,7 +22,7 @@ import type {
   SqlValue,
   Warehouse,
 } from "../types.js";
-import { byDatabase, informationSchemaColumns } from "../sql-common.js";
+import { byDatabase, columnsKey, informationSchemaColumns } from "../sql-common.js";
 import { duckdbDialect } from "./dialect.js";
 
 export interface DuckDBProfile {
@@ -152,14 +152,7 @@ class DuckDBRcuConnection implements Connection {
   }
 
   async listColumns(relation: Relation): Promise<ColumnInfo[]> {
-    const rows = await this.query(
-      `SELECT column_name AS name, data_type AS type, is_nullable = 'YES' AS nullable
-         FROM information_schema.columns
-        WHERE table_schema = $1 AND table_name = $2 AND table_catalog = coalesce($3, current_database())
-        ORDER BY ordinal_position`,
-      [relation.schema, relation.name, relation.database ?? null],
-    );
-    return rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: Boolean(r.nullable) }));
+    return (await this.listColumnsOf([relation])).get(columnsKey(relation)) ?? [];
   }
 
   async listColumnsOf(relations: readonly Relation[]): Promise<Map<string, ColumnInfo[]>> {

@@ -13,7 +13,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { RcuError, errorMessage } from "../../errors.js";
 import type { ColumnInfo, Connection, ExecResult, Relation, RelationInfo, Row, SqlValue, Warehouse } from "../types.js";
 import { requireSecret, type Secret, type SecretNames } from "../secrets.js";
-import { informationSchemaColumns } from "../sql-common.js";
+import { columnsKey, informationSchemaColumns } from "../sql-common.js";
 import { postgresDialect } from "./dialect.js";
 
 export interface PostgresProfile {
@@ -187,14 +187,7 @@ class PostgresConnection implements Connection {
   }
 
   async listColumns(relation: Relation): Promise<ColumnInfo[]> {
-    const rows = await this.query(
-      `SELECT column_name AS name, data_type AS type, is_nullable = 'YES' AS nullable
-         FROM information_schema.columns
-        WHERE table_schema = $1 AND table_name = $2
-        ORDER BY ordinal_position`,
-      [relation.schema, relation.name],
-    );
-    return rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: Boolean(r.nullable) }));
+    return (await this.listColumnsOf([relation])).get(columnsKey(relation)) ?? [];
   }
 
   /** One database per connection (as listColumns): a relation's `database` is not read. */
