@@ -8,7 +8,8 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { dialects } from "../../engine/warehouses/registry.js";
-import { isScript, SnowflakeWarehouse } from "../../engine/warehouses/snowflake/driver.js";
+import { SnowflakeWarehouse } from "../../engine/warehouses/snowflake/driver.js";
+import { isScript } from "../../engine/warehouses/snowflake/statements.js";
 import { Secret } from "../../engine/warehouses/secrets.js";
 import type { Dialect, EngineName, Relation, Row } from "../../engine/warehouses/types.js";
 import { duck } from "../helpers.js";

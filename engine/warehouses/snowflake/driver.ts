@@ -16,10 +16,12 @@
  * - Network hygiene: the SDK is imported lazily (compile-only commands never load it), with
  *   platform detection and connection-shape telemetry disabled, OCSP checks disabled, and its
  *   logger silenced; an explicit `access_url` makes it contact only that URL.
+ *
+ * Beside it: statements.ts (script detection, binds), errors.ts (classification), results.ts
+ * (result values), sdk.ts (lazy SDK loading and configuration), auth.ts (connection options).
  */
-import { readFile } from "node:fs/promises";
 import type * as SnowflakeSdk from "snowflake-sdk";
-import { RcuError, errorMessage } from "../../errors.js";
+import { RcuError } from "../../errors.js";
 import type {
   ColumnInfo,
   ConnectOptions,
@@ -31,9 +33,14 @@ import type {
   SqlValue,
   Warehouse,
 } from "../types.js";
-import { requireSecret, type Secret, type SecretNames } from "../secrets.js";
-import { byDatabase, informationSchemaColumns } from "../sql-common.js";
+import type { Secret, SecretNames } from "../secrets.js";
+import { byDatabase, columnsKey, informationSchemaColumns } from "../sql-common.js";
+import { connectionOptions } from "./auth.js";
 import { rcuName, snowflakeDialect, snowflakeName } from "./dialect.js";
+import { classifySnowflakeError } from "./errors.js";
+import { toJsValue } from "./results.js";
+import { loadSdk } from "./sdk.js";
+import { isScript, MAX_BIND_VALUES, toBind } from "./statements.js";
 
 /** Where a Snowflake profile names its secrets' variables (see secrets.ts). */
 export const SNOWFLAKE_SECRETS: SecretNames = { password_env: "password", private_key_env: "privateKey", private_key_passphrase_env: "privateKeyPassphrase" };
@@ -72,160 +79,8 @@ export interface SnowflakeProfile {
   readonly secrets?: SnowflakeSecrets | undefined;
 }
 
-type Sdk = typeof SnowflakeSdk;
 type SdkConnection = SnowflakeSdk.Connection;
 type SdkStatement = SnowflakeSdk.RowStatement;
-
-let sdkPromise: Promise<Sdk> | undefined;
-
-/** The SDK, loaded once, configured not to touch anything but the configured endpoint. */
-function loadSdk(): Promise<Sdk> {
-  if (!sdkPromise) {
-    // The SDK probes cloud metadata endpoints (AWS, Azure, GCP) as soon as its module is loaded,
-    // and sends a "connection shape" telemetry event after login; neither has a configuration
-    // option, only these variables, which must be set before the (lazy) import below. They are
-    // set here and nowhere else.
-    process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = "true";
-    process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE = "true";
-    sdkPromise = import("snowflake-sdk").then((m) => {
-      const sdk = ((m as unknown as { default?: Sdk }).default ?? m) as Sdk;
-      const quiet = (): void => undefined;
-      sdk.configure({
-        // No `snowflake.log` in the working directory, no console output.
-        customLogger: { error: quiet, warn: quiet, info: quiet, debug: quiet, trace: quiet },
-        logLevel: "OFF",
-        // OCSP revocation checks contact third-party responders; TLS certificates are still
-        // verified against the CA chain by Node.
-        disableOCSPChecks: true,
-        useEnvProxy: false,
-      });
-      return sdk;
-    });
-  }
-  return sdkPromise;
-}
-
-/** HTTP statuses and Snowflake codes worth retrying (throttling, unavailability, lock waits, expiry). */
-const TRANSIENT_HTTP = new Set([408, 429, 500, 502, 503, 504]);
-const TRANSIENT_CODES = new Set([
-  "000625", // statement aborted: too many waiters for a lock
-  "000630", // statement reached its statement or warehouse timeout
-  "000610", // statement aborted (warehouse suspended/resized while running)
-  "390112", // session token expired (the SDK renews it; seen only if renewal failed)
-  "390114", // master token expired: a new login (next attempt) succeeds
-  "401001", // SDK: could not connect
-  "401002", // SDK: HTTP failure (status in `response`)
-  "402001", // SDK: could not download a result chunk
-  "402002",
-]);
-const AUTH_CODES = new Set(["390100", "390101", "390144", "390102", "390318"]);
-
-interface SdkError {
-  code?: string | number;
-  sqlState?: string;
-  message?: string;
-  response?: { statusCode?: number; status?: number };
-  cause?: unknown;
-}
-
-function httpStatusOf(e: SdkError): number | undefined {
-  const direct = e.response?.statusCode ?? e.response?.status;
-  if (direct) return direct;
-  const c = e.cause as SdkError | undefined;
-  return c?.response?.statusCode ?? c?.response?.status;
-}
-
-export function classifySnowflakeError(err: unknown, statement?: string): RcuError {
-  if (err instanceof RcuError) return err;
-  const e = (typeof err === "object" && err !== null ? err : {}) as SdkError;
-  const code = e.code === undefined ? "" : String(e.code);
-  const state = e.sqlState ?? "";
-  const status = httpStatusOf(e);
-  const transient =
-    (status !== undefined && TRANSIENT_HTTP.has(status)) ||
-    // A bare HTTP failure without a status is a network failure.
-    (code === "401002" && status === undefined) ||
-    (code !== "401002" && TRANSIENT_CODES.has(code)) ||
-    state.startsWith("08") ||
-    state === "40001";
-  const parts = [errorMessage(err)];
-  if (code && !parts[0]!.includes(code)) parts.push(`(code ${code}${state ? `, SQL state ${state}` : ""}${status ? `, HTTP ${status}` : ""})`);
-  else if (status) parts.push(`(HTTP ${status})`);
-  const hint = AUTH_CODES.has(code)
-    ? "Check the profile's account, user and credentials (password_env / private_key_path / private_key_env)."
-    : code === "000606"
-      ? "No warehouse is in use: set `warehouse` in the Snowflake profile."
-      : code === "002003"
-        ? "Snowflake stores unquoted names in upper case; rcu writes lower-case names as upper case. Check the object exists and the role can see it."
-        : undefined;
-  return new RcuError(
-    "SQL",
-    parts.join(" "),
-    { engine: "snowflake", ...(statement ? { statement } : {}), ...(hint ? { hint } : {}) },
-    { kind: transient ? "transient" : "terminal", cause: err },
-  );
-}
-
-/** rcu values → SDK binds (Dates as ISO text: TIMESTAMP_NTZ columns read them as UTC wall time). */
-function toBind(v: SqlValue): string | number | boolean | null {
-  if (v === null || typeof v === "string" || typeof v === "boolean") return v;
-  if (typeof v === "bigint") return v.toString();
-  if (v instanceof Date) return v.toISOString().replace("T", " ").replace("Z", "");
-  return v;
-}
-
-const VARIANT_TYPES = new Set(["variant", "object", "array"]);
-
-function toJsValue(v: unknown, type: string): unknown {
-  if (v === null || v === undefined) return null;
-  // With jsTreatIntegerAsBigInt the SDK returns its big-integer library's objects for NUMBER(p,0).
-  if (type === "fixed" && typeof v === "object" && !(v instanceof Date)) v = BigInt(String(v));
-  if (typeof v === "bigint") {
-    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
-  }
-  // Semi-structured values as JSON text, like DuckDB's JSON columns — except a VARIANT holding a
-  // string, returned as that string: rcu stores JSON text in VARIANT columns with
-  // CAST(text AS VARIANT), which Snowflake keeps as a string, and reads it back as the same text.
-  if (VARIANT_TYPES.has(type)) return typeof v === "string" ? v : JSON.stringify(v);
-  if (v instanceof Date) return new Date(v.getTime());
-  return v;
-}
-
-/**
- * Whether `sql` holds more than one statement: a `;` outside strings, quoted names and comments
- * with more SQL after it. Single statements skip the multi-statement protocol (one request
- * instead of two).
- */
-export function isScript(sql: string): boolean {
-  let seenEnd = false;
-  for (let i = 0; i < sql.length; i++) {
-    const c = sql[i]!;
-    const next = sql[i + 1];
-    if (c === "'" || c === '"') {
-      for (i++; i < sql.length; i++) {
-        if (c === "'" && sql[i] === "\\") i++;
-        else if (sql[i] === c) {
-          if (sql[i + 1] === c) i++;
-          else break;
-        }
-      }
-    } else if (c === "$" && next === "$") {
-      const end = sql.indexOf("$$", i + 2);
-      i = end < 0 ? sql.length : end + 1;
-    } else if ((c === "-" && next === "-") || (c === "/" && next === "/")) {
-      while (i < sql.length && sql[i] !== "\n") i++;
-    } else if (c === "/" && next === "*") {
-      const end = sql.indexOf("*/", i + 2);
-      i = end < 0 ? sql.length : end + 1;
-    } else if (c === ";") seenEnd = true;
-    else if (seenEnd && !/\s/.test(c)) return true;
-    if (i >= sql.length) break;
-  }
-  return false;
-}
-
-/** The array-bind batch: well under CLIENT_STAGE_ARRAY_BINDING_THRESHOLD (65 280 values). */
-const MAX_BIND_VALUES = 60_000;
 
 class SnowflakeConnection implements Connection {
   constructor(private readonly conn: SdkConnection) {}
@@ -327,16 +182,7 @@ class SnowflakeConnection implements Connection {
   }
 
   async listColumns(relation: Relation): Promise<ColumnInfo[]> {
-    const d = snowflakeDialect;
-    const from = relation.database ? `${d.quoteIdentifier(relation.database)}.information_schema.columns` : "information_schema.columns";
-    const rows = await this.query(
-      `SELECT column_name AS name, data_type AS type, is_nullable AS nullable
-         FROM ${from}
-        WHERE table_schema = :1 AND table_name = :2
-        ORDER BY ordinal_position`,
-      [snowflakeName(relation.schema), snowflakeName(relation.name)],
-    );
-    return rows.map((r) => ({ name: rcuName(String(r.name)), type: String(r.type), nullable: String(r.nullable).toUpperCase() === "YES" }));
+    return (await this.listColumnsOf([relation])).get(columnsKey(relation)) ?? [];
   }
 
   async listColumnsOf(relations: readonly Relation[]): Promise<Map<string, ColumnInfo[]>> {
@@ -386,59 +232,10 @@ export class SnowflakeWarehouse implements Warehouse {
     this.description = `snowflake:${profile.account}/${profile.database}${profile.schema ? `.${profile.schema}` : ""} as ${profile.user}${where}`;
   }
 
-  private async connectionOptions(queryTag: string | undefined): Promise<SnowflakeSdk.ConnectionOptions> {
-    const p = this.profile;
-    const s = p.secrets ?? {};
-    const base: Record<string, unknown> = {
-      account: p.account,
-      username: p.user,
-      database: p.database,
-      ...(p.schema ? { schema: p.schema } : {}),
-      ...(p.warehouse ? { warehouse: p.warehouse } : {}),
-      ...(p.role ? { role: p.role } : {}),
-      ...(p.access_url ? { accessUrl: p.access_url } : {}),
-      ...(queryTag ? { queryTag } : {}),
-      ...(p.login_retries !== undefined ? { sfRetryMaxLoginRetries: p.login_retries } : {}),
-      application: "rcu",
-      clientSessionKeepAlive: false,
-      jsTreatIntegerAsBigInt: true,
-      arrayBindingThreshold: 65_280,
-    };
-    if (p.private_key_path || p.private_key_env) {
-      let key: string;
-      if (p.private_key_env) {
-        key = requireSecret(s.privateKey, p.private_key_env, "Snowflake private key", "snowflake");
-      } else {
-        try {
-          key = await readFile(p.private_key_path!, "utf8");
-        } catch (err) {
-          throw new RcuError("CONFIG", `Cannot read the Snowflake private key file ${p.private_key_path}: ${errorMessage(err)}`, {
-            engine: "snowflake",
-            hint: "private_key_path must name a PEM (PKCS#8) private key file readable by rcu.",
-          });
-        }
-      }
-      if (p.private_key_passphrase_env) requireSecret(s.privateKeyPassphrase, p.private_key_passphrase_env, "Snowflake private key passphrase", "snowflake");
-      return {
-        ...base,
-        authenticator: "SNOWFLAKE_JWT",
-        privateKey: key,
-        ...(s.privateKeyPassphrase ? { privateKeyPass: s.privateKeyPassphrase.reveal() } : {}),
-      } as SnowflakeSdk.ConnectionOptions;
-    }
-    if (!p.password_env) {
-      throw new RcuError("CONFIG", "The Snowflake profile names no credentials.", {
-        engine: "snowflake",
-        hint: "Set password_env (a variable holding the password), or private_key_path / private_key_env for key-pair authentication.",
-      });
-    }
-    return { ...base, password: requireSecret(s.password, p.password_env, "Snowflake password", "snowflake") } as SnowflakeSdk.ConnectionOptions;
-  }
-
   async connect(options: ConnectOptions = {}): Promise<Connection> {
     const sdk = await loadSdk();
     const tag = [this.profile.query_tag, options.queryTag].filter(Boolean).join(":") || undefined;
-    const conn = sdk.createConnection(await this.connectionOptions(tag));
+    const conn = sdk.createConnection(await connectionOptions(this.profile, tag));
     try {
       await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve())));
     } catch (err) {
