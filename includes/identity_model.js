@@ -95,12 +95,14 @@ function sourceRelation(s) {
 
 /**
  * Two name keys differ by a feminine ending (e, ne, le, te, tte; a final e becoming ie: Stéphane /
- * Stéphanie): the masculine and feminine forms of one given name.
+ * Stéphanie): the masculine and feminine forms of one given name. Not a name already ending in
+ * -ie: Marie / Mariie is a doubled letter, a typo (vetoed, it kept 39 true pairs apart at 100k
+ * people, and no false one).
  */
 function genderVariant(a, b) {
   return [
     ...["e", "ne", "le", "te", "tte"].map((end) => `${a} || '${end}' = ${b} OR ${b} || '${end}' = ${a}`),
-    ...[[a, b], [b, a]].map(([x, y]) => `(${x} LIKE '%e' AND substr(${x}, 1, length(${x}) - 1) || 'ie' = ${y})`),
+    ...[[a, b], [b, a]].map(([x, y]) => `(${x} LIKE '%e' AND ${x} NOT LIKE '%ie' AND substr(${x}, 1, length(${x}) - 1) || 'ie' = ${y})`),
   ].join(" OR ");
 }
 

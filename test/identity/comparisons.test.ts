@@ -43,6 +43,9 @@ const records: Rec[] = [
   ["stephanie", "Stéphanie", "Dubois", false, null],
   ["stephane", "Dubois", "Stéphane", true, null], // her husband, typed "DUBOIS Stéphane"
   ["stephanie2", "Dubois", "Stephanie", true, null], // herself, typed the other way round
+  ["valere", "Valère", "Roux", false, null],
+  ["valerie", "Valérie", "Roux", false, null], // his wife: -e / -ie, the feminine form
+  ["mariie", "Mariie", "Morel", false, null], // a typo for Marie (a doubled letter), not a form of it
 ];
 /** Given names common across the estate (person_records.first_common). */
 const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire"];
@@ -74,6 +77,11 @@ describe("name and email comparison levels", () => {
     expect(await levels("stephanie", "stephanie2")).toMatchObject({ first_name: "missing", last_name: "first and last names swapped" });
     // Her husband: not swapped, so the first names disagree (a conflict in pair_scores).
     expect(await levels("stephanie", "stephane")).toMatchObject({ first_name: "else", last_name: "else" });
+  });
+
+  it("reads -e / -ie as the feminine form, but not a doubled letter in a name already ending in -ie", async () => {
+    expect((await levels("valere", "valerie")).first_name).toBe("masculine / feminine forms");
+    expect((await levels("marie", "mariie")).first_name).toBe("similarity >= 0.92");
   });
 
   it("keeps a surname in the other's first-name field apart (a household)", async () => {
