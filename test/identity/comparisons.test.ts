@@ -46,9 +46,13 @@ const records: Rec[] = [
   ["valere", "Valère", "Roux", false, null],
   ["valerie", "Valérie", "Roux", false, null], // his wife: -e / -ie, the feminine form
   ["mariie", "Mariie", "Morel", false, null], // a typo for Marie (a doubled letter), not a form of it
+  ["lea", "Léa", "Morel", false, null],
+  ["la", "La", "Morel", false, null], // Léa, her é lost to a wrong encoding
+  ["jc", "Jc", "Morel", false, null],
+  ["jm", "Jm", "Morel", false, null], // Jean-Claude and Jean-Marc, abbreviated: two people
 ];
 /** Given names common across the estate (person_records.first_common). */
-const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire"];
+const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire", "lea"];
 
 const duck = new Duck();
 beforeAll(async () => {
@@ -82,6 +86,12 @@ describe("name and email comparison levels", () => {
   it("reads -e / -ie as the feminine form, but not a doubled letter in a name already ending in -ie", async () => {
     expect((await levels("valere", "valerie")).first_name).toBe("masculine / feminine forms");
     expect((await levels("marie", "mariie")).first_name).toBe("similarity >= 0.92");
+  });
+
+  it("scores a first name missing one letter (an accent lost to an encoding), not as a conflict", async () => {
+    expect((await levels("lea", "la")).first_name).toBe("one letter missing, not two common names");
+    expect((await levels("la", "lea")).first_name).toBe("one letter missing, not two common names");
+    expect((await levels("jc", "jm")).first_name).toBe("else"); // a letter changed, not missing
   });
 
   it("keeps a surname in the other's first-name field apart (a household)", async () => {
