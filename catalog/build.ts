@@ -104,11 +104,12 @@ export async function buildCatalog(graph: Graph, engine: string, conn?: { conn: 
 
   // Every present relation's columns in one catalog read (on Snowflake and Redshift, one round
   // trip rather than one per action).
-  const present = relations ? graph.actions.map((a) => relations!.get(`${a.target.schema}.${a.target.name}`)).filter((r): r is Relation => r !== undefined) : [];
+  const keyOf = (a: Action) => `${a.target.schema}.${a.target.name}`;
+  const present = relations ? graph.actions.map((a) => relations!.get(keyOf(a))).filter((r): r is Relation => r !== undefined) : [];
   const columnLists = conn && present.length ? await conn.conn.listColumnsOf(present) : new Map<string, ColumnInfo[]>();
   const nodes: CatalogNode[] = [];
   for (const a of graph.actions) {
-    const key = `${a.target.schema}.${a.target.name}`;
+    const key = keyOf(a);
     const rel = relations?.get(key);
     const documented = new Map(a.columns.map((c) => [c.path.join("."), c.description]));
     let columns: CatalogColumn[] = a.columns.map((c) => ({ name: c.path.join("."), type: null, description: c.description }));

@@ -158,7 +158,7 @@ class DuckDBRcuConnection implements Connection {
   async listColumnsOf(relations: readonly Relation[]): Promise<Map<string, ColumnInfo[]>> {
     const out = new Map<string, ColumnInfo[]>();
     for (const [database, group] of byDatabase(relations)) {
-      const scope = { sql: "table_catalog = coalesce($1, current_database())", params: [database ?? null] };
+      const scope = { sql: `table_catalog = coalesce(${duckdbDialect.parameter(1)}, current_database())`, params: [database ?? null] };
       for (const [k, v] of await informationSchemaColumns((q, p) => this.query(q, p), duckdbDialect, "information_schema.columns", group, { scope })) out.set(k, v);
     }
     return out;

@@ -72,6 +72,8 @@ export const REDSHIFT_SECRETS: SecretNames = { access_key_id_env: "accessKeyId",
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const columnInfo = (c: ColumnMetadata): ColumnInfo => ({ name: c.name ?? "", type: c.typeName ?? "", nullable: c.nullable !== 0 });
+
 class RedshiftConnection implements Connection {
   /** Statements of the open transaction (between BEGIN and COMMIT), or null outside one. */
   private tx: string[] | null = null;
@@ -324,22 +326,24 @@ export class RedshiftWarehouse implements Warehouse {
     return out;
   }
 
+  /** DescribeTable page by page: one table's columns, or (no table) every table's of the schema. */
+  private async *describePages(schema: string, table?: string): AsyncGenerator<ColumnMetadata[]> {
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.sdk().send(new DescribeTableCommand({ ...this.target(), Schema: schema, ...(table ? { Table: table } : {}), ...(token ? { NextToken: token } : {}) }));
+      } catch (err) {
+        throw classifyRedshiftError(err, `DescribeTable ${schema}.${table ?? "*"}`);
+      }
+      yield page.ColumnList ?? [];
+      token = page.NextToken;
+    } while (token);
+  }
+
   async listColumns(relation: Relation): Promise<ColumnInfo[]> {
     const out: ColumnInfo[] = [];
-    let token: string | undefined;
-    try {
-      do {
-        const page = await this.sdk().send(
-          new DescribeTableCommand({ ...this.target(), Schema: relation.schema, Table: relation.name, ...(token ? { NextToken: token } : {}) }),
-        );
-        for (const c of page.ColumnList ?? []) {
-          out.push({ name: c.name ?? "", type: c.typeName ?? "", nullable: c.nullable !== 0 });
-        }
-        token = page.NextToken;
-      } while (token);
-    } catch (err) {
-      throw classifyRedshiftError(err, `DescribeTable ${relation.schema}.${relation.name}`);
-    }
+    for await (const page of this.describePages(relation.schema, relation.name)) out.push(...page.map(columnInfo));
     return out;
   }
 
@@ -354,18 +358,10 @@ export class RedshiftWarehouse implements Warehouse {
       const group = relations.filter((r) => r.schema === schema);
       const listed: CatalogColumn[] = [];
       let named = true;
-      let token: string | undefined;
-      try {
-        do {
-          const page = await this.sdk().send(new DescribeTableCommand({ ...this.target(), Schema: schema, ...(token ? { NextToken: token } : {}) }));
-          for (const c of page.ColumnList ?? []) {
-            if (!c.tableName) named = false;
-            listed.push({ schema, table: c.tableName ?? "", column: { name: c.name ?? "", type: c.typeName ?? "", nullable: c.nullable !== 0 } });
-          }
-          token = page.NextToken;
-        } while (token && named);
-      } catch (err) {
-        throw classifyRedshiftError(err, `DescribeTable ${schema}.*`);
+      for await (const page of this.describePages(schema)) {
+        named = page.every((c) => c.tableName);
+        if (!named) break;
+        listed.push(...page.map((c) => ({ schema, table: c.tableName!, column: columnInfo(c) })));
       }
       if (named) {
         for (const [k, v] of columnsByRelation(group, listed)) out.set(k, v);

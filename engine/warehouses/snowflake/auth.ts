@@ -36,12 +36,12 @@ export async function connectionOptions(p: SnowflakeProfile, queryTag: string | 
         });
       }
     }
-    if (p.private_key_passphrase_env) requireSecret(s.privateKeyPassphrase, p.private_key_passphrase_env, "Snowflake private key passphrase", "snowflake");
+    const passphrase = p.private_key_passphrase_env ? requireSecret(s.privateKeyPassphrase, p.private_key_passphrase_env, "Snowflake private key passphrase", "snowflake") : undefined;
     return {
       ...base,
       authenticator: "SNOWFLAKE_JWT",
       privateKey: key,
-      ...(s.privateKeyPassphrase ? { privateKeyPass: s.privateKeyPassphrase.reveal() } : {}),
+      ...(passphrase ? { privateKeyPass: passphrase } : {}),
     } as SnowflakeSdk.ConnectionOptions;
   }
   if (!p.password_env) {
