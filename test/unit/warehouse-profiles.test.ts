@@ -48,9 +48,16 @@ describe("secrets of remote profiles", () => {
       { engine: "redshift", workgroup_name: "wg", database: "dev", region: "eu-west-1", access_key_id_env: "K", secret_access_key_env: "S", session_token_env: "T" },
       { K: "AKID-hunter2", S: "hunter2-aws" },
     );
+    const url = await load({ engine: "postgres", url_env: "DATABASE_URL" }, { DATABASE_URL: "postgres://rcu:hunter2@db/dw" });
+    const sf = await load(
+      { engine: "snowflake", account: "a", user: "u", database: "d", private_key_env: "SF_KEY", private_key_passphrase_env: "SF_PASS" },
+      { SF_KEY: "-----hunter2-key-----", SF_PASS: "hunter2-pass" },
+    );
     expect(pg.profile).toMatchObject({ secrets: { password: expect.any(Secret) } });
+    expect(url.profile).toMatchObject({ secrets: { url: expect.any(Secret) } });
+    expect(Object.keys((sf.profile as { secrets: object }).secrets).sort()).toEqual(["privateKey", "privateKeyPassphrase"]);
     expect(Object.keys((rs.profile as { secrets: object }).secrets).sort()).toEqual(["accessKeyId", "secretAccessKey"]);
-    for (const cfg of [pg, rs]) {
+    for (const cfg of [pg, url, sf, rs]) {
       expect(JSON.stringify(cfg)).not.toContain("hunter2");
       expect(inspect(cfg, { depth: 10 })).not.toContain("hunter2");
     }
