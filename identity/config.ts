@@ -33,7 +33,7 @@ export type Field = z.infer<typeof fieldSchema>;
 
 /** Contract fields a person source may map; the same list as FIELDS in includes/identity_model.js. */
 export const PERSON_FIELDS = [
-  "email", "phone", "first_name", "last_name", "birth_date", "national_id",
+  "email", "phone", "title", "first_name", "last_name", "birth_date", "national_id",
   "address_line", "postcode", "city", "region", "country", "updated_at",
 ] as const;
 

@@ -11,7 +11,7 @@ const portable = require("./portable");
 const SCHEMA = "rcu_identity";
 
 /** Raw fields a person source may map (rcu.yaml identity.person_sources.<name>.<field>). */
-const FIELDS = ["email", "phone", "first_name", "last_name", "birth_date", "national_id", "address_line", "postcode", "city", "region", "country", "updated_at"];
+const FIELDS = ["email", "phone", "title", "first_name", "last_name", "birth_date", "national_id", "address_line", "postcode", "city", "region", "country", "updated_at"];
 
 const DEFAULTS = {
   default_country: "FR",

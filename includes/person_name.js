@@ -22,6 +22,14 @@ const HONORIFICS = [
   "mademoiselle", "dr", "docteur", "doctor", "pr", "prof", "professeur", "professor", "me", "maitre", "sir", "dame",
 ];
 
+// The gender a title states, when it states one ("Dr", "Me" do not): the only evidence of which
+// member of a household a record without a first name ("M. Henry" on the family landline) is.
+// Compared after punctuation and case are dropped ("M." and "MME" are "m" and "mme").
+const TITLE_GENDERS = {
+  F: ["mme", "mmes", "mlle", "mlles", "melle", "madame", "mesdames", "mademoiselle", "mrs", "ms", "miss", "dame"],
+  M: ["m", "mr", "monsieur", "messieurs", "messrs", "mister", "sir"],
+};
+
 // Placeholders typed into a mandatory name field: "N/A", "XXX", "-", "inconnu". They name nobody,
 // so their key is NULL (a record carrying one is nameless, not named "Xxx"). Compared on the key
 // (after honorifics), whole key only: "Na" or "Test" as a real surname is not worth the risk of
@@ -217,10 +225,22 @@ function canonicalFirstNameOfKey(k) {
 }
 
 /**
+ * 'F' or 'M' when the title `expr` (raw text: "Mme", "M.", "MONSIEUR", "Mrs.") states a gender
+ * (TITLE_GENDERS), NULL otherwise (no title, "Dr", an unknown word).
+ * @param {string} expr SQL expression of the raw title; repeated, so pass a column.
+ */
+function genderOfTitle(expr) {
+  const word = `lower(${t.rx(`trim(${expr})`, "[^A-Za-z]", "")})`;
+  const inList = (list) => `${word} IN (${list.map((x) => t.str(x)).join(", ")})`;
+  return `CASE WHEN ${inList(TITLE_GENDERS.F)} THEN 'F' WHEN ${inList(TITLE_GENDERS.M)} THEN 'M' END`;
+}
+
+/**
  * A name typed in one field ("Mme Dupont", "LE GALL Hervé", "Anne-Sophie GARNIER", "de la Fontaine
  * Jean", "Jean Dupont") split into first and last name, as raw text (case and accents kept for
- * display). Returns { first, last }: SQL expressions over `expr`, which is repeated (pass a column
- * or a field). Rules, in order:
+ * display). Returns { first, last, title }: SQL expressions over `expr`, which is repeated (pass
+ * a column or a field); title is the leading honorific as typed, NULL when there is none. Rules,
+ * in order:
  *   - one word: a last name alone;
  *   - a leading honorific (HONORIFICS, with or without a dot): the rest is the last name;
  *   - words in capitals on one side only: they are the last name (at most two: "LE GALL"), the
@@ -260,7 +280,9 @@ function splitFullName(expr) {
     WHEN ${particle(1)} AND ${words} >= 3 THEN ${pick(after(2), `${word(1)} || ' ' || ${word(2)}`)}
     ELSE ${pick(word(1), after(1))}
   END`;
-  return { first: cases((f) => f), last: cases((_, l) => l) };
+  // The title only where the split above took it as one: a one-word "Madame" is a last name.
+  const title = `CASE WHEN ${words} >= 2 AND ${honorific} THEN ${word(1)} END`;
+  return { first: cases((f) => f), last: cases((_, l) => l), title };
 }
 
-module.exports = { splitFullName, display, matchKey, initialsOfKey, stripParticles, firstToken, initial, phonetic, phoneticOfKey, canonicalFirstName, canonicalFirstNameOfKey, HONORIFICS, PARTICLES, FIRST_NAME_ABBREVIATIONS, JUNK_NAMES };
+module.exports = { splitFullName, genderOfTitle, display, matchKey, initialsOfKey, stripParticles, firstToken, initial, phonetic, phoneticOfKey, canonicalFirstName, canonicalFirstNameOfKey, HONORIFICS, TITLE_GENDERS, PARTICLES, FIRST_NAME_ABBREVIATIONS, JUNK_NAMES };

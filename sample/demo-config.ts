@@ -95,6 +95,7 @@ identity:
       trust: 1
       email: email
       phone: telephone
+      title: civilite
       first_name: prenom
       last_name: nom
       birth_date: date_naissance
@@ -124,6 +125,7 @@ identity:
       trust: 2
       email: email
       phone: telephone
+      title: civilite
       first_name: prenom
       last_name: nom
       birth_date: date_naissance
@@ -147,7 +149,7 @@ identity:
       email: email
       phone: phone
       # Agents type the name in one field ("Mme Dupont", "LE GALL Hervé", "Anne Sophie Garnier"):
-      # rcu splits it (honorifics, capitals, particles; see docs/identity.md).
+      # rcu splits it (honorifics, capitals, particles; see docs/identity.md); "Mme" / "M." is the title.
       full_name: customer_name
       updated_at: opened_at
       identifiers:

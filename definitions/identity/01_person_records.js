@@ -17,7 +17,11 @@ for (const [name, src] of sources) {
   // A name typed in one field (full_name) is split here, so the rest of the model sees first and
   // last names as from any other source.
   const whole = src.full_name !== undefined ? person_name.splitFullName(field(src.full_name)) : null;
-  const raw = (f) => (whole && f === "first_name" ? whole.first : whole && f === "last_name" ? whole.last : field(src[f]));
+  // Its leading honorific ("Mme Dupont") is the record's title where the source maps none, or
+  // its title field is empty.
+  const title = src.title === undefined ? whole && whole.title : whole && `COALESCE(NULLIF(trim(${field(src.title)}), ''), ${whole.title})`;
+  const fromWhole = (f) => (f === "first_name" ? whole.first : f === "last_name" ? whole.last : f === "title" ? title : null);
+  const raw = (f) => (whole && fromWhole(f)) || field(src[f]);
   publish(`stg_person_${name}`, {
     type: "view",
     schema: S,
@@ -91,6 +95,9 @@ ${rawUnion(ctx)}
 ), ${l.ctes}`;
 };
 const lastLayer = `normalised_${layers.length}`;
+// A first name's gender is learnt from at least this many titled records, this share of one gender.
+const GENDER_MIN_TITLED = 5;
+const GENDER_SHARE = 0.95;
 
 // Redshift's Data API takes at most 100 KB of SQL a statement: there the normalisations are
 // computed in a view (person_records_stage) that the table reads; elsewhere in one statement.
@@ -117,6 +124,9 @@ publish("person_records", {
     phone_e164: "Phone in E.164 (+33612345678); NULL when invalid (see phone_invalid_reason).",
     first_key: "First name folded for matching (lower case, no accents or punctuation).",
     first_canon: "First name with compound abbreviations expanded (JP -> jean pierre).",
+    title: "Title as typed (Mme, M., Dr), from the source's title field or the leading honorific of a full_name.",
+    title_gender: "F or M when the title states a gender (Mme, Mlle, Mrs / M., Mr, Monsieur); NULL otherwise.",
+    gender: "title_gender; else, unless the names are typed the other way round, the gender the first name is given with on the titled records (at least 5 of them, 95 % one gender, a name three times more often a first name than a last name); NULL otherwise.",
     last_is_given: "The last-name field holds a word seen at least ten times more often as a first name across all records (names typed the other way round).",
     first_common: "The first name is a common given name: on at least 10 records and 1 in 5,000 of them, and ten times more often a first name than a last name.",
     first_initials: "Initials of a compound first name (jean michel, j m, jm -> jm); NULL for other single names.",
@@ -132,6 +142,7 @@ publish("person_records", {
   // is a given name) from "Martin Sophie" against "Paul Martin", or "Nicolas Claire" against
   // "Clément Nicolas" (a shared surname, even one that is also a given name). A given name sits in
   // a last-name field only on records typed the other way round (a few percent of them).
+  const lastIsGiven = "COALESCE(nr.as_first >= 10 * nr.as_last, FALSE)";
   return `WITH kept AS ${portable.materialized()}(
 SELECT pr.* FROM (
 ${STAGED ? `WITH ${lastLayer} AS (SELECT * FROM ${ctx.ref(S, "person_records_stage")})` : normalisedCtes(ctx)}
@@ -144,6 +155,8 @@ SELECT
   split_part(split_part(email_key, '@', 1), '+', 1) AS email_mailbox,
   phone_e164,
   phone_invalid_reason,
+  NULLIF(trim(title_raw), '') AS title,
+  ${person_name.genderOfTitle("title_raw")} AS title_gender,
   first_name,
   last_name,
   first_key, last_key,
@@ -181,12 +194,26 @@ WHERE NOT EXISTS (
   FROM (SELECT first_key AS name_key, 1 AS as_first FROM kept WHERE first_key IS NOT NULL
         UNION ALL SELECT last_key, 0 FROM kept WHERE last_key IS NOT NULL) AS words
   GROUP BY name_key
+), first_genders AS (
+  SELECT first_key, SUM(CASE WHEN title_gender = 'F' THEN 1 ELSE 0 END) AS titled_f, SUM(CASE WHEN title_gender = 'M' THEN 1 ELSE 0 END) AS titled_m
+  FROM kept WHERE first_key IS NOT NULL AND title_gender IS NOT NULL
+  GROUP BY first_key
 )
-SELECT kept.*, COALESCE(nr.as_first >= 10 * nr.as_last, FALSE) AS last_is_given,
+SELECT kept.*, ${lastIsGiven} AS last_is_given,
   -- A common given name (on at least 10 records and 1 in 5,000, and ten times more often a first
   -- name than a last name — not Martin or Bernard, typed in either field): two different ones
   -- are two people (Patrick / Patricia, Eric / Cédric), where a rare one may be a typo.
   COALESCE(nf.as_first >= 10 AND nf.as_first * 5000 >= total.records AND nf.as_first >= 10 * nf.as_last, FALSE) AS first_common,
+  -- The gender its title states; else, for a record typed the right way round, the one its first
+  -- name is given with, learnt from the records with a title (a given name on at least
+  -- ${GENDER_MIN_TITLED} of them, ${GENDER_SHARE * 100} % of one gender, and three times more often a first name than a
+  -- last name: not Dominique or Camille, nor Bernard, which the swapped records of the Bernards
+  -- would make a woman's name; ten times, as for first_common, left Claire out: 137 / 14 at 10k
+  -- people, from records like "Dubois Claire"). Compared only where a record has no first name
+  -- (pair_scores).
+  COALESCE(kept.title_gender, CASE WHEN NOT ${lastIsGiven} AND nf.as_first >= 3 * nf.as_last AND fg.titled_f + fg.titled_m >= ${GENDER_MIN_TITLED} THEN
+    CASE WHEN fg.titled_f >= ${GENDER_SHARE} * (fg.titled_f + fg.titled_m) THEN 'F' WHEN fg.titled_m >= ${GENDER_SHARE} * (fg.titled_f + fg.titled_m) THEN 'M' END
+  END) AS gender,
   -- For the matching steps' joins and samples: an integer key joins ten million candidate pairs
   -- faster than record_key, and a pair's sampling hash is the sum of its records' hashes (one MD5
   -- per record, not per pair).
@@ -196,5 +223,6 @@ FROM kept
 JOIN numbers AS nb ON nb.record_key = kept.record_key
 CROSS JOIN (SELECT COUNT(*) AS records FROM kept) AS total
 LEFT JOIN name_roles AS nr ON nr.name_key = kept.last_key
-LEFT JOIN name_roles AS nf ON nf.name_key = kept.first_key`;
+LEFT JOIN name_roles AS nf ON nf.name_key = kept.first_key
+LEFT JOIN first_genders AS fg ON fg.first_key = kept.first_key`;
 });

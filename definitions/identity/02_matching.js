@@ -25,6 +25,11 @@ const seenColumn = (t) => `seen_${t}`;
 // Sources holding one record per person (rcu.yaml one_record_per_person): two of their records
 // are two people whatever they share (two sign-ups with one household email).
 const sameOneRecordSource = `(l.source = r.source AND ${identity_model.fromOneRecordSource(cfg, "l")})`;
+// A record without a first name ("M. Henry" on a ticket, an email-only sign-up) is compared on
+// no given name: the gender its title states is then the one sign of which member of a household
+// it is. Against the other record's gender (its title's, or its first name's: person_records)
+// a different one is another person. Between two named records the first names are compared.
+const genderConflict = "((l.first_key IS NULL OR r.first_key IS NULL) AND l.gender <> r.gender)";
 
 publish("identifier_stats", {
   type: "table",
@@ -83,7 +88,7 @@ const comparisonVectorsTable = publish("comparison_vectors", {
   type: "table",
   schema: S,
   tags: ["identity"],
-  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), whether both come from one source holding one record per person (same_one_record_source), and the hash EM samples pairs by.",
+  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), whether both come from one source holding one record per person (same_one_record_source), whether one has no first name and their genders differ (gender_conflict), and the hash EM samples pairs by.",
 }).query((ctx) => {
   const tf = ctx.ref(S, "term_frequencies");
   const records = ctx.ref(S, "person_records");
@@ -138,7 +143,7 @@ ${identifierKinds.map(([type, col], i) => `    SELECT r.record_num, ${i} AS kind
     comparisons: cmps,
     // sample_hash: EM's deterministic sample (identity_match.emStatements), from the records'
     // 52-bit hashes (the sum stays below 2^53: exact in every client).
-    extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", `${sameOneRecordSource} AS same_one_record_source`, ...tfCols, ...linkableCols, ...seenCols].join(",\n  "),
+    extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", `${sameOneRecordSource} AS same_one_record_source`, `COALESCE(${genderConflict}, FALSE) AS gender_conflict`, ...tfCols, ...linkableCols, ...seenCols].join(",\n  "),
     joins: seenPairs,
   });
 });
@@ -226,6 +231,9 @@ ${identity_match.levelWeights({ vectors, params, comparisons: cmps })}
     -- or both present and different.
     (v.cmp_birth_date = ${levelOf("birth_date")} AND v.cmp_national_id NOT IN (0, 1, 2)) AS strong_conflict,
     v.cmp_birth_date = ${levelOf("birth_date")} AS birth_date_conflict,
+    -- … or, for a record without a first name, a gender that differs from the other record's
+    -- (a "M. Henry" ticket on Martine Gaillard's landline), unless a national id agrees …
+    (v.gender_conflict AND v.cmp_national_id NOT IN (0, 1, 2)) AS gender_conflict,
     -- … or two records of a source holding one record per person.
     v.same_one_record_source AS source_conflict
   FROM ${vectors} AS v
@@ -245,12 +253,13 @@ ${identity_match.levelWeights({ vectors, params, comparisons: cmps })}
 )
 SELECT judged.*,
   1.0 / (1.0 + EXP(-match_weight)) AS match_probability,
-  NOT first_name_conflict AND NOT strong_conflict AND NOT source_conflict AND (
+  NOT first_name_conflict AND NOT strong_conflict AND NOT gender_conflict AND NOT source_conflict AND (
     (deterministic_rule IS NOT NULL AND NOT birth_date_conflict AND NOT outweighed) OR match_weight >= ${threshold}
   ) AS linked,
   CASE
     WHEN first_name_conflict THEN 'vetoed: first names conflict'
     WHEN strong_conflict THEN 'vetoed: birth dates conflict'
+    WHEN gender_conflict THEN 'vetoed: genders conflict'
     WHEN source_conflict THEN 'vetoed: one record per person in the source'
     WHEN deterministic_rule IS NOT NULL AND NOT birth_date_conflict AND outweighed THEN 'vetoed: ' || deterministic_rule || ' outweighed by the other attributes'
     WHEN deterministic_rule IS NOT NULL AND NOT birth_date_conflict THEN 'deterministic: ' || deterministic_rule

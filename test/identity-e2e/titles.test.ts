@@ -1,0 +1,91 @@
+/**
+ * Titles (Mme, M.) and the gender they state. A record without a first name — a ticket saying
+ * "M. Henry", typed by an agent taking a call on the family landline — has no given name to
+ * compare: the gender of its title is the one sign of which household member it is. It does not
+ * join a person of the other gender, whether that person's gender is stated by a title or learnt
+ * from how their first name is titled across the records (definitions/identity/01_person_records.js
+ * and 02_matching.js).
+ */
+import { describe, expect, it } from "vitest";
+import { cli, duck, ROOT, tempDir } from "../helpers.js";
+import { peopleProject } from "./people-project.js";
+
+/** Five other women called Martine, titled: enough for the model to learn that Martine is a woman. */
+const titledMartines = ["Durand", "Lefebvre", "Moreau", "Girard", "Roux"].map(
+  (last, i) => `martine${i},Mme,Martine,${last},0${6 + (i % 2)}1122334${i},martine.${last.toLowerCase()}@free.fr`,
+);
+
+describe("titles", () => {
+  it("keep a record without a first name from joining a person of the other gender", async () => {
+    const dir = await tempDir("rcu-titles-");
+    const project = await peopleProject(dir, ["title", "first_name", "last_name", "phone", "email"]);
+    await project.write([
+      "id,title,first_name,last_name,phone,email",
+      ...titledMartines,
+      // The Gaillard household's landline: Martine's (untitled) account, a call from her husband,
+      // and one from her.
+      "martine_g,,Martine,Gaillard,05 64 35 22 84,martine.gaillard@orange.fr",
+      "call_henry,M.,,Henry,05 64 35 22 84,",
+      "call_mme,Mme,,Gaillard,05 64 35 22 84,",
+      // The Clément household: Cécile's card says Mme, the caller on their landline says M.
+      "cecile,Mme,Cécile,Clément,04 58 35 54 88,cecile.clement@gmail.com",
+      "call_charles,M,,Charles,04 58 35 54 88,",
+      // Dominique is given to men and women alike: no gender is learnt for it, so a titled call on
+      // Dominique's line attaches as any nameless record does.
+      ...["M.", "Mme", "M.", "Mme", "M.", "Mme"].map((t, i) => `dominique${i},${t},Dominique,Nom${i},03 11 22 33 4${i},d${i}@free.fr`),
+      "dominique_p,,Dominique,Petit,01 42 00 11 22,dominique.petit@free.fr",
+      "call_petit,M.,,Petit,01 42 00 11 22,",
+    ]);
+    const r = await cli(["run", "--config", project.config, "--select", "tag:identity"], ROOT);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const user = await project.users();
+    expect(user.get("call_henry")).not.toBe(user.get("martine_g"));
+    expect(user.get("call_mme")).toBe(user.get("martine_g"));
+    expect(user.get("call_charles")).not.toBe(user.get("cecile"));
+    expect(user.get("call_petit")).toBe(user.get("dominique_p"));
+
+    const records = await duck<{ record_id: string; title: string | null; title_gender: string | null; gender: string | null }>(
+      project.warehouse,
+      "SELECT record_id, title, title_gender, gender FROM rcu_identity.person_records WHERE record_id IN ('martine_g', 'call_henry', 'cecile', 'dominique_p') ORDER BY record_id",
+    );
+    expect(records).toEqual([
+      { record_id: "call_henry", title: "M.", title_gender: "M", gender: "M" },
+      { record_id: "cecile", title: "Mme", title_gender: "F", gender: "F" },
+      { record_id: "dominique_p", title: null, title_gender: null, gender: null },
+      { record_id: "martine_g", title: null, title_gender: null, gender: "F" }, // learnt from the five titled Martines
+    ]);
+    const decisions = await duck<{ id: string; decision: string }>(
+      project.warehouse,
+      `SELECT split_part(id_l, ':', 2) || ' ' || split_part(id_r, ':', 2) AS id, decision FROM rcu_identity.pair_scores
+       WHERE decision = 'vetoed: genders conflict' ORDER BY 1`,
+    );
+    expect(decisions.map((d) => d.id).sort()).toEqual(["call_charles cecile", "call_henry call_mme", "call_henry martine_g"].sort());
+  }, 120_000);
+
+  it("takes the title from the source's title field, else from a full name's leading honorific", async () => {
+    const dir = await tempDir("rcu-titles-full-");
+    const project = await peopleProject(dir, ["full_name", "phone"], { source: "title: { sql: \"CASE WHEN id = 'mapped' THEN 'Madame' END\" }" });
+    await project.write([
+      "id,full_name,phone",
+      "mme,Mme Dupont,01 23 45 67 89",
+      "mr,Mr. Smith,01 23 45 67 80",
+      "dr,Dr Martin,01 23 45 67 81",
+      "plain,Jean Dupont,01 23 45 67 82",
+      "mapped,M. Durand,01 23 45 67 83",
+    ]);
+    const r = await cli(["run", "--config", project.config, "--select", "tag:identity"], ROOT);
+    expect(r.code).toBe(0);
+    const rows = await duck<{ record_id: string; title: string | null; title_gender: string | null; last_name: string | null }>(
+      project.warehouse,
+      "SELECT record_id, title, title_gender, last_name FROM rcu_identity.person_records ORDER BY record_id",
+    );
+    expect(rows).toEqual([
+      { record_id: "dr", title: "Dr", title_gender: null, last_name: "Martin" },
+      { record_id: "mapped", title: "Madame", title_gender: "F", last_name: "Durand" },
+      { record_id: "mme", title: "Mme", title_gender: "F", last_name: "Dupont" },
+      { record_id: "mr", title: "Mr.", title_gender: "M", last_name: "Smith" },
+      { record_id: "plain", title: null, title_gender: null, last_name: "Dupont" },
+    ]);
+  }, 120_000);
+});
