@@ -6,12 +6,16 @@ const S = identity_model.SCHEMA;
 const { q, lit } = identity_model;
 
 // Attribute → default rule. Trust first for contact data (the CRM knows best), most frequent for
-// facts typed many times (birth date), most recent for what changes (addresses).
+// facts typed many times (birth date, gender), most recent for what changes (addresses).
 const ATTRIBUTES = {
   email: "trust",
   phone_e164: "trust",
+  title: "trust",
   first_name: "trust",
   last_name: "trust",
+  // Most frequent, as the title typed most often is the one to address the person by; it is the
+  // titles' gender when the records have one, else the first name's (person_records.gender).
+  gender: "most_frequent",
   birth_date: "most_frequent",
   address_line: "most_recent",
   postcode: "most_recent",
@@ -22,6 +26,8 @@ const ATTRIBUTES = {
 const ATTRIBUTE_DOCS = {
   email: "email (normalised)",
   phone_e164: "phone in E.164",
+  title: "title as typed (Mme, M., Dr)",
+  gender: "gender, F or M (from the titles, else the first name: rcu_identity.person_records.gender)",
   first_name: "first name (display form)",
   last_name: "last name (display form)",
   birth_date: "birth date",

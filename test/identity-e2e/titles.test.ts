@@ -55,6 +55,15 @@ describe("titles", () => {
       { record_id: "dominique_p", title: null, title_gender: null, gender: null },
       { record_id: "martine_g", title: null, title_gender: null, gender: "F" }, // learnt from the five titled Martines
     ]);
+    // The golden record: the title typed, the gender of the titles (else of the first name).
+    const golden = await duck<{ user_id: string; title: string | null; gender: string | null }>(project.warehouse, "SELECT user_id, title, gender FROM rcu_core.users");
+    const goldenOf = (id: string) => golden.find((g) => g.user_id === user.get(id));
+    expect(goldenOf("martine_g")).toMatchObject({ title: "Mme", gender: "F" }); // her title from the call she made
+    expect(goldenOf("call_henry")).toMatchObject({ title: "M.", gender: "M" });
+    expect(goldenOf("dominique_p")).toMatchObject({ title: "M.", gender: "M" });
+    expect(goldenOf("dominique0")).toMatchObject({ title: "M.", gender: "M" });
+    expect(goldenOf("dominique1")).toMatchObject({ title: "Mme", gender: "F" });
+
     const decisions = await duck<{ id: string; decision: string }>(
       project.warehouse,
       `SELECT split_part(id_l, ':', 2) || ' ' || split_part(id_r, ':', 2) AS id, decision FROM rcu_identity.pair_scores
