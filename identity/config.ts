@@ -119,6 +119,16 @@ export function identityProblems(identity: IdentityConfig): string[] {
 
 export const survivorshipRule = z.enum(["trust", "most_recent", "most_frequent", "first_non_null"]);
 
+/**
+ * Golden-record attributes whose survivorship rule rcu.yaml may set; the same list as SURVIVORSHIP
+ * in includes/identity_model.js (which holds the default rules). Any other key is refused: a
+ * misspelt attribute would otherwise keep its default rule without a word.
+ */
+export const GOLDEN_ATTRIBUTES = [
+  "email", "phone_e164", "title", "first_name", "last_name", "gender", "birth_date",
+  "address_line", "postcode", "city", "country",
+] as const;
+
 export const identitySchema = z.strictObject({
   /** Country of national phone numbers and addresses without one (ISO 3166-1 alpha-2). */
   default_country: z.string().regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code such as FR").default("FR"),
@@ -144,7 +154,9 @@ export const identitySchema = z.strictObject({
       cluster_rounds: z.number().int().min(1).max(64).default(20),
     })
     .prefault({}),
-  survivorship: z.record(z.string(), survivorshipRule).default({}),
+  survivorship: z
+    .strictObject(Object.fromEntries(GOLDEN_ATTRIBUTES.map((a) => [a, survivorshipRule.optional()])) as Record<(typeof GOLDEN_ATTRIBUTES)[number], z.ZodOptional<typeof survivorshipRule>>)
+    .default({}),
 });
 export type IdentityConfig = z.infer<typeof identitySchema>;
 

@@ -13,6 +13,27 @@ const SCHEMA = "rcu_identity";
 /** Raw fields a person source may map (rcu.yaml identity.person_sources.<name>.<field>). */
 const FIELDS = ["email", "phone", "title", "first_name", "last_name", "birth_date", "national_id", "address_line", "postcode", "city", "region", "country", "updated_at"];
 
+/**
+ * Golden-record attributes (person_records columns) → default survivorship rule
+ * (rcu.yaml identity.survivorship.<attribute> overrides; identity/config.ts refuses other keys, and
+ * a test keeps its list equal to this one). Trust first for contact data (the CRM knows best),
+ * most frequent for facts typed many times (birth date; gender: the title typed most often, else
+ * the first name's, person_records.gender), most recent for what changes (addresses).
+ */
+const SURVIVORSHIP = {
+  email: "trust",
+  phone_e164: "trust",
+  title: "trust",
+  first_name: "trust",
+  last_name: "trust",
+  gender: "most_frequent",
+  birth_date: "most_frequent",
+  address_line: "most_recent",
+  postcode: "most_recent",
+  city: "most_recent",
+  country: "most_recent",
+};
+
 const DEFAULTS = {
   default_country: "FR",
   person_sources: {},
@@ -276,4 +297,4 @@ function levelsOf(name, re) {
   return found;
 }
 
-module.exports = { BUILT_IN_KINDS, sightingTypes, oneRecordSources, fromOneRecordSource, trainingSessions, levelsOf, SCHEMA, FIELDS, config, field, identifierTypes, sourceRelation, comparisons, blockingRules, q, lit };
+module.exports = { BUILT_IN_KINDS, SURVIVORSHIP, sightingTypes, oneRecordSources, fromOneRecordSource, trainingSessions, levelsOf, SCHEMA, FIELDS, config, field, identifierTypes, sourceRelation, comparisons, blockingRules, q, lit };

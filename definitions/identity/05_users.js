@@ -5,23 +5,8 @@ const cfg = identity_model.config();
 const S = identity_model.SCHEMA;
 const { q, lit } = identity_model;
 
-// Attribute → default rule. Trust first for contact data (the CRM knows best), most frequent for
-// facts typed many times (birth date, gender), most recent for what changes (addresses).
-const ATTRIBUTES = {
-  email: "trust",
-  phone_e164: "trust",
-  title: "trust",
-  first_name: "trust",
-  last_name: "trust",
-  // Most frequent, as the title typed most often is the one to address the person by; it is the
-  // titles' gender when the records have one, else the first name's (person_records.gender).
-  gender: "most_frequent",
-  birth_date: "most_frequent",
-  address_line: "most_recent",
-  postcode: "most_recent",
-  city: "most_recent",
-  country: "most_recent",
-};
+// Attribute → default rule: identity_model.SURVIVORSHIP.
+const ATTRIBUTES = identity_model.SURVIVORSHIP;
 
 const ATTRIBUTE_DOCS = {
   email: "email (normalised)",

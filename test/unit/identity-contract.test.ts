@@ -3,7 +3,7 @@
  * once for the Dataform includes (which cannot import TypeScript): they must agree.
  */
 import { describe, expect, it } from "vitest";
-import { BUILT_IN_KINDS, fieldSchema, identitySchema, JSON_PATH, PERSON_FIELDS, TIMESTAMP_FORMAT } from "../../identity/config.js";
+import { BUILT_IN_KINDS, fieldSchema, GOLDEN_ATTRIBUTES, identitySchema, JSON_PATH, PERSON_FIELDS, TIMESTAMP_FORMAT } from "../../identity/config.js";
 import { portableFieldSql } from "../../identity/field-forms.js";
 import { dialects } from "../../engine/warehouses/registry.js";
 import { IDENTITY_SCHEMA } from "../../identity/tables.js";
@@ -13,6 +13,7 @@ const model = loadInclude<{
   SCHEMA: string;
   FIELDS: string[];
   BUILT_IN_KINDS: Array<[string, string]>;
+  SURVIVORSHIP: Record<string, string>;
   config(): { default_country: string; matching: Record<string, number> };
 }>("identity_model.js");
 
@@ -21,6 +22,14 @@ describe("identity contract", () => {
     expect(model.SCHEMA).toBe(IDENTITY_SCHEMA);
     expect([...model.FIELDS].sort()).toEqual([...PERSON_FIELDS].sort());
     expect(model.BUILT_IN_KINDS.map(([kind]) => kind)).toEqual(BUILT_IN_KINDS);
+    expect(Object.keys(model.SURVIVORSHIP).sort()).toEqual([...GOLDEN_ATTRIBUTES].sort());
+  });
+  it("refuses a survivorship rule for an attribute the golden record does not have", () => {
+    expect(identitySchema.safeParse({ survivorship: { address_line: "most_recent", gender: "trust" } }).success).toBe(true);
+    const typo = identitySchema.safeParse({ survivorship: { adress_line: "most_recent" } });
+    expect(typo.success).toBe(false);
+    expect(typo.error?.issues[0]).toMatchObject({ code: "unrecognized_keys", keys: ["adress_line"], path: ["survivorship"] });
+    expect(identitySchema.safeParse({ survivorship: { city: "newest" } }).success).toBe(false);
   });
   it("takes a name in one field (full_name) instead of first_name / last_name, not beside them", () => {
     const source = { relation: "raw.tickets", record_id: "id" };
