@@ -231,6 +231,39 @@ describe("Redshift driver over the Data API", () => {
 });
 
 describe("Redshift statement timeout", () => {
+  it("waits on a statement queued behind another (PICKED), and cancels it there when it times out", async () => {
+    // One PGlite session runs one statement at a time: another connection's statement is PICKED
+    // (queued) until the running one is done, as under a cluster's workload manager.
+    const slow = await startRedshift({ latencyMs: 600 });
+    const patient = new RedshiftWarehouse(slow.withSecrets);
+    const hasty = new RedshiftWarehouse({ ...slow.withSecrets, statement_timeout_s: 1 });
+    const tables = (names: string) =>
+      slow.sql(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN (${names})`);
+    try {
+      const [a, b, c] = [await patient.connect(), await patient.connect(), await hasty.connect()];
+      const first = a.execute("CREATE TABLE first_one AS SELECT 1 AS x");
+      await new Promise((r) => setTimeout(r, 50));
+      await b.execute("CREATE TABLE second_one AS SELECT 2 AS x"); // queued ~550 ms, then runs
+      await first;
+      expect(slow.server.described.PICKED).toBeGreaterThan(0);
+      expect(await tables("'first_one', 'second_one'")).toEqual([{ n: 2 }]);
+
+      // Two statements hold the session for ~1.2 s: the third, under a 1 s timeout, is cancelled
+      // while still queued, and never runs.
+      const held = [a.execute("CREATE TABLE held_1 AS SELECT 1 AS x"), b.execute("CREATE TABLE held_2 AS SELECT 1 AS x")];
+      await new Promise((r) => setTimeout(r, 50));
+      const err = await caught(c.execute("CREATE TABLE queued_one AS SELECT 1 AS x"));
+      expect(err).toMatchObject({ code: "SQL", kind: "transient" });
+      expect(err.message).toMatch(/still running after 1 s: cancelled/);
+      await Promise.all(held);
+      expect(await tables("'held_1', 'held_2', 'queued_one'")).toEqual([{ n: 2 }]);
+    } finally {
+      await patient.close();
+      await hasty.close();
+      await slow.stop();
+    }
+  });
+
   it("cancels a statement still running after statement_timeout_s (CancelStatement) and reports it as transient", async () => {
     const slow = await startRedshift({ latencyMs: 2500 });
     const w = new RedshiftWarehouse({ ...slow.withSecrets, statement_timeout_s: 1 });

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import type * as SnowflakeSdk from "snowflake-sdk";
 import { RcuError, errorMessage } from "../../errors.js";
 import { requireSecret } from "../secrets.js";
+import { ARRAY_BINDING_THRESHOLD } from "./statements.js";
 import type { SnowflakeProfile } from "./driver.js";
 
 export async function connectionOptions(p: SnowflakeProfile, queryTag: string | undefined): Promise<SnowflakeSdk.ConnectionOptions> {
@@ -20,7 +21,7 @@ export async function connectionOptions(p: SnowflakeProfile, queryTag: string | 
     application: "rcu",
     clientSessionKeepAlive: false,
     jsTreatIntegerAsBigInt: true,
-    arrayBindingThreshold: 65_280,
+    arrayBindingThreshold: ARRAY_BINDING_THRESHOLD,
   };
   if (p.private_key_path || p.private_key_env) {
     let key: string;

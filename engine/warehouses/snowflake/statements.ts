@@ -45,5 +45,10 @@ export function toBind(v: SqlValue): string | number | boolean | null {
   return v;
 }
 
-/** The array-bind batch: well under CLIENT_STAGE_ARRAY_BINDING_THRESHOLD (65 280 values). */
+/**
+ * Values per statement from which the SDK binds an array through a temporary stage rather than
+ * inline (the connection's arrayBindingThreshold, Snowflake's CLIENT_STAGE_ARRAY_BINDING_THRESHOLD
+ * default), and the array-bind batch rcu sends, kept well under it.
+ */
+export const ARRAY_BINDING_THRESHOLD = 65_280;
 export const MAX_BIND_VALUES = 60_000;

@@ -44,7 +44,7 @@ export interface RedshiftDataApiServerOptions {
   readonly db: PGlite;
   /** Rows per GetStatementResult page (tables per ListTables page and schema-wide DescribeTable page; a table's columns per DescribeTable page). */
   readonly pageSize?: number;
-  /** How long a statement stays SUBMITTED/STARTED before it runs. */
+  /** How long a statement stays STARTED before it runs (it is PICKED while another one runs). */
   readonly latencyMs?: number;
   readonly port?: number;
 }
@@ -55,6 +55,8 @@ export interface RedshiftDataApiServer {
   readonly calls: Record<string, number>;
   /** Every SQL text received (ExecuteStatement and each batch member), in order. */
   readonly received: string[];
+  /** How many times DescribeStatement answered each status (e.g. PICKED: queued behind another statement). */
+  readonly described: Record<string, number>;
   /** Fail the next N Data API calls of an operation with an exception name (e.g. throttling). */
   failNext(operation: string, exception: string, times?: number): void;
   /** Answer schema-wide DescribeTable listings without each column's tableName (a client's fallback). */
@@ -74,6 +76,7 @@ export async function startRedshiftDataApiServer(options: RedshiftDataApiServerO
   const latency = options.latencyMs ?? 5;
   const statements = new Map<string, Statement>();
   const calls: Record<string, number> = {};
+  const described: Record<string, number> = {};
   const received: string[] = [];
   const failures = new Map<string, { exception: string; times: number }>();
   let tableNames = true;
@@ -88,9 +91,14 @@ export async function startRedshiftDataApiServer(options: RedshiftDataApiServerO
   function schedule(st: Statement): void {
     setTimeout(() => {
       if (st.status !== "SUBMITTED") return; // cancelled
-      st.status = "STARTED";
+      // PICKED: taken by the queue, waiting for the one PGlite session (as a cluster's workload
+      // manager holds a query); STARTED once it runs.
+      st.status = "PICKED";
       st.updatedAt = Date.now();
       void serially(async () => {
+        if (st.status !== "PICKED") return; // cancelled while queued
+        st.status = "STARTED";
+        st.updatedAt = Date.now();
         await new Promise((r) => setTimeout(r, latency));
         if (st.status !== "STARTED") return;
         if (!st.batch) {
@@ -212,6 +220,7 @@ export async function startRedshiftDataApiServer(options: RedshiftDataApiServerO
     },
     DescribeStatement(body) {
       const s = find(body.Id);
+      described[s.status] = (described[s.status] ?? 0) + 1;
       return {
         ...describeSub(s),
         ...(s.target ?? {}),
@@ -288,6 +297,7 @@ export async function startRedshiftDataApiServer(options: RedshiftDataApiServerO
     url: `http://127.0.0.1:${port}`,
     calls,
     received,
+    described,
     failNext(operation, exception, times = 1) {
       failures.set(operation, { exception, times });
     },
