@@ -25,7 +25,8 @@ export function renderExplanation(e: Explanation, io: CliIO): string {
   const lines = [s.bold(`user ${e.userId}`) + (e.mergedFrom ? s.dim(` (${e.mergedFrom} was merged into it)`) : "")];
   lines.push(`${e.records.length} record(s):`);
   for (const r of e.records) {
-    lines.push(`  ${show(r.record_key)}  ${[show(r.first_name), show(r.last_name)].join(" ").trim()}  ${show(r.email)}  ${show(r.phone_e164)}  ${show(r.birth_date)}  ${show(r.postcode)} ${show(r.city)}  ${s.dim(`trust ${show(r.trust)}`)}`);
+    const name = [show(r.title), show(r.first_name), show(r.last_name)].filter(Boolean).join(" ") + (r.gender ? s.dim(` (${show(r.gender)})`) : "");
+    lines.push(`  ${show(r.record_key)}  ${name}  ${show(r.email)}  ${show(r.phone_e164)}  ${show(r.birth_date)}  ${show(r.postcode)} ${show(r.city)}  ${s.dim(`trust ${show(r.trust)}`)}`);
     const seen = e.sightings.filter((x) => x.record_key === r.record_key);
     if (seen.length) lines.push(`      seen with: ${seen.map((x) => `${show(x.id_type)} ${show(x.id_value)} (${show(x.times_seen)}×)`).join(", ")}`);
   }

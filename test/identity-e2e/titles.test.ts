@@ -69,6 +69,11 @@ describe("titles", () => {
       `SELECT split_part(id_l, ':', 2) || ' ' || split_part(id_r, ':', 2) AS id, decision FROM rcu_identity.pair_scores
        WHERE decision = 'vetoed: genders conflict' ORDER BY 1`,
     );
+    // explain shows the titles and genders behind the veto.
+    const ex = await cli(["identity", "explain", "people:call_henry", "--config", project.config], ROOT);
+    expect(ex.code).toBe(0);
+    expect(ex.stdout).toMatch(/people:call_henry {2}M\. Henry \(M\)/);
+    expect(ex.stdout).toMatch(/people:call_henry — people:martine_g {2}vetoed: genders conflict/);
     expect(decisions.map((d) => d.id).sort()).toEqual(["call_charles cecile", "call_henry call_mme", "call_henry martine_g"].sort());
   }, 120_000);
 
