@@ -19,9 +19,12 @@ for (const [name, src] of sources) {
   const whole = src.full_name !== undefined ? person_name.splitFullName(field(src.full_name)) : null;
   // Its leading honorific ("Mme Dupont") is the record's title where the source maps none, or
   // its title field is empty.
-  const title = src.title === undefined ? whole && whole.title : whole && `COALESCE(NULLIF(trim(${field(src.title)}), ''), ${whole.title})`;
-  const fromWhole = (f) => (f === "first_name" ? whole.first : f === "last_name" ? whole.last : f === "title" ? title : null);
-  const raw = (f) => (whole && fromWhole(f)) || field(src[f]);
+  const fromWhole = whole && {
+    first_name: whole.first,
+    last_name: whole.last,
+    title: src.title === undefined ? whole.title : `COALESCE(NULLIF(trim(${field(src.title)}), ''), ${whole.title})`,
+  };
+  const raw = (f) => (fromWhole && fromWhole[f]) || field(src[f]);
   publish(`stg_person_${name}`, {
     type: "view",
     schema: S,
@@ -195,7 +198,11 @@ WHERE NOT EXISTS (
         UNION ALL SELECT last_key, 0 FROM kept WHERE last_key IS NOT NULL) AS words
   GROUP BY name_key
 ), first_genders AS (
-  SELECT first_key, SUM(CASE WHEN title_gender = 'F' THEN 1 ELSE 0 END) AS titled_f, SUM(CASE WHEN title_gender = 'M' THEN 1 ELSE 0 END) AS titled_m
+  -- The gender a first name is given with on the titled records: on at least ${GENDER_MIN_TITLED} of them,
+  -- ${GENDER_SHARE * 100} % of one gender (not Dominique or Camille).
+  SELECT first_key, CASE WHEN COUNT(*) >= ${GENDER_MIN_TITLED} THEN CASE
+      WHEN SUM(CASE WHEN title_gender = 'F' THEN 1 ELSE 0 END) >= ${GENDER_SHARE} * COUNT(*) THEN 'F'
+      WHEN SUM(CASE WHEN title_gender = 'M' THEN 1 ELSE 0 END) >= ${GENDER_SHARE} * COUNT(*) THEN 'M' END END AS gender
   FROM kept WHERE first_key IS NOT NULL AND title_gender IS NOT NULL
   GROUP BY first_key
 )
@@ -205,15 +212,11 @@ SELECT kept.*, ${lastIsGiven} AS last_is_given,
   -- are two people (Patrick / Patricia, Eric / Cédric), where a rare one may be a typo.
   COALESCE(nf.as_first >= 10 AND nf.as_first * 5000 >= total.records AND nf.as_first >= 10 * nf.as_last, FALSE) AS first_common,
   -- The gender its title states; else, for a record typed the right way round, the one its first
-  -- name is given with, learnt from the records with a title (a given name on at least
-  -- ${GENDER_MIN_TITLED} of them, ${GENDER_SHARE * 100} % of one gender, and three times more often a first name than a
-  -- last name: not Dominique or Camille, nor Bernard, which the swapped records of the Bernards
-  -- would make a woman's name; ten times, as for first_common, left Claire out: 137 / 14 at 10k
-  -- people, from records like "Dubois Claire"). Compared only where a record has no first name
-  -- (pair_scores).
-  COALESCE(kept.title_gender, CASE WHEN NOT ${lastIsGiven} AND nf.as_first >= 3 * nf.as_last AND fg.titled_f + fg.titled_m >= ${GENDER_MIN_TITLED} THEN
-    CASE WHEN fg.titled_f >= ${GENDER_SHARE} * (fg.titled_f + fg.titled_m) THEN 'F' WHEN fg.titled_m >= ${GENDER_SHARE} * (fg.titled_f + fg.titled_m) THEN 'M' END
-  END) AS gender,
+  -- name is given with (first_genders), when that name is three times more often a first name
+  -- than a last name: not Bernard, which the swapped records of the Bernards would make a woman's
+  -- name (ten times, as for first_common, left Claire out: 137 / 14 at 10k people, from records
+  -- like "Dubois Claire"). Compared only where a record has no first name (pair_scores).
+  COALESCE(kept.title_gender, CASE WHEN NOT ${lastIsGiven} AND nf.as_first >= 3 * nf.as_last THEN fg.gender END) AS gender,
   -- For the matching steps' joins and samples: an integer key joins ten million candidate pairs
   -- faster than record_key, and a pair's sampling hash is the sum of its records' hashes (one MD5
   -- per record, not per pair).
