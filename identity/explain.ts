@@ -41,8 +41,8 @@ export async function explainIdentity(conn: Connection, d: Dialect, query: strin
   }
   // A record's title and gender explain a "genders conflict" veto; a warehouse whose identity was
   // last built by an older rcu has no such columns until its next run.
-  const titled = (await conn.listColumns(personRecords)).some((c) => c.name.toLowerCase() === "gender");
-  const gender = titled ? "p.title, p.gender" : "CAST(NULL AS VARCHAR) AS title, CAST(NULL AS VARCHAR) AS gender";
+  const hasGender = (await conn.listColumns(personRecords)).some((c) => c.name.toLowerCase() === "gender");
+  const gender = hasGender ? "p.title, p.gender" : "CAST(NULL AS VARCHAR) AS title, CAST(NULL AS VARCHAR) AS gender";
   const records = await conn.query(
     `SELECT p.record_key, p.source, p.record_id, p.trust, ${gender}, p.first_name, p.last_name, p.email, p.phone_e164, p.birth_date, p.postcode, p.city
        FROM ${d.qualify(personRecords)} AS p JOIN ${d.qualify(identityMap)} AS m ON m.record_key = p.record_key

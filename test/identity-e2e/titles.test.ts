@@ -75,6 +75,13 @@ describe("titles", () => {
     expect(ex.stdout).toMatch(/people:call_henry {2}M\. Henry \(M\)/);
     expect(ex.stdout).toMatch(/people:call_henry — people:martine_g {2}vetoed: genders conflict/);
     expect(decisions.map((d) => d.id).sort()).toEqual(["call_charles cecile", "call_henry call_mme", "call_henry martine_g"].sort());
+
+    // A warehouse whose identity an older rcu built has neither column: explain still answers.
+    await duck(project.warehouse, "ALTER TABLE rcu_identity.person_records DROP COLUMN gender");
+    await duck(project.warehouse, "ALTER TABLE rcu_identity.person_records DROP COLUMN title");
+    const old = await cli(["identity", "explain", "people:call_henry", "--config", project.config], ROOT);
+    expect(old.code).toBe(0);
+    expect(old.stdout).toMatch(/people:call_henry {2}Henry {2}/);
   }, 120_000);
 
   it("takes the title from the source's title field, else from a full name's leading honorific", async () => {
