@@ -7,6 +7,7 @@ import { loadIncludes, renderInclude } from "../engine/compile/includes.js";
 import { RcuError } from "../engine/errors.js";
 import type { Connection, Dialect, Relation } from "../engine/warehouses/types.js";
 import type { ProjectConfig } from "../cli/config.js";
+import { identityMap, personRecords, recordSightings, userMerges } from "../identity/tables.js";
 
 export type ForgetSelector =
   | { readonly kind: "email"; readonly value: string }
@@ -32,12 +33,13 @@ export interface Footprint {
   readonly sharedSkipped: number;
 }
 
-const P: Relation = { schema: "rcu_identity", name: "person_records" };
-const M: Relation = { schema: "rcu_identity", name: "identity_map" };
-const MERGES: Relation = { schema: "rcu_identity", name: "user_merges" };
+// The identity layer's own tables (identity/tables.ts), under short names for the SQL below.
+const P = personRecords;
+const M = identityMap;
+const MERGES = userMerges;
 const DEVICES: Relation = { schema: "rcu_core", name: "user_devices" };
 const ORDERS: Relation = { schema: "rcu_staging", name: "stg_orders" };
-const SIGHTINGS: Relation = { schema: "rcu_identity", name: "record_sightings" };
+const SIGHTINGS = recordSightings;
 
 const list = (d: Dialect, values: readonly string[]) => (values.length ? values.map((v) => d.stringLiteral(v)).join(", ") : "NULL");
 
