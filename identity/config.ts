@@ -129,6 +129,9 @@ export const GOLDEN_ATTRIBUTES = [
   "address_line", "postcode", "city", "country",
 ] as const;
 
+/** identity.matching.household_mailboxes' default; the same list as includes/email.js (a test checks). */
+export const HOUSEHOLD_MAILBOXES = ["famille", "family", "familie", "familia", "famiglia", "mretmme", "monsieuretmadame", "mrandmrs"] as const;
+
 export const identitySchema = z.strictObject({
   /** Country of national phone numbers and addresses without one (ISO 3166-1 alpha-2). */
   default_country: z.string().regex(/^[A-Z]{2}$/, "an ISO 3166-1 alpha-2 code such as FR").default("FR"),
@@ -146,6 +149,15 @@ export const identitySchema = z.strictObject({
       identifier_floor: z.number().min(0).max(0.5).default(0.01),
       /** An identifier value carried by more records than this is treated as shared (shop email, switchboard). */
       max_records_per_identifier: z.number().int().min(2).max(10_000).default(20),
+      /**
+       * Local-part prefixes naming a family's shared mailbox ("famille.dupont@…"), compared with
+       * the local part's separators dropped. Such an address links two records only when both
+       * carry a first name (and the first names agree): a record without one could be any member
+       * of the family. [] turns it off. The same default as HOUSEHOLD_MAILBOXES in includes/email.js.
+       */
+      household_mailboxes: z
+        .array(z.string().regex(/^[a-z0-9]+$/, "a household mailbox prefix is lower-case letters and digits (separators are dropped before comparing)"))
+        .default([...HOUSEHOLD_MAILBOXES]),
       /** Blocks larger than this are skipped when generating candidate pairs (bounded pairs per record). */
       max_block_size: z.number().int().min(2).max(100_000).default(50),
       /** EM iterations estimating m-probabilities in SQL. */

@@ -5,6 +5,7 @@
 //   email.isValid(expr)    pragmatic syntax check (TRUE/FALSE, FALSE for NULL).
 //   email.isJunk(expr)     placeholder / test / no-reply / disposable addresses (TRUE/FALSE).
 //   email.matchKey(expr)   canonical form for matching; NULL when invalid or junk.
+//   email.isHouseholdMailbox(key, prefixes)  the address names a family's shared mailbox.
 
 const t = require("./sql_text");
 
@@ -134,4 +135,25 @@ function matchKeyOfNormalized(n) {
   return `CASE WHEN ${isValidNormalized(n)} AND NOT ${isJunkNormalized(n)} THEN ${key} END`;
 }
 
-module.exports = { normalize, isValid, isJunk, matchKey, matchKeyOfNormalized, JUNK, JUNK_PATTERNS };
+// Local-part prefixes naming a family's shared mailbox (identity.matching.household_mailboxes'
+// default; identity/config.ts holds the same list). Compared with the local part's separators
+// dropped, so "famille.dupont", "famille_dupont" and Gmail's dotless key all start "famille".
+const HOUSEHOLD_MAILBOXES = ["famille", "family", "familie", "familia", "famiglia", "mretmme", "monsieuretmadame", "mrandmrs"];
+const PREFIX = /^[a-z0-9]+$/;
+
+/**
+ * TRUE when the address's local part, without its separators, starts with one of `prefixes`:
+ * "famille.dupont@…" is a household's mailbox, whoever of its members typed it. FALSE for NULL.
+ * @param {string} key SQL expression of a matchKey() (or normalised) address.
+ * @param {string[]} prefixes lower-case letters and digits (checked: they are written into a regex).
+ * @returns {string} SQL boolean expression.
+ */
+function isHouseholdMailbox(key, prefixes) {
+  const bad = prefixes.find((p) => !PREFIX.test(p));
+  if (bad !== undefined) throw new Error(`household mailbox prefix ${JSON.stringify(bad)}: use lower-case letters and digits only`);
+  if (prefixes.length === 0) return "FALSE";
+  const local = t.rx(`split_part(${key}, '@', 1)`, "[^a-z0-9]", "");
+  return `coalesce(${t.matches(local, `^(${prefixes.join("|")})`)}, FALSE)`;
+}
+
+module.exports = { normalize, isValid, isJunk, matchKey, matchKeyOfNormalized, isHouseholdMailbox, JUNK, JUNK_PATTERNS, HOUSEHOLD_MAILBOXES };

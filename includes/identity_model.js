@@ -38,7 +38,10 @@ const DEFAULTS = {
   default_country: "FR",
   person_sources: {},
   sightings: {},
-  matching: { threshold: 0.99, identifier_floor: 0.01, max_records_per_identifier: 20, max_block_size: 50, em_iterations: 5, cluster_rounds: 20 },
+  matching: {
+    threshold: 0.99, identifier_floor: 0.01, max_records_per_identifier: 20, max_block_size: 50, em_iterations: 5, cluster_rounds: 20,
+    household_mailboxes: require("./email").HOUSEHOLD_MAILBOXES,
+  },
   survivorship: {},
 };
 

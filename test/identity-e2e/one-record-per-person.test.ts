@@ -12,15 +12,15 @@ import { cli, duck, ROOT, tempDir } from "../helpers.js";
 
 const CRM = [
   "id,first_name,last_name,email",
-  "marie,Marie,Renard,famille.renard@free.fr",
+  "marie,Marie,Renard,renard902@free.fr",
   "luc,Luc,Girard,girard439@outlook.fr",
   "anne,Anne,Leroy,anneleroy48@gmail.com",
 ];
 const SUBSCRIBERS = [
   "id,first_name,last_name,email",
   // Marie's own sign-up, and a nameless one with the household's mailbox: her partner's.
-  "sub_marie,Marie,Renard,famille.renard@free.fr",
-  "sub_renard,,,famille.renard@free.fr",
+  "sub_marie,Marie,Renard,renard902@free.fr",
+  "sub_renard,,,renard902@free.fr",
   // Two nameless sign-ups with Luc's household mailbox: which one is his cannot be told.
   "sub_girard1,,,girard439@outlook.fr",
   "sub_girard2,,,girard439@outlook.fr",

@@ -14,6 +14,8 @@ export interface EmailHelpers {
   isJunk(e: Sql): Sql;
   matchKey(e: Sql): Sql;
   matchKeyOfNormalized(n: Sql): Sql;
+  isHouseholdMailbox(key: Sql, prefixes: readonly string[]): Sql;
+  HOUSEHOLD_MAILBOXES: string[];
 }
 /** Layers of named columns (relations.layerCtes). */
 export type Layers = ReadonlyArray<ReadonlyArray<readonly [string, Sql]>>;

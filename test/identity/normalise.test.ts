@@ -78,6 +78,16 @@ describe("email", () => {
     expect(rows.map((r) => r.col)).toEqual(rows.map((r) => r.raw));
     expect(rows.filter((r) => r.twice !== r.raw).map((r) => r.v)).toEqual(["mailto:<paul@orange.fr>"]);
   });
+
+  it("tells a family's mailbox by its prefix, whatever the separators", async () => {
+    const household = (c: string) => email.isHouseholdMailbox(email.matchKey(c), email.HOUSEHOLD_MAILBOXES);
+    const yes = ["famille.mercier557@gmail.com", "Famille_Blanc@free.fr", "familleblanc@gmail.com", "mr.et.mme.petit@orange.fr", "Family-Smith@outlook.com", "famiglia.rossi@libero.it"];
+    const no = ["marie.famille@free.fr", "fam.martin@orange.fr", "boyer790@wanadoo.fr", "mme.petit@orange.fr", "noreply@shop.fr", null];
+    expect(await duck.map(yes, household)).toEqual(yes.map(() => true));
+    expect(await duck.map(no, household)).toEqual(no.map(() => false));
+    expect(await duck.map(["famille.x@free.fr"], (c) => email.isHouseholdMailbox(c, []))).toEqual([false]);
+    expect(() => email.isHouseholdMailbox("e", ["famille'"])).toThrow(/lower-case letters and digits/);
+  });
 });
 
 describe("person names", () => {

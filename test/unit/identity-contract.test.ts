@@ -14,7 +14,7 @@ const model = loadInclude<{
   FIELDS: string[];
   BUILT_IN_KINDS: Array<[string, string]>;
   SURVIVORSHIP: Record<string, string>;
-  config(): { default_country: string; matching: Record<string, number> };
+  config(): { default_country: string; matching: Record<string, unknown> };
 }>("identity_model.js");
 
 describe("identity contract", () => {
@@ -23,6 +23,9 @@ describe("identity contract", () => {
     expect([...model.FIELDS].sort()).toEqual([...PERSON_FIELDS].sort());
     expect(model.BUILT_IN_KINDS.map(([kind]) => kind)).toEqual(BUILT_IN_KINDS);
     expect(Object.keys(model.SURVIVORSHIP).sort()).toEqual([...GOLDEN_ATTRIBUTES].sort());
+  });
+  it("has the same matching defaults as rcu.yaml's schema (the Dataform CLI compiles without rcu's config)", () => {
+    expect(model.config().matching).toEqual(identitySchema.parse({}).matching);
   });
   it("refuses a survivorship rule for an attribute the golden record does not have", () => {
     expect(identitySchema.safeParse({ survivorship: { address_line: "most_recent", gender: "trust" } }).success).toBe(true);
