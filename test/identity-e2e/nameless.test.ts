@@ -9,24 +9,29 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, duck, ROOT, tempDir } from "../helpers.js";
-import { peopleProject } from "./people-project.js";
+import { type PeopleProject, peopleProject } from "./people-project.js";
+
+/** A people project of `lines` (header id,first_name,last_name,email), identity resolved. */
+async function resolved(prefix: string, lines: readonly string[], identity?: string): Promise<PeopleProject> {
+  const project = await peopleProject(await tempDir(prefix), ["first_name", "last_name", "email"], identity ? { identity } : {});
+  await project.write(lines);
+  const r = await cli(["run", "--config", project.config, "--select", "tag:identity"], ROOT);
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  return project;
+}
 
 describe("nameless records", () => {
   it("attach to the one person they match, and stay alone when they match several", async () => {
-    const dir = await tempDir("rcu-nameless-");
-    const project = await peopleProject(dir, ["first_name", "last_name", "email"]);
-    const config = project.config;
-    await project.write([
+    const project = await resolved("rcu-nameless-", [
       "id,first_name,last_name,email",
-      "marie,Marie,Renard,famille.renard@free.fr", // a household sharing one mailbox:
-      "paul,Paul,Renard,famille.renard@free.fr", //   two people (first names conflict)
-      "signup_household,,,famille.renard@free.fr", // could be either of them
+      "marie,Marie,Renard,renard902@free.fr", // a household sharing one mailbox:
+      "paul,Paul,Renard,renard902@free.fr", //   two people (first names conflict)
+      "signup_household,,,renard902@free.fr", // could be either of them
       "jeanne,Jeanne,Moreau,jeanne.moreau@orange.fr",
       "signup_jeanne,,,jeanne.moreau@orange.fr", // only Jeanne holds this email
     ]);
-    const r = await cli(["run", "--config", config, "--select", "tag:identity"], ROOT);
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
+    const config = project.config;
     const user = await project.users();
     expect(user.get("signup_jeanne")).toBe(user.get("jeanne"));
     expect(user.get("marie")).not.toBe(user.get("paul"));
@@ -35,7 +40,7 @@ describe("nameless records", () => {
     expect(new Set(user.values()).size).toBe(4);
 
     // The evidence ceiling sees what the matcher left: the household sign-up shares Marie's email.
-    const truth = path.join(dir, "truth.csv");
+    const truth = path.join(path.dirname(config), "truth.csv");
     await writeFile(truth, "source,record_id,entity_id\npeople,marie,P1\npeople,signup_household,P1\npeople,paul,P2\npeople,jeanne,P3\npeople,signup_jeanne,P3\n");
     const ev = await cli(["evaluate", "--config", config, "--truth", truth, "--ceiling", "--json"], ROOT);
     expect(ev.code).toBe(0);
@@ -58,12 +63,7 @@ describe("nameless records", () => {
       "lucie,Lucie,Roux,lucie.roux@orange.fr", // a personal address: the sign-up attaches
       "signup_lucie,,,lucie.roux@orange.fr",
     ];
-    const dir = await tempDir("rcu-household-mailbox-");
-    const project = await peopleProject(dir, ["first_name", "last_name", "email"]);
-    await project.write(lines);
-    const r = await cli(["run", "--config", project.config, "--select", "tag:identity"], ROOT);
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
+    const project = await resolved("rcu-household-mailbox-", lines);
     const user = await project.users();
     expect(user.get("pierre_eshop")).toBe(user.get("pierre"));
     expect(user.get("signup_moreau")).not.toBe(user.get("pierre"));
@@ -88,12 +88,7 @@ describe("nameless records", () => {
     expect(pair).toEqual({ decision: "below threshold: email is a family's mailbox", family_mailbox: true });
 
     // The control: with no household prefixes, the sign-ups attach to the one member they match.
-    const off = await peopleProject(await tempDir("rcu-household-mailbox-off-"), ["first_name", "last_name", "email"], {
-      identity: "matching: { household_mailboxes: [] }",
-    });
-    await off.write(lines);
-    const r2 = await cli(["run", "--config", off.config, "--select", "tag:identity"], ROOT);
-    expect(r2.code).toBe(0);
+    const off = await resolved("rcu-household-mailbox-off-", lines, "matching: { household_mailboxes: [] }");
     const userOff = await off.users();
     expect(userOff.get("signup_moreau")).toBe(userOff.get("pierre"));
     expect(userOff.get("signup_blanc")).toBe(userOff.get("claire"));
