@@ -174,6 +174,10 @@ function comparisons() {
       // "ANDRÉ Nathalie" and "ANDRÉ Jean": both typed the other way round, so the first-name
       // fields hold the shared surname and the given names (Nathalie, Jean) differ: a conflict.
       { label: "both typed the other way round, different given names", when: BOTH_SWAPPED_APART },
+      // Fred / Frédéric, Nico / Nicolas, Bob / Robert (includes/nicknames.js): one first name,
+      // which spelling and sound keys cannot see, and which "two different common first names"
+      // below would otherwise veto. Two nicknames of the same names (Bob / Rob) agree too.
+      { label: "nickname of the other", when: `(l.first_formal LIKE '%|' || r.first_key || '|%' OR r.first_formal LIKE '%|' || l.first_key || '|%' OR l.first_formal = r.first_formal)` },
       // François / Françoise, Daniel / Danielle, Jean / Jeanne: close in spelling, different people.
       { label: "masculine / feminine forms", when: genderVariant("l.first_key", "r.first_key") },
       // Patrick / Patricia, Eric / Cédric, Julie / Jules: two common given names, neither an

@@ -75,6 +75,7 @@ const lookupCtes = `${nameLookup("first_names", "first", [
   ["first_canon", person_name.canonicalFirstNameOfKey],
   ["first_phon", person_name.phoneticOfKey],
   ["first_initials", person_name.initialsOfKey],
+  ["first_formal", nicknames.formalNamesOfKey],
 ])}, ${nameLookup("last_names", "last", [["last_phon", person_name.phoneticOfKey]])}, streets AS (
   SELECT v, ${address.line("v")} AS address_key FROM (${distinctValues("address_line_raw")}) AS x
 ), cities AS (
@@ -91,7 +92,7 @@ const normalisedCtes = (ctx) => {
 ${rawUnion(ctx)}
 ), ${lookupCtes}, named AS (
   SELECT raw.*,
-    fn.first_key, fn.first_name, fn.first_canon, fn.first_phon, fn.first_initials,
+    fn.first_key, fn.first_name, fn.first_canon, fn.first_phon, fn.first_initials, fn.first_formal,
     ln.last_key, ln.last_name, ln.last_phon,
     st.address_key, ci.city_key, ti.title_gender,
     ${country} AS country
@@ -139,6 +140,7 @@ publish("person_records", {
     last_is_given: "The last-name field holds a word seen at least ten times more often as a first name across all records (names typed the other way round).",
     first_common: "The first name is a common given name: on at least 10 records and 1 in 5,000 of them, and ten times more often a first name than a last name.",
     first_initials: "Initials of a compound first name (jean michel, j m, jm -> jm); NULL for other single names.",
+    first_formal: "When the first name is a nickname (includes/nicknames.js), the formal names it shortens as '|name|name|' (fred -> |frederic|frederique|); NULL otherwise.",
     birth_date: "Birth date; NULL when unparseable or impossible (see birth_date_invalid_reason).",
     record_num: "Number of the record in record_key order, for this build's joins only (not stable across runs: use record_key).",
     record_hash: "First 52 bits of MD5(record_key) as an integer (exact in any client), the same on every engine: random pairs for u and EM's sample are drawn by it.",
@@ -171,6 +173,7 @@ SELECT
   first_key, last_key,
   first_canon,
   first_initials,
+  first_formal,
   first_phon,
   last_phon,
   substr(first_key, 1, 1) AS first_initial,

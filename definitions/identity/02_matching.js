@@ -11,7 +11,7 @@ const m = cfg.matching;
 const levelOf = (name) => cmps.find((c) => c.name === name).levels.length; // the "disagrees" level
 const swappedLevel = identity_model.levelsOf("last_name", /swapped/)[0];
 // First names that agree (for deterministic email/phone links) and that conflict (veto).
-const firstAgree = [-1, ...identity_model.levelsOf("first_name", /exact|0\.92|same sound|initials of a compound|last-name field/)].join(", ");
+const firstAgree = [-1, ...identity_model.levelsOf("first_name", /exact|nickname|0\.92|same sound|initials of a compound|last-name field/)].join(", ");
 const firstConflict = identity_model.levelsOf("first_name", /masculine|different common|different given|^else$/).join(", ");
 
 // Identifiers that can link two records on their own: the kind, and its person_records column.

@@ -12,6 +12,7 @@ interface Comparison { name: string; columns: string[]; levels: Level[] }
 const model = load<{ comparisons(): Comparison[] }>("identity_model.js");
 const match = load<{ comparisonVectors(o: { pairs: string; records: string; id: string; comparisons: Comparison[] }): string }>("identity_match.js");
 const name = load<{ matchKey(e: string): string; initialsOfKey(k: string): string; phoneticOfKey(k: string): string }>("person_name.js");
+const nicknames = load<{ formalNamesOfKey(k: string): string }>("nicknames.js");
 
 const cmps = model.comparisons().filter((c) => ["first_name", "last_name", "email"].includes(c.name));
 const label = (c: string, level: number): string => {
@@ -50,9 +51,15 @@ const records: Rec[] = [
   ["la", "La", "Morel", false, null], // Léa, her é lost to a wrong encoding
   ["jc", "Jc", "Morel", false, null],
   ["jm", "Jm", "Morel", false, null], // Jean-Claude and Jean-Marc, abbreviated: two people
+  ["nicolas", "Nicolas", "Morel", false, null],
+  ["nico", "Nico", "Morel", false, null], // his nickname: both common, yet one name
+  ["robert", "Robert", "Morel", false, null],
+  ["bob", "Bob", "Morel", false, null],
+  ["rob", "Rob", "Morel", false, null], // two nicknames of Robert
+  ["roberta", "Roberta", "Morel", false, null], // no name Bob shortens
 ];
 /** Given names common across the estate (person_records.first_common). */
-const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire", "lea"];
+const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire", "lea", "nicolas", "nico"];
 
 const duck = new Duck();
 beforeAll(async () => {
@@ -60,7 +67,7 @@ beforeAll(async () => {
   const lit = (v: string | boolean | null) => (v === null ? "NULL" : typeof v === "boolean" ? String(v) : `'${v}'`);
   await duck.query(`CREATE TABLE raw_recs AS SELECT * FROM (VALUES ${records.map((r) => `(${r.map(lit).join(", ")})`).join(", ")}) AS t(record_key, first_raw, last_raw, last_is_given, email_key)`);
   await duck.query(`CREATE TABLE keyed AS SELECT *, ${name.matchKey("first_raw")} AS first_key, ${name.matchKey("last_raw")} AS last_key FROM raw_recs`);
-  await duck.query(`CREATE TABLE recs AS SELECT *, ${name.initialsOfKey("first_key")} AS first_initials, NULL AS first_canon, ${name.phoneticOfKey("first_key")} AS first_phon, ${name.phoneticOfKey("last_key")} AS last_phon, substr(first_key, 1, 1) AS first_initial, substr(last_key, 1, 1) AS last_initial, split_part(split_part(email_key, '@', 1), '+', 1) AS email_mailbox, first_key IN (${COMMON.map((n) => `'${n}'`).join(", ")}) AS first_common FROM keyed`);
+  await duck.query(`CREATE TABLE recs AS SELECT *, ${name.initialsOfKey("first_key")} AS first_initials, NULL AS first_canon, ${nicknames.formalNamesOfKey("first_key")} AS first_formal, ${name.phoneticOfKey("first_key")} AS first_phon, ${name.phoneticOfKey("last_key")} AS last_phon, substr(first_key, 1, 1) AS first_initial, substr(last_key, 1, 1) AS last_initial, split_part(split_part(email_key, '@', 1), '+', 1) AS email_mailbox, first_key IN (${COMMON.map((n) => `'${n}'`).join(", ")}) AS first_common FROM keyed`);
 });
 afterAll(() => duck.close());
 
@@ -109,6 +116,13 @@ describe("name and email comparison levels", () => {
     expect((await levels("andrenathalie", "andrejean")).first_name).toBe("both typed the other way round, different given names");
     expect((await levels("andrenathalie", "andrenathalie2")).first_name).toBe("exact or same canonical name"); // typed the same way
     expect((await levels("andreas", "andreas2")).first_name).toBe("exact or same canonical name"); // an abbreviated given name
+  });
+
+  it("reads a nickname as the name it shortens, before two common names are called two people", async () => {
+    expect((await levels("nico", "nicolas")).first_name).toBe("nickname of the other");
+    expect((await levels("robert", "bob")).first_name).toBe("nickname of the other");
+    expect((await levels("bob", "rob")).first_name).toBe("nickname of the other");
+    expect((await levels("bob", "roberta")).first_name).toBe("else");
   });
 
   it("matches compound initials only when one side is abbreviated", async () => {
