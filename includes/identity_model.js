@@ -177,7 +177,7 @@ function comparisons() {
       // Fred / Frédéric, Nico / Nicolas, Bob / Robert (includes/nicknames.js): one first name,
       // which spelling and sound keys cannot see, and which "two different common first names"
       // below would otherwise veto. Two nicknames of the same names (Bob / Rob) agree too.
-      { label: "nickname of the other", when: `(l.first_formal LIKE '%|' || r.first_key || '|%' OR r.first_formal LIKE '%|' || l.first_key || '|%' OR l.first_formal = r.first_formal)` },
+      { label: "nickname of the other", when: `(l.first_formal LIKE ('%|' || r.first_key || '|%') OR r.first_formal LIKE ('%|' || l.first_key || '|%') OR l.first_formal = r.first_formal)` },
       // François / Françoise, Daniel / Danielle, Jean / Jeanne: close in spelling, different people.
       { label: "masculine / feminine forms", when: genderVariant("l.first_key", "r.first_key") },
       // Patrick / Patricia, Eric / Cédric, Julie / Jules: two common given names, neither an
