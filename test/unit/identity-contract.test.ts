@@ -27,6 +27,11 @@ describe("identity contract", () => {
   it("has the same matching defaults as rcu.yaml's schema (the Dataform CLI compiles without rcu's config)", () => {
     expect(model.config().matching).toEqual(identitySchema.parse({}).matching);
   });
+  it("refuses a household mailbox prefix that is not lower-case letters and digits", () => {
+    expect(identitySchema.safeParse({ matching: { household_mailboxes: ["famille", "mretmme"] } }).success).toBe(true);
+    const bad = identitySchema.safeParse({ matching: { household_mailboxes: ["Famille."] } });
+    expect(bad.error?.issues[0]).toMatchObject({ path: ["matching", "household_mailboxes", 0], message: expect.stringContaining("lower-case letters and digits") });
+  });
   it("refuses a survivorship rule for an attribute the golden record does not have", () => {
     expect(identitySchema.safeParse({ survivorship: { address_line: "most_recent", gender: "trust" } }).success).toBe(true);
     const typo = identitySchema.safeParse({ survivorship: { adress_line: "most_recent" } });
