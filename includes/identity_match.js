@@ -323,7 +323,7 @@ WHERE (${where}) AND v.sample_hash % t.step = 0`;
     ...portable.replaceTable(base, `AS
 SELECT i.comparison, i.level, i.m, COALESCE(u.u, 0.000001) AS u, COALESCE(u.u, 0.000001) AS u_candidates
 FROM (${init}) AS i LEFT JOIN ${uTable} AS u ON u.comparison = i.comparison AND u.level = i.level`),
-    ...portable.replaceTable(results, `(session ${portable.textType()}, comparison ${portable.textType()}, level INTEGER, m ${portable.doubleType()}, seen INTEGER)`),
+    ...portable.replaceTable(results, `(session ${portable.textType()}, comparison ${portable.textType()}, level INTEGER, m ${portable.doubleType()})`),
   ];
   for (const session of plan) {
     const free = comparisons.filter((c) => !session.fixed.includes(c.name));
@@ -331,19 +331,13 @@ FROM (${init}) AS i LEFT JOIN ${uTable} AS u ON u.comparison = i.comparison AND 
     out.push(...portable.replaceTable(P, `AS SELECT * FROM ${base}`));
     out.push(...portable.replaceTable(L, `AS SELECT CAST(${initialPrior} AS ${portable.doubleType()}) AS match_prior`));
     out.push(...emLoop({ table: sessionSample, P, L, scratch, comps: free, iterations, updateM: true }));
-    // seen: whether the session's pairs show the level at all (EM learns nothing of one they do
-    // not: it keeps its starting m in P).
-    out.push(`INSERT INTO ${results} SELECT ${lit(session.name)}, p.comparison, p.level, p.m, CASE WHEN seen.level IS NULL THEN 0 ELSE 1 END
-FROM ${P} AS p LEFT JOIN (${levelCounts(sessionSample, free, "1")}) AS seen ON seen.comparison = p.comparison AND seen.level = p.level
-WHERE p.comparison IN (${free.map((c) => lit(c.name)).join(", ")})`);
+    out.push(`INSERT INTO ${results} SELECT ${lit(session.name)}, comparison, level, m FROM ${P}
+WHERE comparison IN (${free.map((c) => lit(c.name)).join(", ")})`);
   }
-  // m: each comparison's average over the sessions it was free in, renormalised per comparison
-  // over the levels some session's pairs showed. A level none showed keeps its starting m, outside
-  // the sum (as Splink leaves an untrained level): renormalised with the others, that guess took
-  // their mass — an empty "nickname" level took a tenth of first_name's m at a million records.
+  // m: each comparison's average over the sessions it was free in, renormalised per comparison.
   out.push(...portable.replaceTable(P, `AS
-WITH averaged AS (SELECT comparison, level, AVG(m) AS m, MAX(seen) AS seen FROM ${results} GROUP BY comparison, level),
-normalised AS (SELECT comparison, level, m / SUM(m) OVER (PARTITION BY comparison) AS m FROM averaged WHERE seen = 1)
+WITH averaged AS (SELECT comparison, level, AVG(m) AS m FROM ${results} GROUP BY comparison, level),
+normalised AS (SELECT comparison, level, m / SUM(m) OVER (PARTITION BY comparison) AS m FROM averaged)
 SELECT b.comparison, b.level, COALESCE(n.m, b.m) AS m, b.u, b.u AS u_candidates
 FROM ${base} AS b LEFT JOIN normalised AS n ON n.comparison = b.comparison AND n.level = b.level`));
   // The prior: λ among all candidates with m fixed, scaled to a random pair.
