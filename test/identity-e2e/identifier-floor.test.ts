@@ -4,7 +4,7 @@
  * different phones, postcodes and cities, stay two people; with the floor off, they merge.
  */
 import { describe, expect, it } from "vitest";
-import { cli, duck, ROOT, tempDir } from "../helpers.js";
+import { duck, tempDir } from "../helpers.js";
 import { peopleProject } from "./people-project.js";
 
 const FIRST = ["Lucas", "Emma", "Hugo", "Chloé", "Louis", "Léa", "Jules", "Manon", "Arthur", "Camille"];
@@ -38,9 +38,7 @@ async function decisions(floor: number): Promise<{ user: Map<string, string>; de
   const dir = await tempDir("rcu-floor-");
   const project = await peopleProject(dir, ["first_name", "last_name", "email", "phone", "address_line", "postcode", "city"], { identity: `matching: { identifier_floor: ${floor} }` });
   await project.write(estate());
-  const r = await cli(["run", "--config", project.config, "--select", "tag:identity"], ROOT);
-  expect(r.stderr).toBe("");
-  expect(r.code).toBe(0);
+  await project.resolve();
   const rows = await duck<{ id_l: string; id_r: string; decision: string }>(project.warehouse, "SELECT id_l, id_r, decision FROM rcu_identity.pair_scores");
   const key = (a: string, b: string) => [`people:${a}`, `people:${b}`].sort().join();
   const byPair = new Map(rows.map((p) => [[p.id_l, p.id_r].sort().join(), p.decision]));

@@ -15,9 +15,7 @@ import { type PeopleProject, peopleProject } from "./people-project.js";
 async function resolved(prefix: string, lines: readonly string[], identity?: string): Promise<PeopleProject> {
   const project = await peopleProject(await tempDir(prefix), ["first_name", "last_name", "email"], identity ? { identity } : {});
   await project.write(lines);
-  const r = await cli(["run", "--config", project.config, "--select", "tag:identity"], ROOT);
-  expect(r.stderr).toBe("");
-  expect(r.code).toBe(0);
+  await project.resolve();
   return project;
 }
 

@@ -6,7 +6,8 @@
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { duck } from "../helpers.js";
+import { expect } from "vitest";
+import { cli, duck, ROOT } from "../helpers.js";
 
 export interface PeopleProject {
   readonly config: string;
@@ -17,6 +18,8 @@ export interface PeopleProject {
   writeEvents(lines: readonly string[]): Promise<void>;
   /** record id (without the `people:` prefix) → user_id, from the identity map. */
   users(): Promise<Map<string, string>>;
+  /** `rcu run --select tag:identity` on the project, expected to succeed with nothing on stderr. */
+  resolve(): Promise<void>;
 }
 
 /**
@@ -48,6 +51,11 @@ ${more.identity ? `  ${more.identity}\n` : ""}`);
     warehouse,
     write: (lines) => writeFile(csv, lines.join("\n") + "\n"),
     writeEvents: (lines) => writeFile(events, lines.join("\n") + "\n"),
+    resolve: async () => {
+      const r = await cli(["run", "--config", config, "--select", "tag:identity"], ROOT);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+    },
     users: async () => {
       const rows = await duck<{ record_key: string; user_id: string }>(warehouse, "SELECT record_key, user_id FROM rcu_identity.identity_map");
       return new Map(rows.map((r) => [r.record_key.replace("people:", ""), r.user_id]));

@@ -5,7 +5,7 @@
  * value held by fewer records still links them.
  */
 import { describe, expect, it } from "vitest";
-import { cli, duck, ROOT, tempDir } from "../helpers.js";
+import { duck, tempDir } from "../helpers.js";
 import { peopleProject } from "./people-project.js";
 
 describe("shared identifiers", () => {
@@ -33,9 +33,7 @@ describe("shared identifiers", () => {
       "lucie1,Lucie,Blanc,,C-77",
       "lucie2,L.,Blanc-Roux,,C-77",
     ]);
-    const r = await cli(["run", "--config", project.config, "--select", "tag:identity"], ROOT);
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
+    await project.resolve();
 
     const user = await project.users();
     const distinct = (ids: string[]) => new Set(ids.map((id) => user.get(id))).size;

@@ -54,9 +54,7 @@ describe("identifiers seen in events (devices at login)", () => {
       "anne,Anne,Moreau,anne.moreau@free.fr",
     ]);
     await project.writeEvents(EVENTS);
-    const r = await cli(["run", "--config", project.config, "--select", "tag:identity"], ROOT);
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
+    await project.resolve();
 
     const user = await project.users();
     expect(user.get("julie2")).toBe(user.get("julie1"));

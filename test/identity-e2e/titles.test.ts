@@ -36,9 +36,7 @@ describe("titles", () => {
       "dominique_p,,Dominique,Petit,01 42 00 11 22,dominique.petit@free.fr",
       "call_petit,M.,,Petit,01 42 00 11 22,",
     ]);
-    const r = await cli(["run", "--config", project.config, "--select", "tag:identity"], ROOT);
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
+    await project.resolve();
     const user = await project.users();
     expect(user.get("call_henry")).not.toBe(user.get("martine_g"));
     expect(user.get("call_mme")).toBe(user.get("martine_g"));
