@@ -7,6 +7,7 @@
 // (empty, typed relations), which keeps definitions/ valid Dataform.
 
 const portable = require("./portable");
+const { HOUSEHOLD_MAILBOXES } = require("./email");
 
 const SCHEMA = "rcu_identity";
 
@@ -40,7 +41,7 @@ const DEFAULTS = {
   sightings: {},
   matching: {
     threshold: 0.99, identifier_floor: 0.01, max_records_per_identifier: 20, max_block_size: 50, em_iterations: 5, cluster_rounds: 20,
-    household_mailboxes: require("./email").HOUSEHOLD_MAILBOXES,
+    household_mailboxes: HOUSEHOLD_MAILBOXES,
   },
   survivorship: {},
 };
