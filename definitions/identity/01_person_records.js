@@ -137,7 +137,7 @@ publish("person_records", {
     title: "Title as typed (Mme, M., Dr), from the source's title field or the leading honorific of a full_name.",
     title_gender: "F or M when the title states a gender (Mme, Mlle, Mrs / M., Mr, Monsieur); NULL otherwise.",
     gender: "title_gender; else, unless the names are typed the other way round, the gender the first name is given with on the titled records (at least 5 of them, 95 % one gender, a name three times more often a first name than a last name); NULL otherwise.",
-    last_is_given: "The last-name field holds a word seen at least ten times more often as a first name across all records (names typed the other way round).",
+    last_is_given: "Names typed the other way round: the last-name field holds a word seen at least ten times more often as a first name across all records, or the first-name field one seen ten times more often as a last name while the last-name field's is seen at least as often as a first name.",
     first_common: "The first name is a common given name: on at least 10 records and 1 in 5,000 of them, and ten times more often a first name than a last name.",
     first_initials: "Initials of a compound first name (jean michel, j m, jm -> jm); NULL for other single names.",
     first_formal: "When the first name is a nickname (includes/nicknames.js), the formal names it shortens as '|name|name|' (fred -> |frederic|frederique|); NULL otherwise.",
@@ -153,7 +153,12 @@ publish("person_records", {
   // is a given name) from "Martin Sophie" against "Paul Martin", or "Nicolas Claire" against
   // "Clément Nicolas" (a shared surname, even one that is also a given name). A given name sits in
   // a last-name field only on records typed the other way round (a few percent of them).
-  const lastIsGiven = "COALESCE(nr.as_first >= 10 * nr.as_last, FALSE)";
+  // Those few percent make a common given name a frequent last name too (Jean: 438 / 89 at 10k
+  // people, Nicolas 222 / 125), so a record is also typed the other way round when its first-name
+  // field holds a word seen ten times more often as a last name and its last-name field one seen
+  // at least as often as a first name ("Legrand Nicolas", "Martin Jean"): otherwise two such
+  // records of a household read as one first name, "Legrand", shared with different surnames.
+  const lastIsGiven = "(COALESCE(nr.as_first >= 10 * nr.as_last, FALSE) OR COALESCE(nf.as_last >= 10 * nf.as_first AND nr.as_first >= nr.as_last, FALSE))";
   return `WITH kept AS ${portable.materialized()}(
 SELECT pr.* FROM (
 ${STAGED ? `WITH ${lastLayer} AS (SELECT * FROM ${ctx.ref(S, "person_records_stage")})` : normalisedCtes(ctx)}

@@ -1,6 +1,8 @@
 /**
  * person_records.last_is_given: a last-name field holding a word seen at least ten times more
- * often as a first name across all records (names typed the other way round), and first_common
+ * often as a first name across all records, or a first-name field holding a word seen ten times
+ * more often as a last name beside a word seen at least as often as a first name (names typed the
+ * other way round), and first_common
  * (a common given name), computed in the warehouse over the whole estate
  * (definitions/identity/01_person_records.js); and the term frequencies of a pair typed the other
  * way round, read in the field each word belongs to (comparison_vectors).
@@ -40,5 +42,30 @@ describe("name roles", () => {
     expect(await tf("last_name", "bertrand")).not.toBeCloseTo(await tf("first_name", "bertrand"), 6);
     expect(Number(pair!.tf_first_name)).toBeCloseTo(await tf("last_name", "bertrand"), 9);
     expect(Number(pair!.tf_last_name)).toBeCloseTo(await tf("first_name", "yasmine"), 9);
+  }, 120_000);
+
+  it("read a first-name field holding a surname as names typed the other way round, even when the given name is a surname too: a household's two such records stay apart", async () => {
+    const project = await peopleProject(await tempDir("rcu-roles-"), ["first_name", "last_name", "phone", "email"]);
+    const landline = "01 45 67 89 10";
+    await project.write([
+      "id,first_name,last_name,phone,email",
+      ...Array.from({ length: 20 }, (_, i) => `l${i},Prenom${"abcdefghijklmnopqrst"[i]},Legrand,,`), // Legrand: 20 × a last name
+      ...Array.from({ length: 3 }, (_, i) => `n${i},Nicolas,Dupont${"abc"[i]},,`), // Nicolas: 3 × a first name …
+      "clement,Clément,Nicolas,,", // … and a surname: not ten times more often a first name
+      ...Array.from({ length: 3 }, (_, i) => `e${i},Emma,Martin${"abc"[i]},,`),
+      `nicolas,Nicolas,Legrand,${landline},nicolas.legrand@example.fr`,
+      `nicolas_swapped,Legrand,Nicolas,${landline},nicolas.legrand@example.fr`, // the same man, typed the other way round
+      `emma_swapped,Legrand,Emma,${landline},`, // his wife, typed the other way round, on the household's landline
+    ]);
+    await project.resolve();
+    const rows = await duck<{ record_id: string; last_is_given: boolean }>(project.warehouse, "SELECT record_id, last_is_given FROM rcu_identity.person_records WHERE record_id IN ('nicolas', 'nicolas_swapped', 'emma_swapped', 'clement', 'l0')");
+    expect(Object.fromEntries(rows.map((x) => [x.record_id, x.last_is_given]))).toEqual({ nicolas: false, nicolas_swapped: true, emma_swapped: true, clement: false, l0: false });
+    // "Legrand" in both first-name fields is their shared surname, not one first name: Emma and
+    // Nicolas are two given names, a conflict, so the landline does not link them.
+    const users = await project.users();
+    expect(users.get("nicolas_swapped")).toBe(users.get("nicolas"));
+    expect(users.get("emma_swapped")).not.toBe(users.get("nicolas"));
+    const [pair] = await duck<{ decision: string }>(project.warehouse, "SELECT decision FROM rcu_identity.pair_scores WHERE 'people:emma_swapped' IN (id_l, id_r) AND 'people:nicolas_swapped' IN (id_l, id_r)");
+    expect(pair!.decision).toBe("vetoed: first names conflict");
   }, 120_000);
 });
