@@ -11,6 +11,7 @@ import { benchCompile } from "./compile.js";
 import { benchCsvLanding } from "./csv-landing.js";
 import { benchEndToEnd } from "./e2e.js";
 import { benchIdentity } from "./identity.js";
+import { benchStability } from "./stability.js";
 import { benchSampleGenerator } from "./sample-generator.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -21,6 +22,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   csv: () => benchCsvLanding({ rows: 2_000_000, log: () => undefined }),
   sample: () => benchSampleGenerator({ people: 1_000_000 }),
   identity: async () => ({ small: await benchIdentity({ people: 10_000 }), large: await benchIdentity({ people: 100_000 }) }),
+  // Stable ids after 5 % new records, and the same clusters as a full rebuild.
+  stability: async () => ({ small: await benchStability({ people: 10_000 }), large: await benchStability({ people: 100_000 }) }),
   // 1M people is `node dist/bench/e2e.js 100000,1000000` (tens of minutes on 2 cores).
   e2e: async () => {
     const small = await benchEndToEnd(10_000);
