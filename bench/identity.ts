@@ -8,14 +8,12 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { main } from "../cli/main.js";
 import type { RunResults } from "../engine/execute/results.js";
 import { type FalseMerges, falseMerges } from "./households.js";
+import { ROOT, rcu } from "./rcu-cli.js";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export interface IdentityBenchResult {
   readonly people: number;
@@ -35,14 +33,6 @@ export interface IdentityBenchResult {
   readonly ceiling: Record<string, { recall: number; f1: number }>;
 }
 
-async function rcu(args: string[]): Promise<string> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on("data", (c: Buffer) => chunks.push(c));
-  const code = await main(args, { stdout: out, stderr: process.stderr, env: { NO_COLOR: "1" }, cwd: ROOT });
-  if (code !== 0) throw new Error(`rcu ${args.join(" ")} exited ${code}`);
-  return Buffer.concat(chunks).toString();
-}
 
 export async function benchIdentity(opts: { people?: number } = {}): Promise<IdentityBenchResult> {
   const people = opts.people ?? 50_000;

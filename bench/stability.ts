@@ -12,15 +12,11 @@
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { main } from "../cli/main.js";
 import { loadConfig } from "../cli/config.js";
+import { rcu } from "./rcu-cli.js";
 
-// The repository root, from dist/bench/ (the compiled benchmark) or bench/ (its source, in tests).
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, path.basename(path.dirname(HERE)) === "dist" ? "../.." : "..");
 
 export interface StabilityBenchResult {
   readonly people: number;
@@ -42,14 +38,6 @@ export interface StabilityBenchResult {
   readonly secondRunSeconds: number;
 }
 
-async function rcu(args: string[]): Promise<string> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on("data", (c: Buffer) => chunks.push(c));
-  const code = await main(args, { stdout: out, stderr: process.stderr, env: { NO_COLOR: "1" }, cwd: ROOT });
-  if (code !== 0) throw new Error(`rcu ${args.join(" ")} exited ${code}`);
-  return Buffer.concat(chunks).toString();
-}
 
 async function withWarehouse<T>(file: string, f: (c: DuckDBConnection) => Promise<T>): Promise<T> {
   const instance = await DuckDBInstance.create(file);
