@@ -67,7 +67,8 @@ function partition(ids: Map<string, string>): Set<string> {
   return new Set([...byUser.values()].map((keys) => keys.sort().join("\n")));
 }
 
-export async function benchStability(opts: { people?: number; share?: number } = {}): Promise<StabilityBenchResult> {
+/** `keep` (`--keep`): leave the estate's directory, its path in the result, with first-run.duckdb beside the warehouse. */
+export async function benchStability(opts: { people?: number; share?: number; keep?: boolean } = {}): Promise<StabilityBenchResult & { dir?: string }> {
   const people = opts.people ?? 10_000;
   const share = opts.share ?? 0.05;
   const dir = await mkdtemp(path.join(tmpdir(), "rcu-bench-stability-"));
@@ -98,6 +99,7 @@ export async function benchStability(opts: { people?: number; share?: number } =
     });
     await rcu(["run", "--config", config, "--skip-extract", "--select", "tag:identity"]);
     const before = await userIds(warehouse);
+    if (opts.keep) await copyFile(warehouse, path.join(dir, "first-run.duckdb"));
 
     // The held-back rows arrive, as a later load would land them.
     await withWarehouse(warehouse, async (c) => {
@@ -154,9 +156,10 @@ export async function benchStability(opts: { people?: number; share?: number } =
       equalsFullRebuild: differing === 0 && mine.size === theirs.size,
       usersDifferingFromRebuild: differing,
       secondRunSeconds: Math.round(secondRunSeconds * 10) / 10,
+      ...(opts.keep ? { dir } : {}),
     };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (!opts.keep) await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -165,5 +168,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     const i = process.argv.indexOf(name);
     return i >= 0 ? Number(process.argv[i + 1]) : undefined;
   };
-  console.log(JSON.stringify(await benchStability({ people: arg("--people"), share: arg("--share") }), null, 2));
+  console.log(JSON.stringify(await benchStability({ people: arg("--people"), share: arg("--share"), keep: process.argv.includes("--keep") }), null, 2));
 }

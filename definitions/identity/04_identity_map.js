@@ -1,6 +1,6 @@
 // Stable identity: a persisted map record_key → user_id that survives rebuilds. Unchanged people
-// keep their id; when clusters merge, the oldest id survives and the others are recorded in
-// user_merges (for downstream systems); when a cluster splits, the part holding most of the
+// keep their id; when clusters merge, the oldest id survives (of ids as old, the one holding most
+// records) and the others are recorded in user_merges (for downstream systems); when a cluster splits, the part holding most of the
 // records keeps the id and the others get new ones. New ids derive from the cluster's smallest
 // record key, so they are deterministic — salted in the rare case that id was used before, since
 // an id is never given to a second person. This is an operation (state, not a rebuildable table):
@@ -30,13 +30,15 @@ WITH cl AS (
   SELECT cl.cluster_id, prev.user_id, COUNT(*) AS records FROM cl JOIN prev ON prev.record_key = cl.record_key GROUP BY cl.cluster_id, prev.user_id
 ), owner AS (
   -- A previous id belongs to the cluster holding most of its records (a split's largest part).
-  SELECT user_id, cluster_id FROM (
+  SELECT user_id, cluster_id, records FROM (
     SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.user_id ORDER BY c.records DESC, c.cluster_id) AS rn FROM candidates AS c
   ) AS ranked WHERE rn = 1
 ), survivor AS (
-  -- A cluster owning several previous ids (a merge) keeps the oldest.
+  -- A cluster owning several previous ids (a merge) keeps the oldest; among ids of the same age
+  -- (every id of a first load), the one holding most of its records, so that fewest records change
+  -- id: the name order of the ids made two records of one person follow a third (sample estate).
   SELECT cluster_id, user_id FROM (
-    SELECT o.cluster_id, o.user_id, ROW_NUMBER() OVER (PARTITION BY o.cluster_id ORDER BY a.born, o.user_id) AS rn
+    SELECT o.cluster_id, o.user_id, ROW_NUMBER() OVER (PARTITION BY o.cluster_id ORDER BY a.born, o.records DESC, o.user_id) AS rn
     FROM owner AS o JOIN user_age AS a ON a.user_id = o.user_id
   ) AS ranked WHERE rn = 1
 ), taken AS (
