@@ -116,6 +116,8 @@ export async function benchStability(opts: { people?: number; share?: number; ke
     await copyFile(warehouse, copy);
     const rebuildConfig = path.join(dir, "rebuild.yaml");
     const yaml = (await readFile(config, "utf8")).split(project.profile.path).join(copy);
+    // Otherwise the "rebuild" would run on the warehouse itself and equal it trivially.
+    if (!yaml.includes(copy)) throw new Error(`${config}: the warehouse path ${project.profile.path} is not written as such; cannot point a copy of the config at the rebuild`);
     await writeFile(rebuildConfig, yaml);
     await rcu(["run", "--config", rebuildConfig, "--skip-extract", "--full-refresh", "--select", "tag:identity"]);
     const rebuilt = await userIds(copy);
