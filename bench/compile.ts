@@ -7,11 +7,10 @@ import { spawnSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { compileProject } from "../engine/compile/compile.js";
 import { duckdbDialect } from "../engine/warehouses/duckdb/dialect.js";
+import { ROOT } from "./rcu-cli.js";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export interface CompileBenchResult {
   readonly actions: number;

@@ -12,15 +12,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { main } from "../cli/main.js";
 import type { RunResults } from "../engine/execute/results.js";
 import { DuckDBWarehouse } from "../engine/warehouses/duckdb/driver.js";
 import { generateEstate } from "../sample/generate.js";
 import { demoConfigYaml } from "../sample/demo-config.js";
 import { writeFile } from "node:fs/promises";
+import { ROOT } from "./rcu-cli.js";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 const PHASES: Array<[string, RegExp]> = [
   ["staging", /^rcu_staging\.|^rcu_identity\.stg_person_/],

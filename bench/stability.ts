@@ -15,8 +15,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { loadConfig } from "../cli/config.js";
+import { duckdbDialect as d } from "../engine/warehouses/duckdb/dialect.js";
+import { readTruth } from "../identity/evaluate.js";
 import { rcu } from "./rcu-cli.js";
-
 
 export interface StabilityBenchResult {
   readonly people: number;
@@ -38,7 +39,6 @@ export interface StabilityBenchResult {
   readonly secondRunSeconds: number;
 }
 
-
 async function withWarehouse<T>(file: string, f: (c: DuckDBConnection) => Promise<T>): Promise<T> {
   const instance = await DuckDBInstance.create(file);
   const conn = await instance.connect();
@@ -50,9 +50,6 @@ async function withWarehouse<T>(file: string, f: (c: DuckDBConnection) => Promis
   }
 }
 
-const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-const quoteRelation = (relation: string): string => relation.split(".").map(quoteIdent).join(".");
-
 async function userIds(file: string): Promise<Map<string, string>> {
   return withWarehouse(file, async (c) => {
     const rows = (await c.runAndReadAll("SELECT record_key, user_id FROM rcu_identity.identity_map")).getRowObjectsJS() as { record_key: string; user_id: string }[];
@@ -63,7 +60,11 @@ async function userIds(file: string): Promise<Map<string, string>> {
 /** Users as sorted lists of their record keys, for comparing two partitions whatever the ids. */
 function partition(ids: Map<string, string>): Set<string> {
   const byUser = new Map<string, string[]>();
-  for (const [key, user] of ids) byUser.set(user, [...(byUser.get(user) ?? []), key]);
+  for (const [key, user] of ids) {
+    const keys = byUser.get(user);
+    if (keys) keys.push(key);
+    else byUser.set(user, [key]);
+  }
   return new Set([...byUser.values()].map((keys) => keys.sort().join("\n")));
 }
 
@@ -83,18 +84,20 @@ export async function benchStability(opts: { people?: number; share?: number; ke
     // Hold back `share` of every person source's rows, keyed by record id.
     const sources = Object.entries(project.identity.person_sources).map(([name, s]) => {
       if (typeof s.record_id !== "string") throw new Error(`${config}: identity.person_sources.${name}.record_id is an expression; the benchmark needs a column`);
-      return { name, relation: s.relation, id: s.record_id };
+      // identity.person_sources' relation is validated as schema.table.
+      const [schema, table] = s.relation.split(".") as [string, string];
+      return { name, relation: d.qualify({ schema, name: table }), id: d.quoteIdentifier(s.record_id), held: d.qualify({ schema: "rcu_bench_held", name }) };
     });
     const permille = Math.round(share * 1000);
     const held = new Set<string>();
     await withWarehouse(warehouse, async (c) => {
       await c.run("CREATE SCHEMA IF NOT EXISTS rcu_bench_held");
       for (const s of sources) {
-        const hold = `hash(CAST(${quoteIdent(s.id)} AS VARCHAR)) % 1000 < ${permille}`;
-        await c.run(`CREATE OR REPLACE TABLE rcu_bench_held.${quoteIdent(s.name)} AS SELECT * FROM ${quoteRelation(s.relation)} WHERE ${hold}`);
-        const ids = (await c.runAndReadAll(`SELECT DISTINCT CAST(${quoteIdent(s.id)} AS VARCHAR) AS id FROM rcu_bench_held.${quoteIdent(s.name)}`)).getRowObjectsJS() as { id: string }[];
+        const hold = `hash(CAST(${s.id} AS VARCHAR)) % 1000 < ${permille}`;
+        await c.run(`CREATE OR REPLACE TABLE ${s.held} AS SELECT * FROM ${s.relation} WHERE ${hold}`);
+        const ids = (await c.runAndReadAll(`SELECT DISTINCT CAST(${s.id} AS VARCHAR) AS id FROM ${s.held}`)).getRowObjectsJS() as { id: string }[];
         for (const r of ids) held.add(`${s.name}:${r.id}`);
-        await c.run(`DELETE FROM ${quoteRelation(s.relation)} WHERE ${hold}`);
+        await c.run(`DELETE FROM ${s.relation} WHERE ${hold}`);
       }
     });
     await rcu(["run", "--config", config, "--skip-extract", "--select", "tag:identity"]);
@@ -103,7 +106,7 @@ export async function benchStability(opts: { people?: number; share?: number; ke
 
     // The held-back rows arrive, as a later load would land them.
     await withWarehouse(warehouse, async (c) => {
-      for (const s of sources) await c.run(`INSERT INTO ${quoteRelation(s.relation)} SELECT * FROM rcu_bench_held.${quoteIdent(s.name)}`);
+      for (const s of sources) await c.run(`INSERT INTO ${s.relation} SELECT * FROM ${s.held}`);
       await c.run("DROP SCHEMA rcu_bench_held CASCADE");
     });
     const t0 = performance.now();
@@ -123,11 +126,7 @@ export async function benchStability(opts: { people?: number; share?: number; ke
     const rebuilt = await userIds(copy);
 
     // Truth: which people received a held-back record.
-    const truth = (await readFile(path.join(dir, "data", "truth", "persons.csv"), "utf8")).trim().split("\n").slice(1);
-    const entityOf = new Map<string, string>(truth.map((line) => {
-      const [source, recordId, entity] = line.split(",");
-      return [`${source}:${recordId}`, entity!];
-    }));
+    const entityOf = await readTruth(path.join(dir, "data", "truth", "persons.csv"));
     const touched = new Set([...held].map((k) => entityOf.get(k)).filter((e): e is string => e !== undefined));
     let unchanged = 0, unchangedKept = 0, touchedBoth = 0, touchedKept = 0;
     for (const [key, user] of after) {

@@ -273,8 +273,8 @@ function trainingSessions() {
 
 /** Blocking rules: a UNION of equi-joins over person_records columns, and over record_sightings. */
 function blockingRules(cfg, sightingsOf) {
-  // Each rule joins on two attributes where one tolerates typos (a sound key) and the other is
-  // exact, so a record meets few candidates however common its name is (measured on the sample
+  // Each rule joins on attributes of which one tolerates typos (a sound key, an initial) and the
+  // others are exact, so a record meets few candidates however common its name is (measured on the sample
   // estate: 0.05 % of links lost against rules with initials, for 90 % fewer pairs).
   const rules = [
     { name: "last_name+first_sound", on: [["last_key", "last_key"], ["first_phon", "first_phon"]] },

@@ -1,7 +1,7 @@
 // Stable identity: a persisted map record_key → user_id that survives rebuilds. Unchanged people
 // keep their id; when clusters merge, the oldest id survives (of ids as old, the one holding most
-// records) and the others are recorded in user_merges (for downstream systems); when a cluster splits, the part holding most of the
-// records keeps the id and the others get new ones. New ids derive from the cluster's smallest
+// records) and the others are recorded in user_merges (for downstream systems); when a cluster
+// splits, the part holding most of the records keeps the id and the others get new ones. New ids derive from the cluster's smallest
 // record key, so they are deterministic — salted in the rare case that id was used before, since
 // an id is never given to a second person. This is an operation (state, not a rebuildable table):
 // --full-refresh never resets it.

@@ -1,6 +1,6 @@
 /**
- * identity_match.candidatePairs on real DuckDB: pairs within blocks, oversized blocks skipped,
- * and swapped names found between two records each alone in its own block.
+ * identity_match.candidatePairs on real DuckDB: pairs within blocks (on every column of a rule),
+ * oversized blocks skipped, and swapped names found between two records each alone in its own block.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Duck, load } from "./harness.js";
@@ -49,6 +49,14 @@ describe("candidatePairs", () => {
       .map((r) => `${r.id_l}-${r.id_r} ${r.first_rule} ${r.rules_matched}`)
       .sort();
     expect(got).toEqual(["a1-a2 email 3", "a1-s1 seen:device 1", "a2-s1 seen:device 1", "s1-s2 names_swapped 2"]);
+  });
+
+  it("joins on every column of a rule: postcode + first name + last initial (Colegate / Colegatye, not Mercier / Dufour)", async () => {
+    await duck.query(`CREATE TABLE places AS SELECT * FROM (VALUES ('g1', '6011', 'jett', 'c'), ('g2', '6011', 'jett', 'c'), ('g3', '6011', 'jett', 'd'), ('g4', '6012', 'jett', 'c')) AS t(record_key, postcode, first_key, last_initial)`);
+    const rule: Rule = { name: "postcode+first_name+last_initial", on: [["postcode", "postcode"], ["first_key", "first_key"], ["last_initial", "last_initial"]] };
+    const got = (await duck.query(match.candidatePairs({ records: "places", id: "record_key", rules: [rule], maxBlockSize: 50 })))
+      .map((r) => `${r.id_l}-${r.id_r} ${r.first_rule}`);
+    expect(got).toEqual(["g1-g2 postcode+first_name+last_initial"]);
   });
 
   it("skips blocks larger than maxBlockSize, so pairs per record stay bounded", async () => {
