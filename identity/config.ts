@@ -158,6 +158,12 @@ export const identitySchema = z.strictObject({
       household_mailboxes: z
         .array(z.string().regex(/^[a-z0-9]+$/, "a household mailbox prefix is lower-case letters and digits (separators are dropped before comparing)"))
         .default([...HOUSEHOLD_MAILBOXES]),
+      /**
+       * An address whose local part, digits and separators dropped, is a surname of the estate
+       * ("fournier676@", "le.goff@": a word read more often as a last name than as a first name)
+       * is a family's mailbox too, as household_mailboxes' are. false keeps such addresses personal.
+       */
+      surname_mailboxes: z.boolean().default(true),
       /** Blocks larger than this are skipped when generating candidate pairs (bounded pairs per record). */
       max_block_size: z.number().int().min(2).max(100_000).default(50),
       /** EM iterations estimating m-probabilities in SQL. */

@@ -6,6 +6,7 @@
 //   email.isJunk(expr)     placeholder / test / no-reply / disposable addresses (TRUE/FALSE).
 //   email.matchKey(expr)   canonical form for matching; NULL when invalid or junk.
 //   email.isHouseholdMailbox(key, prefixes)  the address names a family's shared mailbox.
+//   email.localLetters(key)  the local part's letters only ("dupont.75" → "dupont").
 
 const t = require("./sql_text");
 
@@ -156,4 +157,15 @@ function isHouseholdMailbox(key, prefixes) {
   return `coalesce(${t.matches(local, `^(${prefixes.join("|")})`)}, FALSE)`;
 }
 
-module.exports = { normalize, isValid, isJunk, matchKey, matchKeyOfNormalized, isHouseholdMailbox, JUNK, JUNK_PATTERNS, HOUSEHOLD_MAILBOXES };
+/**
+ * The letters of an address's local part, digits and separators dropped: "m.dupont_75@…" →
+ * "mdupont". identifier_stats compares it with the estate's surnames: a mailbox named by a
+ * surname alone ("dupont75@") names a family, not one of its members.
+ * @param {string} key SQL expression of a matchKey() (or normalised) address.
+ * @returns {string} SQL expression (text; '' when the local part has no letter).
+ */
+function localLetters(key) {
+  return t.rx(`split_part(${key}, '@', 1)`, "[^a-z]", "");
+}
+
+module.exports = { normalize, isValid, isJunk, matchKey, matchKeyOfNormalized, isHouseholdMailbox, localLetters, JUNK, JUNK_PATTERNS, HOUSEHOLD_MAILBOXES };

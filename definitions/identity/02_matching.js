@@ -35,7 +35,7 @@ publish("identifier_stats", {
   type: "table",
   schema: S,
   tags: ["identity"],
-  description: "Each strong identifier value (email, phone, external ids) with the number of records and distinct first names carrying it; values above identity.matching.max_records_per_identifier are shared (a shop email, a switchboard) and never link records by themselves; emails named as a family's mailbox (identity.matching.household_mailboxes) are household ones and link only records that both carry a first name.",
+  description: "Each strong identifier value (email, phone, external ids) with the number of records and distinct first names carrying it; values above identity.matching.max_records_per_identifier are shared (a shop email, a switchboard) and never link records by themselves; emails named as a family's mailbox (identity.matching.household_mailboxes, or a surname alone with identity.matching.surname_mailboxes) are household ones and link only records that both carry a first name.",
   assertions: { uniqueKey: ["id_type", "id_value"] },
 }).query((ctx) => {
   const P = ctx.ref(S, "person_records");
@@ -43,13 +43,36 @@ publish("identifier_stats", {
   const seen = seenTypes.length
     ? [`  SELECT 'seen:' || s.id_type AS id_type, s.id_value, p.first_key FROM ${ctx.ref(S, "record_sightings")} AS s JOIN ${P} AS p ON p.record_num = s.record_num`]
     : [];
-  return `SELECT id_type, id_value, COUNT(*) AS records, COUNT(DISTINCT first_key) AS first_names,
-  COUNT(*) > ${m.max_records_per_identifier} AS is_shared,
-  CASE WHEN id_type = 'email' THEN ${email.isHouseholdMailbox("id_value", m.household_mailboxes)} ELSE FALSE END AS is_household
+  const ids = `SELECT id_type, id_value, COUNT(*) AS records, COUNT(DISTINCT first_key) AS first_names
 FROM (
 ${[...identifierKinds.map(([k, col]) => `  SELECT ${lit(k)} AS id_type, ${q(col)} AS id_value, first_key FROM ${P} WHERE ${q(col)} IS NOT NULL`), ...seen].join("\n  UNION ALL\n")}
 ) AS ids
 GROUP BY id_type, id_value`;
+  const prefixed = email.isHouseholdMailbox("i.id_value", m.household_mailboxes);
+  if (!m.surname_mailboxes) {
+    return `SELECT i.*, i.records > ${m.max_records_per_identifier} AS is_shared,
+  CASE WHEN i.id_type = 'email' THEN ${prefixed} ELSE FALSE END AS is_household
+FROM (${ids}) AS i`;
+  }
+  // A mailbox named by a surname alone ("fournier676@", "le.goff@") names a family, not which
+  // member: like "famille.fournier@", it is shared as often as not. Surnames are the estate's own
+  // words, letters only, read more often as a last name than as a first name (a record typed the
+  // other way round, person_records.last_is_given, read in its fields' true roles), so
+  // "marie75@" — Marie is a surname too, but mostly a given name — stays a person's.
+  const letters = (col) => sql_text.rx(col, "[^a-z]", "");
+  return `WITH names AS (
+  SELECT ${letters("CASE WHEN last_is_given THEN first_key ELSE last_key END")} AS word, 1 AS as_last FROM ${P}
+  UNION ALL
+  SELECT ${letters("CASE WHEN last_is_given THEN last_key ELSE first_key END")} AS word, 0 AS as_last FROM ${P}
+), surnames AS (
+  SELECT word FROM names WHERE LENGTH(word) >= 3 GROUP BY word HAVING SUM(as_last) > SUM(1 - as_last)
+)
+SELECT i.id_type, i.id_value, i.records, i.first_names, i.records > ${m.max_records_per_identifier} AS is_shared,
+  CASE WHEN i.id_type = 'email' THEN (${prefixed} OR sn.word IS NOT NULL) ELSE FALSE END AS is_household
+FROM (SELECT ids.*, CASE WHEN id_type = 'email' THEN ${email.localLetters("id_value")} END AS letters FROM (${ids}) AS ids) AS i
+-- An equi-join only: a condition on one side in the ON clause made DuckDB pair every value with
+-- every surname (a nested loop: minutes at a million records).
+LEFT JOIN surnames AS sn ON sn.word = i.letters`;
 });
 
 publish("candidate_pairs", {

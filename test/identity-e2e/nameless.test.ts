@@ -3,7 +3,8 @@
  * they match is that one person: a household's shared email must not glue a sign-up to whichever
  * member scores best (definitions/identity/03_clusters.js). An address named as a family's mailbox
  * ("famille.moreau@…", identity.matching.household_mailboxes) does not attach a nameless record
- * even to the one member known to use it: the other member may be the one who signed up.
+ * even to the one member known to use it: the other member may be the one who signed up. Nor does
+ * a mailbox named by a surname alone ("fournier676@", identity.matching.surname_mailboxes).
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -90,5 +91,46 @@ describe("nameless records", () => {
     const userOff = await off.users();
     expect(userOff.get("signup_moreau")).toBe(userOff.get("pierre"));
     expect(userOff.get("signup_blanc")).toBe(userOff.get("claire"));
+  }, 180_000);
+
+  it("do not attach through a mailbox named by a surname alone; a given name's mailbox stays personal", async () => {
+    const lines = [
+      "id,first_name,last_name,email",
+      "marc,Marc,Fournier,fournier676@free.fr", // the one member with a named record
+      "signup_fournier,,,fournier676@free.fr", // Marc, or his partner
+      "anne,Anne,Le Goff,le.goff@orange.fr", // a surname with a particle, separators in the address
+      "anne_eshop,Anne,Le Goff,le.goff@orange.fr", // named records still link through it
+      "signup_le_goff,,,le.goff@orange.fr",
+      "marie,Marie,Dubois,marie75@gmail.com", // a given name: Marie's own mailbox
+      "signup_marie,,,marie75@gmail.com",
+      "louis,Louis,Marie,louis.marie@orange.fr", // Marie is a surname too, but less often here
+    ];
+    const project = await resolved("rcu-surname-mailbox-", lines);
+    const user = await project.users();
+    expect(user.get("signup_fournier")).not.toBe(user.get("marc"));
+    expect(user.get("anne_eshop")).toBe(user.get("anne"));
+    expect(user.get("signup_le_goff")).not.toBe(user.get("anne"));
+    expect(user.get("signup_marie")).toBe(user.get("marie"));
+    const stats = await duck<{ id_value: string; is_household: boolean }>(
+      project.warehouse,
+      "SELECT id_value, is_household FROM rcu_identity.identifier_stats WHERE id_type = 'email' ORDER BY id_value",
+    );
+    expect(stats).toEqual([
+      { id_value: "fournier676@free.fr", is_household: true },
+      { id_value: "le.goff@orange.fr", is_household: true },
+      { id_value: "louis.marie@orange.fr", is_household: false },
+      { id_value: "marie75@gmail.com", is_household: false },
+    ]);
+    const [pair] = await duck<{ decision: string }>(
+      project.warehouse,
+      `SELECT decision FROM rcu_identity.pair_scores WHERE LEAST(id_l, id_r) = 'people:marc' AND GREATEST(id_l, id_r) = 'people:signup_fournier'`,
+    );
+    expect(pair).toEqual({ decision: "below threshold: email is a family's mailbox" });
+
+    // The control: with surname_mailboxes off, the sign-ups attach to the one member they match.
+    const off = await resolved("rcu-surname-mailbox-off-", lines, "matching: { surname_mailboxes: false }");
+    const userOff = await off.users();
+    expect(userOff.get("signup_fournier")).toBe(userOff.get("marc"));
+    expect(userOff.get("signup_le_goff")).toBe(userOff.get("anne"));
   }, 180_000);
 });

@@ -12,18 +12,20 @@ import { cli, duck, ROOT, tempDir } from "../helpers.js";
 
 const CRM = [
   "id,first_name,last_name,email",
-  "marie,Marie,Renard,renard902@free.fr",
-  "luc,Luc,Girard,girard439@outlook.fr",
+  "marie,Marie,Renard,m.renard902@free.fr",
+  "luc,Luc,Girard,luc.girard439@outlook.fr",
   "anne,Anne,Leroy,anneleroy48@gmail.com",
 ];
 const SUBSCRIBERS = [
   "id,first_name,last_name,email",
-  // Marie's own sign-up, and a nameless one with the household's mailbox: her partner's.
-  "sub_marie,Marie,Renard,renard902@free.fr",
-  "sub_renard,,,renard902@free.fr",
+  // Marie's own sign-up, and a nameless one with the household's mailbox: her partner's. (The
+  // mailboxes are named after a member: a surname alone is a family's mailbox already, which
+  // attaches no nameless record with or without the declaration.)
+  "sub_marie,Marie,Renard,m.renard902@free.fr",
+  "sub_renard,,,m.renard902@free.fr",
   // Two nameless sign-ups with Luc's household mailbox: which one is his cannot be told.
-  "sub_girard1,,,girard439@outlook.fr",
-  "sub_girard2,,,girard439@outlook.fr",
+  "sub_girard1,,,luc.girard439@outlook.fr",
+  "sub_girard2,,,luc.girard439@outlook.fr",
   // Two namesakes typing one address: linked to each other only through the CRM record.
   "sub_anne1,Anne,Leroy,anneleroy48@gmail.com",
   "sub_anne2,Anne,Leroy,anneleroy48@gmail.com",
