@@ -62,7 +62,7 @@ function candidatePairs({ records, id, rules, maxBlockSize }) {
     const side = (cols, name) => {
       const notNull = cols.map((c) => `${q(c)} IS NOT NULL`).join(" AND ");
       ctes.push(`${name}_keys AS (
-  SELECT ${cols.map(q).join(", ")} FROM ${from} WHERE ${notNull}
+  SELECT ${cols.map(q).join(", ")} FROM ${from} AS b WHERE ${notNull}
   GROUP BY ${cols.map(q).join(", ")} HAVING COUNT(*) BETWEEN ${minSize} AND ${Number(maxBlockSize)}
 ), ${name} AS (
   SELECT r.${q(id)} AS id, ${cols.map((c) => `r.${q(c)}`).join(", ")} FROM ${from} AS r

@@ -10,6 +10,7 @@ import { MAX_SQL_BYTES, appendStatements, substituteParameters } from "../../eng
 import { openWarehouse } from "../../engine/warehouses/registry.js";
 import { columnsKey } from "../../engine/warehouses/sql-common.js";
 import type { Connection, Warehouse } from "../../engine/warehouses/types.js";
+import { unaliasedSubquery } from "../servers/redshift-data-api/strict.js";
 import { startRedshift, type TestRedshift } from "./servers.js";
 
 let rs: TestRedshift;
@@ -52,6 +53,19 @@ describe("Redshift parameters", () => {
       { name: "p1", value: "a" },
       { name: "p10", value: "2024-01-01T00:00:00.000Z" },
     ]);
+  });
+});
+
+describe("Redshift's test server refuses what Redshift refuses", () => {
+  it("finds a subquery in FROM or JOIN without an alias, and only that", () => {
+    expect(unaliasedSubquery("SELECT x FROM (SELECT 1 AS x) WHERE x > 0")).toBe("FROM (SELECT 1 AS x) WHERE x > 0");
+    expect(unaliasedSubquery("SELECT * FROM t JOIN (SELECT 1 AS x) ON TRUE")).toBe("JOIN (SELECT 1 AS x) ON TRUE");
+    expect(unaliasedSubquery("SELECT * FROM (WITH a AS (SELECT 1 AS x) SELECT x FROM a)")).toMatch(/^FROM \(WITH/);
+    expect(unaliasedSubquery("SELECT * FROM (SELECT 1 AS x) AS s WHERE x > 0")).toBeNull();
+    expect(unaliasedSubquery(`SELECT * FROM (SELECT 1 AS x) "s"`)).toBeNull();
+    expect(unaliasedSubquery("SELECT * FROM (SELECT '(' AS x /* ) */) s JOIN (SELECT 1 AS y) t ON TRUE")).toBeNull();
+    expect(unaliasedSubquery("SELECT EXTRACT(EPOCH FROM (b - a)) FROM t")).toBeNull();
+    expect(unaliasedSubquery("SELECT 'FROM (SELECT 1)' AS text_only")).toBeNull();
   });
 });
 
@@ -204,6 +218,9 @@ describe("Redshift driver over the Data API", () => {
     const syntax = await caught(conn.execute("SELEC 1"));
     expect(syntax).toMatchObject({ code: "SQL", kind: "terminal", context: { engine: "redshift", statement: "SELEC 1" } });
     expect(syntax.message).toMatch(/^ERROR: syntax error/);
+    const unaliased = await caught(conn.query("SELECT x FROM (SELECT 1 AS x)"));
+    expect(unaliased).toMatchObject({ kind: "terminal" });
+    expect(unaliased.message).toMatch(/subquery in FROM must have an alias/);
     const missing = await caught(conn.query("SELECT * FROM r1.does_not_exist"));
     expect(missing).toMatchObject({ kind: "terminal" });
     expect(missing.context.hint).toMatch(/does not exist/);

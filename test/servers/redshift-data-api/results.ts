@@ -5,6 +5,7 @@
  */
 import type { Transaction } from "@electric-sql/pglite";
 import { namedToPositional } from "./params.js";
+import { checkRedshiftOnly } from "./strict.js";
 import { redshiftToPostgres } from "./translate.js";
 import type { FieldJson, Statement, Sub } from "./types.js";
 
@@ -45,6 +46,7 @@ function toField(value: unknown, oid: number): FieldJson {
 
 /** Run `sub.sql` (translated) with `params` and store its result set or row count on `sub`. */
 export async function runOne(q: Pick<Transaction, "query">, sub: Sub, params: Statement["params"]): Promise<void> {
+  checkRedshiftOnly(sub.sql);
   const text = redshiftToPostgres(sub.sql);
   const sql = namedToPositional(text, params.map((p) => p.name));
   const res = await q.query<unknown[]>(sql, params.map((p) => p.value), { rowMode: "array", parsers: TEXT_PARSERS });

@@ -22,6 +22,8 @@
  * 3. translate.ts: DATEDIFF/DATEADD dateparts and LISTAGG … WITHIN GROUP rewritten for
  *    PostgreSQL, and compatibility functions (datediff, dateadd, strtol, sha2,
  *    json_extract_path_text over text) created in the database when the server starts.
+ * 4. strict.ts: what Redshift refuses and PostgreSQL 17 accepts fails as on Redshift (a subquery
+ *    in FROM without an alias).
  * Not emulated: other Redshift-only functions (GETDATE …), SUPER, DISTKEY/SORTKEY clauses,
  * identifier case folding (Redshift folds quoted names to lower case by default).
  *

@@ -1,0 +1,80 @@
+/**
+ * What Redshift refuses that the server's engine accepts: PGlite is PostgreSQL 17, and since
+ * PostgreSQL 16 a subquery in FROM needs no alias; Redshift (like PostgreSQL 15 and earlier)
+ * fails with "subquery in FROM must have an alias". Found by running identity on a real
+ * PostgreSQL 15 server: a blocking rule reading sightings from a subquery passed every engine
+ * test and failed there. The server checks it before running a statement, so the tests fail as
+ * Redshift would.
+ */
+
+/** `sql` with string literals, quoted identifiers and comments blanked (same length, same offsets). */
+function codeOnly(sql: string): string {
+  let out = "";
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i]!;
+    let end = -1;
+    if (c === "'" || c === '"') {
+      end = i + 1;
+      for (;;) {
+        const j = sql.indexOf(c, end);
+        if (j < 0) { end = sql.length; break; }
+        if (sql[j + 1] === c) { end = j + 2; continue; }
+        end = j + 1;
+        break;
+      }
+      // A quoted identifier stays a word (an alias may be one); a literal becomes blanks.
+      out += c === '"' ? "q" + " ".repeat(end - i - 1) : " ".repeat(end - i);
+      i = end;
+      continue;
+    }
+    if (c === "-" && sql[i + 1] === "-") {
+      const j = sql.indexOf("\n", i);
+      end = j < 0 ? sql.length : j;
+    } else if (c === "/" && sql[i + 1] === "*") {
+      const j = sql.indexOf("*/", i + 2);
+      end = j < 0 ? sql.length : j + 2;
+    }
+    if (end < 0) {
+      out += c;
+      i++;
+    } else {
+      out += " ".repeat(end - i);
+      i = end;
+    }
+  }
+  return out;
+}
+
+// Words that may follow a derived table's closing parenthesis but are not its alias.
+const NOT_ALIAS = new Set([
+  "where", "group", "order", "having", "limit", "offset", "union", "intersect", "except", "minus",
+  "join", "inner", "left", "right", "full", "cross", "natural", "on", "using", "window", "qualify",
+]);
+
+/**
+ * The first subquery in FROM or JOIN without an alias, as the text that starts it, or null.
+ * Only parentheses opening a SELECT, WITH or VALUES count: `EXTRACT(EPOCH FROM (b - a))` is an
+ * expression, not a derived table.
+ */
+export function unaliasedSubquery(sql: string): string | null {
+  const code = codeOnly(sql);
+  const opener = /\b(FROM|JOIN)\s*\(\s*(SELECT|WITH|VALUES)\b/gi;
+  for (let m = opener.exec(code); m; m = opener.exec(code)) {
+    let depth = 0;
+    let i = code.indexOf("(", m.index);
+    for (; i < code.length; i++) {
+      if (code[i] === "(") depth++;
+      else if (code[i] === ")" && --depth === 0) break;
+    }
+    const next = /^\s*([A-Za-z_][A-Za-z0-9_$]*)?/.exec(code.slice(i + 1))![1];
+    if (next === undefined || NOT_ALIAS.has(next.toLowerCase())) return sql.slice(m.index, m.index + 60).replace(/\s+/g, " ");
+  }
+  return null;
+}
+
+/** Throws PostgreSQL's and Redshift's error for a statement Redshift would refuse. */
+export function checkRedshiftOnly(sql: string): void {
+  const at = unaliasedSubquery(sql);
+  if (at !== null) throw new Error(`subquery in FROM must have an alias (at "${at}…")`);
+}
