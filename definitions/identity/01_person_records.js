@@ -122,7 +122,7 @@ if (STAGED) {
 SELECT * FROM ${lastLayer}`);
 }
 
-publish("person_records", {
+const personRecordsTable = publish("person_records", {
   type: "table",
   schema: S,
   tags: ["identity"],
@@ -243,3 +243,6 @@ LEFT JOIN name_roles AS nr ON nr.name_key = kept.last_key
 LEFT JOIN name_roles AS nf ON nf.name_key = kept.first_key
 LEFT JOIN first_genders AS fg ON fg.first_key = kept.first_key`;
 });
+// Jaro–Winkler for the tables that compare records (PostgreSQL: rcu's function), created here so
+// that it exists, committed, before any of them starts (includes/portable.js similaritySetup).
+if (portable.similaritySetup().length) personRecordsTable.preOps(portable.similaritySetup());

@@ -1,9 +1,12 @@
 /**
- * Jaro–Winkler in plain SQL (PostgreSQL, Redshift: portable.similarityCounts read by
- * similarityOfCounts) against DuckDB's built-in, on French names and their typos, on a real
- * PostgreSQL (PGlite). The plain-SQL form has two documented approximations (docs/warehouses.md),
- * so pairs may differ, and some fall in another band; the counts computed once in an inner query
- * must give exactly what similarity() gives inlined.
+ * Jaro–Winkler against DuckDB's built-in, on French names and their typos, on a real PostgreSQL
+ * (PGlite):
+ * - Redshift's plain-SQL form (portable.similarityCounts read by similarityOfCounts) has two
+ *   documented approximations (docs/warehouses.md), so pairs may differ, and some fall in another
+ *   band; the counts computed once in an inner query must give exactly what similarity() gives
+ *   inlined.
+ * - PostgreSQL's function (portable.similaritySetup) must give DuckDB's score on every pair of
+ *   ASCII keys (DuckDB counts bytes: see below).
  */
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,9 +17,11 @@ import { duck, loadInclude, tempDir } from "../helpers.js";
 
 interface Portable {
   similarity(a: string, b: string): string;
+  similaritySetup(): string[];
   similarityCounts(a: string, b: string): string;
   similarityOfCounts(counts: string, a: string, b: string): string;
 }
+const redshift = loadInclude<Portable>("portable.js", { rcu_engine: "redshift" });
 const pg = loadInclude<Portable>("portable.js", { rcu_engine: "postgres" });
 const duckdb = loadInclude<Portable>("portable.js", { rcu_engine: "duckdb" });
 
@@ -61,20 +66,43 @@ async function pgScores(select: string): Promise<Map<number, number | null>> {
   return new Map(r.rows.map((row) => [Number(row.i), row.s === null ? null : Number(row.s)]));
 }
 
-describe("Jaro–Winkler in plain SQL", () => {
+async function duckdbScores(): Promise<Map<number, number | null>> {
+  const file = `${await tempDir("rcu-jw-")}/jw.duckdb`;
+  await duck(file, `CREATE TABLE pairs AS SELECT * FROM (VALUES ${values(input)}) AS v(i, a, b)`);
+  const rows = (await duck(file, `SELECT i, ${duckdb.similarity("a", "b")} AS s FROM pairs`)) as Array<{ i: number; s: number | null }>;
+  return new Map(rows.map((r) => [Number(r.i), r.s === null ? null : Number(r.s)]));
+}
+
+describe("Jaro–Winkler on PostgreSQL (rcu_jaro_winkler)", () => {
+  it("gives DuckDB's score on every pair of ASCII keys", async () => {
+    expect(pg.similaritySetup()).toHaveLength(1);
+    for (const sql of pg.similaritySetup()) await db.exec(sql);
+    const scores = await pgScores(`SELECT i, ${pg.similarity("a", "b")} AS s FROM pairs`);
+    const reference = await duckdbScores();
+    expect(input.length).toBeGreaterThan(1800);
+    // DuckDB counts a string's bytes, PostgreSQL its characters: they differ on "bœuf" (œ is two
+    // bytes), never on ASCII — and matching keys are ASCII (person_name.matchKey folds œ to oe).
+    const ascii = (x: string | null) => x === null || /^[\x00-\x7f]*$/.test(x);
+    const differ = input.map((p, i) => [p, scores.get(i), reference.get(i)] as const).filter(([, a, b]) => a !== b);
+    expect(differ.filter(([[a, b]]) => ascii(a) && ascii(b))).toEqual([]);
+    expect(differ.length).toBeLessThan(10);
+    // Not a vacuous equality: the pairs span the bands.
+    expect(new Set(scores.values()).size).toBeGreaterThan(40);
+    expect(scores.get(input.findIndex(([a, b]) => a === "jeanne" && b === "anne"))).toBe(0.81);
+  });
+});
+
+describe("Jaro–Winkler in plain SQL (Redshift)", () => {
   it("gives the same score counted once in an inner query as inlined, and DuckDB's but for a few pairs", async () => {
     // As identity_match.comparisonVectors computes it: counts in an inner query, read outside.
-    const counted = await pgScores(`SELECT i, ${pg.similarityOfCounts("x.c", "x.a", "x.b")} AS s FROM (SELECT i, a, b, ${pg.similarityCounts("a", "b")} AS c FROM pairs OFFSET 0) AS x`);
+    const counted = await pgScores(`SELECT i, ${redshift.similarityOfCounts("x.c", "x.a", "x.b")} AS s FROM (SELECT i, a, b, ${redshift.similarityCounts("a", "b")} AS c FROM pairs OFFSET 0) AS x`);
     // similarity() inlined, on the pairs of names only a typo apart.
     const typos = input.map((_, i) => i).filter((i) => i % 5 === 1 || i % 5 === 2).join(", ");
-    const inlined = await pgScores(`SELECT i, ${pg.similarity("a", "b")} AS s FROM pairs WHERE i IN (${typos})`);
+    const inlined = await pgScores(`SELECT i, ${redshift.similarity("a", "b")} AS s FROM pairs WHERE i IN (${typos})`);
     expect(inlined.size).toBeGreaterThan(700);
     for (const [i, s] of inlined) expect([i, s]).toEqual([i, counted.get(i)]);
 
-    const file = `${await tempDir("rcu-jw-")}/jw.duckdb`;
-    await duck(file, `CREATE TABLE pairs AS SELECT * FROM (VALUES ${values(input)}) AS v(i, a, b)`);
-    const rows = (await duck(file, `SELECT i, ${duckdb.similarity("a", "b")} AS s FROM pairs`)) as Array<{ i: number; s: number | null }>;
-    const reference = new Map(rows.map((r) => [Number(r.i), r.s === null ? null : Number(r.s)]));
+    const reference = await duckdbScores();
     const differ = input.map((p, i) => [p, counted.get(i), reference.get(i)] as const).filter(([, a, b]) => a !== b);
     // Equal strings, NULLs and empty strings agree exactly; so do all but a handful of the rest.
     expect(input.length).toBeGreaterThan(1800);
