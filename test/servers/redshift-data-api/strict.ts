@@ -7,43 +7,14 @@
  * Redshift would.
  */
 
-/** `sql` with string literals, quoted identifiers and comments blanked (same length, same offsets). */
+import { segments } from "./translate.js";
+
+/** `sql` with string literals and comments blanked (same length, same offsets); a quoted
+ * identifier stays a word (an alias may be one). */
 function codeOnly(sql: string): string {
-  let out = "";
-  let i = 0;
-  while (i < sql.length) {
-    const c = sql[i]!;
-    let end = -1;
-    if (c === "'" || c === '"') {
-      end = i + 1;
-      for (;;) {
-        const j = sql.indexOf(c, end);
-        if (j < 0) { end = sql.length; break; }
-        if (sql[j + 1] === c) { end = j + 2; continue; }
-        end = j + 1;
-        break;
-      }
-      // A quoted identifier stays a word (an alias may be one); a literal becomes blanks.
-      out += c === '"' ? "q" + " ".repeat(end - i - 1) : " ".repeat(end - i);
-      i = end;
-      continue;
-    }
-    if (c === "-" && sql[i + 1] === "-") {
-      const j = sql.indexOf("\n", i);
-      end = j < 0 ? sql.length : j;
-    } else if (c === "/" && sql[i + 1] === "*") {
-      const j = sql.indexOf("*/", i + 2);
-      end = j < 0 ? sql.length : j + 2;
-    }
-    if (end < 0) {
-      out += c;
-      i++;
-    } else {
-      out += " ".repeat(end - i);
-      i = end;
-    }
-  }
-  return out;
+  return segments(sql)
+    .map((s) => (s.kind === "code" ? s.text : s.kind === "identifier" ? "q" + " ".repeat(s.text.length - 1) : " ".repeat(s.text.length)))
+    .join("");
 }
 
 // Words that may follow a derived table's closing parenthesis but are not its alias.

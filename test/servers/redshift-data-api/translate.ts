@@ -84,15 +84,23 @@ function closing(sql: string, start: number): number {
   return i;
 }
 
-/** Spans of `sql` outside literals, quoted identifiers and comments, rewritten by `fn`. */
-function outsideLiterals(sql: string, fn: (code: string) => string): string {
-  let out = "";
+/** A run of SQL text: code, a string literal, a quoted identifier or a comment. */
+export interface Segment {
+  readonly kind: "code" | "string" | "identifier" | "comment";
+  readonly text: string;
+}
+
+/** `sql` cut into segments (doubled quotes stay inside their literal); joined, they give `sql`. */
+export function segments(sql: string): Segment[] {
+  const out: Segment[] = [];
   let code = "";
   let i = 0;
   while (i < sql.length) {
     const c = sql[i]!;
     let end = -1;
+    let kind: Segment["kind"] = "comment";
     if (c === "'" || c === '"') {
+      kind = c === "'" ? "string" : "identifier";
       end = i + 1;
       for (;;) {
         const j = sql.indexOf(c, end);
@@ -112,12 +120,18 @@ function outsideLiterals(sql: string, fn: (code: string) => string): string {
       code += c;
       i++;
     } else {
-      out += fn(code) + sql.slice(i, end);
+      out.push({ kind: "code", text: code }, { kind, text: sql.slice(i, end) });
       code = "";
       i = end;
     }
   }
-  return out + fn(code);
+  out.push({ kind: "code", text: code });
+  return out;
+}
+
+/** Spans of `sql` outside literals, quoted identifiers and comments, rewritten by `fn`. */
+function outsideLiterals(sql: string, fn: (code: string) => string): string {
+  return segments(sql).map((s) => (s.kind === "code" ? fn(s.text) : s.text)).join("");
 }
 
 export function redshiftToPostgres(sql: string): string {
