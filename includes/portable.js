@@ -269,6 +269,17 @@ function editDistanceSetup() {
   return engine() === "postgres" ? ["CREATE EXTENSION IF NOT EXISTS fuzzystrmatch"] : [];
 }
 
+/**
+ * Pre-operations for a statement that self-joins blocks of records (candidate_pairs): PostgreSQL
+ * estimates a block key joined back to its records at a few rows (it multiplies the columns'
+ * selectivities) and plans the self-join as a nested loop; at 10k people on PostgreSQL 15 that
+ * compared 388M row pairs, 54.7 s, against 0.5 s with hash joins. SET LOCAL holds for the action's
+ * transaction only. Other engines plan hash joins already.
+ */
+function hashJoinsOnly() {
+  return engine() === "postgres" ? ["SET LOCAL enable_nestloop = off"] : [];
+}
+
 /** A timestamp from text, NULL (not an error) when it does not parse. */
 function tryTimestamp(expr) {
   switch (engine()) {
@@ -534,5 +545,5 @@ module.exports = {
   JSON_PATH, TIMESTAMP_FORMAT, TIMESTAMP_FORMAT_ELEMENTS, jsonText, parseTimestamp, fieldForm,
   engine, dateSpine, isoDayOfWeek, similarity, similarityInPlainSql, similarityCounts, similarityOfCounts, editDistance, tryTimestamp, dateKey, alnumUpper,
   textType, tryDecimal, tryInteger, secondsBetween, daysBetween, addDays, stringAggDistinct, sha256Hex,
-  editDistanceSetup, similaritySetup, doubleType, materialized, replaceTable, projectVar, md5Hash, valuesRelation,
+  editDistanceSetup, similaritySetup, hashJoinsOnly, doubleType, materialized, replaceTable, projectVar, md5Hash, valuesRelation,
 };

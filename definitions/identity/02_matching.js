@@ -75,7 +75,7 @@ FROM (SELECT ids.*, CASE WHEN id_type = 'email' THEN ${email.localLetters("id_va
 LEFT JOIN surnames AS sn ON sn.word = i.letters`;
 });
 
-publish("candidate_pairs", {
+const candidatePairsTable = publish("candidate_pairs", {
   type: "table",
   schema: S,
   tags: ["identity"],
@@ -107,6 +107,8 @@ publish("term_frequencies", {
     .map((c) => `SELECT ${lit(c.name)} AS comparison, ${q(c.tf)} AS value, COUNT(*) * 1.0 / (SELECT COUNT(*) FROM ${P} WHERE ${q(c.tf)} IS NOT NULL) AS frequency FROM ${P} WHERE ${q(c.tf)} IS NOT NULL GROUP BY ${q(c.tf)}`)
     .join("\nUNION ALL\n");
 });
+
+if (portable.hashJoinsOnly().length) candidatePairsTable.preOps(portable.hashJoinsOnly());
 
 const comparisonVectorsTable = publish("comparison_vectors", {
   type: "table",
