@@ -89,7 +89,7 @@ describe("comparison vectors on the engine computing similarity in plain SQL", (
 });
 
 describe("comparison vectors on PostgreSQL", () => {
-  it("call rcu's Jaro–Winkler function, which person_records creates first", async () => {
+  it("call rcu's Jaro–Winkler function, which person_records creates first; blocking uses hash joins", async () => {
     const project = await openProject({ projectDir: ROOT, config: await wideConfig("postgres") }, io);
     const plan = buildPlan(project.graph, selectActions(project.graph, []), { relations: new Map() }, project.dialect);
     const text = (id: string) => {
@@ -101,5 +101,10 @@ describe("comparison vectors on PostgreSQL", () => {
     expect(vectors).not.toContain("regexp_instr(");
     expect(text("rcu_identity.person_records")).toContain("CREATE OR REPLACE FUNCTION rcu_jaro_winkler(a text, b text)");
     expect(text("rcu_identity.u_probabilities")).not.toContain("CREATE OR REPLACE FUNCTION");
+    // Blocking with hash joins only, for its own transaction (bench/RESULTS.md: 42 s → 0.8 s).
+    const pairsTask = plan.tasks.find((t) => t.id === "rcu_identity.candidate_pairs")!;
+    const statements = pairsTask.body.type === "sql" ? pairsTask.body.statements.map((st) => st.sql) : [];
+    expect(statements.indexOf("SET LOCAL enable_nestloop = off")).toBeGreaterThan(statements.indexOf("BEGIN"));
+    expect(statements.indexOf("BEGIN")).toBeGreaterThanOrEqual(0);
   });
 });
