@@ -165,7 +165,7 @@ function isHouseholdMailbox(key, prefixes) {
  * @returns {string} SQL expression (text; '' when the local part has no letter).
  */
 function localLetters(key) {
-  return t.rx(`split_part(${key}, '@', 1)`, "[^a-z]", "");
+  return t.lettersOnly(`split_part(${key}, '@', 1)`);
 }
 
 module.exports = { normalize, isValid, isJunk, matchKey, matchKeyOfNormalized, isHouseholdMailbox, localLetters, JUNK, JUNK_PATTERNS, HOUSEHOLD_MAILBOXES };

@@ -100,11 +100,12 @@ function comparisonLevel(c) {
  */
 function comparisonVectors({ pairs, records, id, key, comparisons, extra, joins, countRecords }) {
   const k = key || id;
-  // Similarities counted once per pair (portable.similarityInPlainSql: PostgreSQL, Redshift), in
-  // an inner query over the pairs that the levels read as p.<column>. `countRecords`: a narrower
-  // relation holding the compared columns, when `records` is a heavy query. OFFSET 0 keeps the
-  // inner query whole: PostgreSQL otherwise pulls it up and evaluates the counting subquery once
-  // per reference (a dozen per similarity level), which made a 400-person build time out.
+  // Similarities counted once per pair (portable.similarityInPlainSql: Redshift), in an inner
+  // query over the pairs that the levels read as p.<column>. `countRecords`: a narrower relation
+  // holding the compared columns, when `records` is a heavy query. OFFSET 0 keeps the inner query
+  // whole: PostgreSQL (the Redshift test server's engine) otherwise pulls it up and evaluates the
+  // counting subquery once per reference (a dozen per similarity level), which made a 400-person
+  // build time out.
   const counted = new Map(comparisons.flatMap((c) => c.similarities || []).map((s) => [s.column, s.counts]));
   const from = counted.size
     ? `(SELECT p.*, ${[...counted].map(([column, counts]) => `${counts} AS ${q(column)}`).join(",\n    ")}

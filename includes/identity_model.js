@@ -137,7 +137,7 @@ function genderVariant(a, b) {
  */
 function comparisons() {
   // Level labels are referred to by pair_scores (levelsOf): keep them stable.
-  // Where similarity is plain SQL (PostgreSQL, Redshift), each pair of columns compared is counted
+  // Where similarity is plain SQL (Redshift), each pair of columns compared is counted
   // once per pair of records, in an inner query (identity_match.comparisonVectors), and every level
   // reads the counts: the comparison lists them in `similarities`.
   const counted = new Map();

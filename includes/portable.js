@@ -173,7 +173,8 @@ function positions(alias) {
 }
 
 /**
- * The counts behind Jaro–Winkler, in plain SQL (PostgreSQL and Redshift have no built-in): the
+ * The counts behind Jaro–Winkler, in plain SQL (Redshift has no built-in and runs no PL/pgSQL in a
+ * query; PostgreSQL once used it too, see similaritySetup): the
  * matching characters m and the transpositions t of two strings, as one BIGINT m * 1000 + t (both
  * are at most 100), or NULL when either string is NULL or empty or the two are equal
  * (similarityOfCounts answers those without counting). One correlated scalar subquery of a single

@@ -103,6 +103,11 @@ function squish(expr) {
   return rx(rx(expr, `${SPACES}+`, " "), "^ | $", "");
 }
 
+/** The letters a–z of `expr` only (digits, separators, anything else dropped; '' when none). */
+function lettersOnly(expr) {
+  return rx(expr, "[^a-z]", "");
+}
+
 /** NULL for an empty string. */
 function nullIfEmpty(expr) {
   return `NULLIF(${expr}, '')`;
@@ -121,4 +126,4 @@ function replaceWords(expr, pairs) {
   return squish(out);
 }
 
-module.exports = { engine, str, rx, matches, foldAccents, squish, nullIfEmpty, replaceWords, SPACES };
+module.exports = { engine, str, rx, lettersOnly, matches, foldAccents, squish, nullIfEmpty, replaceWords, SPACES };

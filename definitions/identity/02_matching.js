@@ -48,31 +48,27 @@ FROM (
 ${[...identifierKinds.map(([k, col]) => `  SELECT ${lit(k)} AS id_type, ${q(col)} AS id_value, first_key FROM ${P} WHERE ${q(col)} IS NOT NULL`), ...seen].join("\n  UNION ALL\n")}
 ) AS ids
 GROUP BY id_type, id_value`;
-  const prefixed = email.isHouseholdMailbox("i.id_value", m.household_mailboxes);
-  if (!m.surname_mailboxes) {
-    return `SELECT i.*, i.records > ${m.max_records_per_identifier} AS is_shared,
-  CASE WHEN i.id_type = 'email' THEN ${prefixed} ELSE FALSE END AS is_household
-FROM (${ids}) AS i`;
-  }
   // A mailbox named by a surname alone ("fournier676@", "le.goff@") names a family, not which
   // member: like "famille.fournier@", it is shared as often as not. Surnames are the estate's own
   // words, letters only, read more often as a last name than as a first name (a record typed the
   // other way round, person_records.last_is_given, read in its fields' true roles), so
   // "marie75@" — Marie is a surname too, but mostly a given name — stays a person's.
-  const letters = (col) => sql_text.rx(col, "[^a-z]", "");
-  return `WITH names AS (
-  SELECT ${letters("CASE WHEN last_is_given THEN first_key ELSE last_key END")} AS word, 1 AS as_last FROM ${P}
+  // An equi-join only: a condition on one side in the ON clause made DuckDB pair every value with
+  // every surname (a nested loop: minutes at a million records).
+  const surnames = m.surname_mailboxes
+    ? `WITH names AS (
+  SELECT ${sql_text.lettersOnly("CASE WHEN last_is_given THEN first_key ELSE last_key END")} AS word, 1 AS as_last FROM ${P}
   UNION ALL
-  SELECT ${letters("CASE WHEN last_is_given THEN last_key ELSE first_key END")} AS word, 0 AS as_last FROM ${P}
+  SELECT ${sql_text.lettersOnly("CASE WHEN last_is_given THEN last_key ELSE first_key END")} AS word, 0 AS as_last FROM ${P}
 ), surnames AS (
   SELECT word FROM names WHERE LENGTH(word) >= 3 GROUP BY word HAVING SUM(as_last) > SUM(1 - as_last)
 )
-SELECT i.id_type, i.id_value, i.records, i.first_names, i.records > ${m.max_records_per_identifier} AS is_shared,
-  CASE WHEN i.id_type = 'email' THEN (${prefixed} OR sn.word IS NOT NULL) ELSE FALSE END AS is_household
-FROM (SELECT ids.*, CASE WHEN id_type = 'email' THEN ${email.localLetters("id_value")} END AS letters FROM (${ids}) AS ids) AS i
--- An equi-join only: a condition on one side in the ON clause made DuckDB pair every value with
--- every surname (a nested loop: minutes at a million records).
-LEFT JOIN surnames AS sn ON sn.word = i.letters`;
+`
+    : "";
+  const surnameMailbox = m.surname_mailboxes ? " OR sn.word IS NOT NULL" : "";
+  return `${surnames}SELECT i.id_type, i.id_value, i.records, i.first_names, i.records > ${m.max_records_per_identifier} AS is_shared,
+  CASE WHEN i.id_type = 'email' THEN (${email.isHouseholdMailbox("i.id_value", m.household_mailboxes)}${surnameMailbox}) ELSE FALSE END AS is_household
+FROM (SELECT ids.*, CASE WHEN id_type = 'email' THEN ${email.localLetters("id_value")} END AS letters FROM (${ids}) AS ids) AS i${m.surname_mailboxes ? "\nLEFT JOIN surnames AS sn ON sn.word = i.letters" : ""}`;
 });
 
 const candidatePairsTable = publish("candidate_pairs", {
