@@ -160,8 +160,9 @@ export const identitySchema = z.strictObject({
         .default([...HOUSEHOLD_MAILBOXES]),
       /**
        * An address whose local part, digits and separators dropped, is a surname of the estate
-       * ("fournier676@", "le.goff@": a word read more often as a last name than as a first name)
-       * is a family's mailbox too, as household_mailboxes' are. false keeps such addresses personal.
+       * ("fournier676@", "le.goff@": a word read as a last name on at least one record in ten)
+       * and no holder's given name ("nicolas696@" on Nicolas Petit's record stays his) is a
+       * family's mailbox too, as household_mailboxes' are. false keeps such addresses personal.
        */
       surname_mailboxes: z.boolean().default(true),
       /** Blocks larger than this are skipped when generating candidate pairs (bounded pairs per record). */

@@ -4,7 +4,8 @@
  * member scores best (definitions/identity/03_clusters.js). An address named as a family's mailbox
  * ("famille.moreau@…", identity.matching.household_mailboxes) does not attach a nameless record
  * even to the one member known to use it: the other member may be the one who signed up. Nor does
- * a mailbox named by a surname alone ("fournier676@", identity.matching.surname_mailboxes).
+ * a mailbox named by a surname alone ("fournier676@", identity.matching.surname_mailboxes) that is
+ * no holder's given name.
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -103,7 +104,12 @@ describe("nameless records", () => {
       "signup_le_goff,,,le.goff@orange.fr",
       "marie,Marie,Dubois,marie75@gmail.com", // a given name: Marie's own mailbox
       "signup_marie,,,marie75@gmail.com",
-      "louis,Louis,Marie,louis.marie@orange.fr", // Marie is a surname too, but less often here
+      "louis,Louis,Marie,louis.marie@orange.fr", // Marie is a surname too: the mailbox is hers as she is named so
+      "sophie,Sophie,Dubois,guillaume696@gmail.com", // her married name, Guillaume, on the family's mailbox
+      "signup_guillaume,,,guillaume696@gmail.com", // Sophie, or her husband
+      "guillaume,Guillaume,Roux,g.roux@free.fr", // Guillaume is more often a given name here,
+      "guillaume_eshop,Guillaume,Roux,g.roux@free.fr",
+      "paul,Paul,Guillaume,p.guillaume@free.fr", //   and a surname on one record in three
     ];
     const project = await resolved("rcu-surname-mailbox-", lines);
     const user = await project.users();
@@ -111,15 +117,19 @@ describe("nameless records", () => {
     expect(user.get("anne_eshop")).toBe(user.get("anne"));
     expect(user.get("signup_le_goff")).not.toBe(user.get("anne"));
     expect(user.get("signup_marie")).toBe(user.get("marie"));
+    expect(user.get("signup_guillaume")).not.toBe(user.get("sophie"));
     const stats = await duck<{ id_value: string; is_household: boolean }>(
       project.warehouse,
       "SELECT id_value, is_household FROM rcu_identity.identifier_stats WHERE id_type = 'email' ORDER BY id_value",
     );
     expect(stats).toEqual([
       { id_value: "fournier676@free.fr", is_household: true },
+      { id_value: "g.roux@free.fr", is_household: false },
+      { id_value: "guillaume696@gmail.com", is_household: true },
       { id_value: "le.goff@orange.fr", is_household: true },
       { id_value: "louis.marie@orange.fr", is_household: false },
       { id_value: "marie75@gmail.com", is_household: false },
+      { id_value: "p.guillaume@free.fr", is_household: false },
     ]);
     const [pair] = await duck<{ decision: string }>(
       project.warehouse,
@@ -132,5 +142,6 @@ describe("nameless records", () => {
     const userOff = await off.users();
     expect(userOff.get("signup_fournier")).toBe(userOff.get("marc"));
     expect(userOff.get("signup_le_goff")).toBe(userOff.get("anne"));
+    expect(userOff.get("signup_guillaume")).toBe(userOff.get("sophie"));
   }, 180_000);
 });
