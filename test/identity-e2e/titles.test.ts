@@ -82,6 +82,40 @@ describe("titles", () => {
     expect(old.stdout).toMatch(/people:call_henry {2}Henry {2}/);
   }, 120_000);
 
+  it("learn the gender of a given name that is a common surname too, when the record's other name does not contradict it", async () => {
+    const dir = await tempDir("rcu-titles-surname-given-");
+    const project = await peopleProject(dir, ["title", "first_name", "last_name", "phone"]);
+    const titled = (name: string, title: string, lasts: readonly string[]) =>
+      lasts.map((last, i) => `${name.toLowerCase()}${i},${title},${name},${last},03 20 00 ${name.length}${i} 0${i}`);
+    await project.write([
+      "id,title,first_name,last_name,phone",
+      ...titled("Bernard", "M.", ["Durand", "Lefebvre", "Moreau", "Girard", "Roux"]),
+      ...titled("François", "M.", ["Leroy", "Colin", "Vidal", "Brun", "Meyer"]),
+      ...titled("Claire", "Mme", ["Perrin", "Morel", "Blanc", "Henry", "Roger"]),
+      // Bernard is a surname as often as a given name here: the rule of three (a given name three
+      // times more often than a surname) alone learns no gender for an untitled Bernard.
+      ...["Sophie", "Julie", "Paul", "Marc"].map((first, i) => `${first.toLowerCase()}_b,,${first},Bernard,02 40 00 00 1${i}`),
+      // The Fontaine household's landline: his untitled account, and a call from Mme Fontaine.
+      "bernard_fontaine,,Bernard,Fontaine,05 64 35 22 84",
+      "call_fontaine,Mme,,Fontaine,05 64 35 22 84",
+      // Either reading of "Bernard François" is a man; "Bernard Claire" may be Claire Bernard.
+      "bernard_francois,,Bernard,François,05 64 35 22 85",
+      "bernard_claire,,Bernard,Claire,05 64 35 22 86",
+    ]);
+    await project.resolve();
+    const genders = await duck<{ record_id: string; gender: string | null }>(
+      project.warehouse,
+      "SELECT record_id, gender FROM rcu_identity.person_records WHERE record_id IN ('bernard_fontaine', 'bernard_francois', 'bernard_claire') ORDER BY record_id",
+    );
+    expect(genders).toEqual([
+      { record_id: "bernard_claire", gender: null },
+      { record_id: "bernard_fontaine", gender: "M" }, // Fontaine is nobody's given name
+      { record_id: "bernard_francois", gender: "M" }, // François is a man's given name too
+    ]);
+    const user = await project.users();
+    expect(user.get("call_fontaine")).not.toBe(user.get("bernard_fontaine"));
+  }, 120_000);
+
   it("takes the title from the source's title field, else from a full name's leading honorific", async () => {
     const dir = await tempDir("rcu-titles-full-");
     const project = await peopleProject(dir, ["full_name", "phone"], { source: "title: { sql: \"CASE WHEN id = 'mapped' THEN 'Madame' END\" }" });
