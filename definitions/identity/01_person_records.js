@@ -136,7 +136,7 @@ const personRecordsTable = publish("person_records", {
     first_canon: "First name with compound abbreviations expanded (JP -> jean pierre).",
     title: "Title as typed (Mme, M., Dr), from the source's title field or the leading honorific of a full_name.",
     title_gender: "F or M when the title states a gender (Mme, Mlle, Mrs / M., Mr, Monsieur); NULL otherwise.",
-    gender: "title_gender; else, unless the names are typed the other way round, the gender the first name is given with on the titled records (at least 5 of them, 95 % one gender, a name three times more often a first name than a last name, or whose record's last name is hardly a first name or a given name of the same gender); NULL otherwise.",
+    gender: "title_gender; else, unless the names are typed the other way round, the gender the first name is given with on the titled records (at least 5 of them, 95 % one gender, a name three times more often a first name than a last name, or whose record's last name is hardly a first name or a given name of the same gender); for a record without a first name, the gender of the given name its email spells beside its surname (blanchard.beatrice@); NULL otherwise.",
     last_is_given: "Names typed the other way round: the last-name field holds a word seen at least ten times more often as a first name across all records, or the first-name field one seen ten times more often as a last name while the last-name field's is seen at least as often as a first name.",
     first_common: "The first name is a common given name: on at least 10 records and 1 in 5,000 of them, and ten times more often a first name than a last name.",
     first_initials: "Initials of a compound first name (jean michel, j m, jm -> jm); NULL for other single names.",
@@ -158,6 +158,14 @@ const personRecordsTable = publish("person_records", {
   // field holds a word seen ten times more often as a last name and its last-name field one seen
   // at least as often as a first name ("Legrand Nicolas", "Martin Jean"): otherwise two such
   // records of a household read as one first name, "Legrand", shared with different surnames.
+  // The given name an email spells beside the record's own surname, for a record without a first
+  // name: "blanchard.beatrice5166@" on "N/A Blanchard" → beatrice. One equality in the join below
+  // (a one-sided condition in an ON clause can make DuckDB loop over every pair).
+  const local = email.localLetters("kept.email_key");
+  const sur = sql_text.lettersOnly("kept.last_key");
+  const emailGivenName = `CASE WHEN kept.first_key IS NULL AND LENGTH(${local}) > LENGTH(${sur}) + 1 THEN CASE
+    WHEN LEFT(${local}, LENGTH(${sur})) = ${sur} THEN RIGHT(${local}, LENGTH(${local}) - LENGTH(${sur}))
+    WHEN RIGHT(${local}, LENGTH(${sur})) = ${sur} THEN LEFT(${local}, LENGTH(${local}) - LENGTH(${sur})) END END`;
   const lastIsGiven = "(COALESCE(nr.as_first >= 10 * nr.as_last, FALSE) OR COALESCE(nf.as_last >= 10 * nf.as_first AND nr.as_first >= nr.as_last, FALSE))";
   return `WITH kept AS ${portable.materialized()}(
 SELECT pr.* FROM (
@@ -234,7 +242,10 @@ SELECT kept.*, ${lastIsGiven} AS last_is_given,
   -- first name ("Bernard Fontaine"), or a given name of the same gender ("Bernard François");
   -- "Bernard Claire" gets none. At 100k people: 14,453 more genders, 7 of them wrong.
   -- Compared only where a record has no first name (pair_scores).
-  COALESCE(kept.title_gender, CASE WHEN NOT ${lastIsGiven} AND (nf.as_first >= 3 * nf.as_last OR nr.as_first * 10 <= nr.as_last OR fgl.gender = fg.gender) THEN fg.gender END) AS gender,
+  --   A record without a first name ("N/A Blanchard", an email-only ticket) whose email reads as
+  -- a given name beside its own surname (blanchard.beatrice5166@, catherineberger@) takes that
+  -- name's gender: at 100k people 1,741 such records, 4 of them wrong (a partner's mailbox).
+  COALESCE(kept.title_gender, CASE WHEN NOT ${lastIsGiven} AND (nf.as_first >= 3 * nf.as_last OR nr.as_first * 10 <= nr.as_last OR fgl.gender = fg.gender) THEN fg.gender END, fge.gender) AS gender,
   -- For the matching steps' joins and samples: an integer key joins ten million candidate pairs
   -- faster than record_key, and a pair's sampling hash is the sum of its records' hashes (one MD5
   -- per record, not per pair).
@@ -246,7 +257,8 @@ CROSS JOIN (SELECT COUNT(*) AS records FROM kept) AS total
 LEFT JOIN name_roles AS nr ON nr.name_key = kept.last_key
 LEFT JOIN name_roles AS nf ON nf.name_key = kept.first_key
 LEFT JOIN first_genders AS fg ON fg.first_key = kept.first_key
-LEFT JOIN first_genders AS fgl ON fgl.first_key = kept.last_key`;
+LEFT JOIN first_genders AS fgl ON fgl.first_key = kept.last_key
+LEFT JOIN first_genders AS fge ON fge.first_key = ${emailGivenName}`;
 });
 // Jaro–Winkler for the tables that compare records (PostgreSQL: rcu's function), created here so
 // that it exists, committed, before any of them starts (includes/portable.js similaritySetup).

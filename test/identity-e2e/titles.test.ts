@@ -82,38 +82,43 @@ describe("titles", () => {
     expect(old.stdout).toMatch(/people:call_henry {2}Henry {2}/);
   }, 120_000);
 
-  it("learn the gender of a given name that is a common surname too, when the record's other name does not contradict it", async () => {
+  it("learn the gender of a given name that is a common surname too, when the record's other name does not contradict it; and of an email's given name for a record without one", async () => {
     const dir = await tempDir("rcu-titles-surname-given-");
-    const project = await peopleProject(dir, ["title", "first_name", "last_name", "phone"]);
+    const project = await peopleProject(dir, ["title", "first_name", "last_name", "phone", "email"]);
     const titled = (name: string, title: string, lasts: readonly string[]) =>
-      lasts.map((last, i) => `${name.toLowerCase()}${i},${title},${name},${last},03 20 00 ${name.length}${i} 0${i}`);
+      lasts.map((last, i) => `${name.toLowerCase()}${i},${title},${name},${last},03 20 00 ${name.length}${i} 0${i},`);
     await project.write([
-      "id,title,first_name,last_name,phone",
+      "id,title,first_name,last_name,phone,email",
       ...titled("Bernard", "M.", ["Durand", "Lefebvre", "Moreau", "Girard", "Roux"]),
       ...titled("François", "M.", ["Leroy", "Colin", "Vidal", "Brun", "Meyer"]),
       ...titled("Claire", "Mme", ["Perrin", "Morel", "Blanc", "Henry", "Roger"]),
+      ...titled("Béatrice", "Mme", ["Mercier", "Faure", "André", "Lambert", "Bonnet"]),
       // Bernard is a surname as often as a given name here: the rule of three (a given name three
       // times more often than a surname) alone learns no gender for an untitled Bernard.
-      ...["Sophie", "Julie", "Paul", "Marc"].map((first, i) => `${first.toLowerCase()}_b,,${first},Bernard,02 40 00 00 1${i}`),
-      // The Fontaine household's landline: his untitled account, and a call from Mme Fontaine.
-      "bernard_fontaine,,Bernard,Fontaine,05 64 35 22 84",
-      "call_fontaine,Mme,,Fontaine,05 64 35 22 84",
+      ...["Sophie", "Julie", "Paul", "Marc"].map((first, i) => `${first.toLowerCase()}_b,,${first},Bernard,02 40 00 00 1${i},`),
+      // The Fontaine household's landline: his untitled account, a call from Mme Fontaine, and an
+      // account with a placeholder for a first name and her email (Béatrice: a woman's name).
+      "bernard_fontaine,,Bernard,Fontaine,05 64 35 22 84,",
+      "call_fontaine,Mme,,Fontaine,05 64 35 22 84,",
+      "na_fontaine,,N/A,Fontaine,05 64 35 22 84,fontaine.beatrice75@free.fr",
       // Either reading of "Bernard François" is a man; "Bernard Claire" may be Claire Bernard.
-      "bernard_francois,,Bernard,François,05 64 35 22 85",
-      "bernard_claire,,Bernard,Claire,05 64 35 22 86",
+      "bernard_francois,,Bernard,François,05 64 35 22 85,",
+      "bernard_claire,,Bernard,Claire,05 64 35 22 86,",
     ]);
     await project.resolve();
     const genders = await duck<{ record_id: string; gender: string | null }>(
       project.warehouse,
-      "SELECT record_id, gender FROM rcu_identity.person_records WHERE record_id IN ('bernard_fontaine', 'bernard_francois', 'bernard_claire') ORDER BY record_id",
+      "SELECT record_id, gender FROM rcu_identity.person_records WHERE record_id IN ('bernard_fontaine', 'bernard_francois', 'bernard_claire', 'na_fontaine') ORDER BY record_id",
     );
     expect(genders).toEqual([
       { record_id: "bernard_claire", gender: null },
       { record_id: "bernard_fontaine", gender: "M" }, // Fontaine is nobody's given name
       { record_id: "bernard_francois", gender: "M" }, // François is a man's given name too
+      { record_id: "na_fontaine", gender: "F" }, // her email's given name, beside her surname
     ]);
     const user = await project.users();
     expect(user.get("call_fontaine")).not.toBe(user.get("bernard_fontaine"));
+    expect(user.get("na_fontaine")).not.toBe(user.get("bernard_fontaine"));
   }, 120_000);
 
   it("takes the title from the source's title field, else from a full name's leading honorific", async () => {
