@@ -3,7 +3,7 @@
  * often as a first name across all records, or a first-name field holding a word seen ten times
  * more often as a last name beside a word seen at least as often as a first name (names typed the
  * other way round), and first_common
- * (a common given name), computed in the warehouse over the whole estate
+ * (a common given name: on ten records or more, and twice as often a first name as a last name), computed in the warehouse over the whole estate
  * (definitions/identity/01_person_records.js); and the term frequencies of a pair typed the other
  * way round, read in the field each word belongs to (comparison_vectors).
  */
@@ -12,7 +12,7 @@ import { cli, duck, ROOT, tempDir } from "../helpers.js";
 import { peopleProject } from "./people-project.js";
 
 describe("name roles", () => {
-  it("mark a last name that is a given name ten times more often (not a surname that is also a given name) and common given names; read a swapped name's frequency in its own field", async () => {
+  it("mark a last name that is a given name ten times more often (not a surname that is also a given name) and common given names (twice as often given names as surnames); read a swapped name's frequency in its own field", async () => {
     const project = await peopleProject(await tempDir("rcu-roles-"), ["first_name", "last_name"]);
     await project.write([
       "id,first_name,last_name",
@@ -22,14 +22,20 @@ describe("name roles", () => {
       ...Array.from({ length: 3 }, (_, i) => `b${i},${["Paul", "Marc", "Luc"][i]},Bertrand`), // Bertrand: a surname
       ...Array.from({ length: 3 }, (_, i) => `n${i},Nicolas,Dupont${"abc"[i]}`), // Nicolas: 3 × a first name
       "clement,Clément,Nicolas", // … and a surname too
+      ...Array.from({ length: 12 }, (_, i) => `m${i},Marie,Nom${"abcdefghijkl"[i]}`), // Marie: 12 × a first name,
+      ...Array.from({ length: 4 }, (_, i) => `s${i},${["Paul", "Marc", "Luc", "Anne"][i]},Marie`), // 4 × a surname
+      ...Array.from({ length: 12 }, (_, i) => `j${i},Jacques,Nom${"abcdefghijkl"[i]}`), // Jacques: 12 × a first name,
+      ...Array.from({ length: 7 }, (_, i) => `t${i},${["Paul", "Marc", "Luc", "Anne", "Léa", "Eva", "Zoé"][i]},Jacques`), // 7 × a surname
     ]);
     const r = await cli(["run", "--config", project.config, "--select", "tag:identity"], ROOT);
     expect(r.code).toBe(0);
-    const rows = await duck<{ record_id: string; last_is_given: boolean; first_common: boolean }>(project.warehouse, "SELECT record_id, last_is_given, first_common FROM rcu_identity.person_records WHERE record_id IN ('swapped', 'clement', 'y0', 'n0')");
+    const rows = await duck<{ record_id: string; last_is_given: boolean; first_common: boolean }>(project.warehouse, "SELECT record_id, last_is_given, first_common FROM rcu_identity.person_records WHERE record_id IN ('swapped', 'clement', 'y0', 'n0', 'm0', 'j0')");
     const by = (col: "last_is_given" | "first_common") => Object.fromEntries(rows.map((x) => [x.record_id, x[col]]));
-    expect(by("last_is_given")).toEqual({ swapped: true, clement: false, y0: false, n0: false });
-    // Yasmine is a first name on 20 records (and 1 in 5,000); Nicolas on 3 only.
-    expect(by("first_common")).toEqual({ swapped: false, clement: false, y0: true, n0: false });
+    expect(by("last_is_given")).toEqual({ swapped: true, clement: false, y0: false, n0: false, m0: false, j0: false });
+    // Yasmine is a first name on 20 records (and 1 in 5,000); Nicolas on 3 only. Marie is a
+    // surname too (as in France), but three times more often a given name: common; Jacques, less
+    // than twice as often, is not.
+    expect(by("first_common")).toEqual({ swapped: false, clement: false, y0: true, n0: false, m0: true, j0: false });
 
     // "Bertrand Yasmine" twice: the shared first-name field holds a surname, whose frequency is
     // read among last names (3 Bertrand + …), and the given name's among first names.
