@@ -92,7 +92,7 @@ describe("titles", () => {
       ...titled("Bernard", "M.", ["Durand", "Lefebvre", "Moreau", "Girard", "Roux"]),
       ...titled("François", "M.", ["Leroy", "Colin", "Vidal", "Brun", "Meyer"]),
       ...titled("Claire", "Mme", ["Perrin", "Morel", "Blanc", "Henry", "Roger"]),
-      ...titled("Béatrice", "Mme", ["Mercier", "Faure", "André", "Lambert", "Bonnet"]),
+      ...titled("Béatrice", "Mme", ["Mercier", "Faure", "André", "Lambert", "Bonnet", "Leroux", "Picard", "Gautier", "Renard", "Giraud"]),
       // Bernard is a surname as often as a given name here: the rule of three (a given name three
       // times more often than a surname) alone learns no gender for an untitled Bernard.
       ...["Sophie", "Julie", "Paul", "Marc"].map((first, i) => `${first.toLowerCase()}_b,,${first},Bernard,02 40 00 00 1${i},`),
@@ -101,6 +101,7 @@ describe("titles", () => {
       "bernard_fontaine,,Bernard,Fontaine,05 64 35 22 84,",
       "call_fontaine,Mme,,Fontaine,05 64 35 22 84,",
       "na_fontaine,,N/A,Fontaine,05 64 35 22 84,fontaine.beatrice75@free.fr",
+      "legrand_beatrice,,Legrand,Béatrice,05 64 35 22 87,", // typed the other way round: her given name's gender
       // Either reading of "Bernard François" is a man; "Bernard Claire" may be Claire Bernard.
       "bernard_francois,,Bernard,François,05 64 35 22 85,",
       "bernard_claire,,Bernard,Claire,05 64 35 22 86,",
@@ -108,12 +109,13 @@ describe("titles", () => {
     await project.resolve();
     const genders = await duck<{ record_id: string; gender: string | null }>(
       project.warehouse,
-      "SELECT record_id, gender FROM rcu_identity.person_records WHERE record_id IN ('bernard_fontaine', 'bernard_francois', 'bernard_claire', 'na_fontaine') ORDER BY record_id",
+      "SELECT record_id, gender FROM rcu_identity.person_records WHERE record_id IN ('bernard_fontaine', 'bernard_francois', 'bernard_claire', 'na_fontaine', 'legrand_beatrice') ORDER BY record_id",
     );
     expect(genders).toEqual([
       { record_id: "bernard_claire", gender: null },
       { record_id: "bernard_fontaine", gender: "M" }, // Fontaine is nobody's given name
       { record_id: "bernard_francois", gender: "M" }, // François is a man's given name too
+      { record_id: "legrand_beatrice", gender: "F" }, // her given name, in the last-name field
       { record_id: "na_fontaine", gender: "F" }, // her email's given name, beside her surname
     ]);
     const user = await project.users();
