@@ -41,18 +41,20 @@ publish("identifier_stats", {
   const P = ctx.ref(S, "person_records");
   // record_sightings holds a value once per record, so its rows count records too.
   const seen = seenTypes.length
-    ? [`  SELECT 'seen:' || s.id_type AS id_type, s.id_value, p.first_key, 0 AS holder_named FROM ${ctx.ref(S, "record_sightings")} AS s JOIN ${P} AS p ON p.record_num = s.record_num`]
+    ? [`  SELECT 'seen:' || s.id_type AS id_type, s.id_value, p.first_key, 0 AS holder_given, 0 AS holder_surname FROM ${ctx.ref(S, "record_sightings")} AS s JOIN ${P} AS p ON p.record_num = s.record_num`]
     : [];
   // Given name and surname of a record, in their true roles (person_records.last_is_given: a
   // record typed the other way round).
   const given = "CASE WHEN last_is_given THEN last_key ELSE first_key END";
   const surname = "CASE WHEN last_is_given THEN first_key ELSE last_key END";
   // holder_named: some record carrying the email has the mailbox's letters as its given name
-  // ("nicolas696@" on Nicolas Petit's record): the mailbox is that person's (see below).
-  const holderNamed = (col) => (m.surname_mailboxes && col === "email_key" ? `CASE WHEN ${sql_text.lettersOnly(given)} = ${email.localLetters(q(col))} THEN 1 ELSE 0 END` : "0");
-  const ids = `SELECT id_type, id_value, COUNT(*) AS records, COUNT(DISTINCT first_key) AS first_names, MAX(holder_named) AS holder_named
+  // ("nicolas696@" on Nicolas Petit's record), and none as its surname: the mailbox is that
+  // person's (see below). "noel709@" on Michel Noël's records, one of them typed "Noel Michel",
+  // names his family, whichever field holds the word.
+  const holderNamed = (col, name) => (m.surname_mailboxes && col === "email_key" ? `CASE WHEN ${sql_text.lettersOnly(name)} = ${email.localLetters(q(col))} THEN 1 ELSE 0 END` : "0");
+  const ids = `SELECT id_type, id_value, COUNT(*) AS records, COUNT(DISTINCT first_key) AS first_names, MAX(holder_given) * (1 - MAX(holder_surname)) AS holder_named
 FROM (
-${[...identifierKinds.map(([k, col]) => `  SELECT ${lit(k)} AS id_type, ${q(col)} AS id_value, first_key, ${holderNamed(col)} AS holder_named FROM ${P} WHERE ${q(col)} IS NOT NULL`), ...seen].join("\n  UNION ALL\n")}
+${[...identifierKinds.map(([k, col]) => `  SELECT ${lit(k)} AS id_type, ${q(col)} AS id_value, first_key, ${holderNamed(col, given)} AS holder_given, ${holderNamed(col, surname)} AS holder_surname FROM ${P} WHERE ${q(col)} IS NOT NULL`), ...seen].join("\n  UNION ALL\n")}
 ) AS ids
 GROUP BY id_type, id_value`;
   // A mailbox named by a surname alone ("fournier676@", "le.goff@") names a family, not which

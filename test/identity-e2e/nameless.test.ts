@@ -110,6 +110,9 @@ describe("nameless records", () => {
       "guillaume,Guillaume,Roux,g.roux@free.fr", // Guillaume is more often a given name here,
       "guillaume_eshop,Guillaume,Roux,g.roux@free.fr",
       "paul,Paul,Guillaume,p.guillaume@free.fr", //   and a surname on one record in three
+      "michel,Michel,Noël,noel709@orange.fr", // the Noël family's mailbox,
+      "michel_ticket,Noel,Michel,noel709@orange.fr", //   his ticket typed the other way round:
+      "signup_noel,,,noel709@orange.fr", //   Noël is a holder's surname, whichever field holds it
     ];
     const project = await resolved("rcu-surname-mailbox-", lines);
     const user = await project.users();
@@ -118,6 +121,7 @@ describe("nameless records", () => {
     expect(user.get("signup_le_goff")).not.toBe(user.get("anne"));
     expect(user.get("signup_marie")).toBe(user.get("marie"));
     expect(user.get("signup_guillaume")).not.toBe(user.get("sophie"));
+    expect(user.get("signup_noel")).not.toBe(user.get("michel"));
     const stats = await duck<{ id_value: string; is_household: boolean }>(
       project.warehouse,
       "SELECT id_value, is_household FROM rcu_identity.identifier_stats WHERE id_type = 'email' ORDER BY id_value",
@@ -129,6 +133,7 @@ describe("nameless records", () => {
       { id_value: "le.goff@orange.fr", is_household: true },
       { id_value: "louis.marie@orange.fr", is_household: false },
       { id_value: "marie75@gmail.com", is_household: false },
+      { id_value: "noel709@orange.fr", is_household: true },
       { id_value: "p.guillaume@free.fr", is_household: false },
     ]);
     const [pair] = await duck<{ decision: string }>(

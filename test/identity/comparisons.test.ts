@@ -41,6 +41,13 @@ const records: Rec[] = [
   ["andrenathalie2", "Andre", "Nathalie", true, null],
   ["andreas", "André", "Anne-Sophie", true, null],
   ["andreas2", "André", "Anne S.", true, null],
+  ["rousseaustephanie", "Rousseau", "Stéphanie", true, null], // typed the other way round
+  ["rousseauleo", "Rousseau", "Léo", true, null], // her son, typed the same way: a three-letter name
+  ["rousseaujmc", "Rousseau", "JMC", true, null], // initials, not a name
+  ["clement", "Clément", "Bouchet", false, null],
+  ["clemence", "Clémence", "Bouchet", false, null], // -nt / -nce
+  ["frederic", "Frédéric", "Bouchet", false, null],
+  ["frederique", "Frédérique", "Bouchet", false, null], // -c / -que
   ["stephanie", "Stéphanie", "Dubois", false, null],
   ["stephane", "Dubois", "Stéphane", true, null], // her husband, typed "DUBOIS Stéphane"
   ["stephanie2", "Dubois", "Stephanie", true, null], // herself, typed the other way round
@@ -90,8 +97,10 @@ describe("name and email comparison levels", () => {
     expect(await levels("stephanie", "stephane")).toMatchObject({ first_name: "else", last_name: "else" });
   });
 
-  it("reads -e / -ie as the feminine form, but not a doubled letter in a name already ending in -ie", async () => {
+  it("reads -e / -ie, -nt / -nce and -c / -que as the feminine form, but not a doubled letter in a name already ending in -ie", async () => {
     expect((await levels("valere", "valerie")).first_name).toBe("masculine / feminine forms");
+    expect((await levels("clement", "clemence")).first_name).toBe("masculine / feminine forms");
+    expect((await levels("frederique", "frederic")).first_name).toBe("masculine / feminine forms");
     expect((await levels("marie", "mariie")).first_name).toBe("similarity >= 0.92");
   });
 
@@ -116,6 +125,8 @@ describe("name and email comparison levels", () => {
     expect((await levels("andrenathalie", "andrejean")).first_name).toBe("both typed the other way round, different given names");
     expect((await levels("andrenathalie", "andrenathalie2")).first_name).toBe("exact or same canonical name"); // typed the same way
     expect((await levels("andreas", "andreas2")).first_name).toBe("exact or same canonical name"); // an abbreviated given name
+    expect((await levels("rousseaustephanie", "rousseauleo")).first_name).toBe("both typed the other way round, different given names");
+    expect((await levels("rousseaustephanie", "rousseaujmc")).first_name).toBe("exact or same canonical name");
   });
 
   it("reads a nickname as the name it shortens, before two common names are called two people", async () => {
