@@ -132,7 +132,7 @@ const personRecordsTable = publish("person_records", {
     email_key: "Canonical email for matching (gmail dots and +tags removed); NULL for invalid or junk emails.",
     email_mailbox: "Local part of email_key without a +tag (jean+promo@orange.fr -> jean): compared with the domain, never an identifier alone.",
     phone_e164: "Phone in E.164 (+33612345678); NULL when invalid (see phone_invalid_reason).",
-    first_key: "First name folded for matching (lower case, no accents or punctuation).",
+    first_key: "First name folded for matching (lower case, no accents or punctuation). A record holding one name alone in the first-name field, twice as often a last name across the records (\"Arnaud\"), has it as its last name and no first name.",
     first_canon: "First name with compound abbreviations expanded (JP -> jean pierre).",
     title: "Title as typed (Mme, M., Dr), from the source's title field or the leading honorific of a full_name.",
     title_gender: "F or M when the title states a gender (Mme, Mlle, Mrs / M., Mr, Monsieur); NULL otherwise.",
@@ -161,11 +161,29 @@ const personRecordsTable = publish("person_records", {
   // The given name an email spells beside the record's own surname, for a record without a first
   // name: "blanchard.beatrice5166@" on "N/A Blanchard" → beatrice. One equality in the join below
   // (a one-sided condition in an ON clause can make DuckDB loop over every pair).
-  const local = email.localLetters("kept.email_key");
-  const sur = sql_text.lettersOnly("kept.last_key");
-  const emailGivenName = `CASE WHEN kept.first_key IS NULL AND LENGTH(${local}) > LENGTH(${sur}) + 1 THEN CASE
+  const local = email.localLetters("named.email_key");
+  const sur = sql_text.lettersOnly("named.last_key");
+  const emailGivenName = `CASE WHEN named.first_key IS NULL AND LENGTH(${local}) > LENGTH(${sur}) + 1 THEN CASE
     WHEN LEFT(${local}, LENGTH(${sur})) = ${sur} THEN RIGHT(${local}, LENGTH(${local}) - LENGTH(${sur}))
     WHEN RIGHT(${local}, LENGTH(${sur})) = ${sur} THEN LEFT(${local}, LENGTH(${local}) - LENGTH(${sur})) END END`;
+  // person_records' columns as kept holds them, the name columns moved for a lone surname (named).
+  const lone = "COALESCE(lw.as_last >= 2 * lw.as_first, FALSE)";
+  const moved = {
+    first_name: "NULL", last_name: "kept.first_name", first_key: "NULL", last_key: "kept.first_key",
+    first_canon: "NULL", first_initials: "NULL", first_formal: "NULL", first_phon: "NULL",
+    last_phon: "kept.first_phon", first_initial: "NULL", last_initial: "kept.first_initial",
+  };
+  const keptColumns = [
+    "record_key", "source", "record_id", "trust", "updated_at", "email", "email_key", "email_mailbox",
+    "phone_e164", "phone_invalid_reason", "title", "title_gender", "first_name", "last_name",
+    "first_key", "last_key", "first_canon", "first_initials", "first_formal", "first_phon",
+    "last_phon", "first_initial", "last_initial", "birth_date", "birth_date_invalid_reason",
+    "birth_year", "birth_key", "national_id", "address_line", "address_key", "postcode", "city",
+    "city_key", "region_key", "country", ...idTypes.map((t) => "id_" + t),
+  ];
+  const namedColumns = keptColumns
+    .map((c) => (moved[c] ? `CASE WHEN ${lone} THEN ${moved[c]} ELSE kept.${q(c)} END AS ${q(c)}` : `kept.${q(c)}`))
+    .join(",\n    ");
   const lastIsGiven = "(COALESCE(nr.as_first >= 10 * nr.as_last, FALSE) OR COALESCE(nf.as_last >= 10 * nf.as_first AND nr.as_first >= nr.as_last, FALSE))";
   return `WITH kept AS ${portable.materialized()}(
 SELECT pr.* FROM (
@@ -227,8 +245,18 @@ WHERE NOT EXISTS (
       WHEN SUM(CASE WHEN title_gender = 'M' THEN 1 ELSE 0 END) >= ${GENDER_SHARE} * COUNT(*) THEN 'M' END END AS gender
   FROM kept WHERE first_key IS NOT NULL AND title_gender IS NOT NULL
   GROUP BY first_key
+), named AS (
+  -- A record holding one name, typed in the first-name field, that is more often a last name
+  -- across the records ("Arnaud", "Lacroix"; "Laurent" beside a placeholder surname, "Xxx"):
+  -- the word is its surname and it has no given name, as a "Mme Arnaud" ticket. It is then
+  -- compared as one: no first-name conflict with Mia Arnaud (at 100k people 79 such pairs were
+  -- vetoed, 69 of them one person), and the rules for records without a first name hold (a
+  -- family's mailbox does not attach it to a member). One equality in the join (see below).
+  SELECT ${namedColumns}
+  FROM kept
+  LEFT JOIN name_roles AS lw ON lw.name_key = CASE WHEN kept.last_key IS NULL THEN kept.first_key END
 )
-SELECT kept.*, ${lastIsGiven} AS last_is_given,
+SELECT named.*, ${lastIsGiven} AS last_is_given,
   -- A common given name (on at least 10 records and 1 in 5,000, and twice as often a first name
   -- as a last name — Marie, Pierre, Antoine, surnames too; not Martin, Bernard or Nicolas): two
   -- different ones are two people (Patrick / Patricia, Eric / Cédric, Marie / Maxime), where a
@@ -240,9 +268,9 @@ SELECT kept.*, ${lastIsGiven} AS last_is_given,
   COALESCE(nf.as_first >= 10 AND nf.as_first * 5000 >= total.records AND nf.as_first >= 2 * nf.as_last, FALSE) AS first_common,
   -- The gender its title states; else, for a record typed the other way round (last_is_given),
   -- the one its last-name field's given name is given with ("Roux Chloé": 6,624 more genders at
-  -- 100k people, none wrong); else the one its first name is given with (first_genders), when that name is three times more often a first name
-  -- than a last name (ten times, as first_common once had, left Claire out: 137 / 14 at 10k people,
-  -- from records like "Dubois Claire"). A name that is a common surname too (Bernard, François,
+  -- 100k people, none wrong); else the one its first name is given with (first_genders), when
+  -- that name is three times more often a first name than a last name (ten times, as
+  -- first_common once had, left Claire out: 137 / 14 at 10k people, from "Dubois Claire"). A name that is a common surname too (Bernard, François,
   -- Michel: swapped records of the Bernards would make Bernard a woman's name) gives its gender
   -- when the other name cannot be the given one or agrees: a last name under one record in ten a
   -- first name ("Bernard Fontaine"), or a given name of the same gender ("Bernard François");
@@ -251,19 +279,19 @@ SELECT kept.*, ${lastIsGiven} AS last_is_given,
   --   A record without a first name ("N/A Blanchard", an email-only ticket) whose email reads as
   -- a given name beside its own surname (blanchard.beatrice5166@, catherineberger@) takes that
   -- name's gender: at 100k people 1,741 such records, 4 of them wrong (a partner's mailbox).
-  COALESCE(kept.title_gender, CASE WHEN ${lastIsGiven} THEN fgl.gender WHEN nf.as_first >= 3 * nf.as_last OR nr.as_first * 10 <= nr.as_last OR fgl.gender = fg.gender THEN fg.gender END, fge.gender) AS gender,
+  COALESCE(named.title_gender, CASE WHEN ${lastIsGiven} THEN fgl.gender WHEN nf.as_first >= 3 * nf.as_last OR nr.as_first * 10 <= nr.as_last OR fgl.gender = fg.gender THEN fg.gender END, fge.gender) AS gender,
   -- For the matching steps' joins and samples: an integer key joins ten million candidate pairs
   -- faster than record_key, and a pair's sampling hash is the sum of its records' hashes (one MD5
   -- per record, not per pair).
   nb.record_num,
-  ${portable.md5Hash("kept.record_key", 52)} AS record_hash
-FROM kept
-JOIN numbers AS nb ON nb.record_key = kept.record_key
+  ${portable.md5Hash("named.record_key", 52)} AS record_hash
+FROM named
+JOIN numbers AS nb ON nb.record_key = named.record_key
 CROSS JOIN (SELECT COUNT(*) AS records FROM kept) AS total
-LEFT JOIN name_roles AS nr ON nr.name_key = kept.last_key
-LEFT JOIN name_roles AS nf ON nf.name_key = kept.first_key
-LEFT JOIN first_genders AS fg ON fg.first_key = kept.first_key
-LEFT JOIN first_genders AS fgl ON fgl.first_key = kept.last_key
+LEFT JOIN name_roles AS nr ON nr.name_key = named.last_key
+LEFT JOIN name_roles AS nf ON nf.name_key = named.first_key
+LEFT JOIN first_genders AS fg ON fg.first_key = named.first_key
+LEFT JOIN first_genders AS fgl ON fgl.first_key = named.last_key
 LEFT JOIN first_genders AS fge ON fge.first_key = ${emailGivenName}`;
 });
 // Jaro–Winkler for the tables that compare records (PostgreSQL: rcu's function), created here so

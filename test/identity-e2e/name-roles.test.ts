@@ -74,4 +74,30 @@ describe("name roles", () => {
     const [pair] = await duck<{ decision: string }>(project.warehouse, "SELECT decision FROM rcu_identity.pair_scores WHERE 'people:emma_swapped' IN (id_l, id_r) AND 'people:nicolas_swapped' IN (id_l, id_r)");
     expect(pair!.decision).toBe("vetoed: first names conflict");
   }, 120_000);
+
+  it("read one name alone in the first-name field as the surname when it is twice as often a last name", async () => {
+    const project = await peopleProject(await tempDir("rcu-roles-lone-"), ["first_name", "last_name", "phone"]);
+    await project.write([
+      "id,first_name,last_name,phone",
+      ...["Paul", "Marc", "Luc"].map((first, i) => `a${i},${first},Arnaud,03 20 00 00 0${i}`), // Arnaud: a surname
+      ...["Petit", "Roux", "Blanc", "Henry"].map((last, i) => `m${i},Michel,${last},03 20 00 00 1${i}`), // Michel: a given name …
+      ...["Paul", "Marc", "Luc", "Léa"].map((first, i) => `n${i},${first},Michel,03 20 00 00 2${i}`), //   … as often as a surname
+      "mia,Mia,Arnaud,05 64 35 22 84",
+      "arnaud_alone,Arnaud,,05 64 35 22 84", // her surname, typed alone in the first-name field
+      "chloe,Chloé,Roger,05 64 35 22 85",
+      "michel_alone,Michel,,05 64 35 22 85", // her husband Michel, typed alone on their landline
+    ]);
+    await project.resolve();
+    const rows = await duck<{ record_id: string; first_name: string | null; last_name: string | null; first_key: string | null; last_key: string | null; last_initial: string | null }>(
+      project.warehouse,
+      "SELECT record_id, first_name, last_name, first_key, last_key, last_initial FROM rcu_identity.person_records WHERE record_id IN ('arnaud_alone', 'michel_alone') ORDER BY record_id",
+    );
+    expect(rows).toEqual([
+      { record_id: "arnaud_alone", first_name: null, last_name: "Arnaud", first_key: null, last_key: "arnaud", last_initial: "a" },
+      { record_id: "michel_alone", first_name: "Michel", last_name: null, first_key: "michel", last_key: null, last_initial: null },
+    ]);
+    const users = await project.users();
+    expect(users.get("arnaud_alone")).toBe(users.get("mia")); // no first-name conflict with Mia
+    expect(users.get("michel_alone")).not.toBe(users.get("chloe")); // Michel and Chloé: two given names
+  }, 120_000);
 });
