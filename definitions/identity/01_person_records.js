@@ -139,6 +139,7 @@ const personRecordsTable = publish("person_records", {
     gender: "title_gender; else the gender the given name is given with (for names typed the other way round, the one in the last-name field; otherwise the first name) on the titled records (at least 5 of them, 95 % one gender, a name three times more often a first name than a last name, or whose record's last name is hardly a first name or a given name of the same gender); for a record without a first name, the gender of the given name its email spells beside its surname (blanchard.beatrice@); NULL otherwise.",
     last_is_given: "Names typed the other way round: the last-name field holds a word seen at least ten times more often as a first name across all records, or the first-name field one seen ten times more often as a last name while the last-name field's is seen at least as often as a first name.",
     first_common: "The first name is a common given name: on at least 10 records and 1 in 5,000 of them, and twice as often a first name as a last name.",
+    email_initial: "For a record without a first name, the initial its email spells before its surname (nfrancois@ on \"- François\": n); NULL otherwise.",
     first_initials: "Initials of a compound first name (jean michel, j m, jm -> jm); NULL for other single names.",
     first_formal: "When the first name is a nickname (includes/nicknames.js), the formal names it shortens as '|name|name|' (fred -> |frederic|frederique|); NULL otherwise.",
     birth_date: "Birth date; NULL when unparseable or impossible (see birth_date_invalid_reason).",
@@ -184,6 +185,7 @@ const personRecordsTable = publish("person_records", {
   const namedColumns = keptColumns
     .map((c) => (moved[c] ? `CASE WHEN ${lone} THEN ${moved[c]} ELSE kept.${q(c)} END AS ${q(c)}` : `kept.${q(c)}`))
     .join(",\n    ");
+  const emailInitial = `CASE WHEN named.first_key IS NULL AND LENGTH(${sur}) >= 2 AND LENGTH(${local}) = LENGTH(${sur}) + 1 AND RIGHT(${local}, LENGTH(${sur})) = ${sur} THEN LEFT(${local}, 1) END`;
   const lastIsGiven = "(COALESCE(nr.as_first >= 10 * nr.as_last, FALSE) OR COALESCE(nf.as_last >= 10 * nf.as_first AND nr.as_first >= nr.as_last, FALSE))";
   return `WITH kept AS ${portable.materialized()}(
 SELECT pr.* FROM (
@@ -279,6 +281,10 @@ SELECT named.*, ${lastIsGiven} AS last_is_given,
   --   A record without a first name ("N/A Blanchard", an email-only ticket) whose email reads as
   -- a given name beside its own surname (blanchard.beatrice5166@, catherineberger@) takes that
   -- name's gender: at 100k people 1,741 such records, 4 of them wrong (a partner's mailbox).
+  -- The initial an email spells before the surname of a record without a first name ("- François"
+  -- with nfrancois@ or n.francois@): the sign of which household member it is, as a gender is.
+  -- Compared only with a common given name typed the right way round (pair_scores).
+  ${emailInitial} AS email_initial,
   COALESCE(named.title_gender, CASE WHEN ${lastIsGiven} THEN fgl.gender WHEN nf.as_first >= 3 * nf.as_last OR nr.as_first * 10 <= nr.as_last OR fgl.gender = fg.gender THEN fg.gender END, fge.gender) AS gender,
   -- For the matching steps' joins and samples: an integer key joins ten million candidate pairs
   -- faster than record_key, and a pair's sampling hash is the sum of its records' hashes (one MD5

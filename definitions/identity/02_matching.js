@@ -30,6 +30,13 @@ const sameOneRecordSource = `(l.source = r.source AND ${identity_model.fromOneRe
 // it is. Against the other record's gender (its title's, or its first name's: person_records)
 // a different one is another person. Between two named records the first names are compared.
 const genderConflict = "((l.first_key IS NULL OR r.first_key IS NULL) AND l.gender <> r.gender)";
+// So is the initial its email spells before its surname ("- François" with nfrancois@), against
+// a common given name typed the right way round with another initial (Louis François): at 100k
+// people such a pair in one user was two people for 2 records, one person for 4 pairs (names
+// typed the other way round unseen). Not against a rare or swapped first name: there the first-
+// name field often holds the surname (126 records of one person).
+const emailInitialConflict = (a, b) => `(${a}.first_key IS NULL AND ${a}.email_initial <> ${b}.first_initial AND ${b}.first_common AND NOT ${b}.last_is_given)`;
+const initialConflict = `(${emailInitialConflict("l", "r")} OR ${emailInitialConflict("r", "l")})`;
 
 publish("identifier_stats", {
   type: "table",
@@ -122,7 +129,7 @@ const comparisonVectorsTable = publish("comparison_vectors", {
   type: "table",
   schema: S,
   tags: ["identity"],
-  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), whether both come from one source holding one record per person (same_one_record_source), whether one has no first name and their genders differ (gender_conflict), whether they share a family's mailbox and one has no first name (family_mailbox: the email then links nothing), and the hash EM samples pairs by.",
+  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), whether both come from one source holding one record per person (same_one_record_source), whether one has no first name and their genders differ (gender_conflict) or its email's initial is not the other's common given name's (initial_conflict), whether they share a family's mailbox and one has no first name (family_mailbox: the email then links nothing), and the hash EM samples pairs by.",
 }).query((ctx) => {
   const tf = ctx.ref(S, "term_frequencies");
   const records = ctx.ref(S, "person_records");
@@ -187,7 +194,7 @@ ${flags.map(([, on], i) => `    SELECT r.record_num, ${i} AS kind FROM ${records
     comparisons: cmps,
     // sample_hash: EM's deterministic sample (identity_match.emStatements), from the records'
     // 52-bit hashes (the sum stays below 2^53: exact in every client).
-    extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", `${sameOneRecordSource} AS same_one_record_source`, `COALESCE(${genderConflict}, FALSE) AS gender_conflict`, `${familyMailbox} AS family_mailbox`, ...tfCols, ...linkableCols, ...seenCols].join(",\n  "),
+    extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", `${sameOneRecordSource} AS same_one_record_source`, `COALESCE(${genderConflict}, FALSE) AS gender_conflict`, `COALESCE(${initialConflict}, FALSE) AS initial_conflict`, `${familyMailbox} AS family_mailbox`, ...tfCols, ...linkableCols, ...seenCols].join(",\n  "),
     joins: seenPairs,
   });
 });
@@ -278,6 +285,9 @@ ${identity_match.levelWeights({ vectors, params, comparisons: cmps })}
     -- … or, for a record without a first name, a gender that differs from the other record's
     -- (a "M. Henry" ticket on Martine Gaillard's landline), unless a national id agrees …
     (v.gender_conflict AND v.cmp_national_id NOT IN (0, 1, 2)) AS gender_conflict,
+    -- … or the initial its email spells (a record without a first name) differs from the other's
+    -- given name, unless a national id agrees …
+    (v.initial_conflict AND v.cmp_national_id NOT IN (0, 1, 2)) AS initial_conflict,
     -- … or two records of a source holding one record per person.
     v.same_one_record_source AS source_conflict,
     v.family_mailbox
@@ -298,13 +308,14 @@ ${identity_match.levelWeights({ vectors, params, comparisons: cmps })}
 )
 SELECT judged.*,
   1.0 / (1.0 + EXP(-match_weight)) AS match_probability,
-  NOT first_name_conflict AND NOT strong_conflict AND NOT gender_conflict AND NOT source_conflict AND (
+  NOT first_name_conflict AND NOT strong_conflict AND NOT gender_conflict AND NOT initial_conflict AND NOT source_conflict AND (
     (deterministic_rule IS NOT NULL AND NOT birth_date_conflict AND NOT outweighed) OR match_weight >= ${threshold}
   ) AS linked,
   CASE
     WHEN first_name_conflict THEN 'vetoed: first names conflict'
     WHEN strong_conflict THEN 'vetoed: birth dates conflict'
     WHEN gender_conflict THEN 'vetoed: genders conflict'
+    WHEN initial_conflict THEN 'vetoed: the email''s initial is another given name''s'
     WHEN source_conflict THEN 'vetoed: one record per person in the source'
     WHEN deterministic_rule IS NOT NULL AND NOT birth_date_conflict AND outweighed THEN 'vetoed: ' || deterministic_rule || ' outweighed by the other attributes'
     WHEN deterministic_rule IS NOT NULL AND NOT birth_date_conflict THEN 'deterministic: ' || deterministic_rule

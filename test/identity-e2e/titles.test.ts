@@ -82,17 +82,19 @@ describe("titles", () => {
     expect(old.stdout).toMatch(/people:call_henry {2}Henry {2}/);
   }, 120_000);
 
-  it("learn the gender of a given name that is a common surname too, when the record's other name does not contradict it; and of an email's given name for a record without one", async () => {
+  it("learn the gender of a given name that is a common surname too, when the record's other name does not contradict it; and of an email's given name for a record without one; an email's initial is not another's given name", async () => {
     const dir = await tempDir("rcu-titles-surname-given-");
     const project = await peopleProject(dir, ["title", "first_name", "last_name", "phone", "email"]);
+    let line = 0; // each titled record its own phone
     const titled = (name: string, title: string, lasts: readonly string[]) =>
-      lasts.map((last, i) => `${name.toLowerCase()}${i},${title},${name},${last},03 20 00 ${name.length}${i} 0${i},`);
+      lasts.map((last, i) => `${name.toLowerCase()}${i},${title},${name},${last},03 20 00 ${String(++line).padStart(2, "0")} 00,`);
     await project.write([
       "id,title,first_name,last_name,phone,email",
       ...titled("Bernard", "M.", ["Durand", "Lefebvre", "Moreau", "Girard", "Roux"]),
       ...titled("François", "M.", ["Leroy", "Colin", "Vidal", "Brun", "Meyer"]),
       ...titled("Claire", "Mme", ["Perrin", "Morel", "Blanc", "Henry", "Roger"]),
       ...titled("Béatrice", "Mme", ["Mercier", "Faure", "André", "Lambert", "Bonnet", "Leroux", "Picard", "Gautier", "Renard", "Giraud"]),
+      ...titled("Louis", "M.", ["Mercier", "Faure", "André", "Lambert", "Bonnet", "Leroux", "Picard", "Gautier", "Renard", "Giraud"]),
       // Bernard is a surname as often as a given name here: the rule of three (a given name three
       // times more often than a surname) alone learns no gender for an untitled Bernard.
       ...["Sophie", "Julie", "Paul", "Marc"].map((first, i) => `${first.toLowerCase()}_b,,${first},Bernard,02 40 00 00 1${i},`),
@@ -105,6 +107,11 @@ describe("titles", () => {
       // Either reading of "Bernard François" is a man; "Bernard Claire" may be Claire Bernard.
       "bernard_francois,,Bernard,François,05 64 35 22 85,",
       "bernard_claire,,Bernard,Claire,05 64 35 22 86,",
+      // The François household's landline: Louis, and two accounts without a first name whose
+      // emails spell an initial before the surname: N. is not Louis, L. may be.
+      "louis_francois,,Louis,François,05 64 35 22 88,",
+      "n_francois,,-,François,05 64 35 22 88,n.francois@free.fr",
+      "l_francois,,-,François,05 64 35 22 88,l.francois@free.fr",
     ]);
     await project.resolve();
     const genders = await duck<{ record_id: string; gender: string | null }>(
@@ -121,6 +128,19 @@ describe("titles", () => {
     const user = await project.users();
     expect(user.get("call_fontaine")).not.toBe(user.get("bernard_fontaine"));
     expect(user.get("na_fontaine")).not.toBe(user.get("bernard_fontaine"));
+    expect(user.get("n_francois")).not.toBe(user.get("louis_francois"));
+    expect(user.get("l_francois")).toBe(user.get("louis_francois"));
+    const initials = await duck<{ record_id: string; email_initial: string | null }>(
+      project.warehouse,
+      "SELECT record_id, email_initial FROM rcu_identity.person_records WHERE record_id IN ('n_francois', 'l_francois', 'louis_francois') ORDER BY record_id",
+    );
+    expect(initials).toEqual([
+      { record_id: "l_francois", email_initial: "l" },
+      { record_id: "louis_francois", email_initial: null },
+      { record_id: "n_francois", email_initial: "n" },
+    ]);
+    const [veto] = await duck<{ decision: string }>(project.warehouse, "SELECT decision FROM rcu_identity.pair_scores WHERE 'people:n_francois' IN (id_l, id_r) AND 'people:louis_francois' IN (id_l, id_r)");
+    expect(veto!.decision).toBe("vetoed: the email's initial is another given name's");
   }, 120_000);
 
   it("takes the title from the source's title field, else from a full name's leading honorific", async () => {
