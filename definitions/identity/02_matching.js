@@ -13,6 +13,8 @@ const swappedLevel = identity_model.levelsOf("last_name", /swapped/)[0];
 // First names that agree (for deterministic email/phone links) and that conflict (veto).
 const firstAgree = [-1, ...identity_model.levelsOf("first_name", /exact|nickname|0\.92|same sound|initials of a compound|last-name field/)].join(", ");
 const firstConflict = identity_model.levelsOf("first_name", /masculine|different common|different given|^else$/).join(", ");
+// First names alike only in spelling or sound: of two genders, they are two people (below).
+const firstAlike = identity_model.levelsOf("first_name", /0\.92|same sound|0\.80/).join(", ");
 
 // Identifiers that can link two records on their own: the kind, and its person_records column.
 const identifierKinds = [...idTypes.map((t) => [`id:${t}`, "id_" + t]), ["email", "email_key"], ["phone", "phone_e164"]];
@@ -129,7 +131,7 @@ const comparisonVectorsTable = publish("comparison_vectors", {
   type: "table",
   schema: S,
   tags: ["identity"],
-  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), whether both come from one source holding one record per person (same_one_record_source), whether one has no first name and their genders differ (gender_conflict) or its email's initial is not the other's common given name's (initial_conflict), whether they share a family's mailbox and one has no first name (family_mailbox: the email then links nothing), and the hash EM samples pairs by.",
+  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), whether both come from one source holding one record per person (same_one_record_source), whether one has no first name and their genders differ (gender_conflict) or its email's initial is not the other's common given name's (initial_conflict), whether their genders differ (genders_differ), whether they share a family's mailbox and one has no first name (family_mailbox: the email then links nothing), and the hash EM samples pairs by.",
 }).query((ctx) => {
   const tf = ctx.ref(S, "term_frequencies");
   const records = ctx.ref(S, "person_records");
@@ -194,7 +196,7 @@ ${flags.map(([, on], i) => `    SELECT r.record_num, ${i} AS kind FROM ${records
     comparisons: cmps,
     // sample_hash: EM's deterministic sample (identity_match.emStatements), from the records'
     // 52-bit hashes (the sum stays below 2^53: exact in every client).
-    extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", `${sameOneRecordSource} AS same_one_record_source`, `COALESCE(${genderConflict}, FALSE) AS gender_conflict`, `COALESCE(${initialConflict}, FALSE) AS initial_conflict`, `${familyMailbox} AS family_mailbox`, ...tfCols, ...linkableCols, ...seenCols].join(",\n  "),
+    extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", `${sameOneRecordSource} AS same_one_record_source`, `COALESCE(${genderConflict}, FALSE) AS gender_conflict`, `COALESCE(${initialConflict}, FALSE) AS initial_conflict`, "COALESCE(l.gender <> r.gender, FALSE) AS genders_differ", `${familyMailbox} AS family_mailbox`, ...tfCols, ...linkableCols, ...seenCols].join(",\n  "),
     joins: seenPairs,
   });
 });
@@ -277,7 +279,10 @@ ${identity_match.levelWeights({ vectors, params, comparisons: cmps })}
     -- forms, two different common names, or different given names on two records both typed
     -- the other way round (not swapped with the last name), unless a national id agrees (a
     -- renamed record) — households and twins share the rest …
-    (v.cmp_first_name IN (${firstConflict}) AND v.cmp_last_name <> ${swappedLevel} AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
+    -- First names alike in spelling or sound but given to two genders (Laure / Laurent, by their
+    -- titles or the names' own genders) are two names too: at 100k people 311 candidate pairs,
+    -- none of them one person (10 were linked).
+    ((v.cmp_first_name IN (${firstConflict}) OR (v.cmp_first_name IN (${firstAlike}) AND v.genders_differ)) AND v.cmp_last_name <> ${swappedLevel} AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
     -- … or birth dates that differ beyond a typo or a day/month swap, unless a national id agrees;
     -- or both present and different.
     (v.cmp_birth_date = ${levelOf("birth_date")} AND v.cmp_national_id NOT IN (0, 1, 2)) AS strong_conflict,

@@ -82,7 +82,7 @@ describe("titles", () => {
     expect(old.stdout).toMatch(/people:call_henry {2}Henry {2}/);
   }, 120_000);
 
-  it("learn the gender of a given name that is a common surname too, when the record's other name does not contradict it; and of an email's given name for a record without one; an email's initial is not another's given name", async () => {
+  it("learn the gender of a given name that is a common surname too, when the record's other name does not contradict it; and of an email's given name for a record without one; an email's initial is not another's given name; alike first names of two genders are two people", async () => {
     const dir = await tempDir("rcu-titles-surname-given-");
     const project = await peopleProject(dir, ["title", "first_name", "last_name", "phone", "email"]);
     let line = 0; // each titled record its own phone
@@ -112,6 +112,9 @@ describe("titles", () => {
       "louis_francois,,Louis,François,05 64 35 22 88,",
       "n_francois,,-,François,05 64 35 22 88,n.francois@free.fr",
       "l_francois,,-,François,05 64 35 22 88,l.francois@free.fr",
+      // Laure and Laurent Vidal on their landline: alike in spelling, of two genders.
+      "laure_vidal,Mme,Laure,Vidal,05 64 35 22 89,",
+      "laurent_vidal,M.,Laurent,Vidal,05 64 35 22 89,",
     ]);
     await project.resolve();
     const genders = await duck<{ record_id: string; gender: string | null }>(
@@ -141,6 +144,9 @@ describe("titles", () => {
     ]);
     const [veto] = await duck<{ decision: string }>(project.warehouse, "SELECT decision FROM rcu_identity.pair_scores WHERE 'people:n_francois' IN (id_l, id_r) AND 'people:louis_francois' IN (id_l, id_r)");
     expect(veto!.decision).toBe("vetoed: the email's initial is another given name's");
+    expect(user.get("laure_vidal")).not.toBe(user.get("laurent_vidal"));
+    const [alike] = await duck<{ decision: string }>(project.warehouse, "SELECT decision FROM rcu_identity.pair_scores WHERE 'people:laure_vidal' IN (id_l, id_r) AND 'people:laurent_vidal' IN (id_l, id_r)");
+    expect(alike!.decision).toBe("vetoed: first names conflict");
   }, 120_000);
 
   it("takes the title from the source's title field, else from a full name's leading honorific", async () => {
