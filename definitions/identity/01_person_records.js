@@ -248,8 +248,8 @@ WHERE NOT EXISTS (
   FROM kept WHERE first_key IS NOT NULL AND title_gender IS NOT NULL
   GROUP BY first_key
 ), named AS (
-  -- A record holding one name, typed in the first-name field, that is more often a last name
-  -- across the records ("Arnaud", "Lacroix"; "Laurent" beside a placeholder surname, "Xxx"):
+  -- A record holding one name, typed in the first-name field, that is twice as often a last name
+  -- as a first name across the records ("Arnaud", "Lacroix"; "Laurent" beside a placeholder surname, "Xxx"):
   -- the word is its surname and it has no given name, as a "Mme Arnaud" ticket. It is then
   -- compared as one: no first-name conflict with Mia Arnaud (at 100k people 79 such pairs were
   -- vetoed, 69 of them one person), and the rules for records without a first name hold (a
@@ -268,23 +268,24 @@ SELECT named.*, ${lastIsGiven} AS last_is_given,
   -- ("Petit Julie") is not read as a conflict (identity_model.js). At 100k people the veto holds
   -- for 29,699 candidate pairs instead of 20,525: 3 of them one person instead of none.
   COALESCE(nf.as_first >= 10 AND nf.as_first * 5000 >= total.records AND nf.as_first >= 2 * nf.as_last, FALSE) AS first_common,
-  -- The gender its title states; else, for a record typed the other way round (last_is_given),
-  -- the one its last-name field's given name is given with ("Roux Chloé": 6,624 more genders at
-  -- 100k people, none wrong); else the one its first name is given with (first_genders), when
-  -- that name is three times more often a first name than a last name (ten times, as
-  -- first_common once had, left Claire out: 137 / 14 at 10k people, from "Dubois Claire"). A name that is a common surname too (Bernard, François,
-  -- Michel: swapped records of the Bernards would make Bernard a woman's name) gives its gender
-  -- when the other name cannot be the given one or agrees: a last name under one record in ten a
-  -- first name ("Bernard Fontaine"), or a given name of the same gender ("Bernard François");
-  -- "Bernard Claire" gets none. At 100k people: 14,453 more genders, 7 of them wrong.
-  -- Compared only where a record has no first name (pair_scores).
-  --   A record without a first name ("N/A Blanchard", an email-only ticket) whose email reads as
-  -- a given name beside its own surname (blanchard.beatrice5166@, catherineberger@) takes that
-  -- name's gender: at 100k people 1,741 such records, 4 of them wrong (a partner's mailbox).
   -- The initial an email spells before the surname of a record without a first name ("- François"
-  -- with nfrancois@ or n.francois@): the sign of which household member it is, as a gender is.
-  -- Compared only with a common given name typed the right way round (pair_scores).
+  -- with nfrancois@ or n.francois@): a sign of which household member it is, as a gender is;
+  -- compared only with a common given name typed the right way round (pair_scores).
   ${emailInitial} AS email_initial,
+  -- The gender its title states; else the one its given name is given with on the titled records
+  -- (first_genders):
+  -- - typed the other way round (last_is_given): the given name in the last-name field ("Roux
+  --   Chloé": 6,624 more genders at 100k people, none wrong);
+  -- - else its first name, when three times more often a first name than a last name (ten times
+  --   left Claire out: 137 / 14 at 10k people, from "Dubois Claire"); or, for a name that is a
+  --   common surname too (Bernard, François, Michel: swapped records of the Bernards would make
+  --   Bernard a woman's name), when the other name cannot be the given one or agrees — a last
+  --   name under one record in ten a first name ("Bernard Fontaine"), or a given name of the same
+  --   gender ("Bernard François"); "Bernard Claire" gets none (14,453 more genders, 7 wrong);
+  -- - a record without a first name: the given name its email spells beside its surname
+  --   (blanchard.beatrice5166@ on "N/A Blanchard": 1,741 records, 4 wrong, a partner's mailbox).
+  -- Compared where a record has no first name, or where first names are alike only in spelling
+  -- or sound (pair_scores).
   COALESCE(named.title_gender, CASE WHEN ${lastIsGiven} THEN fgl.gender WHEN nf.as_first >= 3 * nf.as_last OR nr.as_first * 10 <= nr.as_last OR fgl.gender = fg.gender THEN fg.gender END, fge.gender) AS gender,
   -- For the matching steps' joins and samples: an integer key joins ten million candidate pairs
   -- faster than record_key, and a pair's sampling hash is the sum of its records' hashes (one MD5
