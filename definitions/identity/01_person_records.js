@@ -167,23 +167,36 @@ const personRecordsTable = publish("person_records", {
   const emailGivenName = `CASE WHEN named.first_key IS NULL AND LENGTH(${local}) > LENGTH(${sur}) + 1 THEN CASE
     WHEN LEFT(${local}, LENGTH(${sur})) = ${sur} THEN RIGHT(${local}, LENGTH(${local}) - LENGTH(${sur}))
     WHEN RIGHT(${local}, LENGTH(${sur})) = ${sur} THEN LEFT(${local}, LENGTH(${local}) - LENGTH(${sur})) END END`;
-  // person_records' columns as kept holds them, the name columns moved for a lone surname (named).
+  // The contract columns kept computes from the normalised layer, as [expression, name]: the
+  // named CTE below selects the same ones, moving the names of a lone surname.
+  const keptSelect = [
+    ["source || ':' || record_id", "record_key"], ["source", "source"], ["record_id", "record_id"], ["trust", "trust"],
+    [portable.tryTimestamp("updated_at_raw"), "updated_at"],
+    ["email", "email"], ["email_key", "email_key"],
+    ["split_part(split_part(email_key, '@', 1), '+', 1)", "email_mailbox"],
+    ["phone_e164", "phone_e164"], ["phone_invalid_reason", "phone_invalid_reason"],
+    ["NULLIF(trim(title_raw), '')", "title"], ["title_gender", "title_gender"],
+    ...["first_name", "last_name", "first_key", "last_key", "first_canon", "first_initials", "first_formal", "first_phon", "last_phon"].map((c) => [c, c]),
+    ["substr(first_key, 1, 1)", "first_initial"], ["substr(last_key, 1, 1)", "last_initial"],
+    ["birth_date", "birth_date"], ["birth_date_invalid_reason", "birth_date_invalid_reason"],
+    ["CAST(EXTRACT(YEAR FROM birth_date) AS INTEGER)", "birth_year"],
+    [portable.dateKey("birth_date"), "birth_key"],
+    [portable.alnumUpper("national_id_raw"), "national_id"],
+    ["NULLIF(trim(address_line_raw), '')", "address_line"], ["address_key", "address_key"],
+    [address.postcode("postcode_raw", "country"), "postcode"],
+    ["NULLIF(trim(city_raw), '')", "city"], ["city_key", "city_key"],
+    ["NULLIF(lower(trim(region_raw)), '')", "region_key"], ["country", "country"],
+    ...idTypes.map((t) => [`NULLIF(trim(${q("id_" + t)}), '')`, q("id_" + t)]),
+  ];
+  // A lone surname's names, moved (named).
   const lone = "COALESCE(lw.as_last >= 2 * lw.as_first, FALSE)";
   const moved = {
     first_name: "NULL", last_name: "kept.first_name", first_key: "NULL", last_key: "kept.first_key",
     first_canon: "NULL", first_initials: "NULL", first_formal: "NULL", first_phon: "NULL",
     last_phon: "kept.first_phon", first_initial: "NULL", last_initial: "kept.first_initial",
   };
-  const keptColumns = [
-    "record_key", "source", "record_id", "trust", "updated_at", "email", "email_key", "email_mailbox",
-    "phone_e164", "phone_invalid_reason", "title", "title_gender", "first_name", "last_name",
-    "first_key", "last_key", "first_canon", "first_initials", "first_formal", "first_phon",
-    "last_phon", "first_initial", "last_initial", "birth_date", "birth_date_invalid_reason",
-    "birth_year", "birth_key", "national_id", "address_line", "address_key", "postcode", "city",
-    "city_key", "region_key", "country", ...idTypes.map((t) => "id_" + t),
-  ];
-  const namedColumns = keptColumns
-    .map((c) => (moved[c] ? `CASE WHEN ${lone} THEN ${moved[c]} ELSE kept.${q(c)} END AS ${q(c)}` : `kept.${q(c)}`))
+  const namedColumns = keptSelect
+    .map(([, c]) => (moved[c] ? `CASE WHEN ${lone} THEN ${moved[c]} ELSE kept.${c} END AS ${c}` : `kept.${c}`))
     .join(",\n    ");
   const emailInitial = `CASE WHEN named.first_key IS NULL AND LENGTH(${sur}) >= 2 AND LENGTH(${local}) = LENGTH(${sur}) + 1 AND RIGHT(${local}, LENGTH(${sur})) = ${sur} THEN LEFT(${local}, 1) END`;
   const lastIsGiven = "(COALESCE(nr.as_first >= 10 * nr.as_last, FALSE) OR COALESCE(nf.as_last >= 10 * nf.as_first AND nr.as_first >= nr.as_last, FALSE))";
@@ -191,39 +204,7 @@ const personRecordsTable = publish("person_records", {
 SELECT pr.* FROM (
 ${STAGED ? `WITH ${lastLayer} AS (SELECT * FROM ${ctx.ref(S, "person_records_stage")})` : normalisedCtes(ctx)}
 SELECT
-  source || ':' || record_id AS record_key,
-  source, record_id, trust,
-  ${portable.tryTimestamp("updated_at_raw")} AS updated_at,
-  email,
-  email_key,
-  split_part(split_part(email_key, '@', 1), '+', 1) AS email_mailbox,
-  phone_e164,
-  phone_invalid_reason,
-  NULLIF(trim(title_raw), '') AS title,
-  title_gender,
-  first_name,
-  last_name,
-  first_key, last_key,
-  first_canon,
-  first_initials,
-  first_formal,
-  first_phon,
-  last_phon,
-  substr(first_key, 1, 1) AS first_initial,
-  substr(last_key, 1, 1) AS last_initial,
-  birth_date,
-  birth_date_invalid_reason,
-  CAST(EXTRACT(YEAR FROM birth_date) AS INTEGER) AS birth_year,
-  ${portable.dateKey("birth_date")} AS birth_key,
-  ${portable.alnumUpper("national_id_raw")} AS national_id,
-  NULLIF(trim(address_line_raw), '') AS address_line,
-  address_key,
-  ${address.postcode("postcode_raw", "country")} AS postcode,
-  NULLIF(trim(city_raw), '') AS city,
-  city_key,
-  NULLIF(lower(trim(region_raw)), '') AS region_key,
-  country${idTypes.length ? "," : ""}
-  ${idTypes.map((t) => `NULLIF(trim(${q("id_" + t)}), '') AS ${q("id_" + t)}`).join(",\n  ")}
+  ${keptSelect.map(([expr, alias]) => (expr === alias ? expr : `${expr} AS ${alias}`)).join(",\n  ")}
 FROM ${lastLayer}
 ) AS pr
 CROSS JOIN ${ctx.ref("rcu_meta", "privacy_salt")} AS salt
