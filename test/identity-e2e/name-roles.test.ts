@@ -1,7 +1,7 @@
 /**
  * person_records.last_is_given: a last-name field holding a word seen at least ten times more
  * often as a first name across all records, or a first-name field holding a word seen ten times
- * more often as a last name beside a word seen at least as often as a first name (names typed the
+ * more often as a last name beside a word seen at least half as often as a first name as a last name (names typed the
  * other way round), and first_common
  * (a common given name: on ten records or more, and twice as often a first name as a last name), computed in the warehouse over the whole estate
  * (definitions/identity/01_person_records.js); and the term frequencies of a pair typed the other
@@ -62,10 +62,14 @@ describe("name roles", () => {
       `nicolas,Nicolas,Legrand,${landline},nicolas.legrand@example.fr`,
       `nicolas_swapped,Legrand,Nicolas,${landline},nicolas.legrand@example.fr`, // the same man, typed the other way round
       `emma_swapped,Legrand,Emma,${landline},`, // his wife, typed the other way round, on the household's landline
+      ...Array.from({ length: 3 }, (_, i) => `t${i},Thomas,Dupont${"abc"[i]},,`), // Thomas: 3 × a first name,
+      ...["Paul", "Marc", "Luc", "Anne", "Léa"].map((first, i) => `s${i},${first},Thomas,,`), //   5 × a surname
+      ...Array.from({ length: 10 }, (_, i) => `f${i},Prenom${"abcdefghij"[i]},Lefebvre,,`), // Lefebvre: 10 × a last name
+      "thomas_swapped,Lefebvre,Thomas,,", // a surname first: a given name half as often as a surname is enough
     ]);
     await project.resolve();
-    const rows = await duck<{ record_id: string; last_is_given: boolean }>(project.warehouse, "SELECT record_id, last_is_given FROM rcu_identity.person_records WHERE record_id IN ('nicolas', 'nicolas_swapped', 'emma_swapped', 'clement', 'l0')");
-    expect(Object.fromEntries(rows.map((x) => [x.record_id, x.last_is_given]))).toEqual({ nicolas: false, nicolas_swapped: true, emma_swapped: true, clement: false, l0: false });
+    const rows = await duck<{ record_id: string; last_is_given: boolean }>(project.warehouse, "SELECT record_id, last_is_given FROM rcu_identity.person_records WHERE record_id IN ('nicolas', 'nicolas_swapped', 'emma_swapped', 'clement', 'l0', 'thomas_swapped', 's0')");
+    expect(Object.fromEntries(rows.map((x) => [x.record_id, x.last_is_given]))).toEqual({ nicolas: false, nicolas_swapped: true, emma_swapped: true, clement: false, l0: false, thomas_swapped: true, s0: false });
     // "Legrand" in both first-name fields is their shared surname, not one first name: Emma and
     // Nicolas are two given names, a conflict, so the landline does not link them.
     const users = await project.users();
