@@ -7,6 +7,8 @@
 //   email.matchKey(expr)   canonical form for matching; NULL when invalid or junk.
 //   email.isHouseholdMailbox(key, prefixes)  the address names a family's shared mailbox.
 //   email.localLetters(key)  the local part's letters only ("dupont.75" → "dupont").
+//   email.givenBesideSurname(key, surname)  the letters beside a surname ("beatrice").
+//   email.initialBeforeSurname(key, surname)  one letter before a surname ("n").
 
 const t = require("./sql_text");
 
@@ -168,4 +170,34 @@ function localLetters(key) {
   return t.lettersOnly(`split_part(${key}, '@', 1)`);
 }
 
-module.exports = { normalize, isValid, isJunk, matchKey, matchKeyOfNormalized, isHouseholdMailbox, localLetters, JUNK, JUNK_PATTERNS, HOUSEHOLD_MAILBOXES };
+/**
+ * What the local part spells beside a surname, letters only, when it is that surname followed or
+ * preceded by two letters or more: "blanchard.beatrice5166@" and "catherineberger@" give
+ * "beatrice" and "catherine" for Blanchard and Berger. person_records reads a given name's gender
+ * from it for a record without a first name.
+ * @param {string} key SQL expression of a matchKey() address.
+ * @param {string} surname SQL expression of a last-name key (letters are kept; two at least).
+ * @returns {string} SQL expression (text, or NULL).
+ */
+function givenBesideSurname(key, surname) {
+  const local = localLetters(key);
+  const sur = t.lettersOnly(surname);
+  return `CASE WHEN LENGTH(${sur}) >= 2 AND LENGTH(${local}) > LENGTH(${sur}) + 1 THEN CASE
+    WHEN LEFT(${local}, LENGTH(${sur})) = ${sur} THEN RIGHT(${local}, LENGTH(${local}) - LENGTH(${sur}))
+    WHEN RIGHT(${local}, LENGTH(${sur})) = ${sur} THEN LEFT(${local}, LENGTH(${local}) - LENGTH(${sur})) END END`;
+}
+
+/**
+ * The initial a local part spells before a surname: "nfrancois@", "n.francois@" → "n" for
+ * François. Only before it: "dupontj@" is rarer, and was not measured.
+ * @param {string} key SQL expression of a matchKey() address.
+ * @param {string} surname SQL expression of a last-name key (two letters at least).
+ * @returns {string} SQL expression (one letter, or NULL).
+ */
+function initialBeforeSurname(key, surname) {
+  const local = localLetters(key);
+  const sur = t.lettersOnly(surname);
+  return `CASE WHEN LENGTH(${sur}) >= 2 AND LENGTH(${local}) = LENGTH(${sur}) + 1 AND RIGHT(${local}, LENGTH(${sur})) = ${sur} THEN LEFT(${local}, 1) END`;
+}
+
+module.exports = { normalize, isValid, isJunk, matchKey, matchKeyOfNormalized, isHouseholdMailbox, localLetters, givenBesideSurname, initialBeforeSurname, JUNK, JUNK_PATTERNS, HOUSEHOLD_MAILBOXES };

@@ -165,11 +165,8 @@ const personRecordsTable = publish("person_records", {
   // The given name an email spells beside the record's own surname, for a record without a first
   // name: "blanchard.beatrice5166@" on "N/A Blanchard" → beatrice. One equality in the join below
   // (a one-sided condition in an ON clause can make DuckDB loop over every pair).
-  const local = email.localLetters("named.email_key");
-  const sur = sql_text.lettersOnly("named.last_key");
-  const emailGivenName = `CASE WHEN named.first_key IS NULL AND LENGTH(${local}) > LENGTH(${sur}) + 1 THEN CASE
-    WHEN LEFT(${local}, LENGTH(${sur})) = ${sur} THEN RIGHT(${local}, LENGTH(${local}) - LENGTH(${sur}))
-    WHEN RIGHT(${local}, LENGTH(${sur})) = ${sur} THEN LEFT(${local}, LENGTH(${local}) - LENGTH(${sur})) END END`;
+  const withoutFirstName = (expr) => `CASE WHEN named.first_key IS NULL THEN ${expr} END`;
+  const emailGivenName = withoutFirstName(email.givenBesideSurname("named.email_key", "named.last_key"));
   // The contract columns kept computes from the normalised layer, as [expression, name]: the
   // named CTE below selects the same ones, moving the names of a lone surname.
   const keptSelect = [
@@ -201,7 +198,7 @@ const personRecordsTable = publish("person_records", {
   const namedColumns = keptSelect
     .map(([, c]) => (moved[c] ? `CASE WHEN ${lone} THEN ${moved[c]} ELSE kept.${c} END AS ${c}` : `kept.${c}`))
     .join(",\n    ");
-  const emailInitial = `CASE WHEN named.first_key IS NULL AND LENGTH(${sur}) >= 2 AND LENGTH(${local}) = LENGTH(${sur}) + 1 AND RIGHT(${local}, LENGTH(${sur})) = ${sur} THEN LEFT(${local}, 1) END`;
+  const emailInitial = withoutFirstName(email.initialBeforeSurname("named.email_key", "named.last_key"));
   const lastIsGiven = "(COALESCE(nr.as_first >= 10 * nr.as_last, FALSE) OR COALESCE(nf.as_last >= 10 * nf.as_first AND nr.as_first * 2 >= nr.as_last, FALSE))";
   return `WITH kept AS ${portable.materialized()}(
 SELECT pr.* FROM (

@@ -60,10 +60,15 @@ publish("identifier_stats", {
   // ("nicolas696@" on Nicolas Petit's record), and none as its surname: the mailbox is that
   // person's (see below). "noel709@" on Michel Noël's records, one of them typed "Noel Michel",
   // names his family, whichever field holds the word.
-  const holderNamed = (col, name) => (m.surname_mailboxes && col === "email_key" ? `CASE WHEN ${sql_text.lettersOnly(name)} = ${email.localLetters(q(col))} THEN 1 ELSE 0 END` : "0");
+  // The mailbox's letters are computed once per record and compared with both names.
+  const branch = ([k, col]) =>
+    m.surname_mailboxes && col === "email_key"
+      ? `  SELECT ${lit(k)} AS id_type, id_value, first_key, CASE WHEN g = letters THEN 1 ELSE 0 END AS holder_given, CASE WHEN s = letters THEN 1 ELSE 0 END AS holder_surname
+  FROM (SELECT ${q(col)} AS id_value, first_key, ${sql_text.lettersOnly(given)} AS g, ${sql_text.lettersOnly(surname)} AS s, ${email.localLetters(q(col))} AS letters FROM ${P} WHERE ${q(col)} IS NOT NULL) AS e`
+      : `  SELECT ${lit(k)} AS id_type, ${q(col)} AS id_value, first_key, 0 AS holder_given, 0 AS holder_surname FROM ${P} WHERE ${q(col)} IS NOT NULL`;
   const ids = `SELECT id_type, id_value, COUNT(*) AS records, COUNT(DISTINCT first_key) AS first_names, MAX(holder_given) * (1 - MAX(holder_surname)) AS holder_named
 FROM (
-${[...identifierKinds.map(([k, col]) => `  SELECT ${lit(k)} AS id_type, ${q(col)} AS id_value, first_key, ${holderNamed(col, given)} AS holder_given, ${holderNamed(col, surname)} AS holder_surname FROM ${P} WHERE ${q(col)} IS NOT NULL`), ...seen].join("\n  UNION ALL\n")}
+${[...identifierKinds.map(branch), ...seen].join("\n  UNION ALL\n")}
 ) AS ids
 GROUP BY id_type, id_value`;
   // A mailbox named by a surname alone ("fournier676@", "le.goff@") names a family, not which

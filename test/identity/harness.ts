@@ -15,6 +15,8 @@ export interface EmailHelpers {
   matchKey(e: Sql): Sql;
   matchKeyOfNormalized(n: Sql): Sql;
   isHouseholdMailbox(key: Sql, prefixes: readonly string[]): Sql;
+  givenBesideSurname(key: Sql, surname: Sql): Sql;
+  initialBeforeSurname(key: Sql, surname: Sql): Sql;
   HOUSEHOLD_MAILBOXES: string[];
 }
 /** Layers of named columns (relations.layerCtes). */

@@ -88,6 +88,25 @@ describe("email", () => {
     expect(await duck.map(["famille.x@free.fr"], (c) => email.isHouseholdMailbox(c, []))).toEqual([false]);
     expect(() => email.isHouseholdMailbox("e", ["famille'"])).toThrow(/lower-case letters and digits/);
   });
+
+  it("reads the given name or the initial an address spells beside a surname", async () => {
+    // Inputs are "address|surname key".
+    const beside = (f: (key: string, surname: string) => string) => (c: string) => f(`split_part(${c}, '|', 1)`, `split_part(${c}, '|', 2)`);
+    const given = await table(
+      ["blanchard.beatrice5166@orange.fr|blanchard", "catherineberger4506@gmail.com|berger", "nfrancois@gmail.com|francois", "le.goff@orange.fr|le goff", "jean.dupont@free.fr|martin", "x@free.fr|x"],
+      beside(email.givenBesideSurname),
+    );
+    expect(given).toEqual({
+      "blanchard.beatrice5166@orange.fr|blanchard": "beatrice",
+      "catherineberger4506@gmail.com|berger": "catherine",
+      "nfrancois@gmail.com|francois": null, // one letter: an initial, not a name
+      "le.goff@orange.fr|le goff": null, // the surname alone
+      "jean.dupont@free.fr|martin": null, // another surname
+      "x@free.fr|x": null, // a surname of one letter is no anchor
+    });
+    const initial = await table(["nfrancois@gmail.com|francois", "n.francois@free.fr|francois", "francoisn@gmail.com|francois", "jean.francois@free.fr|francois"], beside(email.initialBeforeSurname));
+    expect(initial).toEqual({ "nfrancois@gmail.com|francois": "n", "n.francois@free.fr|francois": "n", "francoisn@gmail.com|francois": null, "jean.francois@free.fr|francois": null });
+  });
 });
 
 describe("person names", () => {
