@@ -9,8 +9,10 @@
 //   email.localLetters(key)  the local part's letters only ("dupont.75" → "dupont").
 //   email.givenBesideSurname(key, surname)  the letters beside a surname ("beatrice").
 //   email.initialBeforeSurname(key, surname)  one letter before a surname ("n").
+//   email.domainCorrections(counts)  the estate's mistyped domains (gmail.con → gmail.com).
 
 const t = require("./sql_text");
+const portable = require("./portable");
 
 /**
  * Trimmed (ASCII and no-break spaces), lower-cased email; a leading `mailto:` and enclosing `<…>`
@@ -101,18 +103,22 @@ function isJunkNormalized(n) {
   return `coalesce(${n} IN (${list(JUNK.addresses)}) OR ${local} IN (${list(JUNK.localParts)}) OR ${domain} IN (${list(JUNK.domains)}) OR ${t.matches(n, JUNK_PATTERNS.join("|"))}, FALSE)`;
 }
 
-// Providers whose sub-addressing is documented and stable enough to strip for matching.
-// Gmail: dots in the local part are ignored and `+tag` is a sub-address; googlemail.com is the
-// same mailbox as gmail.com. Microsoft consumer mail (outlook/hotmail/live/msn, every country
-// TLD): `+tag` sub-addresses; dots are significant. Yahoo uses disposable `base-keyword`
-// addresses whose base cannot be told from a real hyphen, so Yahoo is left untouched, as are all
-// other domains (a `+` is a legitimate character elsewhere).
+// Sub-addresses. Gmail ignores dots in the local part and `+tag` is a sub-address; googlemail.com
+// is the same mailbox as gmail.com. Elsewhere dots are significant, but a `+tag` is dropped on
+// every domain: no major consumer provider (Gmail, Microsoft, Yahoo, Orange, Free, SFR, La Poste,
+// iCloud) lets a user create a mailbox with a `+` in its name, and the servers that accept one
+// (Microsoft, iCloud, Fastmail, Proton, Google Workspace, Postfix's usual recipient_delimiter)
+// deliver it to the base mailbox. So `jean+promo@orange.fr` is `jean@orange.fr` typed with a tag.
+// Keeping the tag on other domains left such records unlinked: on the sample estate (100k people)
+// stripping it everywhere raised pairwise recall from 0.9111 to 0.9141, precision 0.99676 →
+// 0.99671, no household merged more. Yahoo's disposable `base-keyword` addresses are left alone:
+// their base cannot be told from a real hyphen.
 const GMAIL_RE = "^(gmail|googlemail)\\.com$";
-const MICROSOFT_RE = "^(outlook|hotmail|live|msn|windowslive)(\\.[a-z]{2,3})?\\.[a-z]{2,3}$";
 
 /**
- * Canonical email for matching: normalised, googlemail.com → gmail.com, Gmail dots and `+tag`
- * removed, Microsoft `+tag` removed; NULL for invalid or junk emails (see isValid, isJunk).
+ * Canonical email for matching: normalised, googlemail.com → gmail.com, Gmail dots removed, a
+ * `+tag` removed on every domain; NULL for invalid or junk emails (see isValid, isJunk) and for a
+ * local part that is empty without its tag (`+tag@orange.fr`).
  * @param {string} expr SQL expression of the raw email.
  * @returns {string} SQL expression (text or NULL).
  */
@@ -133,8 +139,7 @@ function matchKeyOfNormalized(n) {
   const untagged = `split_part(${local}, '+', 1)`;
   const key = `CASE
     WHEN ${t.matches(domain, GMAIL_RE)} THEN ${t.nullIfEmpty(`replace(${untagged}, '.', '')`)} || '@gmail.com'
-    WHEN ${t.matches(domain, MICROSOFT_RE)} THEN ${t.nullIfEmpty(untagged)} || '@' || ${domain}
-    ELSE ${n} END`;
+    ELSE ${t.nullIfEmpty(untagged)} || '@' || ${domain} END`;
   return `CASE WHEN ${isValidNormalized(n)} AND NOT ${isJunkNormalized(n)} THEN ${key} END`;
 }
 
@@ -200,4 +205,46 @@ function initialBeforeSurname(key, surname) {
   return `CASE WHEN LENGTH(${sur}) >= 2 AND LENGTH(${local}) = LENGTH(${sur}) + 1 AND RIGHT(${local}, LENGTH(${sur})) = ${sur} THEN LEFT(${local}, 1) END`;
 }
 
-module.exports = { normalize, isValid, isJunk, matchKey, matchKeyOfNormalized, isHouseholdMailbox, localLetters, givenBesideSurname, initialBeforeSurname, JUNK, JUNK_PATTERNS, HOUSEHOLD_MAILBOXES };
+// Mistyped domains (gmail.con, orage.fr, srf.fr) are corrected in email_key from the estate
+// itself, as a mail form's "did you mean" would suggest: a domain one typo away from a major one
+// (at least MAJOR_SHARE of the estate's addresses) and TYPO_RATIO times rarer is that domain
+// mistyped. One typo is one letter inserted, deleted or replaced, or two neighbours swapped; two
+// typos would take sfr.fr for fre.fr's target, where free.fr is one away. Domains of real
+// providers one typo from a major one are never corrected: ymail.com, mail.com and email.com are
+// not gmail.com.
+const MAJOR_SHARE = 0.01;
+const TYPO_RATIO = 20;
+const PROVIDER_DOMAINS = ["ymail.com", "mail.com", "email.com", "gmx.com", "gmx.fr", "gmx.de", "gmx.net", "aol.com", "aol.fr", "msn.com", "me.com", "mac.com", "live.com", "live.fr", "live.be", "hotmail.com", "hotmail.fr", "hotmail.be", "outlook.com", "outlook.fr", "yahoo.com", "yahoo.fr", "free.fr", "sfr.fr", "neuf.fr", "orange.fr", "wanadoo.fr", "laposte.net", "icloud.com", "gmail.com", "proton.me", "protonmail.com", "tutanota.com", "zoho.com", "yandex.ru", "mail.ru", "web.de", "bbox.fr", "numericable.fr", "club-internet.fr", "aliceadsl.fr", "libertysurf.fr", "voila.fr", "skynet.be", "bluewin.ch", "orange.be", "free.com"];
+
+/**
+ * The mistyped domains of an estate and their corrections, as a SELECT of (domain, target):
+ * each domain one typo from a major domain of `counts` (a relation of distinct domains and their
+ * address counts, columns domain and records) and at least TYPO_RATIO times rarer, with that
+ * major domain (the most frequent when several are one typo away). Joins, no engine function: the
+ * typo test runs over character positions, on distinct domains only.
+ * @param {string} counts SQL relation (a CTE name) with columns domain and records.
+ * @returns {string} SQL query.
+ */
+function domainCorrections(counts) {
+  const len = (x) => `length(${x})`;
+  const without = (x) => `substr(${x}, 1, p.i - 1) || substr(${x}, p.i + 1, 100)`;
+  const swapped = (x) => `substr(${x}, 1, p.i - 1) || substr(${x}, p.i + 1, 1) || substr(${x}, p.i, 1) || substr(${x}, p.i + 2, 100)`;
+  const oneTypo = `(${len("s.domain")} = ${len("m.domain")} AND (${without("s.domain")} = ${without("m.domain")} OR (p.i < ${len("s.domain")} AND ${swapped("s.domain")} = m.domain)))
+      OR (${len("s.domain")} = ${len("m.domain")} + 1 AND ${without("s.domain")} = m.domain)
+      OR (${len("m.domain")} = ${len("s.domain")} + 1 AND ${without("m.domain")} = s.domain)`;
+  return `SELECT domain, target FROM (
+    SELECT s.domain, m.domain AS target, ROW_NUMBER() OVER (PARTITION BY s.domain ORDER BY m.records DESC, m.domain) AS pick
+    FROM ${counts} AS s
+    JOIN (SELECT c.domain, c.records FROM ${counts} AS c
+          CROSS JOIN (SELECT SUM(records) AS records FROM ${counts}) AS total
+          WHERE c.records >= ${MAJOR_SHARE} * total.records) AS m
+      ON m.records >= ${TYPO_RATIO} * s.records AND abs(${len("s.domain")} - ${len("m.domain")}) <= 1
+    CROSS JOIN ${portable.positions("p")}
+    WHERE p.tens < GREATEST(${len("s.domain")}, ${len("m.domain")}) AND p.i <= GREATEST(${len("s.domain")}, ${len("m.domain")})
+      AND s.domain NOT IN (${PROVIDER_DOMAINS.map(t.str).join(", ")})
+      AND (${oneTypo})
+    GROUP BY s.domain, m.domain, m.records
+  ) AS corrections WHERE pick = 1`;
+}
+
+module.exports = { domainCorrections, PROVIDER_DOMAINS, normalize, isValid, isJunk, matchKey, matchKeyOfNormalized, isHouseholdMailbox, localLetters, givenBesideSurname, initialBeforeSurname, JUNK, JUNK_PATTERNS, HOUSEHOLD_MAILBOXES };

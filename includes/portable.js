@@ -546,5 +546,5 @@ module.exports = {
   JSON_PATH, TIMESTAMP_FORMAT, TIMESTAMP_FORMAT_ELEMENTS, jsonText, parseTimestamp, fieldForm,
   engine, dateSpine, isoDayOfWeek, similarity, similarityInPlainSql, similarityCounts, similarityOfCounts, editDistance, tryTimestamp, dateKey, alnumUpper,
   textType, tryDecimal, tryInteger, secondsBetween, daysBetween, addDays, stringAggDistinct, sha256Hex,
-  editDistanceSetup, similaritySetup, hashJoinsOnly, doubleType, materialized, replaceTable, projectVar, md5Hash, valuesRelation,
+  editDistanceSetup, similaritySetup, hashJoinsOnly, positions, doubleType, materialized, replaceTable, projectVar, md5Hash, valuesRelation,
 };

@@ -141,12 +141,15 @@ SELECT cluster_id, MAX(by_dates) AS by_dates FROM (
   SELECT b.cluster_id, 0 AS by_dates FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node
   WHERE ${oneRecordOf("r")} GROUP BY b.cluster_id, r.source HAVING COUNT(*) > 1` : ""}
 ) AS c GROUP BY cluster_id`;
-  // The links inside a conflicted component, both ways; deterministic links rank first.
+  // The links inside a conflicted component, both ways; deterministic links rank first, then by
+  // weight in tenths (the same on every engine). Not by probability: it is 1 for most links, and
+  // an undated "Jean Fournier" linked to his own dated record by weight 36.6 and to his father
+  // Jean-François by weight 11.4 joined whichever group's id sorted first.
   const strength = "CASE WHEN e.decision LIKE 'deterministic%' THEN 0 ELSE 1 END";
-  const linksSql = `SELECT e.a AS node, e.b AS other, ${strength} AS strength, FLOOR(e.match_probability * 100) AS p
+  const linksSql = `SELECT e.a AS node, e.b AS other, ${strength} AS strength, FLOOR(e.match_weight * 10) AS w
   FROM ${edges} AS e JOIN ${split} AS s ON s.node = e.a
 UNION ALL
-SELECT e.b, e.a, ${strength}, FLOOR(e.match_probability * 100)
+SELECT e.b, e.a, ${strength}, FLOOR(e.match_weight * 10)
   FROM ${edges} AS e JOIN ${split} AS s ON s.node = e.b`;
   // The records placed from the start are grouped by their links to each other; `grouped` keeps
   // that after the attach rounds place the others (person_clusters.split_grouped, which the
@@ -188,7 +191,7 @@ SELECT s.node, s.component, d.cluster_id AS part, s.source, s.one_record, s.plac
   for (let round = 0; round < ATTACH_ROUNDS; round++) {
     out.push(...portable.replaceTable(split, `AS
 WITH ranked AS (
-  SELECT x.node, x.source, x.one_record, s.part, ROW_NUMBER() OVER (PARTITION BY x.node ORDER BY k.strength, k.p DESC, s.part) AS rn
+  SELECT x.node, x.source, x.one_record, s.part, ROW_NUMBER() OVER (PARTITION BY x.node ORDER BY k.strength, k.w DESC, s.part) AS rn
   FROM ${split} AS x
   JOIN ${links} AS k ON k.node = x.node
   JOIN ${split} AS s ON s.node = k.other AND s.placed AND s.component = x.component

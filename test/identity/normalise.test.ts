@@ -28,7 +28,7 @@ describe("email", () => {
         "  John.Doe+news@GoogleMail.com ", "j.o.h.n.doe@gmail.com", "JohnDoe@Gmail.com", "a.b+x@hotmail.fr", "A.B@Hotmail.FR",
         "a.b+x@outlook.com", "a.b+x@yahoo.fr", "jean.dupont+promo@orange.fr", "mailto:Paul@Orange.fr", "o'neil@free.fr",
         "a..b@free.fr", ".a@free.fr", "a.@free.fr", "bad@", "@free.fr", "x@y", "x@y.c", "jean dupont@free.fr", "jean@free..fr",
-        "jean@-free.fr", "+tag@gmail.com", "", "   ", null, "jean@xn--caf-dma.fr",
+        "jean@-free.fr", "+tag@gmail.com", "+tag@orange.fr", "", "   ", null, "jean@xn--caf-dma.fr",
       ],
       { n: email.normalize, ok: email.isValid, junk: email.isJunk, key: email.matchKey },
     );
@@ -39,14 +39,15 @@ describe("email", () => {
     expect(by["a.b+x@hotmail.fr"]!.key).toBe("a.b@hotmail.fr"); // Microsoft: +tag removed, dots kept
     expect(by["A.B@Hotmail.FR"]!.key).toBe("a.b@hotmail.fr");
     expect(by["a.b+x@outlook.com"]!.key).toBe("a.b@outlook.com");
-    expect(by["a.b+x@yahoo.fr"]!.key).toBe("a.b+x@yahoo.fr"); // other providers untouched
-    expect(by["jean.dupont+promo@orange.fr"]!.key).toBe("jean.dupont+promo@orange.fr");
+    expect(by["a.b+x@yahoo.fr"]!.key).toBe("a.b@yahoo.fr"); // a +tag is dropped on every domain, dots kept
+    expect(by["jean.dupont+promo@orange.fr"]!.key).toBe("jean.dupont@orange.fr");
     expect(by["mailto:Paul@Orange.fr"]!.key).toBe("paul@orange.fr");
     expect(by["o'neil@free.fr"]!.ok).toBe(true);
     for (const bad of ["a..b@free.fr", ".a@free.fr", "a.@free.fr", "bad@", "@free.fr", "x@y", "x@y.c", "jean dupont@free.fr", "jean@free..fr", "jean@-free.fr"]) {
       expect(by[bad], bad).toMatchObject({ ok: false, key: null });
     }
     expect(by["+tag@gmail.com"]!.key).toBeNull(); // nothing left before the tag
+    expect(by["+tag@orange.fr"]!.key).toBeNull();
     expect(by[""]).toMatchObject({ n: null, ok: false, junk: false, key: null });
     expect(by["   "]).toMatchObject({ n: null, key: null });
     expect(by["null"]).toMatchObject({ n: null, ok: false, junk: false, key: null });
@@ -87,6 +88,26 @@ describe("email", () => {
     expect(await duck.map(no, household)).toEqual(no.map(() => false));
     expect(await duck.map(["famille.x@free.fr"], (c) => email.isHouseholdMailbox(c, []))).toEqual([false]);
     expect(() => email.isHouseholdMailbox("e", ["famille'"])).toThrow(/lower-case letters and digits/);
+  });
+
+  it("corrects a domain one typo from a major one and twenty times rarer, and nothing else", async () => {
+    // [domain, addresses]: 2,741 in all, so a major domain holds at least 28.
+    const counts: Array<[string, number]> = [
+      ["gmail.com", 1000], ["orange.fr", 500], ["free.fr", 300], ["sfr.fr", 200], ["hotmail.com", 200], ["abd.fr", 20],
+      ["gmail.con", 10], ["gmaill.com", 5], ["gmal.com", 5], ["gmial.com", 5], // replaced, inserted, deleted, swapped
+      ["orage.fr", 3], ["ornage.fr", 3], ["srf.fr", 2], ["hotmail.co", 5],
+      ["fre.fr", 2], // one typo from free.fr, two from sfr.fr
+      ["ymail.com", 5], ["mail.com", 4], // real providers, one typo from gmail.com
+      ["gmail.fr", 10], ["orange.com", 4], // two typos or more: other domains
+      ["frees.fr", 20], // one typo, but only 15 times rarer than free.fr
+      ["abc.fr", 1], // one typo from abd.fr, which is no major domain
+    ];
+    await duck.query(`CREATE TABLE domain_counts AS SELECT * FROM (VALUES ${counts.map(([d, n]) => `('${d}', ${n})`).join(", ")}) AS t(domain, records)`);
+    const rows = await duck.query(`SELECT * FROM (${email.domainCorrections("domain_counts")}) AS c ORDER BY domain`);
+    expect(Object.fromEntries(rows.map((r) => [r.domain, r.target]))).toEqual({
+      "fre.fr": "free.fr", "gmail.con": "gmail.com", "gmaill.com": "gmail.com", "gmal.com": "gmail.com", "gmial.com": "gmail.com",
+      "hotmail.co": "hotmail.com", "orage.fr": "orange.fr", "ornage.fr": "orange.fr", "srf.fr": "sfr.fr",
+    });
   });
 
   it("reads the given name or the initial an address spells beside a surname", async () => {
