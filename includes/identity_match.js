@@ -98,8 +98,14 @@ function comparisonLevel(c) {
  * Comparison vector of every pair in `pairs` (id_l, id_r: values of the records' `id` column)
  * against `records`; the pair is named by the records' `key` column (default: `id`).
  */
-function comparisonVectors({ pairs, records, id, key, comparisons, extra, joins, countRecords }) {
+function comparisonVectors({ pairs, records, id, key, comparisons, extra, joins, countRecords, shareRecords }) {
   const k = key || id;
+  // `shareRecords`: `records` is a query (a subquery in parentheses), written once in a CTE that
+  // both sides of the pair read, rather than once per side: with a dozen person sources its
+  // text (term frequencies, shared-identifier flags) was 7 KB, twice, of a Redshift statement
+  // held under the Data API's 100 KB.
+  const side = shareRecords ? "compared_records" : records;
+  const withRecords = shareRecords ? `WITH compared_records AS ${portable.materialized()}${records}\n` : "";
   // Similarities counted once per pair (portable.similarityInPlainSql: Redshift), in an inner
   // query over the pairs that the levels read as p.<column>. `countRecords`: a narrower relation
   // holding the compared columns, when `records` is a heavy query. OFFSET 0 keeps the inner query
@@ -114,11 +120,11 @@ function comparisonVectors({ pairs, records, id, key, comparisons, extra, joins,
   JOIN ${countRecords || records} AS r ON r.${q(id)} = p.id_r
   OFFSET 0)`
     : pairs;
-  return `SELECT l.${q(k)} AS id_l, r.${q(k)} AS id_r${extra ? ", " + extra : ""},
+  return `${withRecords}SELECT l.${q(k)} AS id_l, r.${q(k)} AS id_r${extra ? ", " + extra : ""},
   ${comparisons.map(comparisonLevel).join(",\n  ")}
 FROM ${from} AS p
-JOIN ${records} AS l ON l.${q(id)} = p.id_l
-JOIN ${records} AS r ON r.${q(id)} = p.id_r${joins ? "\n" + joins : ""}`;
+JOIN ${side} AS l ON l.${q(id)} = p.id_l
+JOIN ${side} AS r ON r.${q(id)} = p.id_r${joins ? "\n" + joins : ""}`;
 }
 
 /** Long form (comparison, level, pairs) of a vector relation. */

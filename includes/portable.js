@@ -318,7 +318,6 @@ function textType() {
   return engine() === "redshift" ? "VARCHAR(65535)" : "VARCHAR";
 }
 
-/** The 64-bit floating-point type for CAST(… AS …) and column lists. */
 /**
  * `MATERIALIZED ` for a CTE read several times, where the engine would otherwise inline it at
  * every reference (DuckDB; PostgreSQL 12+ accepts it too); empty elsewhere.
@@ -328,6 +327,7 @@ function materialized() {
   return e === "duckdb" || e === "postgres" ? "MATERIALIZED " : "";
 }
 
+/** The 64-bit floating-point type for CAST(… AS …) and column lists. */
 function doubleType() {
   switch (engine()) {
     case "postgres":

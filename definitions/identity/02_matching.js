@@ -196,6 +196,7 @@ ${flags.map(([, on], i) => `    SELECT r.record_num, ${i} AS kind FROM ${records
     pairs: `(SELECT num_l AS id_l, num_r AS id_r, first_rule, rules_matched FROM ${ctx.ref(S, "candidate_pairs")})`,
     records: enriched,
     countRecords: records,
+    shareRecords: true,
     id: "record_num",
     key: "record_key",
     comparisons: cmps,
