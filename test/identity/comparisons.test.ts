@@ -65,9 +65,16 @@ const records: Rec[] = [
   ["bob", "Bob", "Morel", false, null],
   ["rob", "Rob", "Morel", false, null], // two nicknames of Robert
   ["roberta", "Roberta", "Morel", false, null], // no name Bob shortens
+  ["melanie", "Mélanie", "Martin", false, null], // titled Mme (GENDERS)
+  ["melane", "Mélane", "Martin", false, null], // herself, titled Mme: the "i" lost
+  ["melane_untitled", "Mélane", "Martin", false, null], // no gender known: still a form of the other
+  ["martine", "Martine", "Lambert", false, null], // titled Mme
+  ["martinnathalie", "Martin", "Nathalie", true, null], // "MARTIN Nathalie", her gender read from Nathalie
 ];
+/** person_records.gender, where known (from a title or the given name). */
+const GENDERS: Record<string, string> = { melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F" };
 /** Given names common across the estate (person_records.first_common). */
-const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire", "lea", "nicolas", "nico"];
+const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire", "lea", "nicolas", "nico", "melanie", "martine"];
 
 const duck = new Duck();
 beforeAll(async () => {
@@ -75,7 +82,7 @@ beforeAll(async () => {
   const lit = (v: string | boolean | null) => (v === null ? "NULL" : typeof v === "boolean" ? String(v) : `'${v}'`);
   await duck.query(`CREATE TABLE raw_recs AS SELECT * FROM (VALUES ${records.map((r) => `(${r.map(lit).join(", ")})`).join(", ")}) AS t(record_key, first_raw, last_raw, last_is_given, email)`);
   await duck.query(`CREATE TABLE keyed AS SELECT *, ${name.matchKey("first_raw")} AS first_key, ${name.matchKey("last_raw")} AS last_key, ${email.matchKey("email")} AS email_key FROM raw_recs`);
-  await duck.query(`CREATE TABLE recs AS SELECT *, ${name.initialsOfKey("first_key")} AS first_initials, NULL AS first_canon, ${nicknames.formalNamesOfKey("first_key")} AS first_formal, ${name.phoneticOfKey("first_key")} AS first_phon, ${name.phoneticOfKey("last_key")} AS last_phon, substr(first_key, 1, 1) AS first_initial, substr(last_key, 1, 1) AS last_initial, split_part(email_key, '@', 1) AS email_mailbox, first_key IN (${COMMON.map((n) => `'${n}'`).join(", ")}) AS first_common FROM keyed`);
+  await duck.query(`CREATE TABLE recs AS SELECT *, ${name.initialsOfKey("first_key")} AS first_initials, NULL AS first_canon, ${nicknames.formalNamesOfKey("first_key")} AS first_formal, ${name.phoneticOfKey("first_key")} AS first_phon, ${name.phoneticOfKey("last_key")} AS last_phon, substr(first_key, 1, 1) AS first_initial, substr(last_key, 1, 1) AS last_initial, split_part(email_key, '@', 1) AS email_mailbox, CASE record_key ${Object.entries(GENDERS).map(([k, g]) => `WHEN '${k}' THEN '${g}'`).join(" ")} END AS gender, first_key IN (${COMMON.map((n) => `'${n}'`).join(", ")}) AS first_common FROM keyed`);
 });
 afterAll(() => duck.close());
 
@@ -103,6 +110,14 @@ describe("name and email comparison levels", () => {
     expect((await levels("clement", "clemence")).first_name).toBe("masculine / feminine forms");
     expect((await levels("frederique", "frederic")).first_name).toBe("masculine / feminine forms");
     expect((await levels("marie", "mariie")).first_name).toBe("similarity >= 0.92");
+  });
+
+  it("reads a form one letter from the other, on two records of one gender, as a typo, unless one is typed the other way round", async () => {
+    expect((await levels("melanie", "melane")).first_name).toBe("similarity >= 0.92");
+    expect((await levels("melane", "melanie")).first_name).toBe("similarity >= 0.92");
+    expect((await levels("melanie", "melane_untitled")).first_name).toBe("masculine / feminine forms");
+    expect((await levels("martine", "martinnathalie")).first_name).toBe("masculine / feminine forms");
+    expect((await levels("valere", "valerie")).first_name).toBe("masculine / feminine forms"); // two genders
   });
 
   it("scores a first name missing one letter (an accent lost to an encoding), not as a conflict", async () => {
