@@ -9,7 +9,7 @@ const seenTypes = identity_model.sightingTypes(cfg);
 const cmps = identity_model.comparisons();
 const m = cfg.matching;
 const levelOf = (name) => cmps.find((c) => c.name === name).levels.length; // the "disagrees" level
-const swappedLevel = identity_model.levelsOf("last_name", /swapped/)[0];
+const swappedLevels = identity_model.levelsOf("last_name", /swapped/).join(", ");
 // First names that agree (for deterministic email/phone links) and that conflict (veto).
 const firstAgree = [-1, ...identity_model.levelsOf("first_name", /exact|nickname|0\.92|same sound|initials of a compound|last-name field/)].join(", ");
 const firstConflict = identity_model.levelsOf("first_name", /masculine|different common|different given|^else$/).join(", ");
@@ -288,7 +288,7 @@ ${identity_match.levelWeights({ vectors, params, comparisons: cmps })}
     -- First names alike in spelling or sound but given to two genders (Laure / Laurent, by their
     -- titles or the names' own genders) are two names too: at 100k people 311 candidate pairs,
     -- none of them one person (10 were linked).
-    ((v.cmp_first_name IN (${firstConflict}) OR (v.cmp_first_name IN (${firstAlike}) AND v.genders_differ)) AND v.cmp_last_name <> ${swappedLevel} AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
+    ((v.cmp_first_name IN (${firstConflict}) OR (v.cmp_first_name IN (${firstAlike}) AND v.genders_differ)) AND v.cmp_last_name NOT IN (${swappedLevels}) AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
     -- … or birth dates that differ beyond a typo or a day/month swap, unless a national id agrees;
     -- or both present and different.
     (v.cmp_birth_date = ${levelOf("birth_date")} AND v.cmp_national_id NOT IN (0, 1, 2)) AS strong_conflict,

@@ -70,9 +70,13 @@ const records: Rec[] = [
   ["melane_untitled", "Mélane", "Martin", false, null], // no gender known: still a form of the other
   ["martine", "Martine", "Lambert", false, null], // titled Mme
   ["martinnathalie", "Martin", "Nathalie", true, null], // "MARTIN Nathalie", her gender read from Nathalie
+  ["rochematie", "Roche", "Matie", true, null], // "ROCHE Matie": typed the other way round, Marie mistyped
+  ["marieroche", "Marie", "Roche", false, null],
+  ["robertjean", "Robert", "Jean", true, null], // "ROBERT Jean": typed the other way round
+  ["jeanpierrerobert", "Jean-Pierre", "Robert", false, null], // his son: Jean is a word of Jean-Pierre
 ];
 /** person_records.gender, where known (from a title or the given name). */
-const GENDERS: Record<string, string> = { melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F" };
+const GENDERS: Record<string, string> = { melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F", rochematie: "F", marieroche: "F", robertjean: "M", jeanpierrerobert: "M" };
 /** Given names common across the estate (person_records.first_common). */
 const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire", "lea", "nicolas", "nico", "melanie", "martine"];
 
@@ -103,6 +107,12 @@ describe("name and email comparison levels", () => {
     expect(await levels("stephanie", "stephanie2")).toMatchObject({ first_name: "missing", last_name: "first and last names swapped" });
     // Her husband: not swapped, so the first names disagree (a conflict in pair_scores).
     expect(await levels("stephanie", "stephane")).toMatchObject({ first_name: "else", last_name: "else" });
+  });
+
+  it("sees names typed the other way round with the given name mistyped, but not a compound against its first word", async () => {
+    expect((await levels("rochematie", "marieroche")).last_name).toBe("swapped, the given name mistyped");
+    expect((await levels("marieroche", "rochematie")).last_name).toBe("swapped, the given name mistyped");
+    expect((await levels("robertjean", "jeanpierrerobert")).last_name).toBe("else");
   });
 
   it("reads -e / -ie, -nt / -nce and -c / -que as the feminine form, but not a doubled letter in a name already ending in -ie", async () => {
