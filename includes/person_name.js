@@ -168,6 +168,22 @@ function phonetic(expr) {
   return phoneticOfKey(matchKey(expr));
 }
 
+// Glyphs a scanned form's OCR reads as others, two letters for one: "rn" for "m" (Arnbre),
+// "ii" for "u" (Aiirélie), "cl" for "d". Similarity sees two edits there, and a short name falls out
+// of every band; one-glyph confusions (e/c, i/l) are one edit, which the similarity bands see.
+// (Digits read for letters, 5chneider, are dropped by matchKey, one edit too.)
+const OCR_CONFUSIONS = [["ii", "u"], ["rn", "m"], ["cl", "d"]];
+
+/**
+ * A match key with its two-glyph OCR confusions read as the letter they stand for ("aiirelie" →
+ * "aurelie", "arnbre" → "ambre"). Compared only with another folded key: "bernard" folds to
+ * "bemard" on both sides alike.
+ * @param {string} key SQL expression of a match key.
+ */
+function ocrFoldOfKey(key) {
+  return OCR_CONFUSIONS.reduce((out, [from, to]) => `replace(${out}, ${t.str(from)}, ${t.str(to)})`, key);
+}
+
 /** phonetic() of a column or expression that is already a match key (no second matchKey). */
 function phoneticOfKey(key) {
   let s = collapseDoubles(key, false);
@@ -285,4 +301,4 @@ function splitFullName(expr) {
   return { first: cases((f) => f), last: cases((_, l) => l), title };
 }
 
-module.exports = { splitFullName, genderOfTitle, display, matchKey, initialsOfKey, stripParticles, firstToken, initial, phonetic, phoneticOfKey, canonicalFirstName, canonicalFirstNameOfKey, HONORIFICS, TITLE_GENDERS, PARTICLES, FIRST_NAME_ABBREVIATIONS, JUNK_NAMES };
+module.exports = { ocrFoldOfKey, OCR_CONFUSIONS, splitFullName, genderOfTitle, display, matchKey, initialsOfKey, stripParticles, firstToken, initial, phonetic, phoneticOfKey, canonicalFirstName, canonicalFirstNameOfKey, HONORIFICS, TITLE_GENDERS, PARTICLES, FIRST_NAME_ABBREVIATIONS, JUNK_NAMES };

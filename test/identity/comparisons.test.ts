@@ -74,6 +74,10 @@ const records: Rec[] = [
   ["marieroche", "Marie", "Roche", false, null],
   ["robertjean", "Robert", "Jean", true, null], // "ROBERT Jean": typed the other way round
   ["jeanpierrerobert", "Jean-Pierre", "Robert", false, null], // his son: Jean is a word of Jean-Pierre
+  ["aurelie", "Aurélie", "Aubert", false, null],
+  ["aiirelie", "Aiirélie", "Aiibert", false, null], // herself, from a scanned form: "u" read as "ii"
+  ["ambre", "Ambre", "Lemaire", false, null],
+  ["arnbre", "Arnbre", "Lemaire", false, null], // "m" read as "rn"
 ];
 /** person_records.gender, where known (from a title or the given name). */
 const GENDERS: Record<string, string> = { melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F", rochematie: "F", marieroche: "F", robertjean: "M", jeanpierrerobert: "M" };
@@ -107,6 +111,12 @@ describe("name and email comparison levels", () => {
     expect(await levels("stephanie", "stephanie2")).toMatchObject({ first_name: "missing", last_name: "first and last names swapped" });
     // Her husband: not swapped, so the first names disagree (a conflict in pair_scores).
     expect(await levels("stephanie", "stephane")).toMatchObject({ first_name: "else", last_name: "else" });
+  });
+
+  it("reads two-glyph OCR confusions (ii / u, rn / m) as the same name", async () => {
+    expect(await levels("aurelie", "aiirelie")).toMatchObject({ first_name: "same but for OCR confusions (rn / m, ii / u, cl / d)", last_name: "same but for OCR confusions (rn / m, ii / u, cl / d)" });
+    expect((await levels("arnbre", "ambre")).first_name).toBe("same but for OCR confusions (rn / m, ii / u, cl / d)");
+    expect((await levels("marie", "mariie")).first_name).toBe("similarity >= 0.92"); // a doubled letter: not "maru"
   });
 
   it("sees names typed the other way round with the given name mistyped, but not a compound against its first word", async () => {
