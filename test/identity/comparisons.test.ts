@@ -74,6 +74,9 @@ const records: Rec[] = [
   ["marieroche", "Marie", "Roche", false, null],
   ["robertjean", "Robert", "Jean", true, null], // "ROBERT Jean": typed the other way round
   ["jeanpierrerobert", "Jean-Pierre", "Robert", false, null], // his son: Jean is a word of Jean-Pierre
+  ["leclercjm", "Leclerc", "Jm", false, null], // "LECLERC Jm": Jean-Marc, typed the other way round and abbreviated
+  ["jeanmarcleclerc", "Jean-Marc", "Leclerc", false, null],
+  ["leclercjl", "Leclerc", "Jl", false, null], // another Leclerc: JL is not Jean-Marc
   ["aurelie", "Aurélie", "Aubert", false, null],
   ["aiirelie", "Aiirélie", "Aiibert", false, null], // herself, from a scanned form: "u" read as "ii"
   ["ambre", "Ambre", "Lemaire", false, null],
@@ -120,9 +123,12 @@ describe("name and email comparison levels", () => {
   });
 
   it("sees names typed the other way round with the given name mistyped, but not a compound against its first word", async () => {
-    expect((await levels("rochematie", "marieroche")).last_name).toBe("swapped, the given name mistyped");
-    expect((await levels("marieroche", "rochematie")).last_name).toBe("swapped, the given name mistyped");
+    expect((await levels("rochematie", "marieroche")).last_name).toBe("swapped, the given name mistyped or abbreviated");
+    expect((await levels("marieroche", "rochematie")).last_name).toBe("swapped, the given name mistyped or abbreviated");
     expect((await levels("robertjean", "jeanpierrerobert")).last_name).toBe("else");
+    expect((await levels("leclercjm", "jeanmarcleclerc")).last_name).toBe("swapped, the given name mistyped or abbreviated");
+    expect((await levels("jeanmarcleclerc", "leclercjm")).last_name).toBe("swapped, the given name mistyped or abbreviated");
+    expect((await levels("leclercjl", "jeanmarcleclerc")).last_name).toBe("else");
   });
 
   it("reads -e / -ie, -nt / -nce and -c / -que as the feminine form, but not a doubled letter in a name already ending in -ie", async () => {
