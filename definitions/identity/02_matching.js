@@ -301,7 +301,8 @@ ${identity_match.levelWeights({ vectors, params, comparisons: cmps })}
     (v.initial_conflict AND v.cmp_national_id NOT IN (0, 1, 2)) AS initial_conflict,
     -- … or two records of a source holding one record per person.
     v.same_one_record_source AS source_conflict,
-    v.family_mailbox
+    v.family_mailbox,
+    v.cmp_first_name >= 0 AS both_named
   FROM ${vectors} AS v
   ${weight.joins}
 ), judged AS (
@@ -312,9 +313,12 @@ ${identity_match.levelWeights({ vectors, params, comparisons: cmps })}
   -- terms of the weight) are on their own that many times more likely between two people. The
   -- second condition keeps identical records linked where the parameters are learnt from a few
   -- records and every probability is low. (At a million records such email pairs were 4,669 of
-  -- two people to 621 of one. Phone pairs were 199 to 418, but the phone's floor still keeps
-  -- more households apart than it splits.)
-  SELECT scored.*, ${floorWeight === null ? "FALSE" : `(deterministic_rule IN (${householdKinds}) AND match_weight < ${floorWeight} AND against_weight < ${floorWeight})`} AS outweighed
+  -- two people to 621 of one.) A phone shared by two records that both carry a first name, the
+  -- same one, is not outweighed: a mobile number follows its holder when they move, and the
+  -- address, postcode, city and email that then all differ are one move counted four times. At a
+  -- million records such outweighed phone pairs were 300, all one person; with a record without a
+  -- first name, 122 of 158 (the veto stays there).
+  SELECT scored.*, ${floorWeight === null ? "FALSE" : `(deterministic_rule IN (${householdKinds}) AND match_weight < ${floorWeight} AND against_weight < ${floorWeight} AND NOT (deterministic_rule = 'phone' AND both_named))`} AS outweighed
   FROM scored
 )
 SELECT judged.*,

@@ -1,7 +1,8 @@
 /**
  * An email shared by two records links them on its own only while the rest of the evidence does
  * not outweigh it (identity.matching.identifier_floor): namesakes typing one address, with
- * different phones, postcodes and cities, stay two people; with the floor off, they merge.
+ * different phones, postcodes and cities, stay two people; with the floor off, they merge. A phone
+ * shared by two records of one first name is never outweighed (a person who moved).
  */
 import { describe, expect, it } from "vitest";
 import { duck, tempDir } from "../helpers.js";
@@ -28,6 +29,10 @@ function estate(): string[] {
     // Two namesakes (a common first name) typing one address, everything else different.
     "lucas1,Lucas,Leroy,lucasleroy48@gmail.com,+33612457801,12 rue Victor Hugo,13001,Marseille",
     "lucas2,Lucas,Leroy,lucasleroy48@gmail.com,+33787452236,5 avenue Foch,59000,Lille",
+    // One person who moved and kept her mobile: address, postcode, city and email all differ, the
+    // same first name on both records.
+    "anne1,Anne,Morel,anne.morel@orange.fr,+33671829354,8 rue du Port,13001,Marseille",
+    "anne2,Anne,Morel,amorel75@gmail.com,+33671829354,40 boulevard Voltaire,75011,Paris",
     // One person, whose second record carries the email only: nothing outweighs it.
     "paul1,Paul,Roy,paul.roy@free.fr,+33611112222,3 place Royale,44000,Nantes",
     "paul2,Paul,Roy,paul.roy@free.fr,,,,",
@@ -55,6 +60,10 @@ describe("identifier floor", () => {
     expect(decision("paul1", "paul2")).toBe("deterministic: email");
     expect(user.get("paul1")).toBe(user.get("paul2"));
     expect(user.get("p7a")).toBe(user.get("p7b"));
+    // A phone shared by two records with one first name is not outweighed: a mobile number
+    // follows its holder through a move.
+    expect(decision("anne1", "anne2")).toBe("deterministic: phone");
+    expect(user.get("anne1")).toBe(user.get("anne2"));
   }, 120_000);
 
   it("links them on the email alone when the floor is off (the control)", async () => {
