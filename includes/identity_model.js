@@ -11,6 +11,8 @@ const { HOUSEHOLD_MAILBOXES } = require("./email");
 const { ocrFoldOfKey } = require("./person_name");
 
 const SCHEMA = "rcu_identity";
+// The name comparisons' level for two-glyph OCR confusions (person_name.ocrFoldOfKey).
+const OCR_LABEL = "same but for OCR confusions (rn / m, ii / u, cl / d)";
 
 /** Raw fields a person source may map (rcu.yaml identity.person_sources.<name>.<field>). */
 const FIELDS = ["email", "phone", "title", "first_name", "last_name", "birth_date", "national_id", "address_line", "postcode", "city", "region", "country", "updated_at"];
@@ -173,12 +175,12 @@ function comparisons() {
     : `(${crossGenderTest})`;
   const SWAPPED = `l.first_initial = r.last_initial AND l.last_initial = r.first_initial AND ${sim("first_key", "last_key", 0.9)} AND ${sim("last_key", "first_key", 0.9)} AND ${crossGender}`;
   const SWAPPED_SOUNDS = `l.first_phon = r.last_phon AND l.last_phon = r.first_phon AND ${crossGender}`;
-  // Swapped with the given name mistyped or abbreviated: one record typed the other way round,
-  // the surname equal crosswise and the given names similar crosswise ("ROCHE Matie" / Marie
-  // Roche, "LECLERC Jm" / Jean-Marc Leclerc), the two records not of two genders nor the given
-  // names masculine and feminine forms (Stéphane / Stéphanie), and neither given name a word of the other (Jean / Jean-Pierre: a father and his son as often as one
-  // man). At 100k people 112 candidate pairs, 111 of them one person; 69 were vetoed as first
-  // names in conflict, the given names read in the wrong fields.
+  // Swapped with the given name mistyped: one record typed the other way round, the surname equal
+  // crosswise and the given names similar crosswise ("ROCHE Matie" / Marie Roche), the records
+  // not of two genders nor the given names masculine and feminine forms (Stéphane / Stéphanie),
+  // and neither given name a word of the other (Jean / Jean-Pierre: a father and his son as often
+  // as one man). At 100k people 112 candidate pairs, 111 of them one person; 69 were vetoed as
+  // first names in conflict, the given names read in the wrong fields.
   // … or abbreviated: "LECLERC Jm", "DAVID Jm" against Jean-Marc Leclerc, Jean-Marc David — the
   // surname equal crosswise and the abbreviation the initials of the other's compound given name
   // (first_initials). At 100k people 101 candidate pairs, all one person, were vetoed as first
@@ -299,8 +301,6 @@ function comparisons() {
     return similarities.length ? { ...c, similarities } : c;
   });
 }
-
-const OCR_LABEL = "same but for OCR confusions (rn / m, ii / u, cl / d)";
 
 /**
  * EM training sessions: candidate pairs agreeing on a rule, with the rule's comparisons left out
