@@ -255,10 +255,14 @@ publish("pair_scores", {
   // links agreeing on a shared email were two-thirds false. (comparison_vectors' linkable_<kind>:
   // the same value on both records, not a shared one.)
   const vectors = ctx.ref(S, "comparison_vectors");
+  // A postcode implies its city and region: once the postcodes agree, the city and region are no
+  // further evidence. Counted again, an address shared weighed three times, a household's two
+  // members as much as one person's two records (1M records: households merged 127 → 112, for
+  // recall 0.9101 → 0.9093).
   const weight = identity_match.weightParts({
     vectorAlias: "v", params, prior: identity_match.priorSql(params), comparisons: cmps, tf: true,
     lookup: { relation: "level_weights", alias: "lw" },
-    neutral: { email: `v.cmp_email = 0 AND NOT v.${linkable("email_key")}`, phone: `v.cmp_phone = 0 AND NOT v.${linkable("phone_e164")}` },
+    neutral: { email: `v.cmp_email = 0 AND NOT v.${linkable("email_key")}`, phone: `v.cmp_phone = 0 AND NOT v.${linkable("phone_e164")}`, city: "v.cmp_postcode = 0", region: "v.cmp_postcode = 0" },
   });
   const deterministic = [
     ...idTypes.map((t) => [`id:${t}`, `v.${linkable("id_" + t)}`]),
