@@ -301,4 +301,4 @@ function splitFullName(expr) {
   return { first: cases((f) => f), last: cases((_, l) => l), title };
 }
 
-module.exports = { ocrFoldOfKey, OCR_CONFUSIONS, splitFullName, genderOfTitle, display, matchKey, initialsOfKey, stripParticles, firstToken, initial, phonetic, phoneticOfKey, canonicalFirstName, canonicalFirstNameOfKey, HONORIFICS, TITLE_GENDERS, PARTICLES, FIRST_NAME_ABBREVIATIONS, JUNK_NAMES };
+module.exports = { ocrFoldOfKey, splitFullName, genderOfTitle, display, matchKey, initialsOfKey, stripParticles, firstToken, initial, phonetic, phoneticOfKey, canonicalFirstName, canonicalFirstNameOfKey, HONORIFICS, TITLE_GENDERS, PARTICLES, FIRST_NAME_ABBREVIATIONS, JUNK_NAMES };

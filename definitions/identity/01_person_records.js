@@ -173,7 +173,6 @@ const personRecordsTable = publish("person_records", {
     ["source || ':' || record_id", "record_key"], ["source", "source"], ["record_id", "record_id"], ["trust", "trust"],
     [portable.tryTimestamp("updated_at_raw"), "updated_at"],
     ["email", "email"], ["email_key", "email_key"],
-    ["split_part(email_key, '@', 1)", "email_mailbox"],
     ["phone_e164", "phone_e164"], ["phone_invalid_reason", "phone_invalid_reason"],
     ["NULLIF(trim(title_raw), '')", "title"], ["title_gender", "title_gender"],
     ...["first_name", "last_name", "first_key", "last_key", "first_canon", "first_initials", "first_formal", "first_phon", "last_phon"].map((c) => [c, c]),
@@ -197,8 +196,9 @@ const personRecordsTable = publish("person_records", {
   };
   // A mistyped domain's address, corrected (domain_fixes): its key made again on the right domain
   // (Gmail's rules then apply to it).
+  // (email_mailbox is read from the corrected key in the last SELECT, not built twice here.)
   const fixedKey = `CASE WHEN df.target IS NULL THEN kept.email_key ELSE ${email.matchKeyOfNormalized("split_part(kept.email_key, '@', 1) || '@' || df.target")} END`;
-  const fixed = { email_key: fixedKey, email_mailbox: `split_part(${fixedKey}, '@', 1)` };
+  const fixed = { email_key: fixedKey };
   const namedColumns = keptSelect
     .map(([, c]) => (moved[c] ? `CASE WHEN ${lone} THEN ${moved[c]} ELSE kept.${c} END AS ${c}` : fixed[c] ? `${fixed[c]} AS ${c}` : `kept.${c}`))
     .join(",\n    ");
@@ -251,7 +251,7 @@ WHERE NOT EXISTS (
   LEFT JOIN name_roles AS lw ON lw.name_key = CASE WHEN kept.last_key IS NULL THEN kept.first_key END
   LEFT JOIN domain_fixes AS df ON df.domain = split_part(kept.email_key, '@', 2)
 )
-SELECT named.*, ${lastIsGiven} AS last_is_given,
+SELECT named.*, split_part(named.email_key, '@', 1) AS email_mailbox, ${lastIsGiven} AS last_is_given,
   -- A common given name (on at least 10 records and 1 in 5,000, and twice as often a first name
   -- as a last name — Marie, Pierre, Antoine, surnames too; not Martin, Bernard or Nicolas): two
   -- different ones are two people (Patrick / Patricia, Eric / Cédric, Marie / Maxime), where a
