@@ -43,7 +43,7 @@ const DEFAULTS = {
   person_sources: {},
   sightings: {},
   matching: {
-    threshold: 0.99, identifier_floor: 0.01, max_records_per_identifier: 20, max_block_size: 50, em_iterations: 5, cluster_rounds: 20,
+    threshold: 0.9, identifier_floor: 0.01, max_records_per_identifier: 20, max_block_size: 50, em_iterations: 5, cluster_rounds: 20,
     household_mailboxes: HOUSEHOLD_MAILBOXES, surname_mailboxes: true,
   },
   survivorship: {},

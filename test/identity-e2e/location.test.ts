@@ -2,6 +2,7 @@
  * A postcode implies its city and region: when two records' postcodes agree, their cities and
  * regions are no further evidence (pair_scores' neutral comparisons). Counted again, a shared
  * address weighed three times — a household's two members as much as one person's two records.
+ * Likewise an address line with its postcode is one home, weighed once (by the address).
  */
 import { describe, expect, it } from "vitest";
 import { duck, tempDir } from "../helpers.js";
@@ -36,5 +37,38 @@ describe("postcode, city and region", () => {
     expect(pair("b1", "b2").city).toBeGreaterThan(0);
     expect(pair("b1", "b2").postcode).toBe(0);
     expect(pair("a1", "a2").w).toBeCloseTo(pair("b1", "b2").w, 9);
+  }, 120_000);
+
+  it("weigh a shared home once: the address, not its postcode as well", async () => {
+    const project = await peopleProject(await tempDir("rcu-home-"), ["first_name", "last_name", "address_line", "postcode"]);
+    const lines = ["id,first_name,last_name,address_line,postcode"];
+    for (let i = 0; i < 100; i++) {
+      const [postcode] = CITIES[i % CITIES.length]!;
+      const name = `${FIRST[i % FIRST.length]},${LAST[Math.floor(i / FIRST.length)]}`;
+      lines.push(`p${i}a,${name},${i + 1} rue des Lilas,${postcode}`, `p${i}b,${name},${i + 1} rue des Lilas,${postcode}`);
+    }
+    lines.push(
+      // One home with its postcode on both records, and on one record only: the same evidence.
+      "a1,Jean,Dupont,8 rue Pasteur,69100", "a2,Jean,Dupont,8 rue Pasteur,69100",
+      "b1,Jean,Dupont,8 rue Pasteur,69100", "b2,Jean,Dupont,8 rue Pasteur,",
+      // Two addresses in one postcode: the postcode is all the location evidence, and it counts.
+      "c1,Jean,Dupont,8 rue Pasteur,69100", "c2,Jean,Dupont,2 place Bellecour,69100",
+      "d1,Jean,Dupont,8 rue Pasteur,69100", "d2,Jean,Dupont,2 place Bellecour,",
+    );
+    await project.write(lines);
+    await project.resolve();
+    const rows = await duck<{ id_l: string; id_r: string; w: number; address: number; postcode: number }>(
+      project.warehouse,
+      `SELECT s.id_l, s.id_r, s.match_weight AS w, v.cmp_address AS address, v.cmp_postcode AS postcode
+       FROM rcu_identity.pair_scores s JOIN rcu_identity.comparison_vectors v USING (id_l, id_r)
+       WHERE s.id_l IN ('people:a1', 'people:b1', 'people:c1', 'people:d1') AND s.id_r IN ('people:a2', 'people:b2', 'people:c2', 'people:d2')`,
+    );
+    const pair = (l: string, r: string) => rows.find((x) => x.id_l === `people:${l}` && x.id_r === `people:${r}`)!;
+    expect(pair("a1", "a2")).toMatchObject({ address: 0, postcode: 0 });
+    expect(pair("b1", "b2")).toMatchObject({ address: 0, postcode: -1 });
+    expect(pair("a1", "a2").w).toBeCloseTo(pair("b1", "b2").w, 9);
+    expect(pair("c1", "c2")).toMatchObject({ postcode: 0 });
+    expect(pair("c1", "c2").address).toBeGreaterThan(1);
+    expect(pair("c1", "c2").w).toBeGreaterThan(pair("d1", "d2").w + 1);
   }, 120_000);
 });
