@@ -12,7 +12,7 @@
 //   email.domainCorrections(counts)  the estate's mistyped domains (gmail.con → gmail.com).
 
 const t = require("./sql_text");
-const portable = require("./portable");
+const similarity = require("./similarity");
 
 /**
  * Trimmed (ASCII and no-break spaces), lower-cased email; a leading `mailto:` and enclosing `<…>`
@@ -239,7 +239,7 @@ function domainCorrections(counts) {
           CROSS JOIN (SELECT SUM(records) AS records FROM ${counts}) AS total
           WHERE c.records >= ${MAJOR_SHARE} * total.records) AS m
       ON m.records >= ${TYPO_RATIO} * s.records AND abs(${len("s.domain")} - ${len("m.domain")}) <= 1
-    CROSS JOIN ${portable.positions("p")}
+    CROSS JOIN ${similarity.positions("p")}
     WHERE p.tens < GREATEST(${len("s.domain")}, ${len("m.domain")}) AND p.i <= GREATEST(${len("s.domain")}, ${len("m.domain")})
       AND s.domain NOT IN (${PROVIDER_DOMAINS.map(t.str).join(", ")})
       AND (${oneTypo})

@@ -106,7 +106,7 @@ function comparisonVectors({ pairs, records, id, key, comparisons, extra, joins,
   // held under the Data API's 100 KB.
   const side = shareRecords ? "compared_records" : records;
   const withRecords = shareRecords ? `WITH compared_records AS ${portable.materialized()}${records}\n` : "";
-  // Similarities counted once per pair (portable.similarityInPlainSql: Redshift), in an inner
+  // Similarities counted once per pair (similarity.similarityInPlainSql: Redshift), in an inner
   // query over the pairs that the levels read as p.<column>. `countRecords`: a narrower relation
   // holding the compared columns, when `records` is a heavy query. OFFSET 0 keeps the inner query
   // whole: PostgreSQL (the Redshift test server's engine) otherwise pulls it up and evaluates the

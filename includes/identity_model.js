@@ -7,6 +7,7 @@
 // (empty, typed relations), which keeps definitions/ valid Dataform.
 
 const portable = require("./portable");
+const similarity = require("./similarity");
 const { HOUSEHOLD_MAILBOXES } = require("./email");
 const { ocrFoldOfKey } = require("./person_name");
 
@@ -148,12 +149,12 @@ function comparisons() {
   // reads the counts: the comparison lists them in `similarities`.
   const counted = new Map();
   const sim = (a, b, t) => {
-    if (!portable.similarityInPlainSql()) return `${portable.similarity(`l.${a}`, `r.${b}`)} >= ${t}`;
+    if (!similarity.similarityInPlainSql()) return `${similarity.similarity(`l.${a}`, `r.${b}`)} >= ${t}`;
     const column = `jw_${a}_${b}`;
-    counted.set(column, portable.similarityCounts(`l.${a}`, `r.${b}`));
-    return `${portable.similarityOfCounts(`p.${q(column)}`, `l.${a}`, `r.${b}`)} >= ${t}`;
+    counted.set(column, similarity.similarityCounts(`l.${a}`, `r.${b}`));
+    return `${similarity.similarityOfCounts(`p.${q(column)}`, `l.${a}`, `r.${b}`)} >= ${t}`;
   };
-  const edits = (col, n) => `${portable.editDistance(`l.${col}`, `r.${col}`)} <= ${n}`;
+  const edits = (col, n) => `${similarity.editDistance(`l.${col}`, `r.${col}`)} <= ${n}`;
   // The same name read through a scanned form's OCR confusions ("Aiirélie", "Arnbre": two edits
   // from Aurélie and Ambre). At 100k people 26 such first-name pairs were vetoed as first names in
   // conflict (25 of them one person), and 246 last-name pairs sat in the weak band Jaro–Winkler
@@ -170,7 +171,7 @@ function comparisons() {
   const crossGenderTest = `NOT (${genderVariant("l.first_key", "r.last_key", { replacedEndings: false })}) AND NOT (${genderVariant("l.last_key", "r.first_key", { replacedEndings: false })})`;
   // Three levels read it: where the statement's size counts (Redshift), it is computed once per
   // pair in the inner query, beside the similarity counts (1.2 KB of SQL a copy there).
-  const crossGender = portable.similarityInPlainSql()
+  const crossGender = similarity.similarityInPlainSql()
     ? (counted.set("cross_gender_apart", `CASE WHEN ${crossGenderTest} THEN 1 ELSE 0 END`), `p.${q("cross_gender_apart")} = 1`)
     : `(${crossGenderTest})`;
   const SWAPPED = `l.first_initial = r.last_initial AND l.last_initial = r.first_initial AND ${sim("first_key", "last_key", 0.9)} AND ${sim("last_key", "first_key", 0.9)} AND ${crossGender}`;
@@ -226,7 +227,7 @@ function comparisons() {
       // abbreviation nor part of the other (Marie / Marie-Claire) nor the other's last name (typed
       // the other way round), not alike in sound, and more than one edit apart — two people,
       // where a rare spelling may be a typo. A conflict.
-      { label: "two different common first names", when: `l.first_common AND r.first_common AND l.first_phon <> r.first_phon AND l.first_key <> r.last_key AND r.first_key <> l.last_key AND NOT ${ABBREVIATED("l")} AND NOT ${ABBREVIATED("r")} AND NOT (${PART_OF("l", "r")}) AND NOT (${PART_OF("r", "l")}) AND ${portable.editDistance("l.first_key", "r.first_key")} >= 2` },
+      { label: "two different common first names", when: `l.first_common AND r.first_common AND l.first_phon <> r.first_phon AND l.first_key <> r.last_key AND r.first_key <> l.last_key AND NOT ${ABBREVIATED("l")} AND NOT ${ABBREVIATED("r")} AND NOT (${PART_OF("l", "r")}) AND NOT (${PART_OF("r", "l")}) AND ${similarity.editDistance("l.first_key", "r.first_key")} >= 2` },
       { label: "similarity >= 0.92", when: sim("first_key", "first_key", 0.92) },
       { label: OCR_LABEL, when: ocrAlike("first_key") },
       { label: "same sound", when: "l.first_phon = r.first_phon" },
@@ -273,7 +274,7 @@ function comparisons() {
     // no deterministic link) but strong evidence. (A +tag is no level: email_key drops it.)
     { name: "email", columns: ["email_key"], levels: [
       { label: "exact", when: "l.email_key = r.email_key" },
-      { label: "same mailbox at a mistyped domain", when: `l.email_mailbox = r.email_mailbox AND ${portable.editDistance(domain("l"), domain("r"))} <= 2` },
+      { label: "same mailbox at a mistyped domain", when: `l.email_mailbox = r.email_mailbox AND ${similarity.editDistance(domain("l"), domain("r"))} <= 2` },
     ] },
     { name: "phone", columns: ["phone_e164"], levels: [
       { label: "exact", when: "l.phone_e164 = r.phone_e164" },

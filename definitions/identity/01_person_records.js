@@ -295,5 +295,5 @@ LEFT JOIN first_genders AS fgl ON fgl.first_key = named.last_key
 LEFT JOIN first_genders AS fge ON fge.first_key = ${emailGivenName}`;
 });
 // Jaro–Winkler for the tables that compare records (PostgreSQL: rcu's function), created here so
-// that it exists, committed, before any of them starts (includes/portable.js similaritySetup).
-if (portable.similaritySetup().length) personRecordsTable.preOps(portable.similaritySetup());
+// that it exists, committed, before any of them starts (includes/similarity.js similaritySetup).
+if (similarity.similaritySetup().length) personRecordsTable.preOps(similarity.similaritySetup());

@@ -209,7 +209,7 @@ ${flags.map(([, on], i) => `    SELECT r.record_num, ${i} AS kind FROM ${records
   });
 });
 
-if (portable.editDistanceSetup().length) comparisonVectorsTable.preOps(portable.editDistanceSetup());
+if (similarity.editDistanceSetup().length) comparisonVectorsTable.preOps(similarity.editDistanceSetup());
 
 const uProbabilitiesTable = publish("u_probabilities", {
   type: "table",
@@ -225,7 +225,7 @@ const uProbabilitiesTable = publish("u_probabilities", {
     bucketSize: 8, // about 4 × records random pairs: plenty for probabilities of 1e-5 and up
   }),
 );
-if (portable.editDistanceSetup().length) uProbabilitiesTable.preOps(portable.editDistanceSetup());
+if (similarity.editDistanceSetup().length) uProbabilitiesTable.preOps(similarity.editDistanceSetup());
 
 operate("match_parameters")
   .schema(S)

@@ -156,7 +156,7 @@ SELECT e.b, e.a, ${strength}, FLOOR(e.match_weight * 10)
   // convergence assertion reads).
   const groupedAtStart = `(NOT ${oneRecordOf("r")} AND (r.birth_key IS NOT NULL OR c.by_dates = 0))`;
   const out = [
-    ...portable.editDistanceSetup(),
+    ...similarity.editDistanceSetup(),
     ...portable.replaceTable(conflicted, `AS ${conflictedSql}`),
     // The records of conflicted components, read once. Placed from the start: the dated ones
     // (every one when the conflict is not about dates), except records of one-record sources,

@@ -14,7 +14,7 @@ import { ROOT, tempDir } from "../helpers.js";
 import { Duck } from "./harness.js";
 
 const run = promisify(execFile);
-const INCLUDES = ["portable.js", "sql_text.js", "email.js", "phone.js", "person_name.js", "address.js", "dates.js"];
+const INCLUDES = ["portable.js", "similarity.js", "sql_text.js", "email.js", "phone.js", "person_name.js", "address.js", "dates.js"];
 
 const DEFINITION = `config { type: "view", schema: "stg", description: "People, normalised for matching." }
 SELECT

@@ -1,11 +1,11 @@
 /**
  * Jaro–Winkler against DuckDB's built-in, on French names and their typos, on a real PostgreSQL
  * (PGlite):
- * - Redshift's plain-SQL form (portable.similarityCounts read by similarityOfCounts) has two
+ * - Redshift's plain-SQL form (similarity.similarityCounts read by similarityOfCounts) has two
  *   documented approximations (docs/warehouses.md), so pairs may differ, and some fall in another
  *   band; the counts computed once in an inner query must give exactly what similarity() gives
  *   inlined.
- * - PostgreSQL's function (portable.similaritySetup) must give DuckDB's score on every pair of
+ * - PostgreSQL's function (similarity.similaritySetup) must give DuckDB's score on every pair of
  *   ASCII keys (DuckDB counts bytes: see below).
  */
 import { PGlite } from "@electric-sql/pglite";
@@ -15,15 +15,15 @@ import { typo } from "../../sample/dirt.js";
 import { Rng } from "../../sample/prng.js";
 import { duck, loadInclude, tempDir } from "../helpers.js";
 
-interface Portable {
+interface Similarity {
   similarity(a: string, b: string): string;
   similaritySetup(): string[];
   similarityCounts(a: string, b: string): string;
   similarityOfCounts(counts: string, a: string, b: string): string;
 }
-const redshift = loadInclude<Portable>("portable.js", { rcu_engine: "redshift" });
-const pg = loadInclude<Portable>("portable.js", { rcu_engine: "postgres" });
-const duckdb = loadInclude<Portable>("portable.js", { rcu_engine: "duckdb" });
+const redshift = loadInclude<Similarity>("similarity.js", { rcu_engine: "redshift" });
+const pg = loadInclude<Similarity>("similarity.js", { rcu_engine: "postgres" });
+const duckdb = loadInclude<Similarity>("similarity.js", { rcu_engine: "duckdb" });
 
 /** Matching keys as person_records holds them: lower case, accents folded, hyphens as spaces. */
 const key = (s: string) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/-/g, " ");

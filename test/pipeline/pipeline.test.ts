@@ -22,7 +22,7 @@ const engines = e2eEngines();
  * Redshift computes Jaro–Winkler in plain SQL with two documented approximations
  * (docs/warehouses.md): a random pair may fall in another band, which moves u and the scores in
  * the 5th digit. Those intermediate tables may differ; clusters, users, facts and marts may not.
- * PostgreSQL runs rcu's own function (portable.similaritySetup), equal to DuckDB's: no tolerance.
+ * PostgreSQL runs rcu's own function (similarity.similaritySetup), equal to DuckDB's: no tolerance.
  */
 const PLAIN_SQL_JW = new Set(["redshift"]);
 // identity_quality's links per decision are counted from pair_scores: a pair scored at the
