@@ -180,7 +180,7 @@ Examples:
     .command("identity")
     .description("inspect resolved identities")
     .command("explain <record-or-user>")
-    .description("which records were grouped into a person, by which rule or score, through which edges (give source:record_id or a user_id)")
+    .description("which records were grouped into a person, by which rule or score, through which edges, with each pair's weight attribute by attribute (give source:record_id or a user_id)")
     .option("--project-dir <dir>", "the project directory", ".")
     .option("--profile <name>", "warehouse profile from rcu.yaml")
     .option("--config <file>", "an rcu.yaml other than <project-dir>/rcu.yaml")

@@ -1,10 +1,11 @@
 /**
  * `rcu identity explain`: why records form one person — the records, and the scored pairs
- * between them with the rule or probability that linked them (or the veto that did not).
+ * between them with the rule or probability that linked them (or the veto that did not), and
+ * each pair's weight comparison by comparison (pair_evidence).
  */
 import { RcuError } from "../engine/errors.js";
 import type { Connection, Dialect, Row } from "../engine/warehouses/types.js";
-import { identityMap, pairScores, personRecords, hasRelation, recordSightings, userMerges } from "./tables.js";
+import { identityMap, pairEvidence, pairScores, personRecords, hasRelation, recordSightings, userMerges } from "./tables.js";
 
 export interface Explanation {
   readonly query: string;
@@ -15,7 +16,15 @@ export interface Explanation {
   /** Identifiers seen with the records in events (identity.sightings: devices at login). */
   readonly sightings: readonly Row[];
   readonly pairs: readonly Row[];
+  /**
+   * Per pair of `pairs` and comparison (position 0: the prior): level, level_label, weight (its
+   * share of match_weight) and not_counted. Empty for a warehouse built before pair_evidence.
+   */
+  readonly evidence: readonly Row[];
 }
+
+/** Pairs of at most this many distinct records get their evidence (one query, one parameter each). */
+const EVIDENCE_RECORDS = 400;
 
 export async function explainIdentity(conn: Connection, d: Dialect, query: string): Promise<Explanation> {
   const p = (i: number) => d.parameter(i);
@@ -67,5 +76,17 @@ export async function explainIdentity(conn: Connection, d: Dialect, query: strin
         [userId],
       )
     : [];
-  return { query, userId, ...(mergedFrom ? { mergedFrom } : {}), records, sightings, pairs };
+  // Read through the view with the pairs' record keys, so that only those pairs are computed.
+  const keys = [...new Set(pairs.flatMap((x) => [String(x.id_l), String(x.id_r)]))];
+  const evidence =
+    keys.length > 0 && keys.length <= EVIDENCE_RECORDS && (await hasRelation(conn, pairEvidence))
+      ? await conn.query(
+          `SELECT e.id_l, e.id_r, e.position, e.comparison, e.level, e.level_label, e.weight, e.not_counted
+       FROM ${d.qualify(pairEvidence)} AS e
+      WHERE e.id_l IN (${keys.map((_, i) => p(i + 1)).join(", ")}) AND e.id_r IN (${keys.map((_, i) => p(keys.length + i + 1)).join(", ")})
+      ORDER BY e.id_l, e.id_r, e.position`,
+          [...keys, ...keys],
+        )
+      : [];
+  return { query, userId, ...(mergedFrom ? { mergedFrom } : {}), records, sightings, pairs, evidence };
 }

@@ -345,6 +345,38 @@ function blockingRules(cfg, sightingsOf) {
   return rules;
 }
 
+/**
+ * Comparisons that weigh nothing in a pair's match weight under a condition over its comparison
+ * vector `v`, because another comparison already weighs that evidence or the value is evidence of
+ * nobody: comparison name → SQL condition (identity_match.weightParts' `neutral`; pair_scores and
+ * pair_evidence).
+ */
+function neutralComparisons() {
+  const linkable = (col) => `v.${q("linkable_" + col.replace(/_key$|_e164$/, ""))}`;
+  // Address lines alike (exactly or by similarity).
+  const sameHome = levelsOf("address", /exact|similarity/).join(", ");
+  return {
+    // A shared email or phone (a shop's address, a switchboard: see identifier_stats) is evidence
+    // of nobody, for the score as for the deterministic rules. At a million records, probabilistic
+    // links agreeing on a shared email were two-thirds false. (comparison_vectors' linkable_<kind>:
+    // the same value on both records, not a shared one.)
+    email: `v.cmp_email = 0 AND NOT ${linkable("email_key")}`,
+    phone: `v.cmp_phone = 0 AND NOT ${linkable("phone_e164")}`,
+    // A postcode implies its city and region: once the postcodes agree, the city and region are
+    // no further evidence. Counted again, an address shared weighed three times, a household's two
+    // members as much as one person's two records (1M records: households merged 127 → 112, for
+    // recall 0.9101 → 0.9093).
+    city: "v.cmp_postcode = 0",
+    region: "v.cmp_postcode = 0",
+    // Likewise an address line that agrees with the postcodes agreeing is one home, weighed once:
+    // by the address (the rarer of the two). Counted as well, the postcode added a further ln(m/u)
+    // of 4.6 (100k people) to every pair sharing a home — exactly the evidence a household's
+    // members share (households merged: 100k people 22 → 18, 1M records 112 → 104, with the
+    // threshold of 0.9).
+    postcode: `v.cmp_address IN (${sameHome}) AND v.cmp_postcode = 0`,
+  };
+}
+
 /** Indexes of the levels of comparison `name` whose label matches `re` ("else" = the disagree level). */
 function levelsOf(name, re) {
   const c = comparisons().find((x) => x.name === name);
@@ -355,4 +387,4 @@ function levelsOf(name, re) {
   return found;
 }
 
-module.exports = { BUILT_IN_KINDS, SURVIVORSHIP, sightingTypes, oneRecordSources, fromOneRecordSource, trainingSessions, levelsOf, SCHEMA, FIELDS, config, field, identifierTypes, sourceRelation, comparisons, blockingRules, q, lit };
+module.exports = { BUILT_IN_KINDS, SURVIVORSHIP, neutralComparisons, sightingTypes, oneRecordSources, fromOneRecordSource, trainingSessions, levelsOf, SCHEMA, FIELDS, config, field, identifierTypes, sourceRelation, comparisons, blockingRules, q, lit };

@@ -20,9 +20,32 @@ export async function explainCommand(query: string, opts: ExplainOptions, io: Cl
 
 const show = (v: unknown) => (v === null || v === undefined ? "" : v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
 
+/** Signed, with a true minus sign: "+4.29", "−2.96". */
+const signed = (w: number) => (w < 0 ? `\u2212${(-w).toFixed(2)}` : `+${w.toFixed(2)}`);
+
+/**
+ * One pair's evidence on one line: each comparison present, its level and the weight it adds
+ * (or "not counted" when another comparison weighs that evidence), then the prior. Comparisons
+ * missing on either side add nothing and are left out.
+ */
+function evidenceLine(e: Explanation, l: unknown, r: unknown): string | undefined {
+  const rows = e.evidence.filter((x) => x.id_l === l && x.id_r === r);
+  if (!rows.length) return undefined;
+  const prior = rows.find((x) => x.comparison === "__prior__");
+  const parts = rows
+    .filter((x) => x.comparison !== "__prior__" && Number(x.level) >= 0)
+    .map((x) => `${show(x.comparison)} ${show(x.level_label)} ${x.not_counted ? "(not counted)" : signed(Number(x.weight))}`);
+  if (prior) parts.push(`prior ${signed(Number(prior.weight))}`);
+  return parts.join(" · ");
+}
+
 export function renderExplanation(e: Explanation, io: CliIO): string {
   const s = stylesFor(io);
   const lines = [s.bold(`user ${e.userId}`) + (e.mergedFrom ? s.dim(` (${e.mergedFrom} was merged into it)`) : "")];
+  const why = (p: (typeof e.pairs)[number]) => {
+    const line = evidenceLine(e, p.id_l, p.id_r);
+    if (line) lines.push(s.dim(`      ${line}`));
+  };
   lines.push(`${e.records.length} record(s):`);
   for (const r of e.records) {
     const name = [show(r.title), show(r.first_name), show(r.last_name)].filter(Boolean).join(" ") + (r.gender ? s.dim(` (${show(r.gender)})`) : "");
@@ -40,12 +63,14 @@ export function renderExplanation(e: Explanation, io: CliIO): string {
   lines.push("", `${linked.length} linking edge(s):`);
   for (const p of linked) {
     lines.push(`  ${show(p.id_l)} — ${show(p.id_r)}  ${show(p.decision)}  p=${Number(p.match_probability).toFixed(4)}  ${s.dim(`blocked by ${show(p.first_rule)}`)}`);
+    why(p);
   }
   if (apart.length) {
     lines.push("", `${apart.length} linked but kept apart (a record without a first name matching several people, or conflicting birth dates in one component):`);
     for (const p of apart.slice(0, 20)) {
       const outside = [p.id_l, p.id_r].map(String).find((k) => !inside.has(k));
       lines.push(`  ${show(p.id_l)} — ${show(p.id_r)}  ${show(p.decision)}  p=${Number(p.match_probability).toFixed(4)}${s.dim(`  (${outside} is another person)`)}`);
+      why(p);
     }
   }
   if (others.length) {
@@ -53,6 +78,7 @@ export function renderExplanation(e: Explanation, io: CliIO): string {
     for (const p of others.slice(0, 20)) {
       const outside = [p.id_l, p.id_r].map(String).find((k) => !inside.has(k));
       lines.push(`  ${show(p.id_l)} — ${show(p.id_r)}  ${show(p.decision)}  p=${Number(p.match_probability).toFixed(4)}${outside ? s.dim(`  (${outside} is another person)`) : ""}`);
+      why(p);
     }
   }
   return lines.join("\n") + "\n";

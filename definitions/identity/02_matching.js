@@ -15,8 +15,6 @@ const firstAgree = [-1, ...identity_model.levelsOf("first_name", /exact|nickname
 const firstConflict = identity_model.levelsOf("first_name", /masculine|different common|different given|^else$/).join(", ");
 // First names alike only in spelling or sound: of two genders, they are two people (below).
 const firstAlike = identity_model.levelsOf("first_name", /0\.92|OCR|same sound|0\.80/).join(", ");
-// Address lines alike: with the postcodes agreeing, one home (pair_scores' weight).
-const sameHome = identity_model.levelsOf("address", /exact|similarity/).join(", ");
 
 // Identifiers that can link two records on their own: the kind, and its person_records column.
 const identifierKinds = [...idTypes.map((t) => [`id:${t}`, "id_" + t]), ["email", "email_key"], ["phone", "phone_e164"]];
@@ -245,6 +243,9 @@ operate("match_parameters")
     }),
   );
 
+// Comparisons that weigh nothing under a condition (identity_model.neutralComparisons).
+const NEUTRAL = identity_model.neutralComparisons();
+
 publish("pair_scores", {
   type: "table",
   schema: S,
@@ -252,23 +253,10 @@ publish("pair_scores", {
   description: "Every candidate pair with its match weight and probability, the deterministic rule that applies (if any), vetoes, and whether the pair is linked.",
 }).query((ctx) => {
   const params = ctx.ref(S, "match_parameters");
-  // A shared email or phone (a shop's address, a switchboard: see identifier_stats) is evidence
-  // of nobody, for the score as for the deterministic rules. At a million records, probabilistic
-  // links agreeing on a shared email were two-thirds false. (comparison_vectors' linkable_<kind>:
-  // the same value on both records, not a shared one.)
   const vectors = ctx.ref(S, "comparison_vectors");
-  // A postcode implies its city and region: once the postcodes agree, the city and region are no
-  // further evidence. Counted again, an address shared weighed three times, a household's two
-  // members as much as one person's two records (1M records: households merged 127 → 112, for
-  // recall 0.9101 → 0.9093).
-  // Likewise an address line that agrees with the postcodes agreeing is one home, weighed once: by
-  // the address (the rarer of the two). Counted as well, the postcode added a further ln(m/u) of
-  // 4.6 (100k people) to every pair sharing a home — exactly the evidence a household's members share
-  // (households merged: 100k people 22 → 18, 1M records 112 → 104, with the threshold of 0.9).
   const weight = identity_match.weightParts({
     vectorAlias: "v", params, prior: identity_match.priorSql(params), comparisons: cmps, tf: true,
-    lookup: { relation: "level_weights", alias: "lw" },
-    neutral: { email: `v.cmp_email = 0 AND NOT v.${linkable("email_key")}`, phone: `v.cmp_phone = 0 AND NOT v.${linkable("phone_e164")}`, city: "v.cmp_postcode = 0", region: "v.cmp_postcode = 0", postcode: `v.cmp_address IN (${sameHome}) AND v.cmp_postcode = 0` },
+    lookup: { relation: "level_weights", alias: "lw" }, neutral: NEUTRAL,
   });
   const deterministic = [
     ...idTypes.map((t) => [`id:${t}`, `v.${linkable("id_" + t)}`]),
@@ -357,3 +345,4 @@ publish("match_edges", {
   tags: ["identity"],
   description: "Linked record pairs: the edges of the identity graph, with their decision, probability and weight.",
 }).query((ctx) => `SELECT id_l AS a, id_r AS b, decision, match_probability, match_weight FROM ${ctx.ref(S, "pair_scores")} WHERE linked`);
+

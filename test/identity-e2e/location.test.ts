@@ -5,7 +5,7 @@
  * Likewise an address line with its postcode is one home, weighed once (by the address).
  */
 import { describe, expect, it } from "vitest";
-import { duck, tempDir } from "../helpers.js";
+import { cli, duck, ROOT, tempDir } from "../helpers.js";
 import { peopleProject } from "./people-project.js";
 
 const FIRST = ["Lucas", "Emma", "Hugo", "Chloé", "Louis", "Léa", "Jules", "Manon", "Arthur", "Camille"];
@@ -70,5 +70,26 @@ describe("postcode, city and region", () => {
     expect(pair("c1", "c2")).toMatchObject({ postcode: 0 });
     expect(pair("c1", "c2").address).toBeGreaterThan(1);
     expect(pair("c1", "c2").w).toBeGreaterThan(pair("d1", "d2").w + 1);
+
+    // rcu identity explain shows the same weight comparison by comparison (pair_evidence): the
+    // terms and the prior add up to each pair's match_weight, and the home's postcode is there
+    // but not counted.
+    const json = await cli(["identity", "explain", "people:a1", "--config", project.config, "--json"], ROOT);
+    expect(json.code).toBe(0);
+    type Evidence = { id_l: string; id_r: string; comparison: string; level: number | null; level_label: string; weight: number; not_counted: boolean };
+    const x = JSON.parse(json.stdout) as { pairs: Array<{ id_l: string; id_r: string; match_weight: number }>; evidence: Evidence[] };
+    expect(x.pairs.length).toBeGreaterThan(0);
+    for (const p of x.pairs) {
+      const terms = x.evidence.filter((e) => e.id_l === p.id_l && e.id_r === p.id_r);
+      expect(terms.map((e) => e.comparison)[0]).toBe("__prior__");
+      expect(terms.length).toBeGreaterThan(4);
+      expect(terms.reduce((sum, e) => sum + e.weight, 0)).toBeCloseTo(p.match_weight, 9);
+    }
+    const home = x.evidence.filter((e) => e.id_l === "people:a1" && e.id_r === "people:a2");
+    expect(home.find((e) => e.comparison === "postcode")).toMatchObject({ level: 0, level_label: "exact", weight: 0, not_counted: true });
+    expect(home.find((e) => e.comparison === "address")).toMatchObject({ level: 0, level_label: "exact", not_counted: false });
+    expect(home.find((e) => e.comparison === "address")!.weight).toBeGreaterThan(1);
+    const text = await cli(["identity", "explain", "people:a1", "--config", project.config], ROOT);
+    expect(text.stdout).toMatch(/address exact \+\d+\.\d\d · postcode exact \(not counted\)/);
   }, 120_000);
 });

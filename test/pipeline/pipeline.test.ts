@@ -110,6 +110,15 @@ describe.each(engines)("standard pipeline on $name", (engine: E2eEngine) => {
     const explain = await run("identity", "explain", String(someone!.user_id), "--json");
     expect(explain.stderr).toBe("");
     expect(explain.code).toBe(0);
+    // Each linked pair's evidence (the pair_evidence view, on this engine) adds up to its weight.
+    const x = JSON.parse(explain.stdout) as { pairs: Array<{ id_l: string; id_r: string; linked: boolean; match_weight: number }>; evidence: Array<{ id_l: string; id_r: string; weight: number }> };
+    const linked = x.pairs.filter((p) => p.linked);
+    expect(linked.length).toBeGreaterThan(0);
+    for (const p of linked) {
+      const terms = x.evidence.filter((t) => t.id_l === p.id_l && t.id_r === p.id_r);
+      expect(terms.length, `${engine.name} ${p.id_l} ${p.id_r}`).toBeGreaterThan(4);
+      expect(terms.reduce((sum, t) => sum + Number(t.weight), 0)).toBeCloseTo(Number(p.match_weight), 6);
+    }
     const status = await run("status", "--json");
     expect(status.stderr).toBe("");
     expect((JSON.parse(status.stdout) as { runs: Array<{ status: string }> }).runs[0]!.status).toBe("success");
