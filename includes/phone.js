@@ -3,6 +3,8 @@
 //
 //   phone.e164(expr, defaultCountry)           '+33612345678', or NULL when the number is invalid.
 //   phone.invalidReason(expr, defaultCountry)  NULL when valid (or the input is NULL), else a reason.
+//   phone.isMobile(e164Expr)                   TRUE for a mobile number, FALSE for another number of a
+//                                              country in MOBILE, NULL where the type is not known.
 //
 // `defaultCountry` — the country of numbers written in national format (no + or 00 prefix):
 //   - omitted: the workflow var `default_country` (FR when unset);
@@ -118,6 +120,27 @@ const COUNTRIES = {
 };
 
 /** One entry per calling code (US and CA share NANP's). */
+// The leading digits of mobile numbers' national significant numbers, per country: the first
+// digits of libphonenumber's mobile ranges (libphonenumber-js 1.13.16 metadata), coarsened, so a
+// mobile number is never read as another type (test/identity/phone.test.ts checks it on generated
+// numbers). A mobile number is its holder's; a fixed line, a box's VoIP number, is a household's.
+// NANP (US, CA) numbers do not tell mobiles apart: their type stays unknown, as for countries
+// outside this list.
+const MOBILE = {
+  FR: "6|7[3-9]", BE: "4[5-9]", CH: "6[89]|7[2-9]", LU: "6", DE: "1[5-7]", ES: "6|7[1-48]", IT: "3|43",
+  GB: "7[1-57-9]", PT: "1693|6[035]|9[1-46]", NL: "6|97", MC: "3|4[4-6]|[67]", MA: "[67]", DZ: "[5-7]",
+  TN: "[259]|3[69]|4[0-8]", RE: "69|7092", GP: "69|7090", MQ: "69|7091",
+};
+
+/** TRUE for a mobile number (an E.164 expression), FALSE for another number of a MOBILE country, else NULL. */
+function isMobile(e164Expr) {
+  const cases = Object.entries(MOBILE).map(([country, leading]) => {
+    const code = COUNTRIES[country].callingCode;
+    return `WHEN ${e164Expr} LIKE '+${code}%' THEN ${t.matches(`substr(${e164Expr}, ${code.length + 2})`, `^(${leading})`)}`;
+  });
+  return `(CASE ${cases.join(" ")} END)`;
+}
+
 function byCallingCode() {
   const seen = new Map();
   for (const [code, c] of Object.entries(COUNTRIES)) if (!seen.has(c.callingCode)) seen.set(c.callingCode, { code, ...c });
@@ -255,4 +278,4 @@ function layers(column, defaultCountry, prefix) {
   ];
 }
 
-module.exports = { e164, invalidReason, layers, COUNTRIES };
+module.exports = { e164, invalidReason, layers, isMobile, COUNTRIES, MOBILE };

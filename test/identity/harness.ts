@@ -26,7 +26,9 @@ export interface PhoneHelpers {
   e164(e: Sql, defaultCountry?: Sql): Sql;
   invalidReason(e: Sql, defaultCountry?: Sql): Sql;
   layers(column: Sql, defaultCountry: Sql | undefined, prefix: string): Layers;
+  isMobile(e164: Sql): Sql;
   COUNTRIES: Record<string, { callingCode: string; trunk: string; min: number; max: number; pattern: string }>;
+  MOBILE: Record<string, string>;
 }
 export interface NameHelpers {
   display(e: Sql): Sql;

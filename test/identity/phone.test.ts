@@ -6,6 +6,7 @@
  * invalid must never get an E.164 from us.
  */
 import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { parsePhoneNumberFromString as parseWithTypes } from "libphonenumber-js/max";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Duck, load, type PhoneHelpers } from "./harness.js";
 
@@ -256,5 +257,31 @@ describe("phone helpers: formats, junk and reasons", () => {
     const [zz] = await duck.query(`SELECT ${phone.invalidReason("'0470 12 34 56'", "'ZZ' || ''")} AS r`);
     expect(zz!.r).toBe("unsupported default country");
     expect(() => phone.e164("v", "ZZ")).toThrow(/unsupported default country "ZZ"/);
+  });
+});
+
+describe("phone.isMobile against libphonenumber-js's number types", () => {
+  it("reads every mobile number as mobile and every fixed line as not, in each country it knows; NANP numbers stay unknown", async () => {
+    const rnd = seeded(20261204);
+    const numbers: Array<{ e164: string; type: string }> = [];
+    for (const country of Object.keys(phone.MOBILE)) {
+      const code = phone.COUNTRIES[country]!.callingCode;
+      let found = 0;
+      for (let i = 0; i < 200_000 && found < 400; i++) {
+        const nsn = Array.from({ length: 6 + Math.floor(rnd() * 7) }, () => Math.floor(rnd() * 10)).join("");
+        const p = parseWithTypes(`+${code}${nsn}`);
+        const type = p && p.isValid() && p.country === country ? p.getType() : undefined;
+        if (type !== "MOBILE" && type !== "FIXED_LINE") continue;
+        numbers.push({ e164: p!.number, type });
+        found++;
+      }
+      expect(found, country).toBeGreaterThan(20);
+    }
+    const rows = await duck.eval(numbers.map((n) => n.e164), { mobile: (c) => phone.isMobile(c) });
+    const wrong = numbers.filter((n, i) => rows[i]!.mobile !== (n.type === "MOBILE"));
+    expect(wrong.slice(0, 10)).toEqual([]);
+    expect(numbers.filter((n) => n.type === "MOBILE").length).toBeGreaterThan(1000);
+    const nanp = await duck.eval(["+12125550123", "+14165550123"], { mobile: (c) => phone.isMobile(c) });
+    expect(nanp.map((r) => r.mobile)).toEqual([null, null]);
   });
 });
