@@ -12,6 +12,20 @@ const FIRST = ["Lucas", "Emma", "Hugo", "Chloé", "Louis", "Léa", "Jules", "Man
 const LAST = ["Bernard", "Dubois", "Moreau", "Laurent", "Simon", "Michel", "Lefebvre", "Garcia", "David", "Bertrand"];
 const CITIES: Array<[string, string]> = [["75011", "Paris"], ["69003", "Lyon"], ["13001", "Marseille"], ["31000", "Toulouse"], ["59000", "Lille"]];
 
+interface Scored { id_l: string; id_r: string; w: number; address: number; postcode: number; city: number }
+
+/** The pairs <x>1 – <x>2 for each prefix x: their weight and location levels, by (x1, x2). */
+async function pairsOf(warehouse: string, prefixes: readonly string[]): Promise<(l: string, r: string) => Scored> {
+  const ids = (n: number) => prefixes.map((x) => `'people:${x}${n}'`).join(", ");
+  const rows = await duck<Scored>(
+    warehouse,
+    `SELECT s.id_l, s.id_r, s.match_weight AS w, v.cmp_address AS address, v.cmp_postcode AS postcode, v.cmp_city AS city
+     FROM rcu_identity.pair_scores s JOIN rcu_identity.comparison_vectors v USING (id_l, id_r)
+     WHERE s.id_l IN (${ids(1)}) AND s.id_r IN (${ids(2)})`,
+  );
+  return (l, r) => rows.find((x) => x.id_l === `people:${l}` && x.id_r === `people:${r}`)!;
+}
+
 describe("postcode, city and region", () => {
   it("count the city no more once the postcodes agree", async () => {
     const project = await peopleProject(await tempDir("rcu-location-"), ["first_name", "last_name", "postcode", "city"]);
@@ -26,13 +40,7 @@ describe("postcode, city and region", () => {
     lines.push("a1,Jean,Dupont,69100,Villeurbanne", "a2,Jean,Dupont,69100,Villeurbanne", "b1,Jean,Dupont,69100,Villeurbanne", "b2,Jean,Dupont,69100,Lyon");
     await project.write(lines);
     await project.resolve();
-    const rows = await duck<{ id_l: string; id_r: string; w: number; city: number; postcode: number }>(
-      project.warehouse,
-      `SELECT s.id_l, s.id_r, s.match_weight AS w, v.cmp_city AS city, v.cmp_postcode AS postcode
-       FROM rcu_identity.pair_scores s JOIN rcu_identity.comparison_vectors v USING (id_l, id_r)
-       WHERE s.id_l IN ('people:a1', 'people:b1') AND s.id_r IN ('people:a2', 'people:b2')`,
-    );
-    const pair = (l: string, r: string) => rows.find((x) => x.id_l === `people:${l}` && x.id_r === `people:${r}`)!;
+    const pair = await pairsOf(project.warehouse, ["a", "b"]);
     expect(pair("a1", "a2")).toMatchObject({ city: 0, postcode: 0 });
     expect(pair("b1", "b2").city).toBeGreaterThan(0);
     expect(pair("b1", "b2").postcode).toBe(0);
@@ -57,13 +65,7 @@ describe("postcode, city and region", () => {
     );
     await project.write(lines);
     await project.resolve();
-    const rows = await duck<{ id_l: string; id_r: string; w: number; address: number; postcode: number }>(
-      project.warehouse,
-      `SELECT s.id_l, s.id_r, s.match_weight AS w, v.cmp_address AS address, v.cmp_postcode AS postcode
-       FROM rcu_identity.pair_scores s JOIN rcu_identity.comparison_vectors v USING (id_l, id_r)
-       WHERE s.id_l IN ('people:a1', 'people:b1', 'people:c1', 'people:d1') AND s.id_r IN ('people:a2', 'people:b2', 'people:c2', 'people:d2')`,
-    );
-    const pair = (l: string, r: string) => rows.find((x) => x.id_l === `people:${l}` && x.id_r === `people:${r}`)!;
+    const pair = await pairsOf(project.warehouse, ["a", "b", "c", "d"]);
     expect(pair("a1", "a2")).toMatchObject({ address: 0, postcode: 0 });
     expect(pair("b1", "b2")).toMatchObject({ address: 0, postcode: -1 });
     expect(pair("a1", "a2").w).toBeCloseTo(pair("b1", "b2").w, 9);
