@@ -21,6 +21,8 @@ export interface Explanation {
    * share of match_weight) and not_counted. Empty for a warehouse built before pair_evidence.
    */
   readonly evidence: readonly Row[];
+  /** Why `evidence` is empty although there are pairs: an older build, or too many records. */
+  readonly evidenceOmitted?: string;
 }
 
 /** Pairs of at most this many distinct records get their evidence (one query, one parameter each). */
@@ -78,8 +80,17 @@ export async function explainIdentity(conn: Connection, d: Dialect, query: strin
     : [];
   // Read through the view with the pairs' record keys, so that only those pairs are computed.
   const keys = [...new Set(pairs.flatMap((x) => [String(x.id_l), String(x.id_r)]))];
+  const hasEvidence = keys.length > 0 && (await hasRelation(conn, pairEvidence));
+  const evidenceOmitted =
+    keys.length === 0
+      ? undefined
+      : !hasEvidence
+        ? `${d.qualify(pairEvidence)} does not exist: rebuild the identity (rcu run --select tag:identity)`
+        : keys.length > EVIDENCE_RECORDS
+          ? `the pairs involve ${keys.length} records (more than ${EVIDENCE_RECORDS}): query ${d.qualify(pairEvidence)} for the pairs you need`
+          : undefined;
   const evidence =
-    keys.length > 0 && keys.length <= EVIDENCE_RECORDS && (await hasRelation(conn, pairEvidence))
+    hasEvidence && !evidenceOmitted
       ? await conn.query(
           `SELECT e.id_l, e.id_r, e.position, e.comparison, e.level, e.level_label, e.weight, e.not_counted
        FROM ${d.qualify(pairEvidence)} AS e
@@ -88,5 +99,5 @@ export async function explainIdentity(conn: Connection, d: Dialect, query: strin
           [...keys, ...keys],
         )
       : [];
-  return { query, userId, ...(mergedFrom ? { mergedFrom } : {}), records, sightings, pairs, evidence };
+  return { query, userId, ...(mergedFrom ? { mergedFrom } : {}), records, sightings, pairs, evidence, ...(evidenceOmitted ? { evidenceOmitted } : {}) };
 }

@@ -61,6 +61,7 @@ export function renderExplanation(e: Explanation, io: CliIO): string {
   const apart = e.pairs.filter((p) => p.linked && !within(p));
   const others = e.pairs.filter((p) => !p.linked);
   lines.push("", `${linked.length} linking edge(s):`);
+  if (e.evidenceOmitted) lines.push(s.dim(`  (the weight of each attribute is not shown: ${e.evidenceOmitted})`));
   for (const p of linked) {
     lines.push(`  ${show(p.id_l)} — ${show(p.id_r)}  ${show(p.decision)}  p=${Number(p.match_probability).toFixed(4)}  ${s.dim(`blocked by ${show(p.first_rule)}`)}`);
     why(p);
