@@ -8,7 +8,7 @@ export const IDENTITY_SCHEMA = "rcu_identity";
 export const identityMap: Relation = { schema: IDENTITY_SCHEMA, name: "identity_map" };
 export const personRecords: Relation = { schema: IDENTITY_SCHEMA, name: "person_records" };
 export const pairScores: Relation = { schema: IDENTITY_SCHEMA, name: "pair_scores" };
-/** A view: each pair's weight comparison by comparison (definitions/identity/02_matching.js). */
+/** A view: each pair's weight comparison by comparison (definitions/identity/02_pair_evidence.js). */
 export const pairEvidence: Relation = { schema: IDENTITY_SCHEMA, name: "pair_evidence" };
 export const recordSightings: Relation = { schema: IDENTITY_SCHEMA, name: "record_sightings" };
 export const userMerges: Relation = { schema: IDENTITY_SCHEMA, name: "user_merges" };

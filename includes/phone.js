@@ -124,12 +124,13 @@ const COUNTRIES = {
 // digits of libphonenumber's mobile ranges (libphonenumber-js 1.13.16 metadata), coarsened, so a
 // mobile number is never read as another type (test/identity/phone.test.ts checks it on generated
 // numbers). A mobile number is its holder's; a fixed line, a box's VoIP number, is a household's.
-// NANP (US, CA) numbers do not tell mobiles apart: their type stays unknown, as for countries
-// outside this list.
+// A calling code shared by several regions covers them all (+262: Réunion and Mayotte, 639;
+// +590: Guadeloupe and Saint-Martin; +44: Great Britain and the Channel Islands). NANP (US, CA)
+// numbers do not tell mobiles apart: their type stays unknown, as for countries outside this list.
 const MOBILE = {
   FR: "6|7[3-9]", BE: "4[5-9]", CH: "6[89]|7[2-9]", LU: "6", DE: "1[5-7]", ES: "6|7[1-48]", IT: "3|43",
   GB: "7[1-57-9]", PT: "1693|6[035]|9[1-46]", NL: "6|97", MC: "3|4[4-6]|[67]", MA: "[67]", DZ: "[5-7]",
-  TN: "[259]|3[69]|4[0-8]", RE: "69|7092", GP: "69|7090", MQ: "69|7091",
+  TN: "[259]|3[69]|4[0-8]", RE: "69|639|7092", GP: "69|7090", MQ: "69|7091",
 };
 
 /** TRUE for a mobile number (an E.164 expression), FALSE for another number of a MOBILE country, else NULL. */

@@ -28,9 +28,8 @@ const signed = (w: number) => (w < 0 ? `\u2212${(-w).toFixed(2)}` : `+${w.toFixe
  * (or "not counted" when another comparison weighs that evidence), then the prior. Comparisons
  * missing on either side add nothing and are left out.
  */
-function evidenceLine(e: Explanation, l: unknown, r: unknown): string | undefined {
-  const rows = e.evidence.filter((x) => x.id_l === l && x.id_r === r);
-  if (!rows.length) return undefined;
+function evidenceLine(rows: readonly Explanation["evidence"][number][] | undefined): string | undefined {
+  if (!rows?.length) return undefined;
   const prior = rows.find((x) => x.comparison === "__prior__");
   const parts = rows
     .filter((x) => x.comparison !== "__prior__" && Number(x.level) >= 0)
@@ -42,8 +41,16 @@ function evidenceLine(e: Explanation, l: unknown, r: unknown): string | undefine
 export function renderExplanation(e: Explanation, io: CliIO): string {
   const s = stylesFor(io);
   const lines = [s.bold(`user ${e.userId}`) + (e.mergedFrom ? s.dim(` (${e.mergedFrom} was merged into it)`) : "")];
+  // Each pair's evidence rows, grouped once (the view returns them ordered by pair and position).
+  const byPair = new Map<string, Explanation["evidence"][number][]>();
+  for (const x of e.evidence) {
+    const key = `${String(x.id_l)}\u0000${String(x.id_r)}`;
+    const rows = byPair.get(key);
+    if (rows) rows.push(x);
+    else byPair.set(key, [x]);
+  }
   const why = (p: (typeof e.pairs)[number]) => {
-    const line = evidenceLine(e, p.id_l, p.id_r);
+    const line = evidenceLine(byPair.get(`${String(p.id_l)}\u0000${String(p.id_r)}`));
     if (line) lines.push(s.dim(`      ${line}`));
   };
   lines.push(`${e.records.length} record(s):`);

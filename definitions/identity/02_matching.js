@@ -353,4 +353,3 @@ publish("match_edges", {
   tags: ["identity"],
   description: "Linked record pairs: the edges of the identity graph, with their decision, probability and weight.",
 }).query((ctx) => `SELECT id_l AS a, id_r AS b, decision, match_probability, match_weight FROM ${ctx.ref(S, "pair_scores")} WHERE linked`);
-

@@ -1,15 +1,14 @@
-// Each pair's weight, comparison by comparison (rcu identity explain).
+// pair_evidence: each candidate pair's weight, comparison by comparison — what `rcu identity
+// explain` shows beside an edge. A view, computed only for the pairs asked about: as a table it
+// would be eleven rows per candidate pair (over a hundred million at a million records). The terms
+// are weightParts' own, with the same neutral comparisons as pair_scores, read through
+// per-comparison joins rather than pair_scores' lookup of level combinations (the same operations
+// on the same values): with the prior they sum to match_weight.
 const S = identity_model.SCHEMA;
 const { q, lit } = identity_model;
 const cmps = identity_model.comparisons();
 const NEUTRAL = identity_model.neutralComparisons();
 
-// pair_evidence: each candidate pair's weight, comparison by comparison — what `rcu identity
-// explain` shows beside an edge.
-// A view, computed only for the pairs asked about: as a table it would be eleven rows per
-// candidate pair (over a hundred million at a million records). The terms are weightParts' own, with the same
-// neutral comparisons, read through per-comparison joins rather than pair_scores' lookup of level
-// combinations (the same operations on the same values): with the prior they sum to match_weight.
 publish("pair_evidence", {
   type: "view",
   schema: S,
