@@ -15,7 +15,10 @@ import { AudienceServer } from "../distribute/audience-server.js";
 import { e2eEngines, type E2eEngine, type EngineTarget } from "../e2e/engines.js";
 import { compareSnapshots, snapshot, type Snapshot } from "./snapshot.js";
 
-const PEOPLE = 400;
+// RCU_PIPELINE_PEOPLE=10000 runs the same comparison on a larger estate (opt-in, not in CI: the
+// PGlite engines take most of an hour there); the timeouts grow with it.
+const PEOPLE = Number(process.env.RCU_PIPELINE_PEOPLE ?? 400);
+const SCALE = Math.max(1, PEOPLE / 400);
 const SEED = 7;
 const engines = e2eEngines();
 /**
@@ -81,7 +84,7 @@ describe.each(engines)("standard pipeline on $name", (engine: E2eEngine) => {
     expect(snap.users.length).toBeGreaterThan(PEOPLE / 2);
     expect(snap.figures.fact_orders_rows).toBeGreaterThan(0);
     snapshots.set(engine.name, snap);
-  }, 180_000);
+  }, 180_000 * SCALE);
 
   it("changes nothing when run again on unchanged sources (incremental facts, stable ids)", async () => {
     const config = path.join(dir, "rcu.yaml");
@@ -90,7 +93,7 @@ describe.each(engines)("standard pipeline on $name", (engine: E2eEngine) => {
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
     const again = await snapshot(wh.sql);
     expect(compareSnapshots(snapshots.get(engine.name)!, again).differences).toEqual([]);
-  }, 240_000);
+  }, 240_000 * SCALE);
 
   it("evaluates, explains, reports status and erases a person with rcu's own SQL", async () => {
     const config = path.join(dir, "rcu.yaml");
@@ -106,7 +109,15 @@ describe.each(engines)("standard pipeline on $name", (engine: E2eEngine) => {
     expect(e.missingFromWarehouse).toBe(0);
     evaluations.set(engine.name, e);
 
-    const [someone] = await wh.sql("SELECT user_id, email FROM rcu_core.users WHERE email IS NOT NULL AND records >= 2 ORDER BY user_id LIMIT 1");
+    // A person whose email no other user's record holds (`forget --email` refuses an email that
+    // several people share, such as a household's mailbox: at 10k people the first user had one).
+    const [someone] = await wh.sql(`WITH vals AS (
+        SELECT p.email AS v, m.user_id FROM rcu_identity.person_records AS p JOIN rcu_identity.identity_map AS m ON m.record_key = p.record_key WHERE p.email IS NOT NULL
+        UNION ALL SELECT p.email_key, m.user_id FROM rcu_identity.person_records AS p JOIN rcu_identity.identity_map AS m ON m.record_key = p.record_key WHERE p.email_key IS NOT NULL
+      ), held AS (SELECT v, COUNT(DISTINCT user_id) AS holders FROM vals GROUP BY v),
+      alone AS (SELECT x.user_id FROM vals AS x JOIN held AS h ON h.v = x.v GROUP BY x.user_id HAVING MAX(h.holders) = 1)
+      SELECT u.user_id, u.email FROM rcu_core.users AS u JOIN alone AS a ON a.user_id = u.user_id
+      WHERE u.email IS NOT NULL AND u.records >= 2 ORDER BY u.user_id LIMIT 1`);
     const explain = await run("identity", "explain", String(someone!.user_id), "--json");
     expect(explain.stderr).toBe("");
     expect(explain.code).toBe(0);
@@ -132,7 +143,7 @@ describe.each(engines)("standard pipeline on $name", (engine: E2eEngine) => {
     expect(JSON.parse(real.stdout)).toMatchObject({ users: 1, residual: {} });
     expect(await wh.sql(`SELECT user_id FROM rcu_core.users WHERE user_id = '${String(someone!.user_id)}'`)).toEqual([]);
     expect(api.members.has(String(someone!.user_id))).toBe(false);
-  }, 240_000);
+  }, 240_000 * SCALE);
 });
 
 describe.runIf(engines.length > 1)("the same results on every engine", () => {
@@ -140,14 +151,17 @@ describe.runIf(engines.length > 1)("the same results on every engine", () => {
     const [first, ...others] = engines.map((e) => e.name);
     const base = snapshots.get(first!);
     expect(base, `${first} ran`).toBeDefined();
+    // expect.soft: every engine is compared before the test fails, so that one engine's
+    // difference does not hide another's.
     for (const name of others) {
       const other = snapshots.get(name);
-      expect(other, `${name} ran`).toBeDefined();
-      const diff = compareSnapshots(base!, other!, PLAIN_SQL_JW.has(name) ? SCORE_TABLES : new Set());
+      expect.soft(other, `${name} ran`).toBeDefined();
+      if (!other) continue;
+      const diff = compareSnapshots(base!, other, PLAIN_SQL_JW.has(name) ? SCORE_TABLES : new Set());
       console.log(`${first} vs ${name}: ${JSON.stringify(diff.summary)}`);
-      expect(diff.differences, `${first} vs ${name}`).toEqual([]);
-      expect(evaluations.get(name), `rcu evaluate on ${name}`).toEqual(evaluations.get(first!));
-      expect(sent.get(name), `users rcu sync sent from ${name}`).toEqual(sent.get(first!));
+      expect.soft(diff.differences, `${first} vs ${name}`).toEqual([]);
+      expect.soft(evaluations.get(name), `rcu evaluate on ${name}`).toEqual(evaluations.get(first!));
+      expect.soft(sent.get(name), `users rcu sync sent from ${name}`).toEqual(sent.get(first!));
     }
   });
 });
