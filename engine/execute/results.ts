@@ -56,6 +56,11 @@ export interface RunResults {
   readonly durationMs: number;
   readonly summary: RunSummary;
   readonly actions: readonly ActionResult[];
+  /**
+   * Present when some actions' rows could not be written to rcu_meta.action_runs (the actions
+   * themselves ran as `actions` says): how many, and the first error.
+   */
+  readonly metaLog?: { readonly unwrittenActions: number; readonly firstError: Record<string, unknown> };
 }
 
 export function summarise(actions: readonly ActionResult[]): RunSummary {

@@ -2,7 +2,7 @@
  * A run: execute a plan on a warehouse — prelude, then the task DAG in parallel — and record the
  * results in the warehouse (rcu_meta) and as a RunResults value for target/run_results.json.
  */
-import { RcuError } from "../errors.js";
+import { RcuError, errorMessage } from "../errors.js";
 import type { Plan, Task } from "../plan/plan.js";
 import type { Connection, Warehouse } from "../warehouses/types.js";
 import { MetaLog } from "./meta-log.js";
@@ -52,10 +52,20 @@ export async function executePlan(plan: Plan, warehouse: Warehouse, opts: RunOpt
     for (const sql of plan.prelude) await metaConn.execute(sql);
     for (let i = 0; i < threads; i++) workers.push(await warehouse.connect({ queryTag: `rcu:${runId}` }));
 
-    // Meta-log writes are serialised on one connection, off the workers' critical path.
-    let metaWrites: Promise<unknown> = Promise.resolve();
+    // Meta-log writes are serialised on one connection, off the workers' critical path. One that
+    // fails is counted and the next ones still go: left in the chain, its rejection found no
+    // handler until the run's end, and Node ends a process on an unhandled rejection — mid-run,
+    // with statements in flight and no run_results.json (a Data API poll timing out did that).
+    const metaFailures: RcuError[] = [];
+    let metaWrites: Promise<void> = Promise.resolve();
     const record = (r: ActionResult) => {
-      metaWrites = metaWrites.then(() => meta.actionFinished(runId, r));
+      metaWrites = metaWrites
+        .then(() => meta.actionFinished(runId, r))
+        .catch((err: unknown) => {
+          metaFailures.push(
+            err instanceof RcuError ? err : new RcuError("WAREHOUSE", `Could not log action ${r.id}: ${errorMessage(err)}`, { engine: warehouse.engine }, { cause: err }),
+          );
+        });
       emit({ type: "action_end", result: r });
       return r;
     };
@@ -91,6 +101,9 @@ export async function executePlan(plan: Plan, warehouse: Warehouse, opts: RunOpt
       durationMs: Math.round(performance.now() - t0),
       summary,
       actions,
+      ...(metaFailures.length
+        ? { metaLog: { unwrittenActions: metaFailures.length, firstError: { ...metaFailures[0]!.toJSON(), doing: "write rcu_meta.action_runs" } } }
+        : {}),
     };
     await meta.runFinished(results);
     emit({ type: "run_end", results });
