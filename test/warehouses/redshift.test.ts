@@ -234,6 +234,21 @@ describe("Redshift driver over the Data API", () => {
     expect(classifyRedshiftError(new Error("ERROR: 1023 DETAIL: Serializable isolation violation on table - 100, transactions forming the cycle are: 1, 2")).kind).toBe("transient");
     expect(classifyRedshiftError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { name: "Error" })).kind).toBe("transient");
     expect(classifyRedshiftError(new Error("ERROR: permission denied for relation x")).kind).toBe("terminal");
+    // A 408 (Request Timeout) reaches the SDK without an exception name it knows.
+    expect(classifyRedshiftError(Object.assign(new Error("UnknownError"), { name: "UnknownError", $metadata: { httpStatusCode: 408 } })).kind).toBe("transient");
+  });
+
+  it("asks again when a poll fails transiently, and never runs the statement twice", async () => {
+    await conn.execute("CREATE TABLE r1.once (id BIGINT)");
+    const before = calls();
+    // More failures than the SDK retries (4 attempts a call): rcu's poll loop takes over.
+    rs.server.failNext("DescribeStatement", "ThrottlingException", 6);
+    await conn.execute("INSERT INTO r1.once VALUES (1)");
+    expect(delta(before, "ExecuteStatement")).toBe(1);
+    expect(await conn.query("SELECT count(*) AS n FROM r1.once")).toEqual([{ n: 1 }]);
+    // A terminal failure of a poll still ends the statement's wait.
+    rs.server.failNext("DescribeStatement", "ValidationException", 1);
+    expect(await caught(conn.execute("INSERT INTO r1.once VALUES (2)"))).toMatchObject({ kind: "terminal" });
   });
 
   it("refuses unsigned requests (the server checks for a SigV4 Authorization header)", async () => {

@@ -223,7 +223,19 @@ export class RedshiftWarehouse implements Warehouse {
     let delay = this.profile.poll_interval_ms ?? 50;
     const deadline = Date.now() + (this.profile.statement_timeout_s ?? 6 * 3600) * 1000;
     for (;;) {
-      const d = await client.send(new DescribeStatementCommand({ Id: id }));
+      let d: DescribeStatementResponse;
+      try {
+        d = await client.send(new DescribeStatementCommand({ Id: id }));
+      } catch (err) {
+        // The statement runs on whatever happens to a poll: a poll throttled or timed out (after
+        // the SDK's own retries) is asked again, never the statement resubmitted — thrown as
+        // transient, the action's retry ran an INSERT a second time.
+        const e = classifyRedshiftError(err, statement);
+        if (e.kind !== "transient" || Date.now() > deadline) throw e;
+        await sleep(delay);
+        delay = Math.min(2000, Math.ceil(delay * 1.6));
+        continue;
+      }
       if (d.Status === "FINISHED") return d;
       if (d.Status === "FAILED" || d.Status === "ABORTED") {
         const failedSub = d.SubStatements?.find((s) => s.Status === "FAILED" || s.Status === "ABORTED");

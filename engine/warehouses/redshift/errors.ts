@@ -14,6 +14,9 @@ const TRANSIENT_EXCEPTIONS = new Set([
   "TimeoutError",
   "RequestTimeout",
 ]);
+// Request timeout, too many requests, server errors: whatever the body's exception name (a 408
+// arrives as "UnknownError").
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const TRANSIENT_TEXT =
   /serializable isolation violation|could not serialize|deadlock|concurrent transaction|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|connection (was )?(reset|closed|terminated)|too many connections|throttl|rate exceeded/i;
 
@@ -21,7 +24,9 @@ export function classifyRedshiftError(err: unknown, statement?: string): RcuErro
   if (err instanceof RcuError) return err;
   const name = (err as { name?: unknown } | null)?.name;
   const message = errorMessage(err);
-  const transient = (typeof name === "string" && TRANSIENT_EXCEPTIONS.has(name)) || TRANSIENT_TEXT.test(message);
+  const status = (err as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+  const transient =
+    (typeof name === "string" && TRANSIENT_EXCEPTIONS.has(name)) || TRANSIENT_TEXT.test(message) || (typeof status === "number" && TRANSIENT_STATUS.has(status));
   const hint =
     name === "CredentialsProviderError"
       ? "No AWS credentials: set the profile's access_key_id_env/secret_access_key_env, or configure the default chain (AWS_PROFILE, SSO, instance role)."
