@@ -7,8 +7,8 @@
 //                     pairs per record stays bounded;
 //   comparisonLevels — one CASE per attribute: -1 when either side is missing, 0..k-1 for the
 //                     agreement levels in order (first true wins), k for "disagrees";
-//   uProbabilities  — u (agreement by chance) from random record pairs: records are put in
-//                     buckets by a hash of their id and paired within their bucket;
+//   uProbabilities  — u (agreement by chance) from random record pairs: records are put in a
+//                     random order (a hash of their id) and paired with their next few;
 //   emStatements    — m (agreement among matches) estimated by EM over the candidate pairs
 //                     (both classes fitted), unrolled into a fixed number of iterations, and the
 //                     prior of a random pair;
@@ -135,24 +135,41 @@ function levelCounts(vectors, comparisons, weightExpr) {
 }
 
 /**
- * u-probabilities from random pairs: (comparison, level, u). Records fall into buckets by a hash
- * of their id and every pair within a bucket is sampled, about `bucketSize` / 2 pairs per record.
- * The number of buckets is a power of two (n / bucketSize rounded in log scale), so adding or
- * erasing a few records changes only their own pairs, not the whole sample (pairing by rank would
- * shift every record after them, re-drawing u and moving borderline matches: an erasure must not
- * re-resolve other people).
+ * Random record pairs (id_l < id_r), for u-probabilities. Records are put in a random order (a
+ * hash of their id) and each is paired with the next `pairsPerRecord` records in that order, up
+ * to `maxPairs` pairs in all (past it, the farthest offset is kept for a share of the records
+ * only, so the sample's size follows the estate's smoothly).
+ *
+ * Why a window, and not buckets or ranks: adding or erasing a record changes only the pairs of the
+ * few records beside it in that order, never the whole sample (pairing by rank — records 1–8, 9–16
+ * — shifts every record after it, re-drawing u and moving borderline matches: an erasure must not
+ * re-resolve other people). Buckets by hash (records sharing hash % b, b a power of two) kept that
+ * too, but the number of buckets had to jump from b to 2b somewhere as an estate grew: the run
+ * that crossed it drew half as many pairs, and every level no random pair showed (whose u is the
+ * smoothed zero count, 0.5 / pairs) lost ln 2 = 0.69 of weight at once.
  */
-function uProbabilities({ records, id, hash, comparisons, bucketSize, maxPairs }) {
-  const size = Number(bucketSize) || 8;
+function randomPairs({ records, id, hash, pairsPerRecord, maxPairs }) {
+  const window = Math.max(1, Math.floor(Number(pairsPerRecord) || 4));
   const most = Number(maxPairs) || 2000000;
-  // n / size buckets give n·size/2 pairs; past `most` pairs, more (smaller) buckets keep the
-  // sample at about `most` (n² / 2 / buckets pairs): u needs no more, and a million records
-  // would otherwise compare 4 million random pairs.
-  const buckets = `CAST(GREATEST(1, POWER(2, ROUND(LN(GREATEST(COUNT(*) / ${size}.0, CAST(COUNT(*) AS ${portable.doubleType()}) * COUNT(*) / ${2 * most}.0, 1)) / LN(2)))) AS BIGINT)`;
   // `hash`: a column of records already holding portable.md5Hash of the record (person_records.record_hash).
   const recordHash = hash ? `r.${q(hash)}` : portable.md5Hash(`CAST(r.${q(id)} AS VARCHAR)`);
-  const bucketed = `(SELECT r.${q(id)}, ${recordHash} % nb.buckets AS bucket FROM ${records} AS r CROSS JOIN (SELECT ${buckets} AS buckets FROM ${records}) AS nb)`;
-  const pairs = `SELECT a.${q(id)} AS id_l, b.${q(id)} AS id_r FROM ${bucketed} AS a JOIN ${bucketed} AS b ON b.bucket = a.bucket AND a.${q(id)} < b.${q(id)}`;
+  const ordered = `(SELECT r.${q(id)} AS id, ${recordHash} AS h, ROW_NUMBER() OVER (ORDER BY ${recordHash}, r.${q(id)}) AS pos FROM ${records} AS r)`;
+  const offsets = Array.from({ length: window }, (_, k) => `SELECT ${k + 1} AS k`).join(" UNION ALL ");
+  // Offsets per record: `window`, or maxPairs / records when that is fewer; the offset beyond its
+  // whole part is kept for that fraction of the records (by their hash's low 20 bits, which the
+  // order, set by the high bits, leaves random).
+  const perRecord = `LEAST(${window}.0, ${most}.0 / CAST(COUNT(*) AS ${portable.doubleType()}))`;
+  return `SELECT CASE WHEN a.id < b.id THEN a.id ELSE b.id END AS id_l, CASE WHEN a.id < b.id THEN b.id ELSE a.id END AS id_r
+FROM ${ordered} AS a
+CROSS JOIN (${offsets}) AS o
+CROSS JOIN (SELECT ${perRecord} AS per_record FROM ${records}) AS n
+JOIN ${ordered} AS b ON b.pos = a.pos + o.k
+WHERE a.h % 1048576 < (n.per_record - (o.k - 1)) * 1048576`;
+}
+
+/** u-probabilities (comparison, level, u) from the vectors of randomPairs. */
+function uProbabilities({ records, id, hash, comparisons, pairsPerRecord, maxPairs }) {
+  const pairs = randomPairs({ records, id, hash, pairsPerRecord, maxPairs });
   const vectorsSql = comparisonVectors({ pairs: `(${pairs})`, records, id, comparisons });
   // The vectors once, in a CTE read by every comparison's count: inlined, DuckDB computed them
   // once per comparison (and the Redshift Data API takes at most 100 KB of SQL a statement).
@@ -363,4 +380,4 @@ FROM ${scratch} CROSS JOIN (SELECT COUNT(*) AS records FROM ${records}) AS n GRO
   return control.transactions(out);
 }
 
-module.exports = { candidatePairs, comparisonLevel, comparisonVectors, uProbabilities, emStatements, priorSql, weightParts, levelWeights };
+module.exports = { randomPairs, candidatePairs, comparisonLevel, comparisonVectors, uProbabilities, emStatements, priorSql, weightParts, levelWeights };

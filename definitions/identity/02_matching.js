@@ -226,7 +226,7 @@ const uProbabilitiesTable = publish("u_probabilities", {
     id: "record_num",
     hash: "record_hash",
     comparisons: cmps,
-    bucketSize: 8, // about 4 × records random pairs: plenty for probabilities of 1e-5 and up
+    pairsPerRecord: 4, // 4 × records random pairs (at most 2 million): plenty for probabilities of 1e-5 and up
   }),
 );
 if (similarity.editDistanceSetup().length) uProbabilitiesTable.preOps(similarity.editDistanceSetup());
