@@ -217,27 +217,30 @@ export class RedshiftWarehouse implements Warehouse {
     this.client = undefined;
   }
 
+  /**
+   * One poll. The statement runs on whatever happens to a poll: one throttled or timed out (after
+   * the SDK's own retries) answers undefined and is asked again, the statement never resubmitted —
+   * thrown as transient, it failed a running statement, and an atomic action's retry ran it again.
+   */
+  private async describe(id: string, statement: string): Promise<DescribeStatementResponse | undefined> {
+    try {
+      return await this.sdk().send(new DescribeStatementCommand({ Id: id }));
+    } catch (err) {
+      const e = classifyRedshiftError(err, statement);
+      if (e.kind !== "transient") throw e;
+      return undefined;
+    }
+  }
+
   /** Poll DescribeStatement with backoff until the statement ends; cancel it on timeout. */
   private async wait(id: string, statement: string): Promise<DescribeStatementResponse> {
     const client = this.sdk();
     let delay = this.profile.poll_interval_ms ?? 50;
     const deadline = Date.now() + (this.profile.statement_timeout_s ?? 6 * 3600) * 1000;
     for (;;) {
-      let d: DescribeStatementResponse;
-      try {
-        d = await client.send(new DescribeStatementCommand({ Id: id }));
-      } catch (err) {
-        // The statement runs on whatever happens to a poll: a poll throttled or timed out (after
-        // the SDK's own retries) is asked again, never the statement resubmitted — thrown as
-        // transient, the action's retry ran an INSERT a second time.
-        const e = classifyRedshiftError(err, statement);
-        if (e.kind !== "transient" || Date.now() > deadline) throw e;
-        await sleep(delay);
-        delay = Math.min(2000, Math.ceil(delay * 1.6));
-        continue;
-      }
-      if (d.Status === "FINISHED") return d;
-      if (d.Status === "FAILED" || d.Status === "ABORTED") {
+      const d = await this.describe(id, statement);
+      if (d?.Status === "FINISHED") return d;
+      if (d && (d.Status === "FAILED" || d.Status === "ABORTED")) {
         const failedSub = d.SubStatements?.find((s) => s.Status === "FAILED" || s.Status === "ABORTED");
         const where =
           failedSub && d.SubStatements && d.SubStatements.length > 1
