@@ -50,7 +50,7 @@ function jsonRunLogger(io: CliIO): (e: RunEvent) => void {
           status: e.results.status,
           duration_ms: e.results.durationMs,
           ...e.results.summary,
-          ...(e.results.metaLog ? { meta_log_unwritten_actions: e.results.metaLog.unwrittenActions, meta_log_error: e.results.metaLog.firstError } : {}),
+          ...(e.results.metaLog ? { meta_log_unwritten_actions: e.results.metaLog.unwrittenActions, meta_log_run_row_unwritten: e.results.metaLog.runRowUnwritten, meta_log_error: e.results.metaLog.firstError } : {}),
         });
         break;
     }
@@ -132,5 +132,9 @@ export function formatSummary(r: RunResults, io: CliIO): string {
   const verdict = r.status === "success" ? s.green("Run succeeded") : s.red("Run failed");
   const line = `${verdict} in ${(r.durationMs / 1000).toFixed(2)}s: ${m.success} succeeded, ${m.failed} failed, ${m.skipped} skipped, ${m.disabled} disabled (run ${r.runId})`;
   if (!r.metaLog) return line;
-  return `${line}\n${s.yellow("warning:")} ${r.metaLog.unwrittenActions} action(s) could not be logged to rcu_meta.action_runs, so \`rcu status\` misses them (target/run_results.json has them all); first error: ${String(r.metaLog.firstError.message)}`;
+  const missed = [
+    ...(r.metaLog.unwrittenActions ? [`${r.metaLog.unwrittenActions} action(s) could not be logged to rcu_meta.action_runs`] : []),
+    ...(r.metaLog.runRowUnwritten ? ["rcu_meta.runs could not be updated (it still says running)"] : []),
+  ];
+  return `${line}\n${s.yellow("warning:")} ${missed.join("; ")}, so \`rcu status\` misses them (target/run_results.json has them all); first error: ${String(r.metaLog.firstError.message)}`;
 }

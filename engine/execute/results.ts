@@ -57,10 +57,11 @@ export interface RunResults {
   readonly summary: RunSummary;
   readonly actions: readonly ActionResult[];
   /**
-   * Present when some actions' rows could not be written to rcu_meta.action_runs (the actions
-   * themselves ran as `actions` says): how many, and the first error.
+   * Present when the run log in the warehouse could not be written in full (the actions
+   * themselves ran as `actions` says): how many actions' rows of rcu_meta.action_runs are missing,
+   * whether rcu_meta.runs still says "running", and the first error (`doing` names the write).
    */
-  readonly metaLog?: { readonly unwrittenActions: number; readonly firstError: Record<string, unknown> };
+  readonly metaLog?: { readonly unwrittenActions: number; readonly runRowUnwritten: boolean; readonly firstError: Record<string, unknown> };
 }
 
 export function summarise(actions: readonly ActionResult[]): RunSummary {

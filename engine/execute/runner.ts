@@ -56,16 +56,16 @@ export async function executePlan(plan: Plan, warehouse: Warehouse, opts: RunOpt
     // fails is counted and the next ones still go: left in the chain, its rejection found no
     // handler until the run's end, and Node ends a process on an unhandled rejection — mid-run,
     // with statements in flight and no run_results.json (a Data API poll timing out did that).
+    // The run's final row is written the same way: the actions ran whatever the log says.
     const metaFailures: RcuError[] = [];
+    const logged = (write: () => Promise<void>, doing: string) =>
+      write().catch((err: unknown) => {
+        const e = err instanceof RcuError ? err : new RcuError("WAREHOUSE", errorMessage(err), { engine: warehouse.engine }, { cause: err });
+        metaFailures.push(new RcuError(e.code, e.message, { ...e.context, doing }, { kind: e.kind, cause: err }));
+      });
     let metaWrites: Promise<void> = Promise.resolve();
     const record = (r: ActionResult) => {
-      metaWrites = metaWrites
-        .then(() => meta.actionFinished(runId, r))
-        .catch((err: unknown) => {
-          metaFailures.push(
-            err instanceof RcuError ? err : new RcuError("WAREHOUSE", `Could not log action ${r.id}: ${errorMessage(err)}`, { engine: warehouse.engine }, { cause: err }),
-          );
-        });
+      metaWrites = metaWrites.then(() => logged(() => meta.actionFinished(runId, r), "write rcu_meta.action_runs"));
       emit({ type: "action_end", result: r });
       return r;
     };
@@ -101,13 +101,14 @@ export async function executePlan(plan: Plan, warehouse: Warehouse, opts: RunOpt
       durationMs: Math.round(performance.now() - t0),
       summary,
       actions,
-      ...(metaFailures.length
-        ? { metaLog: { unwrittenActions: metaFailures.length, firstError: { ...metaFailures[0]!.toJSON(), doing: "write rcu_meta.action_runs" } } }
-        : {}),
     };
-    await meta.runFinished(results);
-    emit({ type: "run_end", results });
-    return results;
+    const unwrittenActions = metaFailures.length;
+    await logged(() => meta.runFinished(results), "update rcu_meta.runs");
+    const final: RunResults = metaFailures.length
+      ? { ...results, metaLog: { unwrittenActions, runRowUnwritten: metaFailures.length > unwrittenActions, firstError: metaFailures[0]!.toJSON() } }
+      : results;
+    emit({ type: "run_end", results: final });
+    return final;
   } catch (err) {
     if (err instanceof RcuError) throw err;
     throw new RcuError("WAREHOUSE", `The run could not complete: ${(err as Error).message}`, { engine: warehouse.engine }, { cause: err });

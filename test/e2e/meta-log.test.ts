@@ -41,5 +41,26 @@ describe("a run whose meta log cannot be written", () => {
     const text = await cli(["run"], dir);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/Run succeeded .*\nwarning: 3 action\(s\) could not be logged to rcu_meta\.action_runs, so `rcu status` misses them/);
+    expect(r.metaLog?.runRowUnwritten).toBe(false);
+  });
+
+  it("finishes when the run's own row cannot be updated either, and says rcu_meta.runs still says running", async () => {
+    const dir = await tempDir("rcu-meta-log-");
+    const db = path.join(dir, "warehouse.duckdb");
+    await mkdir(path.join(dir, "definitions"));
+    await writeFile(path.join(dir, "workflow_settings.yaml"), "defaultProject: p\ndefaultDataset: fx\ndefaultAssertionDataset: fx_assertions\n");
+    await writeFile(path.join(dir, "rcu.yaml"), `default_profile: dev\nprofiles:\n  dev:\n    engine: duckdb\n    path: ${JSON.stringify(db)}\n`);
+    await writeFile(path.join(dir, "definitions", "a_drop_meta.sqlx"), 'config { type: "operations" }\nDROP TABLE rcu_meta.action_runs;\nDROP TABLE rcu_meta.runs\n');
+    await writeFile(path.join(dir, "definitions", "b_table.sqlx"), 'config { type: "table", dependencies: ["a_drop_meta"] }\nSELECT 1 AS one\n');
+    const json = await cli(["run", "--json"], dir);
+    expect(json.stderr).toBe("");
+    expect(json.code).toBe(0);
+    const r = JSON.parse(json.stdout) as RunResults;
+    expect(r.actions.map((a) => a.status)).toEqual(["success", "success"]);
+    expect(r.metaLog).toMatchObject({ unwrittenActions: 2, runRowUnwritten: true, firstError: { doing: "write rcu_meta.action_runs" } });
+    expect((JSON.parse(await readFile(path.join(dir, "target", "run_results.json"), "utf8")) as RunResults).runId).toBe(r.runId);
+    const text = await cli(["run"], dir);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/\nwarning: 2 action\(s\) could not be logged to rcu_meta\.action_runs; rcu_meta\.runs could not be updated \(it still says running\)/);
   });
 });
