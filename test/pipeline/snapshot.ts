@@ -127,14 +127,29 @@ function rowsAlike(a: string, b: string): boolean {
   return x.length === y.length && x.every(([k, v], i) => y[i]![0] === k && alike(v, y[i]![1]));
 }
 
-/** Rows of `a` and of `b` left once the exact matches, then the alike ones, are paired. */
+/** A row text with its numbers blanked: only rows of one shape can be alike. */
+function shape(row: string): string {
+  return JSON.stringify((JSON.parse(row) as [string, unknown][]).map(([k, v]) => [k, typeof v === "number" ? null : v]));
+}
+
+/**
+ * Rows of `a` and of `b` left once the exact matches, then the alike ones, are paired. Leftovers
+ * are grouped by shape first, so that thousands of real differences are not compared pairwise.
+ */
 function unpaired(a: readonly string[], b: readonly string[]): [string[], string[]] {
   const x = missing(a, b);
   const y = missing(b, a);
+  const byShape = new Map<string, number[]>();
+  y.forEach((r, j) => {
+    const k = shape(r);
+    const group = byShape.get(k);
+    if (group) group.push(j);
+    else byShape.set(k, [j]);
+  });
   const used = new Set<number>();
   const left = x.filter((r) => {
-    const i = y.findIndex((o, j) => !used.has(j) && rowsAlike(r, o));
-    if (i < 0) return true;
+    const i = (byShape.get(shape(r)) ?? []).find((j) => !used.has(j) && rowsAlike(r, y[j]!));
+    if (i === undefined) return true;
     used.add(i);
     return false;
   });
