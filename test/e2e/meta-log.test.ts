@@ -11,23 +11,35 @@ import { describe, expect, it } from "vitest";
 import type { RunResults } from "../../engine/execute/results.js";
 import { cli, duck, tempDir } from "../helpers.js";
 
+/** A DuckDB project of the given definitions (file name → SQLX); its directory and warehouse. */
+async function project(definitions: Record<string, string>): Promise<{ dir: string; db: string }> {
+  const dir = await tempDir("rcu-meta-log-");
+  const db = path.join(dir, "warehouse.duckdb");
+  await mkdir(path.join(dir, "definitions"));
+  await writeFile(path.join(dir, "workflow_settings.yaml"), "defaultProject: p\ndefaultDataset: fx\ndefaultAssertionDataset: fx_assertions\n");
+  await writeFile(path.join(dir, "rcu.yaml"), `default_profile: dev\nprofiles:\n  dev:\n    engine: duckdb\n    path: ${JSON.stringify(db)}\n`);
+  for (const [file, sqlx] of Object.entries(definitions)) await writeFile(path.join(dir, "definitions", file), sqlx);
+  return { dir, db };
+}
+
+/** `rcu run --json` that succeeds, without a word on stderr: its results. */
+async function runJson(dir: string): Promise<RunResults> {
+  const json = await cli(["run", "--json"], dir);
+  expect({ code: json.code, stderr: json.stderr }).toEqual({ code: 0, stderr: "" });
+  return JSON.parse(json.stdout) as RunResults;
+}
+
 describe("a run whose meta log cannot be written", () => {
   it("runs every action, reports them all, and counts the log rows it could not write", async () => {
-    const dir = await tempDir("rcu-meta-log-");
-    const db = path.join(dir, "warehouse.duckdb");
-    await mkdir(path.join(dir, "definitions"));
-    await writeFile(path.join(dir, "workflow_settings.yaml"), "defaultProject: p\ndefaultDataset: fx\ndefaultAssertionDataset: fx_assertions\n");
-    await writeFile(path.join(dir, "rcu.yaml"), `default_profile: dev\nprofiles:\n  dev:\n    engine: duckdb\n    path: ${JSON.stringify(db)}\n`);
     // The first action takes the log table away (as a lost connection or a revoked grant would);
     // the two after it still run.
-    await writeFile(path.join(dir, "definitions", "a_drop_log.sqlx"), 'config { type: "operations" }\nDROP TABLE rcu_meta.action_runs\n');
-    await writeFile(path.join(dir, "definitions", "b_table.sqlx"), 'config { type: "table", dependencies: ["a_drop_log"] }\nSELECT 1 AS one\n');
-    await writeFile(path.join(dir, "definitions", "c_view.sqlx"), 'config { type: "view" }\nSELECT one FROM ${ref("b_table")}\n');
+    const { dir, db } = await project({
+      "a_drop_log.sqlx": 'config { type: "operations" }\nDROP TABLE rcu_meta.action_runs\n',
+      "b_table.sqlx": 'config { type: "table", dependencies: ["a_drop_log"] }\nSELECT 1 AS one\n',
+      "c_view.sqlx": 'config { type: "view" }\nSELECT one FROM ${ref("b_table")}\n',
+    });
 
-    const json = await cli(["run", "--json"], dir);
-    expect(json.stderr).toBe("");
-    expect(json.code).toBe(0);
-    const r = JSON.parse(json.stdout) as RunResults;
+    const r = await runJson(dir);
     expect(r.status).toBe("success");
     expect(r.actions.map((a) => [a.id, a.status])).toEqual([["fx.a_drop_log", "success"], ["fx.b_table", "success"], ["fx.c_view", "success"]]);
     expect(r.metaLog?.unwrittenActions).toBe(3);
@@ -45,17 +57,11 @@ describe("a run whose meta log cannot be written", () => {
   });
 
   it("finishes when the run's own row cannot be updated either, and says rcu_meta.runs still says running", async () => {
-    const dir = await tempDir("rcu-meta-log-");
-    const db = path.join(dir, "warehouse.duckdb");
-    await mkdir(path.join(dir, "definitions"));
-    await writeFile(path.join(dir, "workflow_settings.yaml"), "defaultProject: p\ndefaultDataset: fx\ndefaultAssertionDataset: fx_assertions\n");
-    await writeFile(path.join(dir, "rcu.yaml"), `default_profile: dev\nprofiles:\n  dev:\n    engine: duckdb\n    path: ${JSON.stringify(db)}\n`);
-    await writeFile(path.join(dir, "definitions", "a_drop_meta.sqlx"), 'config { type: "operations" }\nDROP TABLE rcu_meta.action_runs;\nDROP TABLE rcu_meta.runs\n');
-    await writeFile(path.join(dir, "definitions", "b_table.sqlx"), 'config { type: "table", dependencies: ["a_drop_meta"] }\nSELECT 1 AS one\n');
-    const json = await cli(["run", "--json"], dir);
-    expect(json.stderr).toBe("");
-    expect(json.code).toBe(0);
-    const r = JSON.parse(json.stdout) as RunResults;
+    const { dir } = await project({
+      "a_drop_meta.sqlx": 'config { type: "operations" }\nDROP TABLE rcu_meta.action_runs;\nDROP TABLE rcu_meta.runs\n',
+      "b_table.sqlx": 'config { type: "table", dependencies: ["a_drop_meta"] }\nSELECT 1 AS one\n',
+    });
+    const r = await runJson(dir);
     expect(r.actions.map((a) => a.status)).toEqual(["success", "success"]);
     expect(r.metaLog).toMatchObject({ unwrittenActions: 2, runRowUnwritten: true, firstError: { doing: "write rcu_meta.action_runs" } });
     expect((JSON.parse(await readFile(path.join(dir, "target", "run_results.json"), "utf8")) as RunResults).runId).toBe(r.runId);
