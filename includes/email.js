@@ -205,6 +205,19 @@ function initialBeforeSurname(key, surname) {
   return `CASE WHEN LENGTH(${sur}) >= 2 AND LENGTH(${local}) = LENGTH(${sur}) + 1 AND RIGHT(${local}, LENGTH(${sur})) = ${sur} THEN LEFT(${local}, 1) END`;
 }
 
+/**
+ * The birth year an address seems to spell, as its last two digits: a local part ending in two
+ * digits ("anna_chauvin99@") or in a year of four ("marie.picard1973@"), after a letter or a
+ * separator. Compared with another record's birth year (identity_model.js, "email_year"), whose
+ * m and u are learned like any level's, so how often the digits are a year is the estate's say.
+ * @param {string} key SQL expression of a matchKey() address.
+ * @returns {string} SQL expression (an INTEGER from 0 to 99, or NULL).
+ */
+function yearSpelled(key) {
+  const local = `split_part(${key}, '@', 1)`;
+  return `CASE WHEN ${t.matches(local, "[a-z._-][0-9][0-9]$")} OR ${t.matches(local, "[a-z._-](19|20)[0-9][0-9]$")} THEN CAST(RIGHT(${local}, 2) AS INTEGER) END`;
+}
+
 // Mistyped domains (gmail.con, orage.fr, srf.fr) are corrected in email_key from the estate
 // itself, as a mail form's "did you mean" would suggest: a domain one typo away from a major one
 // (at least MAJOR_SHARE of the estate's addresses) and TYPO_RATIO times rarer is that domain
@@ -247,4 +260,4 @@ function domainCorrections(counts) {
   ) AS corrections WHERE pick = 1`;
 }
 
-module.exports = { domainCorrections, PROVIDER_DOMAINS, normalize, isValid, isJunk, matchKey, matchKeyOfNormalized, isHouseholdMailbox, localLetters, givenBesideSurname, initialBeforeSurname, JUNK, JUNK_PATTERNS, HOUSEHOLD_MAILBOXES };
+module.exports = { domainCorrections, PROVIDER_DOMAINS, normalize, isValid, isJunk, matchKey, matchKeyOfNormalized, isHouseholdMailbox, localLetters, givenBesideSurname, initialBeforeSurname, yearSpelled, JUNK, JUNK_PATTERNS, HOUSEHOLD_MAILBOXES };

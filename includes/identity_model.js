@@ -138,6 +138,10 @@ function genderVariant(a, b, { replacedEndings = true } = {}) {
   ].join(" OR ");
 }
 
+// One record's email spells a year and it has no birth date, the other has one.
+const yearAgainst = (a, b) => `(${a}.email_year IS NOT NULL AND ${a}.birth_year IS NULL AND ${b}.birth_year IS NOT NULL)`;
+const EMAIL_YEAR_COMPARABLE = `${yearAgainst("l", "r")} OR ${yearAgainst("r", "l")}`;
+
 /**
  * Attribute comparisons of the standard model, over person_records columns. Levels are tried in
  * order; `tf` names the column whose value frequency adjusts an exact match.
@@ -281,6 +285,15 @@ function comparisons() {
     { name: "email", columns: ["email_key"], levels: [
       { label: "exact", when: "l.email_key = r.email_key" },
       { label: "same mailbox at a mistyped domain", when: `l.email_mailbox = r.email_mailbox AND ${similarity.editDistance(domain("l"), domain("r"))} <= 2` },
+    ] },
+    // The birth year an email spells (anna_chauvin99@, email_year) against the other record's birth
+    // year, where the email's record has no birth date of its own: otherwise birth_date already
+    // compares the two, and the email's year is most often its own record's. At 10k people, 71 of
+    // the 807 records cut off from their person had this and little else in common with it
+    // (an email-only sign-up against a loyalty card). Whether two digits are a year is not
+    // assumed: m and u are learned, so digits that are not a year just weigh little.
+    { name: "email_year", columns: [], neutralWhen: `NOT (${EMAIL_YEAR_COMPARABLE})`, levels: [
+      { label: "the other's birth year", when: "l.email_year = MOD(r.birth_year, 100) OR r.email_year = MOD(l.birth_year, 100)" },
     ] },
     { name: "phone", columns: ["phone_e164"], levels: [
       { label: "exact", when: "l.phone_e164 = r.phone_e164" },

@@ -140,6 +140,7 @@ const personRecordsTable = publish("person_records", {
     gender: "title_gender; else the gender the given name is given with (for names typed the other way round, the one in the last-name field; otherwise the first name) on the titled records (at least 5 of them, 95 % one gender, a name three times more often a first name than a last name, or whose record's last name is hardly a first name or a given name of the same gender); for a record without a first name, the gender of the given name its email spells beside its surname (blanchard.beatrice@); NULL otherwise.",
     last_is_given: "Names typed the other way round: the last-name field holds a word seen at least ten times more often as a first name across all records, or the first-name field one seen ten times more often as a last name while the last-name field's is seen at least half as often as a first name as a last name.",
     first_common: "The first name is a common given name: on at least 10 records and 1 in 5,000 of them, and twice as often a first name as a last name.",
+    email_year: "The last two digits of a birth year the email seems to spell (anna_chauvin99@, marie.picard1973@, alex07@ -> 99, 73, 7): a local part ending in two digits, or in 19xx / 20xx; NULL otherwise. Compared with the other record's birth year where the email's record has none.",
     email_initial: "For a record without a first name, the initial its email spells before its surname (nfrancois@ on \"- François\": n); NULL otherwise.",
     first_initials: "Initials of a compound first name (jean michel, j m, jm -> jm); NULL for other single names.",
     first_formal: "When the first name is a nickname (includes/nicknames.js), the formal names it shortens as '|name|name|' (fred -> |frederic|frederique|); NULL otherwise.",
@@ -252,7 +253,7 @@ WHERE NOT EXISTS (
   LEFT JOIN name_roles AS lw ON lw.name_key = CASE WHEN kept.last_key IS NULL THEN kept.first_key END
   LEFT JOIN domain_fixes AS df ON df.domain = split_part(kept.email_key, '@', 2)
 )
-SELECT named.*, split_part(named.email_key, '@', 1) AS email_mailbox, ${lastIsGiven} AS last_is_given,
+SELECT named.*, split_part(named.email_key, '@', 1) AS email_mailbox, ${email.yearSpelled("named.email_key")} AS email_year, ${lastIsGiven} AS last_is_given,
   -- A common given name (on at least 10 records and 1 in 5,000, and twice as often a first name
   -- as a last name — Marie, Pierre, Antoine, surnames too; not Martin, Bernard or Nicolas): two
   -- different ones are two people (Patrick / Patricia, Eric / Cédric, Marie / Maxime), where a
