@@ -14,7 +14,7 @@ const swappedLevels = identity_model.levelsOf("last_name", /swapped/).join(", ")
 const firstAgree = [-1, ...identity_model.levelsOf("first_name", /exact|nickname|0\.92|OCR|same sound|initials of a compound|last-name field/)].join(", ");
 const firstConflict = identity_model.levelsOf("first_name", /masculine|different common|different given|^else$/).join(", ");
 // First names alike only in spelling or sound: of two genders, they are two people (below).
-const firstAlike = identity_model.levelsOf("first_name", /0\.92|OCR|same sound|0\.80/).join(", ");
+const firstAlike = identity_model.levelsOf("first_name", /0\.92|OCR|same sound|0\.80|neighbouring letters swapped/).join(", ");
 
 // Identifiers that can link two records on their own: the kind, and its person_records column.
 const identifierKinds = [...idTypes.map((t) => [`id:${t}`, "id_" + t]), ["email", "email_key"], ["phone", "phone_e164"]];

@@ -83,11 +83,15 @@ const records: Rec[] = [
   ["aiirelie", "Aiirélie", "Aiibert", false, null], // herself, from a scanned form: "u" read as "ii"
   ["ambre", "Ambre", "Lemaire", false, null],
   ["arnbre", "Arnbre", "Lemaire", false, null], // "m" read as "rn"
+  ["zoe", "Zoé", "Clément", false, null],
+  ["zeo", "Zéo", "Clément", false, null], // herself, two letters swapped: Jaro–Winkler sees no transposition in three letters
+  ["noe", "Noé", "Clément", false, null],
+  ["neo", "Néo", "Clément", false, null], // his brother: two common given names, spelt so
 ];
 /** person_records.gender, where known (from a title or the given name). */
 const GENDERS: Record<string, string> = { sylvie: "F", melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F", rochematie: "F", marieroche: "F", robertjean: "M", jeanpierrerobert: "M" };
 /** Given names common across the estate (person_records.first_common). */
-const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire", "lea", "nicolas", "nico", "melanie", "martine"];
+const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire", "lea", "nicolas", "nico", "melanie", "martine", "zoe", "noe", "neo"];
 
 const duck = new Duck();
 beforeAll(async () => {
@@ -116,6 +120,12 @@ describe("name and email comparison levels", () => {
     expect(await levels("stephanie", "stephanie2")).toMatchObject({ first_name: "missing", last_name: "first and last names swapped" });
     // Her husband: not swapped, so the first names disagree (a conflict in pair_scores).
     expect(await levels("stephanie", "stephane")).toMatchObject({ first_name: "else", last_name: "else" });
+  });
+
+  it("reads two neighbouring letters swapped in a three-letter name as one name, unless both are common given names", async () => {
+    expect((await levels("zoe", "zeo")).first_name).toBe("two neighbouring letters swapped (three-letter names)");
+    expect((await levels("zeo", "zoe")).first_name).toBe("two neighbouring letters swapped (three-letter names)");
+    expect((await levels("noe", "neo")).first_name).toBe("else"); // a conflict (pair_scores)
   });
 
   it("reads two-glyph OCR confusions (ii / u, rn / m) as the same name", async () => {
