@@ -297,9 +297,10 @@ function comparisons() {
     // The birth year an email spells (anna_chauvin99@, email_year) against the other record's birth
     // year, where the email's record has no birth date of its own: otherwise birth_date already
     // compares the two, and the email's year is most often its own record's. At 10k people, 71 of
-    // the 807 records cut off from their person had this and little else in common with it
-    // (an email-only sign-up against a loyalty card). Whether two digits are a year is not
-    // assumed: m and u are learned, so digits that are not a year just weigh little.
+    // the 807 pieces cut off from their person (records outside the user holding most of theirs)
+    // had such a pair, half of them nothing else but the names (a sign-up's email against a
+    // loyalty card's birth date). Whether two digits are a year is not assumed: m and u are
+    // learned, so digits that are not a year just weigh little.
     { name: "email_year", columns: [], neutralWhen: `NOT (${EMAIL_YEAR_COMPARABLE})`, levels: [
       { label: "the other's birth year", when: "l.email_year = MOD(r.birth_year, 100) OR r.email_year = MOD(l.birth_year, 100)" },
     ] },
