@@ -208,7 +208,7 @@ function initialBeforeSurname(key, surname) {
 /**
  * The birth year an address seems to spell, as its last two digits: a local part ending in two
  * digits ("anna_chauvin99@") or in a year of four ("marie.picard1973@"), after a letter or a
- * separator. Compared with another record's birth year (identity_model.js, "email_year"), whose
+ * separator. Compared with another record's birth year (identity_comparisons.js, "email_year"), whose
  * m and u are learned like any level's, so how often the digits are a year is the estate's say.
  * @param {string} key SQL expression of a matchKey() address.
  * @returns {string} SQL expression (an INTEGER from 0 to 99, or NULL).

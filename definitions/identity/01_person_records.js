@@ -260,7 +260,7 @@ SELECT named.*, split_part(named.email_key, '@', 1) AS email_mailbox, ${email.ye
   -- rare one may be a typo. Ten times, as first, left Marie (5.4 times at 100k people) out, and a
   -- household's Marie and Maxime at one address linked on it; a word of the other record's last
   -- name is excluded by the comparison level itself, so a name typed the other way round
-  -- ("Petit Julie") is not read as a conflict (identity_model.js). At 100k people the veto holds
+  -- ("Petit Julie") is not read as a conflict (identity_comparisons.js). At 100k people the veto holds
   -- for 29,699 candidate pairs instead of 20,525: 3 of them one person instead of none.
   COALESCE(nf.as_first >= 10 AND nf.as_first * 5000 >= total.records AND nf.as_first >= 2 * nf.as_last, FALSE) AS first_common,
   -- The initial an email spells before the surname of a record without a first name ("- François"

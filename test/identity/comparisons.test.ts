@@ -1,5 +1,5 @@
 /**
- * The standard model's name and email comparison levels (includes/identity_model.js) on real
+ * The standard model's name and email comparison levels (includes/identity_comparisons.js) on real
  * DuckDB, through identity_match.comparisonVectors: the levels that let one person's records
  * agree (names typed the other way round, compound initials, a +tag or a mistyped domain) and
  * those that must keep a household apart (a surname in the other's first-name field).
@@ -9,7 +9,7 @@ import { Duck, load } from "./harness.js";
 
 interface Level { label: string; when: string }
 interface Comparison { name: string; columns: string[]; levels: Level[] }
-const model = load<{ comparisons(): Comparison[] }>("identity_model.js");
+const model = load<{ comparisons(): Comparison[] }>("identity_comparisons.js");
 const match = load<{ comparisonVectors(o: { pairs: string; records: string; id: string; comparisons: Comparison[] }): string }>("identity_match.js");
 const name = load<{ matchKey(e: string): string; initialsOfKey(k: string): string; phoneticOfKey(k: string): string }>("person_name.js");
 const nicknames = load<{ formalNamesOfKey(k: string): string }>("nicknames.js");

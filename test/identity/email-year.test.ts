@@ -1,6 +1,6 @@
 /**
  * The birth year an email spells (includes/email.js yearSpelled, person_records.email_year) and
- * the standard model's `email_year` comparison (includes/identity_model.js) on real DuckDB: the
+ * the standard model's `email_year` comparison (includes/identity_comparisons.js) on real DuckDB: the
  * year is read from two final digits or a final 19xx / 20xx, and compared with the other
  * record's birth year only where the email's own record has none.
  */
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Duck, load } from "./harness.js";
 
 interface Comparison { name: string; columns: string[]; levels: { label: string; when: string }[] }
-const model = load<{ comparisons(): Comparison[] }>("identity_model.js");
+const model = load<{ comparisons(): Comparison[] }>("identity_comparisons.js");
 const match = load<{ comparisonVectors(o: { pairs: string; records: string; id: string; comparisons: Comparison[] }): string }>("identity_match.js");
 const email = load<{ matchKey(e: string): string; yearSpelled(key: string): string }>("email.js");
 const cmp = model.comparisons().filter((c) => c.name === "email_year");
