@@ -296,6 +296,22 @@ describe("Redshift statement timeout", () => {
     }
   });
 
+  it("says so when the timeout came while its status could not be read", async () => {
+    const slow = await startRedshift({ latencyMs: 2500 });
+    const w = new RedshiftWarehouse({ ...slow.withSecrets, statement_timeout_s: 1 });
+    try {
+      const c = await w.connect();
+      slow.server.failNext("DescribeStatement", "ThrottlingException", 1000);
+      const err = await caught(c.execute("CREATE TABLE unread AS SELECT 1 AS x"));
+      expect(err).toMatchObject({ code: "SQL", kind: "transient" });
+      expect(err.message).toMatch(/still running after 1 s: cancelled\. Its status could not be read at the last poll \(.*Throttl/);
+      expect(slow.server.calls.ExecuteStatement).toBe(1);
+    } finally {
+      await w.close();
+      await slow.stop();
+    }
+  });
+
   it("cancels a statement still running after statement_timeout_s (CancelStatement) and reports it as transient", async () => {
     const slow = await startRedshift({ latencyMs: 2500 });
     const w = new RedshiftWarehouse({ ...slow.withSecrets, statement_timeout_s: 1 });

@@ -219,16 +219,16 @@ export class RedshiftWarehouse implements Warehouse {
 
   /**
    * One poll. The statement runs on whatever happens to a poll: one throttled or timed out (after
-   * the SDK's own retries) answers undefined and is asked again, the statement never resubmitted —
+   * the SDK's own retries) answers its error and is asked again, the statement never resubmitted —
    * thrown as transient, it failed a running statement, and an atomic action's retry ran it again.
    */
-  private async describe(id: string, statement: string): Promise<DescribeStatementResponse | undefined> {
+  private async describe(id: string, statement: string): Promise<DescribeStatementResponse | RcuError> {
     try {
       return await this.sdk().send(new DescribeStatementCommand({ Id: id }));
     } catch (err) {
       const e = classifyRedshiftError(err, statement);
       if (e.kind !== "transient") throw e;
-      return undefined;
+      return e;
     }
   }
 
@@ -237,8 +237,13 @@ export class RedshiftWarehouse implements Warehouse {
     const client = this.sdk();
     let delay = this.profile.poll_interval_ms ?? 50;
     const deadline = Date.now() + (this.profile.statement_timeout_s ?? 6 * 3600) * 1000;
+    // The last poll's failure, while polls fail: a timeout then says the status could not be
+    // read, rather than that the statement was seen running.
+    let pollFailure: RcuError | undefined;
     for (;;) {
-      const d = await this.describe(id, statement);
+      const polled = await this.describe(id, statement);
+      const d = polled instanceof RcuError ? undefined : polled;
+      pollFailure = polled instanceof RcuError ? polled : undefined;
       if (d?.Status === "FINISHED") return d;
       if (d && (d.Status === "FAILED" || d.Status === "ABORTED")) {
         const failedSub = d.SubStatements?.find((s) => s.Status === "FAILED" || s.Status === "ABORTED");
@@ -253,7 +258,8 @@ export class RedshiftWarehouse implements Warehouse {
       }
       if (Date.now() > deadline) {
         await client.send(new CancelStatementCommand({ Id: id })).catch(() => undefined);
-        throw new RcuError("SQL", `Statement ${id} still running after ${this.profile.statement_timeout_s ?? 6 * 3600} s: cancelled.`, {
+        const unread = pollFailure ? ` Its status could not be read at the last poll (${pollFailure.message}); check the Data API endpoint and throttling.` : "";
+        throw new RcuError("SQL", `Statement ${id} still running after ${this.profile.statement_timeout_s ?? 6 * 3600} s: cancelled.${unread}`, {
           engine: "redshift",
           statement,
         }, { kind: "transient" });
