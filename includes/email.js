@@ -215,7 +215,7 @@ function initialBeforeSurname(key, surname) {
  */
 function yearSpelled(key) {
   const local = `split_part(${key}, '@', 1)`;
-  return `CASE WHEN ${t.matches(local, "[a-z._-][0-9][0-9]$")} OR ${t.matches(local, "[a-z._-](19|20)[0-9][0-9]$")} THEN CAST(RIGHT(${local}, 2) AS INTEGER) END`;
+  return `CASE WHEN ${t.matches(local, "[a-z._-](19|20)?[0-9][0-9]$")} THEN CAST(RIGHT(${local}, 2) AS INTEGER) END`;
 }
 
 // Mistyped domains (gmail.con, orage.fr, srf.fr) are corrected in email_key from the estate
