@@ -35,21 +35,31 @@ const EMAIL_YEAR_COMPARABLE = `${yearAgainst("l", "r")} OR ${yearAgainst("r", "l
 
 /**
  * Attribute comparisons of the standard model, over person_records columns. Levels are tried in
- * order; `tf` names the column whose value frequency adjusts an exact match.
+ * order; `tf` names the column whose value frequency adjusts an exact match. `inline`: levels
+ * read l and r only (for a query other than identity_match.comparisonVectors), never a column it
+ * computes once per pair.
  */
-function comparisons() {
+function comparisons({ inline = false } = {}) {
   // Level labels are referred to by pair_scores (levelsOf): keep them stable.
-  // Where similarity is plain SQL (Redshift), each pair of columns compared is counted
-  // once per pair of records, in an inner query (identity_match.comparisonVectors), and every level
-  // reads the counts: the comparison lists them in `similarities`.
+  // Where similarity is plain SQL (Redshift), each pair of columns compared is scored once per
+  // pair of records, in inner queries (identity_match.comparisonVectors), and every level reads
+  // the score as a column: the comparison lists what it reads in `perPair`.
   const counted = new Map();
   const sim = (a, b, t) => {
-    if (!similarity.similarityInPlainSql()) return `${similarity.similarity(`l.${a}`, `r.${b}`)} >= ${t}`;
+    if (inline || !similarity.similarityInPlainSql()) return `${similarity.similarity(`l.${a}`, `r.${b}`)} >= ${t}`;
     const column = `jw_${a}_${b}`;
-    counted.set(column, similarity.similarityCounts(`l.${a}`, `r.${b}`));
-    return `${similarity.similarityOfCounts(`p.${q(column)}`, `l.${a}`, `r.${b}`)} >= ${t}`;
+    counted.set(column, { column, similarityOf: [a, b] });
+    return `p.${q(column)} >= ${t}`;
   };
-  const edits = (col, n) => `${similarity.editDistance(`l.${col}`, `r.${col}`)} <= ${n}`;
+  // Edit distance in plain SQL (Redshift) is a correlated subquery too, 1.6 KB a copy, and the
+  // first name's is read by four levels: also computed once per pair there.
+  const editDistance = (col) => {
+    if (inline || !similarity.editDistanceInPlainSql()) return similarity.editDistance(`l.${col}`, `r.${col}`);
+    const column = `edits_${col}`;
+    counted.set(column, { column, sql: similarity.editDistance(`l.${col}`, `r.${col}`) });
+    return `p.${q(column)}`;
+  };
+  const edits = (col, n) => `${editDistance(col)} <= ${n}`;
   // The same name read through a scanned form's OCR confusions ("Aiirélie", "Arnbre": two edits
   // from Aurélie and Ambre). At 100k people 26 such first-name pairs were vetoed as first names in
   // conflict (25 of them one person), and 246 last-name pairs sat in the weak band Jaro–Winkler
@@ -66,8 +76,8 @@ function comparisons() {
   const crossGenderTest = `NOT (${genderVariant("l.first_key", "r.last_key", { replacedEndings: false })}) AND NOT (${genderVariant("l.last_key", "r.first_key", { replacedEndings: false })})`;
   // Three levels read it: where the statement's size counts (Redshift), it is computed once per
   // pair in the inner query, beside the similarity counts (1.2 KB of SQL a copy there).
-  const crossGender = similarity.similarityInPlainSql()
-    ? (counted.set("cross_gender_apart", `CASE WHEN ${crossGenderTest} THEN 1 ELSE 0 END`), `p.${q("cross_gender_apart")} = 1`)
+  const crossGender = !inline && similarity.similarityInPlainSql()
+    ? (counted.set("cross_gender_apart", { column: "cross_gender_apart", sql: `CASE WHEN ${crossGenderTest} THEN 1 ELSE 0 END` }), `p.${q("cross_gender_apart")} = 1`)
     : `(${crossGenderTest})`;
   const SWAPPED = `l.first_initial = r.last_initial AND l.last_initial = r.first_initial AND ${sim("first_key", "last_key", 0.9)} AND ${sim("last_key", "first_key", 0.9)} AND ${crossGender}`;
   const SWAPPED_SOUNDS = `l.first_phon = r.last_phon AND l.last_phon = r.first_phon AND ${crossGender}`;
@@ -130,7 +140,7 @@ function comparisons() {
       // abbreviation nor part of the other (Marie / Marie-Claire) nor the other's last name (typed
       // the other way round), not alike in sound, and more than one edit apart — two people,
       // where a rare spelling may be a typo. A conflict.
-      { label: "two different common first names", when: `l.first_common AND r.first_common AND l.first_phon <> r.first_phon AND l.first_key <> r.last_key AND r.first_key <> l.last_key AND NOT ${ABBREVIATED("l")} AND NOT ${ABBREVIATED("r")} AND NOT (${PART_OF("l", "r")}) AND NOT (${PART_OF("r", "l")}) AND ${similarity.editDistance("l.first_key", "r.first_key")} >= 2` },
+      { label: "two different common first names", when: `l.first_common AND r.first_common AND l.first_phon <> r.first_phon AND l.first_key <> r.last_key AND r.first_key <> l.last_key AND NOT ${ABBREVIATED("l")} AND NOT ${ABBREVIATED("r")} AND NOT (${PART_OF("l", "r")}) AND NOT (${PART_OF("r", "l")}) AND ${editDistance("first_key")} >= 2` },
       { label: "similarity >= 0.92", when: sim("first_key", "first_key", 0.92) },
       { label: OCR_LABEL, when: ocrAlike("first_key") },
       { label: "same sound", when: "l.first_phon = r.first_phon" },
@@ -214,11 +224,12 @@ function comparisons() {
       { label: "exact", when: "l.region_key = r.region_key" },
     ] },
   ];
-  // Each comparison with the counted similarities its levels read (column name → counts SQL).
+  // Each comparison with the columns computed once per pair that its levels read: { column,
+  // similarityOf: [a, b] } for a similarity of l.a and r.b, { column, sql } for an expression.
   return list.map((c) => {
     const text = [c.neutralWhen || "", ...c.levels.map((lv) => lv.when)].join(" ");
-    const similarities = [...counted].filter(([column]) => text.includes(`p.${q(column)}`)).map(([column, counts]) => ({ column, counts }));
-    return similarities.length ? { ...c, similarities } : c;
+    const perPair = [...counted.values()].filter(({ column }) => text.includes(`p.${q(column)}`));
+    return perPair.length ? { ...c, perPair } : c;
   });
 }
 

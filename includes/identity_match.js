@@ -20,6 +20,7 @@
 
 const portable = require("./portable");
 const control = require("./control");
+const similarity = require("./similarity");
 
 const { ident: q, qualify, beside, literal: lit } = require("./relations");
 
@@ -95,6 +96,30 @@ function comparisonLevel(c) {
 }
 
 /**
+ * `pairs` with the columns computed once per pair (see comparisonVectors): expressions over the
+ * records l and r ({ column, sql }), and similarities of l.a and r.b ({ column, similarityOf }),
+ * in three layers: the counts behind each similarity (with the compared values carried along),
+ * its Jaro score, then its Jaro–Winkler score.
+ */
+function scoredPairs(pairs, records, id, columns) {
+  const sims = columns.filter((c) => c.similarityOf);
+  const compared = [...new Set(sims.flatMap(({ similarityOf: [a, b] }) => [`l.${a}`, `r.${b}`]))].sort();
+  const carriedAs = (side) => q(side.replace(".", "_"));
+  const carried = (side) => `c.${carriedAs(side)}`;
+  const named = (prefix, column) => q(`${prefix}_${column.replace(/^jw_/, "")}`);
+  const layer = (from, alias, selected) => `(SELECT ${alias}.*, ${selected.join(",\n    ")}\n  FROM ${from}\n  OFFSET 0)`;
+  const counted = layer(`${pairs} AS p\n  JOIN ${records} AS l ON l.${q(id)} = p.id_l\n  JOIN ${records} AS r ON r.${q(id)} = p.id_r`, "p", [
+    ...columns.filter((c) => c.sql).map((c) => `${c.sql} AS ${q(c.column)}`),
+    ...compared.map((side) => `${side} AS ${carriedAs(side)}`),
+    ...sims.map(({ column, similarityOf: [a, b] }) => `${similarity.similarityCounts(`l.${a}`, `r.${b}`)} AS ${named("counts", column)}`),
+  ]);
+  if (!sims.length) return counted;
+  const sides = ({ similarityOf: [a, b] }) => [carried(`l.${a}`), carried(`r.${b}`)];
+  const jaro = layer(`${counted} AS c`, "c", sims.map((s) => `${similarity.jaroOfCounts(`c.${named("counts", s.column)}`, ...sides(s))} AS ${named("jaro", s.column)}`));
+  return layer(`${jaro} AS c`, "c", sims.map((s) => `${similarity.similarityOfJaro(`c.${named("jaro", s.column)}`, ...sides(s))} AS ${q(s.column)}`));
+}
+
+/**
  * Comparison vector of every pair in `pairs` (id_l, id_r: values of the records' `id` column)
  * against `records`; the pair is named by the records' `key` column (default: `id`).
  */
@@ -106,20 +131,16 @@ function comparisonVectors({ pairs, records, id, key, comparisons, extra, joins,
   // held under the Data API's 100 KB.
   const side = shareRecords ? "compared_records" : records;
   const withRecords = shareRecords ? `WITH compared_records AS ${portable.materialized()}${records}\n` : "";
-  // Similarities counted once per pair (similarity.similarityInPlainSql: Redshift), in an inner
-  // query over the pairs that the levels read as p.<column>. `countRecords`: a narrower relation
-  // holding the compared columns, when `records` is a heavy query. OFFSET 0 keeps the inner query
-  // whole: PostgreSQL (the Redshift test server's engine) otherwise pulls it up and evaluates the
-  // counting subquery once per reference (a dozen per similarity level), which made a 400-person
-  // build time out.
-  const counted = new Map(comparisons.flatMap((c) => c.similarities || []).map((s) => [s.column, s.counts]));
-  const from = counted.size
-    ? `(SELECT p.*, ${[...counted].map(([column, counts]) => `${counts} AS ${q(column)}`).join(",\n    ")}
-  FROM ${pairs} AS p
-  JOIN ${countRecords || records} AS l ON l.${q(id)} = p.id_l
-  JOIN ${countRecords || records} AS r ON r.${q(id)} = p.id_r
-  OFFSET 0)`
-    : pairs;
+  // Where similarity and edit distance are plain SQL (Redshift), they are computed once per pair
+  // in inner queries over the pairs (scoredPairs), which the levels read as p.<column>: inlined
+  // at each level that reads them, they were 13 KB of the 65 KB comparison vectors of a
+  // twelve-source project there, whose Data API refuses a statement over 100 KB. `countRecords`: a
+  // narrower relation holding the compared columns, when `records` is a heavy query. OFFSET 0
+  // keeps each inner query whole: PostgreSQL (the Redshift test server's engine) otherwise pulls
+  // it up and evaluates the counting subquery once per reference, which made a 400-person build
+  // time out.
+  const once = new Map(comparisons.flatMap((c) => c.perPair || []).map((s) => [s.column, s]));
+  const from = once.size ? scoredPairs(pairs, countRecords || records, id, [...once.values()]) : pairs;
   return `${withRecords}SELECT l.${q(k)} AS id_l, r.${q(k)} AS id_r${extra ? ", " + extra : ""},
   ${comparisons.map(comparisonLevel).join(",\n  ")}
 FROM ${from} AS p

@@ -153,18 +153,36 @@ function similarityCounts(a, b) {
  * (1 − jaro), when jaro > 0.7 (as DuckDB). Equal strings give 1.
  */
 function similarityOfCounts(counts, a, b) {
-  const la = `length(${a})`;
-  const lb = `length(${b})`;
-  // In double precision and in the order DuckDB (rapidfuzz) computes it, so that values on a
-  // band's edge (0.8 = 0.7999999999999999 there) fall on the same side.
+  return similarityOfJaro(jaroOfCounts(counts, a, b), a, b);
+}
+
+/**
+ * The Jaro similarity of `a` and `b` from their similarityCounts, in double precision and in the
+ * order DuckDB (rapidfuzz) computes it, so that values on a band's edge (0.8 = 0.7999999999999999
+ * there) fall on the same side. Meaningful when neither string is NULL, empty or equal to the other.
+ */
+function jaroOfCounts(counts, a, b) {
   const dbl = (x) => `CAST(${x} AS DOUBLE PRECISION)`;
   const m = `(${counts} / 1000)`;
   const t = `(${counts} % 1000)`;
-  const jaro = `COALESCE((${dbl(m)} / ${la} + ${dbl(m)} / ${lb} + ${dbl(`${m} - ${t}`)} / NULLIF(${m}, 0)) / 3.0, 0)`;
+  return `COALESCE((${dbl(m)} / length(${a}) + ${dbl(m)} / length(${b}) + ${dbl(`${m} - ${t}`)} / NULLIF(${m}, 0)) / 3.0, 0)`;
+}
+
+/**
+ * Jaro–Winkler of `a` and `b` in whole percent, from their Jaro similarity (jaroOfCounts: an
+ * expression, or a column of an inner query, which keeps the statement shorter: the formula reads
+ * it three times).
+ */
+function similarityOfJaro(jaro, a, b) {
   const prefix = `CASE WHEN substr(${a}, 1, 1) <> substr(${b}, 1, 1) THEN 0 WHEN substr(${a}, 1, 2) <> substr(${b}, 1, 2) THEN 1 WHEN substr(${a}, 1, 3) <> substr(${b}, 1, 3) THEN 2 WHEN substr(${a}, 1, 4) <> substr(${b}, 1, 4) THEN 3 ELSE 4 END`;
-  const jw = `${jaro} + CASE WHEN ${jaro} > 0.7 THEN ${prefix} * ${dbl("0.1")} * (1.0 - ${jaro}) ELSE 0 END`;
+  const jw = `${jaro} + CASE WHEN ${jaro} > 0.7 THEN ${prefix} * CAST(0.1 AS DOUBLE PRECISION) * (1.0 - ${jaro}) ELSE 0 END`;
   // Rounded to whole percent like every engine (Snowflake's JAROWINKLER_SIMILARITY is an integer).
-  return `(round(100 * (CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 1.0 WHEN ${la} = 0 OR ${lb} = 0 THEN 0.0 ELSE ${jw} END)) / 100.0)`;
+  return `(round(100 * (CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 1.0 WHEN length(${a}) = 0 OR length(${b}) = 0 THEN 0.0 ELSE ${jw} END)) / 100.0)`;
+}
+
+/** Whether editDistance() is plain SQL on this engine (see similarityInPlainSql). */
+function editDistanceInPlainSql() {
+  return engine() === "redshift";
 }
 
 /** Levenshtein edit distance. */
@@ -206,4 +224,4 @@ function editDistanceSetup() {
   return engine() === "postgres" ? ["CREATE EXTENSION IF NOT EXISTS fuzzystrmatch"] : [];
 }
 
-module.exports = { similarity, similarityInPlainSql, similaritySetup, positions, similarityCounts, similarityOfCounts, editDistance, editDistanceSetup };
+module.exports = { similarity, similarityInPlainSql, similaritySetup, positions, similarityCounts, similarityOfCounts, jaroOfCounts, similarityOfJaro, editDistance, editDistanceInPlainSql, editDistanceSetup };

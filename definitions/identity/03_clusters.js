@@ -17,7 +17,7 @@
 // for the groups of a split component.
 const cfg = identity_model.config();
 const S = identity_model.SCHEMA;
-const birthDate = identity_model.comparisons().find((c) => c.name === "birth_date");
+const birthDate = identity_model.comparisons({ inline: true }).find((c) => c.name === "birth_date");
 // Two birth keys (aliases l and r) conflict when no level of the birth_date comparison holds.
 const birthConflict = `NOT (${birthDate.levels.map((lv) => `(${lv.when})`).join(" OR ")})`;
 const ATTACH_ROUNDS = 3;
