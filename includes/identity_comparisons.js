@@ -1,10 +1,10 @@
 // The standard identity model's attribute comparisons: for each attribute of a person record,
 // its agreement levels (SQL over the two records, aliased l and r), strongest first, and the
 // conditions under which a comparison weighs nothing because another already weighs that
-// evidence. identity_match turns them into comparison vectors, m and u, and match weights;
-// definitions read them through identity_model, which re-exports them. Each level's comment says
-// what it reads and what it was measured to gain: a level's label is also its name in
-// pair_evidence and `rcu identity explain`, so keep labels stable.
+// evidence. identity_match turns them into comparison vectors and u, identity_weights into m and
+// match weights; definitions read them through identity_model, which re-exports them. Each
+// level's comment says what it reads and what it was measured to gain: a level's label is also
+// its name in pair_evidence and `rcu identity explain`, so keep labels stable.
 
 const similarity = require("./similarity");
 const { ocrFoldOfKey } = require("./person_name");
@@ -236,7 +236,7 @@ function comparisons({ inline = false } = {}) {
 /**
  * Comparisons that weigh nothing in a pair's match weight under a condition over its comparison
  * vector `v`, because another comparison already weighs that evidence or the value is evidence of
- * nobody: comparison name → SQL condition (identity_match.weightParts' `neutral`; pair_scores and
+ * nobody: comparison name → SQL condition (identity_weights.weightParts' `neutral`; pair_scores and
  * pair_evidence).
  */
 function neutralComparisons() {

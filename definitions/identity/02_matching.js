@@ -1,6 +1,6 @@
 // Matching: candidate pairs by blocking, comparison vectors, u by random pairs, m and the prior
 // by EM, scores, and the decision to link (deterministic identifiers or probabilistic weight,
-// vetoed by conflicting evidence). All in the warehouse; see includes/identity_match.js.
+// vetoed by conflicting evidence). All in the warehouse; see includes/identity_match.js and identity_weights.js.
 const cfg = identity_model.config();
 const S = identity_model.SCHEMA;
 const { q, lit } = identity_model;
@@ -206,7 +206,7 @@ ${flags.map(([, on], i) => `    SELECT r.record_num, ${i} AS kind FROM ${records
     id: "record_num",
     key: "record_key",
     comparisons: cmps,
-    // sample_hash: EM's deterministic sample (identity_match.emStatements), from the records'
+    // sample_hash: EM's deterministic sample (identity_weights.emStatements), from the records'
     // 52-bit hashes (the sum stays below 2^53: exact in every client).
     extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", `${sameOneRecordSource} AS same_one_record_source`, `COALESCE(${genderConflict}, FALSE) AS gender_conflict`, `COALESCE(${initialConflict}, FALSE) AS initial_conflict`, "COALESCE(l.gender <> r.gender, FALSE) AS genders_differ", `${familyMailbox} AS family_mailbox`, `${familyLine} AS family_line`, ...tfCols, ...linkableCols, ...seenCols].join(",\n  "),
     joins: seenPairs,
@@ -237,7 +237,7 @@ operate("match_parameters")
   .hasOutput(true)
   .description("Fellegi–Sunter parameters: m per comparison level estimated by EM over the candidate pairs, u from random pairs (u_candidates: EM's non-match class, for diagnosis); the prior of a random pair is the row comparison = '__prior__'.")
   .queries((ctx) =>
-    identity_match.emStatements({
+    identity_weights.emStatements({
       vectors: ctx.ref(S, "comparison_vectors"),
       uTable: ctx.ref(S, "u_probabilities"),
       records: ctx.ref(S, "person_records"),
@@ -260,8 +260,8 @@ publish("pair_scores", {
 }).query((ctx) => {
   const params = ctx.ref(S, "match_parameters");
   const vectors = ctx.ref(S, "comparison_vectors");
-  const weight = identity_match.weightParts({
-    vectorAlias: "v", params, prior: identity_match.priorSql(params), comparisons: cmps, tf: true,
+  const weight = identity_weights.weightParts({
+    vectorAlias: "v", params, prior: identity_weights.priorSql(params), comparisons: cmps, tf: true,
     lookup: { relation: "level_weights", alias: "lw" }, neutral: NEUTRAL,
   });
   const deterministic = [
@@ -280,7 +280,7 @@ publish("pair_scores", {
   // The pair and its decision only: the levels are in comparison_vectors (same id_l, id_r).
   // Copying them here wrote ten million rows of twenty columns a second time.
   return `WITH level_weights AS (
-${identity_match.levelWeights({ vectors, params, comparisons: cmps })}
+${identity_weights.levelWeights({ vectors, params, comparisons: cmps })}
 ), scored AS (
   SELECT v.id_l, v.id_r, v.first_rule, ${weight.expr} AS match_weight,
     ${weight.terms.map((t) => `LEAST(${t}, 0)`).join(" + ")} AS against_weight,

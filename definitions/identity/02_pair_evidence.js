@@ -16,8 +16,8 @@ publish("pair_evidence", {
   description: "Per candidate pair and comparison (and the prior): the level, its label and the weight it adds to match_weight (natural log-odds); not_counted when the comparison is present but weighs nothing because another one already counts that evidence (a postcode with its address) or the value is shared by many people.",
 }).query((ctx) => {
   const params = ctx.ref(S, "match_parameters");
-  const prior = identity_match.priorSql(params);
-  const weight = identity_match.weightParts({ vectorAlias: "v", params, prior, comparisons: cmps, tf: true, neutral: NEUTRAL });
+  const prior = identity_weights.priorSql(params);
+  const weight = identity_weights.weightParts({ vectorAlias: "v", params, prior, comparisons: cmps, tf: true, neutral: NEUTRAL });
   const level = (c) => `v.${q("cmp_" + c.name)}`;
   const label = (c) => `CASE ${level(c)} WHEN -1 THEN 'missing, or weighed by another comparison' ${c.levels.map((lv, k) => `WHEN ${k} THEN ${lit(lv.label)}`).join(" ")} ELSE 'disagrees' END`;
   const off = (c) => (NEUTRAL[c.name] ? `COALESCE(${level(c)} >= 0 AND (${NEUTRAL[c.name]}), FALSE)` : "FALSE");

@@ -217,7 +217,7 @@ describe("weightParts", () => {
   const weights = load<{
     weightParts(o: WeightOptions): { joins: string; expr: string; terms: string[] };
     levelWeights(o: { vectors: string; params: string; comparisons: Comparison[] }): string;
-  }>("identity_match.js");
+  }>("identity_weights.js");
   it("gives a comparison no weight where its neutral condition holds (a shared email)", async () => {
     await duck.query(`CREATE TABLE params AS SELECT * FROM (VALUES ('email', 0, 0.9, 0.001), ('email', 1, 0.1, 0.999), ('phone', 0, 0.8, 0.01), ('phone', 1, 0.2, 0.99)) AS t(comparison, level, m, u)`);
     await duck.query(`CREATE TABLE vecs AS SELECT * FROM (VALUES ('a', 0, 0, FALSE), ('b', 0, 0, TRUE)) AS t(id, cmp_email, cmp_phone, shared_email)`);
