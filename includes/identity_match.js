@@ -206,4 +206,4 @@ SELECT comparison, level, (w + 0.5) / (SUM(w) OVER (PARTITION BY comparison) + 0
 FROM filled`;
 }
 
-module.exports = { randomPairs, candidatePairs, comparisonLevel, comparisonVectors, uProbabilities };
+module.exports = { randomPairs, candidatePairs, comparisonLevel, scoredPairs, comparisonVectors, uProbabilities };
