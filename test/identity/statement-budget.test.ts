@@ -15,7 +15,7 @@ import { buildPlan, type Plan } from "../../engine/plan/plan.js";
 import { selectActions } from "../../engine/plan/select.js";
 import type { EngineName } from "../../engine/warehouses/types.js";
 import { demoConfigYaml } from "../../sample/demo-config.js";
-import { ROOT, tempDir } from "../helpers.js";
+import { loadInclude, ROOT, tempDir } from "../helpers.js";
 
 const PROFILES: Record<EngineName, object> = {
   duckdb: { engine: "duckdb", path: "unused.duckdb" },
@@ -94,6 +94,20 @@ describe("comparison vectors on the engine computing similarity in plain SQL", (
     expect(sql.match(/round\(100 \* \(CASE WHEN/g)?.length).toBe(6);
     expect(sql.match(/ELSE \(SELECT CASE WHEN length\(/g)?.length).toBe(5);
     expect(sql.match(/ AS "edits_[a-z_]+"/g)?.sort()).toEqual(['"edits_birth_key"', '"edits_first_key"', '"edits_national_id"', '"edits_postcode"'].map((c) => ` AS ${c}`));
+  });
+});
+
+describe("comparison levels outside the comparison vectors", () => {
+  it("read the two records only when asked inline (person_clusters' birth-date conflicts on Redshift)", () => {
+    type Comparison = { name: string; levels: Array<{ when: string }>; perPair?: unknown[] };
+    const model = loadInclude<{ comparisons(o?: { inline?: boolean }): Comparison[] }>("identity_comparisons.js", { rcu_engine: "redshift" });
+    const text = (cs: Comparison[]) => cs.flatMap((c) => c.levels.map((l) => l.when)).join(" ");
+    // In the vectors, similarities and edit distances are columns of the scored pairs, p.<column>.
+    expect(text(model.comparisons())).toContain('p."edits_birth_key"');
+    expect(model.comparisons().find((c) => c.name === "birth_date")!.perPair).toHaveLength(1);
+    const inline = model.comparisons({ inline: true });
+    expect(text(inline)).not.toContain('p."');
+    expect(inline.every((c) => c.perPair === undefined)).toBe(true);
   });
 });
 
