@@ -65,9 +65,10 @@ function comparisons({ inline = false } = {}) {
   // conflict (25 of them one person), and 246 last-name pairs sat in the weak band Jaro–Winkler
   // ≥ 0.80 (237 one person): a level of their own, with its own m and u.
   const ocrAlike = (col) => `${ocrFoldOfKey(`l.${col}`)} = ${ocrFoldOfKey(`r.${col}`)}`;
-  // Swapped names: similar crosswise (last_name), or the same sounds crosswise (first_name: two
-  // more similarities would push the plain-SQL Jaro–Winkler past Redshift's 100 KB statement; a
-  // pair swapped by similarity but not by sound keeps first_name "else", not vetoed).
+  // Swapped names: similar crosswise (last_name), or the same sounds crosswise (first_name, by
+  // sound: when this was written, two more similarities would have pushed Redshift's statement
+  // past the Data API's 100 KB; a pair swapped by similarity but not by sound keeps first_name
+  // "else", not vetoed).
   // Not when the given names read crosswise are the masculine and feminine forms: "DUBOIS
   // Stéphane" against Stéphanie Dubois is her husband, typed the other way round — swapped, they
   // agreed (similar, and the same sound), and the household linked on its address.

@@ -6,7 +6,7 @@
 //   candidatePairs  — blocking as a UNION of equi-joins (never one OR-join, which engines can only
 //                     run as a cross product), with oversized blocks skipped so the number of
 //                     pairs per record stays bounded;
-//   comparisonLevels — one CASE per attribute: -1 when either side is missing, 0..k-1 for the
+//   comparisonLevel — one CASE per attribute: -1 when either side is missing, 0..k-1 for the
 //                     agreement levels in order (first true wins), k for "disagrees";
 //   comparisonVectors — every pair's levels, with similarities and edit distances computed once
 //                     per pair where they are plain SQL;

@@ -15,8 +15,9 @@ const { engine } = require("./portable");
  * On PostgreSQL it is rcu's own PL/pgSQL function (similaritySetup: the textbook algorithm, equal
  * to DuckDB's on every pair of ASCII keys tested), rounded as numeric: half away from zero, as DuckDB rounds.
  * On Redshift, which runs no PL/pgSQL in a query, it is plain SQL, about 9 KB per call: a query
- * comparing several columns should compute `similarityCounts` once per pair of columns in an inner
- * query and read it with `similarityOfCounts` (see similarityInPlainSql).
+ * comparing several columns should compute it once per pair of columns in inner queries —
+ * similarityCounts, then jaroOfCounts, then similarityOfJaro, as identity_match.scoredPairs does
+ * (see similarityInPlainSql).
  */
 function similarity(a, b) {
   switch (engine()) {
@@ -224,4 +225,4 @@ function editDistanceSetup() {
   return engine() === "postgres" ? ["CREATE EXTENSION IF NOT EXISTS fuzzystrmatch"] : [];
 }
 
-module.exports = { similarity, similarityInPlainSql, similaritySetup, positions, similarityCounts, similarityOfCounts, jaroOfCounts, similarityOfJaro, editDistance, editDistanceInPlainSql, editDistanceSetup };
+module.exports = { similarity, similarityInPlainSql, similaritySetup, positions, similarityCounts, jaroOfCounts, similarityOfJaro, editDistance, editDistanceInPlainSql, editDistanceSetup };

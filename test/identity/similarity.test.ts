@@ -1,9 +1,9 @@
 /**
  * Jaro–Winkler against DuckDB's built-in, on French names and their typos, on a real PostgreSQL
  * (PGlite):
- * - Redshift's plain-SQL form (similarity.similarityCounts read by similarityOfCounts) has two
- *   documented approximations (docs/warehouses.md), so pairs may differ, and some fall in another
- *   band; the scores computed once per pair in inner queries (identity_match.scoredPairs) must
+ * - Redshift's plain-SQL form (similarity.similarityCounts, then jaroOfCounts, then
+ *   similarityOfJaro) has two documented approximations (docs/warehouses.md), so pairs may
+ *   differ, and some fall in another band; the scores computed once per pair in inner queries (identity_match.scoredPairs) must
  *   give exactly what similarity() gives inlined.
  * - PostgreSQL's function (similarity.similaritySetup) must give DuckDB's score on every pair of
  *   ASCII keys (DuckDB counts bytes: see below).
@@ -18,8 +18,6 @@ import { duck, loadInclude, tempDir } from "../helpers.js";
 interface Similarity {
   similarity(a: string, b: string): string;
   similaritySetup(): string[];
-  similarityCounts(a: string, b: string): string;
-  similarityOfCounts(counts: string, a: string, b: string): string;
 }
 const redshift = loadInclude<Similarity>("similarity.js", { rcu_engine: "redshift" });
 type PerPair = { column: string; similarityOf?: [string, string]; sql?: string };
