@@ -35,30 +35,30 @@ const EMAIL_YEAR_COMPARABLE = `${yearAgainst("l", "r")} OR ${yearAgainst("r", "l
 
 /**
  * Attribute comparisons of the standard model, over person_records columns. Levels are tried in
- * order; `tf` names the column whose value frequency adjusts an exact match. `inline`: levels
- * read l and r only (for a query other than identity_match.comparisonVectors), never a column it
- * computes once per pair.
+ * order; `tf` names the column whose value frequency adjusts an exact match.
  */
-function comparisons({ inline = false } = {}) {
+function comparisons() {
   // Level labels are referred to by pair_scores (levelsOf): keep them stable.
-  // Where similarity is plain SQL (Redshift), each pair of columns compared is scored once per
-  // pair of records, in inner queries (identity_match.comparisonVectors), and every level reads
-  // the score as a column: the comparison lists what it reads in `perPair`.
+  // Where similarity is plain SQL (Redshift), each pair of strings compared is scored once, by a
+  // join grouped by the strings (identity_match.scoredPairs: no correlated subquery), and every
+  // level reads the score as a column p.<column>: the comparison lists what it reads in
+  // `perPair`, and a query reading the levels provides them (scoredPairs over its pairs).
   const counted = new Map();
   const sim = (a, b, t) => {
-    if (inline || !similarity.similarityInPlainSql()) return `${similarity.similarity(`l.${a}`, `r.${b}`)} >= ${t}`;
+    if (!similarity.similarityInPlainSql()) return `${similarity.similarity(`l.${a}`, `r.${b}`)} >= ${t}`;
     const column = `jw_${a}_${b}`;
     counted.set(column, { column, similarityOf: [a, b] });
     return `p.${q(column)} >= ${t}`;
   };
-  // Edit distance in plain SQL (Redshift) is a correlated subquery too, 1.6 KB a copy, and the
-  // first name's is read by four levels: also computed once per pair there.
-  const editDistance = (col) => {
-    if (inline || !similarity.editDistanceInPlainSql()) return similarity.editDistance(`l.${col}`, `r.${col}`);
-    const column = `edits_${col}`;
-    counted.set(column, { column, sql: similarity.editDistance(`l.${col}`, `r.${col}`) });
+  // Edit distance in plain SQL (Redshift) is counted over character positions too, and the first
+  // name's is read by four levels: also computed once per pair there (scoredPairs).
+  const editDistanceOf = (name, a, b) => {
+    if (!similarity.editDistanceInPlainSql()) return similarity.editDistance(a, b);
+    const column = `edits_${name}`;
+    counted.set(column, { column, editsOf: [a, b] });
     return `p.${q(column)}`;
   };
+  const editDistance = (col) => editDistanceOf(col, `l.${col}`, `r.${col}`);
   const edits = (col, n) => `${editDistance(col)} <= ${n}`;
   // The same name read through a scanned form's OCR confusions ("Aiirélie", "Arnbre": two edits
   // from Aurélie and Ambre). At 100k people 26 such first-name pairs were vetoed as first names in
@@ -77,7 +77,7 @@ function comparisons({ inline = false } = {}) {
   const crossGenderTest = `NOT (${genderVariant("l.first_key", "r.last_key", { replacedEndings: false })}) AND NOT (${genderVariant("l.last_key", "r.first_key", { replacedEndings: false })})`;
   // Three levels read it: where the statement's size counts (Redshift), it is computed once per
   // pair in the inner query, beside the similarity counts (1.2 KB of SQL a copy there).
-  const crossGender = !inline && similarity.similarityInPlainSql()
+  const crossGender = similarity.similarityInPlainSql()
     ? (counted.set("cross_gender_apart", { column: "cross_gender_apart", sql: `CASE WHEN ${crossGenderTest} THEN 1 ELSE 0 END` }), `p.${q("cross_gender_apart")} = 1`)
     : `(${crossGenderTest})`;
   const SWAPPED = `l.first_initial = r.last_initial AND l.last_initial = r.first_initial AND ${sim("first_key", "last_key", 0.9)} AND ${sim("last_key", "first_key", 0.9)} AND ${crossGender}`;
@@ -194,7 +194,7 @@ function comparisons({ inline = false } = {}) {
     // no deterministic link) but strong evidence. (A +tag is no level: email_key drops it.)
     { name: "email", columns: ["email_key"], levels: [
       { label: "exact", when: "l.email_key = r.email_key" },
-      { label: "same mailbox at a mistyped domain", when: `l.email_mailbox = r.email_mailbox AND ${similarity.editDistance(domain("l"), domain("r"))} <= 2` },
+      { label: "same mailbox at a mistyped domain", when: `l.email_mailbox = r.email_mailbox AND ${editDistanceOf("email_domain", domain("l"), domain("r"))} <= 2` },
     ] },
     // The birth year an email spells (anna_chauvin99@, email_year) against the other record's birth
     // year, where the email's record has no birth date of its own: otherwise birth_date already
@@ -226,7 +226,8 @@ function comparisons({ inline = false } = {}) {
     ] },
   ];
   // Each comparison with the columns computed once per pair that its levels read: { column,
-  // similarityOf: [a, b] } for a similarity of l.a and r.b, { column, sql } for an expression.
+  // similarityOf: [a, b] } for a similarity of l.a and r.b, { column, editsOf: [x, y] } for the
+  // edit distance of two expressions over l and r, { column, sql } for an expression.
   return list.map((c) => {
     const text = [c.neutralWhen || "", ...c.levels.map((lv) => lv.when)].join(" ");
     const perPair = [...counted.values()].filter(({ column }) => text.includes(`p.${q(column)}`));

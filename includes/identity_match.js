@@ -95,56 +95,97 @@ function comparisonLevel(c) {
 }
 
 /**
- * `pairs` with the columns computed once per pair (see comparisonVectors): expressions over the
- * records l and r ({ column, sql }), and similarities of l.a and r.b ({ column, similarityOf }),
- * in three layers: the counts behind each similarity (with the compared values carried along),
- * its Jaro score, then its Jaro–Winkler score.
+ * `pairs` with the columns computed once per pair (see comparisonVectors), as CTEs (`ctes`, for
+ * the statement's WITH) and the relation to read (`from`): expressions over the records l and r
+ * ({ column, sql }), edit distances of two expressions over l and r ({ column, editsOf }), and
+ * similarities of l.a and r.b ({ column, similarityOf }).
+ *
+ * Where these are plain SQL (Redshift), they are counted over character positions without a
+ * correlated subquery: the compared values of every pair are listed once as distinct strings
+ * (k, a, b), k naming the column, joined with the positions and grouped
+ * (similarity.similarityCountsByStrings, editDistanceByStrings), and joined back to the pairs on
+ * (k, a, b). Redshift decorrelates a correlated subquery only in the patterns its planner knows,
+ * and real clusters have refused some it does not document; a join grouped by the strings runs
+ * on any engine, and counts each pair of names once however many record pairs carry it. Then
+ * each similarity's Jaro score, then its Jaro–Winkler score, in two more layers.
  */
 function scoredPairs(pairs, records, id, columns) {
   const sims = columns.filter((c) => c.similarityOf);
+  const edits = columns.filter((c) => c.editsOf);
   const compared = [...new Set(sims.flatMap(({ similarityOf: [a, b] }) => [`l.${a}`, `r.${b}`]))].sort();
   const carriedAs = (side) => q(side.replace(".", "_"));
   const carried = (side) => `c.${carriedAs(side)}`;
+  const editSide = (c, i) => q(`${i ? "r" : "l"}_${c.column}`);
   const named = (prefix, column) => q(`${prefix}_${column.replace(/^jw_/, "")}`);
   const layer = (from, alias, selected) => `(SELECT ${alias}.*, ${selected.join(",\n    ")}\n  FROM ${from}\n  OFFSET 0)`;
-  const counted = layer(`${pairs} AS p\n  JOIN ${records} AS l ON l.${q(id)} = p.id_l\n  JOIN ${records} AS r ON r.${q(id)} = p.id_r`, "p", [
+  const base = `SELECT p.*, ${[
     ...columns.filter((c) => c.sql).map((c) => `${c.sql} AS ${q(c.column)}`),
     ...compared.map((side) => `${side} AS ${carriedAs(side)}`),
-    ...sims.map(({ column, similarityOf: [a, b] }) => `${similarity.similarityCounts(`l.${a}`, `r.${b}`)} AS ${named("counts", column)}`),
-  ]);
-  if (!sims.length) return counted;
-  const sides = ({ similarityOf: [a, b] }) => [carried(`l.${a}`), carried(`r.${b}`)];
+    ...edits.flatMap((c) => c.editsOf.map((x, i) => `${x} AS ${editSide(c, i)}`)),
+  ].join(",\n    ")}
+  FROM ${pairs} AS p
+  JOIN ${records} AS l ON l.${q(id)} = p.id_l
+  JOIN ${records} AS r ON r.${q(id)} = p.id_r`;
+  // The distinct pairs of strings compared, one row per column compared (k) and pair of values.
+  const strings = (items, a, b) => `SELECT DISTINCT s.k, s.a, s.b FROM (
+    SELECT x.k, CASE x.k ${items.map((c, i) => `WHEN ${i + 1} THEN ${a(c)}`).join(" ")} END AS a, CASE x.k ${items.map((c, i) => `WHEN ${i + 1} THEN ${b(c)}`).join(" ")} END AS b
+    FROM scored_base AS c CROSS JOIN (${items.map((_, i) => `SELECT ${i + 1} AS k`).join(" UNION ALL ")}) AS x
+  ) AS s WHERE s.a IS NOT NULL AND s.b IS NOT NULL AND s.a <> s.b`;
+  const simA = ({ similarityOf: [a] }) => carried(`l.${a}`);
+  const simB = ({ similarityOf: [, b] }) => carried(`r.${b}`);
+  const editA = (c) => `c.${editSide(c, 0)}`;
+  const editB = (c) => `c.${editSide(c, 1)}`;
+  const ctes = [`scored_base AS (${base})`];
+  if (sims.length) ctes.push(`scored_strings AS (${strings(sims, simA, simB)})`, `scored_counts AS (${similarity.similarityCountsByStrings("scored_strings")})`);
+  if (edits.length) ctes.push(`scored_edit_strings AS (${strings(edits, editA, editB)})`, `scored_edits AS (${similarity.editDistanceByStrings("scored_edit_strings")})`);
+  if (!sims.length && !edits.length) return { ctes, from: "scored_base" };
+  const joinOn = (table, alias, k, a, b) => `LEFT JOIN ${table} AS ${alias} ON ${alias}.k = ${k} AND ${alias}.a = ${a} AND ${alias}.b = ${b}`;
+  const counted = `(SELECT c.*, ${[
+    ...sims.map((s, i) => `k${i + 1}.v AS ${named("counts", s.column)}`),
+    ...edits.map((e, i) => `${similarity.editDistanceOfRow(editA(e), editB(e), `e${i + 1}.v`)} AS ${q(e.column)}`),
+  ].join(",\n    ")}
+  FROM scored_base AS c
+  ${[...sims.map((s, i) => joinOn("scored_counts", `k${i + 1}`, i + 1, simA(s), simB(s))), ...edits.map((e, i) => joinOn("scored_edits", `e${i + 1}`, i + 1, editA(e), editB(e)))].join("\n  ")}
+  OFFSET 0)`;
+  if (!sims.length) return { ctes, from: counted };
+  const sides = (s) => [simA(s), simB(s)];
   const jaro = layer(`${counted} AS c`, "c", sims.map((s) => `${similarity.jaroOfCounts(`c.${named("counts", s.column)}`, ...sides(s))} AS ${named("jaro", s.column)}`));
-  return layer(`${jaro} AS c`, "c", sims.map((s) => `${similarity.similarityOfJaro(`c.${named("jaro", s.column)}`, ...sides(s))} AS ${q(s.column)}`));
+  return { ctes, from: layer(`${jaro} AS c`, "c", sims.map((s) => `${similarity.similarityOfJaro(`c.${named("jaro", s.column)}`, ...sides(s))} AS ${q(s.column)}`)) };
 }
 
 /**
  * Comparison vector of every pair in `pairs` (id_l, id_r: values of the records' `id` column)
  * against `records`; the pair is named by the records' `key` column (default: `id`).
  */
-function comparisonVectors({ pairs, records, id, key, comparisons, extra, joins, countRecords, shareRecords }) {
+function comparisonVectors(options) {
+  const { ctes, select } = vectorParts(options);
+  return ctes.length ? `WITH ${ctes.join(",\n")}\n${select}` : select;
+}
+
+/** comparisonVectors as the CTEs its WITH needs and the SELECT, for a caller with CTEs of its own. */
+function vectorParts({ pairs, records, id, key, comparisons, extra, joins, countRecords, shareRecords }) {
   const k = key || id;
   // `shareRecords`: `records` is a query (a subquery in parentheses), written once in a CTE that
   // both sides of the pair read, rather than once per side: with a dozen person sources its
   // text (term frequencies, shared-identifier flags) was 7 KB, twice, of a Redshift statement
   // held under the Data API's 100 KB.
   const side = shareRecords ? "compared_records" : records;
-  const withRecords = shareRecords ? `WITH compared_records AS ${portable.materialized()}${records}\n` : "";
   // Where similarity and edit distance are plain SQL (Redshift), they are computed once per pair
-  // in inner queries over the pairs (scoredPairs), which the levels read as p.<column>: inlined
-  // at each level that reads them, they were 13 KB of the 65 KB comparison vectors of a
-  // twelve-source project there, whose Data API refuses a statement over 100 KB. `countRecords`: a
-  // narrower relation holding the compared columns, when `records` is a heavy query. OFFSET 0
-  // keeps each inner query whole: PostgreSQL (the Redshift test server's engine) otherwise pulls
-  // it up and evaluates the counting subquery once per reference, which made a 400-person build
-  // time out.
+  // (scoredPairs), and the levels read them as p.<column>: inlined at each level that reads them,
+  // they were 13 KB of the 65 KB comparison vectors of a twelve-source project there, whose Data
+  // API refuses a statement over 100 KB. `countRecords`: a narrower relation holding the compared
+  // columns, when `records` is a heavy query. OFFSET 0 keeps each inner query whole: PostgreSQL
+  // (the Redshift test server's engine) otherwise pulls it up and evaluates its expressions once
+  // per reference.
   const once = new Map(comparisons.flatMap((c) => c.perPair || []).map((s) => [s.column, s]));
-  const from = once.size ? scoredPairs(pairs, countRecords || records, id, [...once.values()]) : pairs;
-  return `${withRecords}SELECT l.${q(k)} AS id_l, r.${q(k)} AS id_r${extra ? ", " + extra : ""},
+  const scored = once.size ? scoredPairs(pairs, countRecords || records, id, [...once.values()]) : null;
+  const ctes = [...(shareRecords ? [`compared_records AS ${portable.materialized()}${records}`] : []), ...(scored ? scored.ctes : [])];
+  const select = `SELECT l.${q(k)} AS id_l, r.${q(k)} AS id_r${extra ? ", " + extra : ""},
   ${comparisons.map(comparisonLevel).join(",\n  ")}
-FROM ${from} AS p
+FROM ${scored ? scored.from : pairs} AS p
 JOIN ${side} AS l ON l.${q(id)} = p.id_l
 JOIN ${side} AS r ON r.${q(id)} = p.id_r${joins ? "\n" + joins : ""}`;
+  return { ctes, select };
 }
 
 /**
@@ -183,7 +224,7 @@ WHERE a.h % 1048576 < (n.per_record - (o.k - 1)) * 1048576`;
 /** u-probabilities (comparison, level, u) from the vectors of randomPairs. */
 function uProbabilities({ records, id, hash, comparisons, pairsPerRecord, maxPairs }) {
   const pairs = randomPairs({ records, id, hash, pairsPerRecord, maxPairs });
-  const vectorsSql = comparisonVectors({ pairs: `(${pairs})`, records, id, comparisons });
+  const vectors = vectorParts({ pairs: `(${pairs})`, records, id, comparisons });
   // The vectors once, in a CTE read by every comparison's count: inlined, DuckDB computed them
   // once per comparison (and the Redshift Data API takes at most 100 KB of SQL a statement).
   // Every level, seen or not: a level no random pair showed gets the smoothed share of a zero
@@ -192,8 +233,8 @@ function uProbabilities({ records, id, hash, comparisons, pairsPerRecord, maxPai
   const levels = comparisons
     .flatMap((c) => Array.from({ length: c.levels.length + 1 }, (_, level) => `SELECT ${lit(c.name)} AS comparison, ${level} AS level`))
     .join("\nUNION ALL\n");
-  return `WITH random_vectors AS ${portable.materialized()}(
-${vectorsSql}
+  return `WITH ${vectors.ctes.map((c) => c + ",\n").join("")}random_vectors AS ${portable.materialized()}(
+${vectors.select}
 ), counts AS (
 ${levelCounts("random_vectors", comparisons, "1")}
 ), all_levels AS (

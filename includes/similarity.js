@@ -14,10 +14,12 @@ const { engine } = require("./portable");
  *
  * On PostgreSQL it is rcu's own PL/pgSQL function (similaritySetup: the textbook algorithm, equal
  * to DuckDB's on every pair of ASCII keys tested), rounded as numeric: half away from zero, as DuckDB rounds.
- * On Redshift, which runs no PL/pgSQL in a query, it is plain SQL, about 9 KB per call: a query
- * comparing several columns should compute it once per pair of columns in inner queries —
- * similarityCounts, then jaroOfCounts, then similarityOfJaro, as identity_match.scoredPairs does
- * (see similarityInPlainSql).
+ * On Redshift, which runs no PL/pgSQL in a query, it is plain SQL, about 9 KB per call, with a
+ * correlated subquery (similarityCounts), which Redshift runs only if its planner can decorrelate
+ * it: the standard model never inlines it there, but counts each pair of strings once in a join
+ * grouped by the strings — similarityCountsByStrings, then jaroOfCounts, then similarityOfJaro,
+ * as identity_match.scoredPairs does (see similarityInPlainSql). Inlined, it is the reference the
+ * tests compare that path with.
  */
 function similarity(a, b) {
   switch (engine()) {
@@ -36,10 +38,10 @@ function similarity(a, b) {
 
 /**
  * Whether similarity() is plain SQL on this engine (no built-in Jaro–Winkler). Then a statement
- * that compares many pairs of columns computes each pair's counts once, in an inner query, rather
- * than inlining similarity() per use: inlined, the comparison vectors were 97 KB of SQL on
- * Redshift, whose Data API refuses a statement over 100 KB, and a project with more person
- * sources or identifiers went over it.
+ * comparing strings counts them with similarityCountsByStrings (identity_match.scoredPairs)
+ * rather than inlining similarity() per use: inlined, the comparison vectors were 97 KB of SQL on
+ * Redshift, whose Data API refuses a statement over 100 KB, and each copy was a correlated
+ * subquery.
  */
 function similarityInPlainSql() {
   return engine() === "redshift";
@@ -114,9 +116,9 @@ function positions(alias) {
  * query; PostgreSQL once used it too, see similaritySetup): the
  * matching characters m and the transpositions t of two strings, as one BIGINT m * 1000 + t (both
  * are at most 100), or NULL when either string is NULL or empty or the two are equal
- * (similarityOfCounts answers those without counting). One correlated scalar subquery of a single
- * query block over character positions (Redshift cannot decorrelate window functions or
- * skip-level references in a subquery, so there are none):
+ * (similarityOfCounts answers those without counting). A correlated scalar subquery over
+ * character positions (countsOverPositions; the grouped form is similarityCountsByStrings), with
+ * no window function, which a grouped query could not hold either:
  * - matching characters: the k-th occurrence of a character in `a` matches the k-th occurrence of
  *   the same character in `b` (found with regexp_instr) when it lies within the Jaro window
  *   max(|a|, |b|) / 2 - 1. The textbook greedy matching takes the first unmatched occurrence in
@@ -127,6 +129,12 @@ function positions(alias) {
  * Strings longer than 100 characters are compared on their first 100.
  */
 function similarityCounts(a, b) {
+  const c = countsOverPositions(a, b);
+  return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL OR ${a} = ${b} OR length(${a}) = 0 OR length(${b}) = 0 THEN NULL ELSE (SELECT ${c.value} FROM ${c.from} WHERE ${c.where}) END)`;
+}
+
+/** similarityCounts' aggregate over the positions of `a` (p, q), for one pair of strings. */
+function countsOverPositions(a, b) {
   const la = `length(${a})`;
   const lb = `length(${b})`;
   const w = `(GREATEST(${la}, ${lb}) / 2 - 1)`;
@@ -145,7 +153,28 @@ function similarityCounts(a, b) {
   // right): few pairs are out of order, most characters are matched.
   const inverted = `(p.i - q.i) * (${partner("p")} - ${partner("q")}) < 0 AND ${matched("p")} AND ${matched("q")}`;
   const t = `COUNT(DISTINCT CASE WHEN ${inverted} THEN p.i END) / 2`;
-  return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL OR ${a} = ${b} OR ${la} = 0 OR ${lb} = 0 THEN NULL ELSE (SELECT CAST(${m} * 1000 + ${t} AS BIGINT) FROM ${positions("p")} CROSS JOIN ${positions("q")} WHERE p.tens < ${la} AND q.tens < ${la} AND p.i <= ${la} AND q.i <= ${la}) END)`;
+  return {
+    value: `CAST(${m} * 1000 + ${t} AS BIGINT)`,
+    from: `${positions("p")} CROSS JOIN ${positions("q")}`,
+    where: `p.tens < ${la} AND q.tens < ${la} AND p.i <= ${la} AND q.i <= ${la}`,
+  };
+}
+
+/**
+ * similarityCounts without a correlated subquery: for every row (k, a, b) of the relation
+ * `strings` (distinct pairs of strings, neither NULL, different), the counts as `v`, computed by
+ * joining the positions and grouping. Redshift runs a correlated subquery only when its planner
+ * can decorrelate it, and real clusters have refused patterns it does not document as
+ * unsupported; a join grouped by the strings is what it would have to produce anyway. Grouping by
+ * the strings rather than by the record pair also counts each pair of names once, however many
+ * record pairs carry it. Empty strings get no row, which reads as NULL, as similarityCounts gives.
+ */
+function similarityCountsByStrings(strings) {
+  const c = countsOverPositions("s.a", "s.b");
+  return `SELECT s.k, s.a, s.b, ${c.value} AS v
+FROM ${strings} AS s CROSS JOIN ${c.from}
+WHERE length(s.a) > 0 AND length(s.b) > 0 AND ${c.where}
+GROUP BY s.k, s.a, s.b`;
 }
 
 /**
@@ -203,16 +232,45 @@ function editDistance(a, b) {
 
 /**
  * Levenshtein distance where Redshift has none, for the small thresholds rcu compares it with
- * (<= 1, <= 2), in plain SQL (one correlated scalar subquery over character positions): exact
+ * (<= 1, <= 2), in plain SQL (a correlated scalar subquery over character positions,
+ * editsOverPositions; the standard model uses the grouped form, editDistanceByStrings): exact
  * when the distance is 0 or 1; for strings of equal length, the number of differing positions
  * (substitutions only: a deletion plus an insertion, such as a shifted digit, counts more); for
  * lengths one apart that are not one deletion apart, and for lengths further apart, at least 3.
  */
 function boundedEditDistanceSql(a, b) {
+  const e = editsOverPositions(a, b);
+  return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 0 ELSE (SELECT ${e.value} FROM ${e.from} WHERE ${e.where}) END)`;
+}
+
+/** boundedEditDistanceSql's aggregate over the positions (p) of the longer string. */
+function editsOverPositions(a, b) {
   const la = `length(${a})`;
   const lb = `length(${b})`;
   const del = (x, y, lx) => `substr(${x}, 1, p.i - 1) || substr(${x}, p.i + 1, ${lx}) = ${y}`;
-  return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 0 ELSE (SELECT CASE WHEN ${la} = ${lb} THEN SUM(CASE WHEN substr(${a}, p.i, 1) <> substr(${b}, p.i, 1) THEN 1 ELSE 0 END) WHEN ABS(${la} - ${lb}) = 1 AND SUM(CASE WHEN (${la} > ${lb} AND ${del(a, b, la)}) OR (${lb} > ${la} AND ${del(b, a, lb)}) THEN 1 ELSE 0 END) > 0 THEN 1 ELSE GREATEST(ABS(${la} - ${lb}), 3) END FROM ${positions("p")} WHERE p.tens < GREATEST(${la}, ${lb}) AND p.i <= GREATEST(${la}, ${lb})) END)`;
+  return {
+    value: `CASE WHEN ${la} = ${lb} THEN SUM(CASE WHEN substr(${a}, p.i, 1) <> substr(${b}, p.i, 1) THEN 1 ELSE 0 END) WHEN ABS(${la} - ${lb}) = 1 AND SUM(CASE WHEN (${la} > ${lb} AND ${del(a, b, la)}) OR (${lb} > ${la} AND ${del(b, a, lb)}) THEN 1 ELSE 0 END) > 0 THEN 1 ELSE GREATEST(ABS(${la} - ${lb}), 3) END`,
+    from: positions("p"),
+    where: `p.tens < GREATEST(${la}, ${lb}) AND p.i <= GREATEST(${la}, ${lb})`,
+  };
+}
+
+/**
+ * boundedEditDistanceSql without a correlated subquery (see similarityCountsByStrings): for every
+ * row (k, a, b) of `strings` (neither NULL, different), the distance as `v`. Equal strings are 0
+ * and NULLs NULL without a row: the caller reads editDistanceOfRow.
+ */
+function editDistanceByStrings(strings) {
+  const e = editsOverPositions("s.a", "s.b");
+  return `SELECT s.k, s.a, s.b, ${e.value} AS v
+FROM ${strings} AS s CROSS JOIN ${e.from}
+WHERE ${e.where}
+GROUP BY s.k, s.a, s.b`;
+}
+
+/** The edit distance of `a` and `b` given `v`, editDistanceByStrings' value for them (or NULL). */
+function editDistanceOfRow(a, b, v) {
+  return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 0 ELSE ${v} END)`;
 }
 
 /**
@@ -225,4 +283,4 @@ function editDistanceSetup() {
   return engine() === "postgres" ? ["CREATE EXTENSION IF NOT EXISTS fuzzystrmatch"] : [];
 }
 
-module.exports = { similarity, similarityInPlainSql, similaritySetup, positions, similarityCounts, jaroOfCounts, similarityOfJaro, editDistance, editDistanceInPlainSql, editDistanceSetup };
+module.exports = { similarity, similarityInPlainSql, similaritySetup, positions, similarityCounts, similarityCountsByStrings, jaroOfCounts, similarityOfJaro, editDistance, editDistanceInPlainSql, editDistanceByStrings, editDistanceOfRow, editDistanceSetup };

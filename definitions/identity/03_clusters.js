@@ -17,9 +17,16 @@
 // for the groups of a split component.
 const cfg = identity_model.config();
 const S = identity_model.SCHEMA;
-const birthDate = identity_model.comparisons({ inline: true }).find((c) => c.name === "birth_date");
-// Two birth keys (aliases l and r) conflict when no level of the birth_date comparison holds.
+// Two birth keys (aliases l and r) conflict when no level of the birth_date comparison holds. Where
+// the edit distance is plain SQL (Redshift), the levels read it as p."edits_birth_key", computed
+// for the distinct pairs of keys compared (identity_match.scoredPairs: no correlated subquery).
+const birthDate = identity_model.comparisons().find((c) => c.name === "birth_date");
 const birthConflict = `NOT (${birthDate.levels.map((lv) => `(${lv.when})`).join(" OR ")})`;
+const birthPairs = birthDate.perPair
+  ? identity_match.scoredPairs(
+      "(SELECT DISTINCT l.birth_key AS id_l, r.birth_key AS id_r FROM candidates AS l JOIN candidates AS r ON r.cluster_id = l.cluster_id AND l.birth_key < r.birth_key)",
+      "(SELECT DISTINCT birth_key FROM candidates)", "birth_key", birthDate.perPair)
+  : null;
 const ATTACH_ROUNDS = 3;
 const oneRecord = identity_model.oneRecordSources(cfg);
 const oneRecordOf = (alias) => identity_model.fromOneRecordSource(cfg, alias);
@@ -133,9 +140,10 @@ function splitConflicts({ records, edges, base, dated, split, links, conflicted,
   SELECT cluster_id FROM dates GROUP BY cluster_id HAVING COUNT(*) > 1
 ), candidates AS (
   SELECT d.cluster_id, d.birth_key FROM dates AS d JOIN several AS s ON s.cluster_id = d.cluster_id
-)
+)${birthPairs ? birthPairs.ctes.map((c) => `, ${c}`).join("") : ""}
 SELECT cluster_id, MAX(by_dates) AS by_dates FROM (
-  SELECT DISTINCT l.cluster_id, 1 AS by_dates FROM candidates AS l JOIN candidates AS r ON r.cluster_id = l.cluster_id AND l.birth_key < r.birth_key
+  SELECT DISTINCT l.cluster_id, 1 AS by_dates FROM candidates AS l JOIN candidates AS r ON r.cluster_id = l.cluster_id AND l.birth_key < r.birth_key${birthPairs ? `
+  JOIN ${birthPairs.from} AS p ON p.id_l = l.birth_key AND p.id_r = r.birth_key` : ""}
   WHERE ${birthConflict}${oneRecord.length ? `
   UNION ALL
   SELECT b.cluster_id, 0 AS by_dates FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node

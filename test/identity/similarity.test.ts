@@ -3,8 +3,9 @@
  * (PGlite):
  * - Redshift's plain-SQL form (similarity.similarityCounts, then jaroOfCounts, then
  *   similarityOfJaro) has two documented approximations (docs/warehouses.md), so pairs may
- *   differ, and some fall in another band; the scores computed once per pair in inner queries (identity_match.scoredPairs) must
- *   give exactly what similarity() gives inlined.
+ *   differ, and some fall in another band; the scores computed once per distinct pair of strings
+ *   and joined back (identity_match.scoredPairs) must give exactly what similarity() gives inlined,
+ *   and so must the edit distance (editDistance).
  * - PostgreSQL's function (similarity.similaritySetup) must give DuckDB's score on every pair of
  *   ASCII keys (DuckDB counts bytes: see below).
  */
@@ -17,11 +18,13 @@ import { duck, loadInclude, tempDir } from "../helpers.js";
 
 interface Similarity {
   similarity(a: string, b: string): string;
+  editDistance(a: string, b: string): string;
   similaritySetup(): string[];
 }
 const redshift = loadInclude<Similarity>("similarity.js", { rcu_engine: "redshift" });
-type PerPair = { column: string; similarityOf?: [string, string]; sql?: string };
-const redshiftMatch = loadInclude<{ scoredPairs(pairs: string, records: string, id: string, columns: PerPair[]): string }>("identity_match.js", { rcu_engine: "redshift" });
+type PerPair = { column: string; similarityOf?: [string, string]; editsOf?: [string, string]; sql?: string };
+type Scored = { ctes: string[]; from: string };
+const redshiftMatch = loadInclude<{ scoredPairs(pairs: string, records: string, id: string, columns: PerPair[]): Scored }>("identity_match.js", { rcu_engine: "redshift" });
 const pg = loadInclude<Similarity>("similarity.js", { rcu_engine: "postgres" });
 const duckdb = loadInclude<Similarity>("similarity.js", { rcu_engine: "duckdb" });
 
@@ -97,14 +100,25 @@ describe("Jaro–Winkler in plain SQL (Redshift)", () => {
     // As identity_match.comparisonVectors computes it (scoredPairs): counts, then the Jaro score,
     // then Jaro–Winkler, each in an inner query, over the two records of each pair.
     await db.exec(`CREATE TABLE IF NOT EXISTS sides AS SELECT 2 * i AS id, a AS k FROM pairs UNION ALL SELECT 2 * i + 1, b FROM pairs`);
-    const scored = redshiftMatch.scoredPairs("(SELECT i, 2 * i AS id_l, 2 * i + 1 AS id_r FROM pairs)", "sides", "id", [{ column: "jw_k_k", similarityOf: ["k", "k"] }]);
-    const counted = await pgScores(`SELECT p.i, p."jw_k_k" AS s FROM ${scored} AS p`);
+    const scored = redshiftMatch.scoredPairs("(SELECT i, 2 * i AS id_l, 2 * i + 1 AS id_r FROM pairs)", "sides", "id", [
+      { column: "jw_k_k", similarityOf: ["k", "k"] },
+      { column: "edits_k", editsOf: ["l.k", "r.k"] },
+    ]);
+    const over = (select: string) => `WITH ${scored.ctes.join(",\n")}\n${select} FROM ${scored.from} AS p`;
+    const counted = await pgScores(over(`SELECT p.i, p."jw_k_k" AS s`));
     expect(counted.size).toBe(input.length);
     // similarity() inlined, on the pairs of names only a typo apart.
     const typos = input.map((_, i) => i).filter((i) => i % 5 === 1 || i % 5 === 2).join(", ");
     const inlined = await pgScores(`SELECT i, ${redshift.similarity("a", "b")} AS s FROM pairs WHERE i IN (${typos})`);
     expect(inlined.size).toBeGreaterThan(700);
     for (const [i, s] of inlined) expect([i, s]).toEqual([i, counted.get(i)]);
+    // The edit distance, counted per distinct pair of strings, equals the one inlined per pair on
+    // every pair (equal, NULL and empty strings included).
+    const edits = await pgScores(over(`SELECT p.i, p."edits_k" AS s`));
+    const editsInlined = await pgScores(`SELECT i, ${redshift.editDistance("a", "b")} AS s FROM pairs`);
+    expect(editsInlined.size).toBe(input.length);
+    expect([...editsInlined].filter(([i, d]) => edits.get(i) !== d)).toEqual([]);
+    expect([null, 0, 1, 2, 3].every((d) => [...edits.values()].includes(d))).toBe(true);
 
     const reference = await duckdbScores();
     const differ = input.map((p, i) => [p, counted.get(i), reference.get(i)] as const).filter(([, a, b]) => a !== b);
