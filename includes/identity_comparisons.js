@@ -76,7 +76,7 @@ function comparisons() {
   // and Redshift's comparison_vectors statement must stay well under the Data API's 100 KB.
   const crossGenderTest = `NOT (${genderVariant("l.first_key", "r.last_key", { replacedEndings: false })}) AND NOT (${genderVariant("l.last_key", "r.first_key", { replacedEndings: false })})`;
   // Three levels read it: where the statement's size counts (Redshift), it is computed once per
-  // pair in the inner query, beside the similarity counts (1.2 KB of SQL a copy there).
+  // pair, beside the compared values (scoredPairs; 1.2 KB of SQL a copy there).
   const crossGender = similarity.similarityInPlainSql()
     ? (counted.set("cross_gender_apart", { column: "cross_gender_apart", sql: `CASE WHEN ${crossGenderTest} THEN 1 ELSE 0 END` }), `p.${q("cross_gender_apart")} = 1`)
     : `(${crossGenderTest})`;

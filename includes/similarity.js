@@ -283,4 +283,4 @@ function editDistanceSetup() {
   return engine() === "postgres" ? ["CREATE EXTENSION IF NOT EXISTS fuzzystrmatch"] : [];
 }
 
-module.exports = { similarity, similarityInPlainSql, similaritySetup, positions, similarityCounts, similarityCountsByStrings, jaroOfCounts, similarityOfJaro, editDistance, editDistanceInPlainSql, editDistanceByStrings, editDistanceOfRow, editDistanceSetup };
+module.exports = { similarity, similarityInPlainSql, similaritySetup, positions, similarityCountsByStrings, jaroOfCounts, similarityOfJaro, editDistance, editDistanceInPlainSql, editDistanceByStrings, editDistanceOfRow, editDistanceSetup };

@@ -1,7 +1,7 @@
 /**
  * Jaro–Winkler against DuckDB's built-in, on French names and their typos, on a real PostgreSQL
  * (PGlite):
- * - Redshift's plain-SQL form (similarity.similarityCounts, then jaroOfCounts, then
+ * - Redshift's plain-SQL form (similarity.similarityCountsByStrings, then jaroOfCounts, then
  *   similarityOfJaro) has two documented approximations (docs/warehouses.md), so pairs may
  *   differ, and some fall in another band; the scores computed once per distinct pair of strings
  *   and joined back (identity_match.scoredPairs) must give exactly what similarity() gives inlined,
