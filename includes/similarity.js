@@ -206,8 +206,10 @@ function jaroOfCounts(counts, a, b) {
 function similarityOfJaro(jaro, a, b) {
   const prefix = `CASE WHEN substr(${a}, 1, 1) <> substr(${b}, 1, 1) THEN 0 WHEN substr(${a}, 1, 2) <> substr(${b}, 1, 2) THEN 1 WHEN substr(${a}, 1, 3) <> substr(${b}, 1, 3) THEN 2 WHEN substr(${a}, 1, 4) <> substr(${b}, 1, 4) THEN 3 ELSE 4 END`;
   const jw = `${jaro} + CASE WHEN ${jaro} > 0.7 THEN ${prefix} * CAST(0.1 AS DOUBLE PRECISION) * (1.0 - ${jaro}) ELSE 0 END`;
-  // Rounded to whole percent like every engine (Snowflake's JAROWINKLER_SIMILARITY is an integer).
-  return `(round(100 * (CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 1.0 WHEN length(${a}) = 0 OR length(${b}) = 0 THEN 0.0 ELSE ${jw} END)) / 100.0)`;
+  // Rounded to whole percent like every engine (Snowflake's JAROWINKLER_SIMILARITY is an integer),
+  // half away from zero as DuckDB rounds: as a decimal, because PostgreSQL (the Redshift test
+  // server) rounds a double's halves to even (92.5 → 92: brigitte / btigitte 0.92, not 0.93).
+  return `(round(CAST(100 * (CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 1.0 WHEN length(${a}) = 0 OR length(${b}) = 0 THEN 0.0 ELSE ${jw} END) AS DECIMAL(18, 6))) / 100.0)`;
 }
 
 /** Whether editDistance() is plain SQL on this engine (see similarityInPlainSql). */
