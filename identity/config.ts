@@ -168,6 +168,15 @@ export const identitySchema = z.strictObject({
        * family's mailbox too, as household_mailboxes' are. false keeps such addresses personal.
        */
       surname_mailboxes: z.boolean().default(true),
+      /**
+       * A record carrying only a name (a ticket saying "Nathalie Faure": no email, phone,
+       * address, date or id) joins the one person bearing that name, by sound, when the
+       * probability that it is theirs reaches `threshold`. That probability weighs the namesakes
+       * expected from the name's frequency against how often such records' authors have other
+       * records under the name, both measured on the estate (includes/identity_name_only.js).
+       * false leaves such records apart unless a score links them.
+       */
+      join_name_only: z.boolean().default(true),
       /** Blocks larger than this are skipped when generating candidate pairs (bounded pairs per record). */
       max_block_size: z.number().int().min(2).max(100_000).default(50),
       /** EM iterations estimating m-probabilities in SQL. */

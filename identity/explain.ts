@@ -5,7 +5,7 @@
  */
 import { RcuError } from "../engine/errors.js";
 import type { Connection, Dialect, Row } from "../engine/warehouses/types.js";
-import { identityMap, pairEvidence, pairScores, personRecords, hasRelation, recordSightings, userMerges } from "./tables.js";
+import { identityMap, pairEvidence, pairScores, personClusters, personRecords, hasRelation, recordSightings, userMerges } from "./tables.js";
 
 export interface Explanation {
   readonly query: string;
@@ -54,9 +54,14 @@ export async function explainIdentity(conn: Connection, d: Dialect, query: strin
   // last built by an older rcu has no such columns until its next run.
   const hasGender = (await conn.listColumns(personRecords)).some((c) => c.name.toLowerCase() === "gender");
   const gender = hasGender ? "p.title, p.gender" : "CAST(NULL AS VARCHAR) AS title, CAST(NULL AS VARCHAR) AS gender";
+  // A record that joined by its name alone (definitions/identity/03_clusters.js) has no linking
+  // edge: person_clusters holds the probability it was joined with.
+  const hasNameOnly = (await conn.listColumns(personClusters)).some((c) => c.name.toLowerCase() === "name_only_probability");
+  const nameOnly = hasNameOnly ? "c.name_only_probability" : `CAST(NULL AS ${d.columnType("double")}) AS name_only_probability`;
   const records = await conn.query(
-    `SELECT p.record_key, p.source, p.record_id, p.trust, ${gender}, p.first_name, p.last_name, p.email, p.phone_e164, p.birth_date, p.postcode, p.city
+    `SELECT p.record_key, p.source, p.record_id, p.trust, ${gender}, p.first_name, p.last_name, p.email, p.phone_e164, p.birth_date, p.postcode, p.city, ${nameOnly}
        FROM ${d.qualify(personRecords)} AS p JOIN ${d.qualify(identityMap)} AS m ON m.record_key = p.record_key
+       LEFT JOIN ${d.qualify(personClusters)} AS c ON c.node = p.record_key
       WHERE m.user_id = ${p(1)} ORDER BY p.record_key`,
     [userId],
   );

@@ -7,6 +7,7 @@ import type { Connection, Relation } from "../engine/warehouses/types.js";
 export const IDENTITY_SCHEMA = "rcu_identity";
 export const identityMap: Relation = { schema: IDENTITY_SCHEMA, name: "identity_map" };
 export const personRecords: Relation = { schema: IDENTITY_SCHEMA, name: "person_records" };
+export const personClusters: Relation = { schema: IDENTITY_SCHEMA, name: "person_clusters" };
 export const pairScores: Relation = { schema: IDENTITY_SCHEMA, name: "pair_scores" };
 /** A view: each pair's weight comparison by comparison (definitions/identity/02_pair_evidence.js). */
 export const pairEvidence: Relation = { schema: IDENTITY_SCHEMA, name: "pair_evidence" };

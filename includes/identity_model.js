@@ -44,7 +44,7 @@ const DEFAULTS = {
   sightings: {},
   matching: {
     threshold: 0.9, identifier_floor: 0.01, max_records_per_identifier: 20, max_block_size: 50, em_iterations: 5, cluster_rounds: 20,
-    household_mailboxes: HOUSEHOLD_MAILBOXES, surname_mailboxes: true,
+    household_mailboxes: HOUSEHOLD_MAILBOXES, surname_mailboxes: true, join_name_only: true,
   },
   survivorship: {},
 };

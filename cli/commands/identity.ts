@@ -57,6 +57,9 @@ export function renderExplanation(e: Explanation, io: CliIO): string {
   for (const r of e.records) {
     const name = [show(r.title), show(r.first_name), show(r.last_name)].filter(Boolean).join(" ") + (r.gender ? s.dim(` (${show(r.gender)})`) : "");
     lines.push(`  ${show(r.record_key)}  ${name}  ${show(r.email)}  ${show(r.phone_e164)}  ${show(r.birth_date)}  ${show(r.postcode)} ${show(r.city)}  ${s.dim(`trust ${show(r.trust)}`)}`);
+    if (r.name_only_probability !== null && r.name_only_probability !== undefined) {
+      lines.push(`      joined by its name alone: the one person bearing it, p=${Number(r.name_only_probability).toFixed(4)} (no edge links it)`);
+    }
     const seen = e.sightings.filter((x) => x.record_key === r.record_key);
     if (seen.length) lines.push(`      seen with: ${seen.map((x) => `${show(x.id_type)} ${show(x.id_value)} (${show(x.times_seen)}×)`).join(", ")}`);
   }

@@ -30,6 +30,15 @@ const birthPairs = birthDate.perPair
 const ATTACH_ROUNDS = 3;
 const oneRecord = identity_model.oneRecordSources(cfg);
 const oneRecordOf = (alias) => identity_model.fromOneRecordSource(cfg, alias);
+// What a record carries besides its names: a record with none of it joins a person by name
+// alone, if at all (includes/identity_name_only.js).
+const NAME_COLUMNS = ["first_key", "last_key"];
+const otherColumns = [
+  ...new Set([
+    ...identity_model.comparisons().flatMap((c) => c.columns).filter((c) => !NAME_COLUMNS.includes(c)),
+    ...identity_model.identifierTypes(cfg).map((t) => `id_${t}`),
+  ]),
+];
 
 /** Links whose two records are both named, or both nameless, by record number. */
 const sameKindEdges = (ctx) => `SELECT ra.record_num AS a, rb.record_num AS b FROM ${ctx.ref(S, "match_edges")} AS e
@@ -46,7 +55,7 @@ operate("person_clusters")
   .schema(S)
   .tags(["identity"])
   .hasOutput(true)
-  .description("Each person record (node) with its cluster id: connected components (component_id) of the links between records with a first name; records without one attach to the cluster of the named records they match when that is a single cluster (otherwise they form their own components). A component holding conflicting birth dates, or two records of a one_record_per_person source, is split (cluster_id then differs from component_id): split_grouped is TRUE for its records grouped by their links to each other, FALSE for those that then joined a group or stayed apart, NULL outside split components.")
+  .description("Each person record (node) with its cluster id: connected components (component_id) of the links between records with a first name; records without one attach to the cluster of the named records they match when that is a single cluster (otherwise they form their own components). A component holding conflicting birth dates, or two records of a one_record_per_person source, is split (cluster_id then differs from component_id): split_grouped is TRUE for its records grouped by their links to each other, FALSE for those that then joined a group or stayed apart, NULL outside split components. A cluster of records carrying only a name (no email, phone, address, date, id or sighting) joins the one cluster bearing that name (by sound) when the probability that it is theirs reaches identity.matching.threshold (identity.matching.join_name_only): name_only_probability is that probability on its records, NULL on the others.")
   .queries((ctx) => {
     const self = ctx.self();
     const beside = (suffix) => `${self.slice(0, -1)}${suffix}"`;
@@ -56,6 +65,8 @@ operate("person_clusters")
     const split = beside("__split");
     const links = beside("__split_links");
     const conflicted = beside("__conflicted");
+    const lone = beside("__lone");
+    const named = beside("__named");
     const records = ctx.ref(S, "person_records");
     const edges = ctx.ref(S, "match_edges");
     // One pass computes both kinds of components: edges between two named records, and edges
@@ -90,8 +101,14 @@ WITH both_ways AS (
 )${oneRecordGuard(records, strong)}
 SELECT c.node, COALESCE(l.cluster_id, c.cluster_id) AS cluster_id
 FROM ${strong} AS c LEFT JOIN ${oneRecord.length ? "attachable" : "weak_links"} AS l ON l.node = c.node`),
-      ...splitConflicts({ records, edges, base, dated, split, links, conflicted, self }),
-      ...[strong, base, dated, split, links, conflicted].map((t) => `DROP TABLE IF EXISTS ${t}`),
+      ...(cfg.matching.join_name_only
+        ? identity_name_only.nameOnlyStatements({
+            records, sightings: ctx.ref(S, "record_sightings"), base, lone, target: named,
+            threshold: cfg.matching.threshold, otherColumns, oneRecordOf,
+          })
+        : portable.replaceTable(named, `AS SELECT node, cluster_id, CAST(NULL AS ${portable.doubleType()}) AS name_only_probability FROM ${base}`)),
+      ...splitConflicts({ records, edges, base: named, dated, split, links, conflicted, self }),
+      ...[strong, base, lone, named, dated, split, links, conflicted].map((t) => `DROP TABLE IF EXISTS ${t}`),
     ];
   });
 
@@ -221,7 +238,7 @@ SELECT x.node, x.component, COALESCE(r.part, x.part) AS part, x.source, x.one_re
 FROM ${split} AS x LEFT JOIN joins AS r ON r.node = x.node`));
   }
   out.push(...portable.replaceTable(self, `AS
-SELECT b.node, COALESCE(s.part, b.cluster_id) AS cluster_id, b.cluster_id AS component_id, s.grouped AS split_grouped
+SELECT b.node, COALESCE(s.part, b.cluster_id) AS cluster_id, b.cluster_id AS component_id, s.grouped AS split_grouped, b.name_only_probability
 FROM ${base} AS b LEFT JOIN ${split} AS s ON s.node = b.node`));
   return out;
 }

@@ -1,0 +1,125 @@
+/**
+ * Records carrying only a name (a ticket saying "Octave Vasseur": no email, phone, date or id)
+ * join the one person bearing that name when the probability that it is theirs reaches the
+ * threshold: the namesakes expected from the name's frequency (first × last, over the estate's
+ * people) weighed against how often such records' authors have other records under the name,
+ * fitted to the estate (includes/identity_name_only.js, identity.matching.join_name_only).
+ */
+import { describe, expect, it } from "vitest";
+import { cli, duck, ROOT, tempDir } from "../helpers.js";
+import { type PeopleProject, peopleProject } from "./people-project.js";
+
+const PEOPLE = [
+  "id,title,first_name,last_name,email,birth_date",
+  "octave,,Octave,Vasseur,octave.vasseur@free.fr,1975-04-12",
+  // Five Maries and five Martins: a Marie Martin is expected to have namesakes.
+  "marie_martin,,Marie,Martin,mm1958@orange.fr,1958-02-03",
+  "marie_durand,,Marie,Durand,marie.durand@gmail.com,1962-05-30",
+  "marie_petit,,Marie,Petit,mpetit@laposte.net,1971-07-14",
+  "marie_roux,,Marie,Roux,roux.marie@sfr.fr,1980-09-09",
+  "marie_blanc,,Marie,Blanc,blanc.m@free.fr,1990-01-21",
+  "paul_martin,,Paul,Martin,paul.martin@gmail.com,1966-12-01",
+  "luc_martin,,Luc,Martin,lucmartin@hotmail.fr,1977-03-18",
+  "anne_martin,,Anne,Martin,anne.m@orange.fr,1983-10-25",
+  "hugo_martin,,Hugo,Martin,hugo.martin@free.fr,2001-06-06",
+  // Two Jean Duponts, two people (their birth dates conflict).
+  "jean_1961,,Jean,Dupont,jdupont61@gmail.com,1961-03-02",
+  "jean_1984,,Jean,Dupont,jean.dupont84@yahoo.fr,1984-11-20",
+  "camille,M.,Camille,Leroux,camille.leroux@gmail.com,1969-08-08",
+  "sophie,,Sophie,Garnier,sgarnier@free.fr,1974-02-17",
+  "thomas,,Thomas,Lemoine,tlemoine@orange.fr,1986-04-04",
+  "julie,,Julie,Fabre,julie.fabre@gmail.com,1992-11-11",
+  "nicolas,,Nicolas,Bertin,nbertin@sfr.fr,1968-01-30",
+  "claire,,Claire,Mallet,claire.mallet@laposte.net,1979-05-05",
+  "antoine,,Antoine,Royer,aroyer@gmail.com,1988-08-19",
+  "elodie,,Elodie,Chauvin,elodie.chauvin@free.fr,1995-03-23",
+  "romain,,Romain,Lacombe,rlacombe@orange.fr,1973-12-12",
+  "lea,,Léa,Brunet,lea.brunet@gmail.com,1999-07-07",
+  // Records carrying only a name:
+  "ticket_octave,,Octave,Vasseur,,", // one person bears the name, and it is rare: joins
+  "ticket_marie_martin,,Marie,Martin,,", // one bearer, but Marie Martins are expected: apart
+  "ticket_jean_dupont,,Jean,Dupont,,", // two bearers: apart
+  "ticket_camille,Mme,Camille,Leroux,,", // the one Camille Leroux is a man: apart
+  "ticket_ilse,,Ilse,Vogt,,", // nobody else bears these names: their authors have
+  "ticket_zoe,,Zoé,Kerbrat,,", //   no other record here
+];
+
+async function resolved(prefix: string, identity?: string): Promise<PeopleProject> {
+  const project = await peopleProject(await tempDir(prefix), ["title", "first_name", "last_name", "email", "birth_date"], identity ? { identity } : {});
+  await project.write(PEOPLE);
+  await project.resolve();
+  return project;
+}
+
+describe("records carrying only a name", () => {
+  it("join the one person bearing the name when namesakes are unlikely", async () => {
+    const project = await resolved("rcu-name-only-");
+    const user = await project.users();
+    expect(user.get("ticket_octave")).toBe(user.get("octave"));
+    for (const [ticket, others] of [
+      ["ticket_marie_martin", ["marie_martin"]],
+      ["ticket_jean_dupont", ["jean_1961", "jean_1984"]],
+      ["ticket_camille", ["camille"]],
+    ] as const) {
+      for (const other of others) expect(user.get(ticket), `${ticket} / ${other}`).not.toBe(user.get(other));
+    }
+    expect(user.get("jean_1961")).not.toBe(user.get("jean_1984"));
+    // Every full record is its own person; the tickets other than Octave's stay alone.
+    expect(new Set(user.values()).size).toBe(PEOPLE.length - 1 - 1);
+
+    const joined = await duck<{ record_key: string; p: number }>(
+      project.warehouse,
+      "SELECT node AS record_key, name_only_probability AS p FROM rcu_identity.person_clusters WHERE name_only_probability IS NOT NULL",
+    );
+    expect(joined.map((r) => r.record_key)).toEqual(["people:ticket_octave"]);
+    expect(joined[0]!.p).toBeGreaterThanOrEqual(0.9);
+    expect(joined[0]!.p).toBeLessThan(1);
+
+    const explained = await cli(["identity", "explain", "people:ticket_octave", "--config", project.config], ROOT);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toContain("joined by its name alone");
+    expect(explained.stdout).toContain("people:octave");
+  }, 120_000);
+
+  it("follow the model's probability, which the threshold cuts", async () => {
+    // The model's inputs on this estate, by hand: 22 people bear a name; per ticket, the people
+    // bearing its name (h) and the namesakes expected, n_first · n_last / 22 (λ). The author is
+    // among the bearers with probability v, fitted by maximum likelihood of Π (λ + v·(h − λ)).
+    const lone = [
+      { h: 1, lambda: 1 / 22 }, // Octave Vasseur
+      { h: 1, lambda: 25 / 22 }, // Marie Martin: five Maries, five Martins
+      { h: 2, lambda: 4 / 22 }, // Jean Dupont
+      { h: 1, lambda: 1 / 22 }, // Camille Leroux
+      { h: 0, lambda: 0 }, // Ilse Vogt
+      { h: 0, lambda: 0 }, // Zoé Kerbrat
+    ];
+    const ll = (v: number) => lone.reduce((s, x) => s + Math.log(Math.max(x.lambda, 1e-9) + v * (x.h - Math.max(x.lambda, 1e-9))), 0);
+    let [lo, hi] = [0, 1];
+    for (let i = 0; i < 100; i++) {
+      const [a, b] = [lo + (hi - lo) / 3, hi - (hi - lo) / 3];
+      if (ll(a) < ll(b)) lo = a;
+      else hi = b;
+    }
+    const v = (lo + hi) / 2;
+    const p = (lambda: number) => v / (v + (1 - v) * lambda);
+    // At threshold 0.5, Marie Martin's ticket (p ≈ 0.54) joins too; Camille's still does not.
+    const project = await resolved("rcu-name-only-half-", "matching: { threshold: 0.5 }");
+    const rows = await duck<{ record_key: string; p: number }>(
+      project.warehouse,
+      "SELECT node AS record_key, name_only_probability AS p FROM rcu_identity.person_clusters WHERE name_only_probability IS NOT NULL ORDER BY node",
+    );
+    expect(rows.map((r) => r.record_key)).toEqual(["people:ticket_marie_martin", "people:ticket_octave"]);
+    expect(rows[0]!.p).toBeCloseTo(p(25 / 22), 2);
+    expect(rows[1]!.p).toBeCloseTo(p(1 / 22), 2);
+    const user = await project.users();
+    expect(user.get("ticket_marie_martin")).toBe(user.get("marie_martin"));
+    expect(user.get("ticket_camille")).not.toBe(user.get("camille"));
+  }, 120_000);
+
+  it("stay apart with join_name_only: false", async () => {
+    const project = await resolved("rcu-name-only-off-", "matching: { join_name_only: false }");
+    const user = await project.users();
+    expect(user.get("ticket_octave")).not.toBe(user.get("octave"));
+    expect(new Set(user.values()).size).toBe(PEOPLE.length - 1);
+  }, 120_000);
+});
