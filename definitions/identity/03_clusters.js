@@ -4,6 +4,9 @@
 // the one person (cluster of named records) they match, and stay alone when they match several.
 // Households sharing an email or a landline therefore stay apart even when a nameless record
 // carries the shared value.
+// A cluster of records carrying nothing but a name (a ticket saying "Nathalie Faure"), which no
+// pair score links, then joins the one person bearing that name when namesakes are unlikely
+// enough (includes/identity_name_only.js; identity.matching.join_name_only).
 // A component holding two birth dates that conflict (not a typo, not day and month transposed)
 // is two people joined through records without one (an undated e-shop account linked to a father
 // and to his son): it is split, the dated records grouped by the links between dated records,
