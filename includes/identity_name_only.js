@@ -99,7 +99,8 @@ WITH digits AS (${digits}
 ), fit AS (
   SELECT g.v, SUM(LN(${lam} + g.v * (o.bearers - ${lam}))) AS ll FROM ${lone} AS o CROSS JOIN grid AS g GROUP BY g.v
 ), best AS (
-  SELECT MIN(v) AS v FROM fit WHERE ll = (SELECT MAX(ll) FROM fit)
+  -- Not "ll = MAX(ll)": a CTE read twice may be summed in another order, and the equality fail.
+  SELECT v FROM fit ORDER BY ll DESC, v LIMIT 1
 )
 SELECT o.cluster_id, o.k1, o.k2, o.bearers, o.holder, o.namesakes, o.joinable, best.v AS visible,
   CASE WHEN o.bearers = 1 THEN best.v / (best.v + (1 - best.v) * ${lam}) END AS probability
