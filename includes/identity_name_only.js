@@ -1,7 +1,7 @@
 // Records carrying nothing but a name — a contact-centre ticket saying "Nathalie Faure", a
 // sign-up whose email was refused — share no evidence with anyone but their name, so no pair
-// score can link them: the name's weight never outweighs the prior (at 10k people such pairs of
-// one person scored 0.36 on average, as did namesakes' pairs). What a pair score cannot see is
+// score can link them: the name's weight never outweighs the prior (at 10k people such pairs
+// scored 0.36 on average when one person, 0.32 when namesakes). What a pair score cannot see is
 // how many people bear the name. When one person (cluster) does, either the record is theirs, or
 // its author is a namesake with no other record under that name while that person is not.
 //
@@ -16,7 +16,7 @@
 //   records: v still falling after 30 iterations).
 // With h = 1 the holder is the author with probability v / (v + (1 − v)·λ); the record joins it
 // when that reaches identity.matching.threshold. The estate sets it: at 10k people v = 0.76 and
-// 31 tickets joined, all rightly; at 100k people and at a million records, where namesakes
+// 31 records joined, all rightly; at 100k people and at a million records, where namesakes
 // abound, none reached 0.9.
 // Not joined: a lone cluster whose genders (titles, given names) differ from the holder's, or
 // holding a record of a one_record_per_person source the holder holds one of.
