@@ -4,6 +4,7 @@
  * threshold: the namesakes expected from the name's frequency (first × last, over the estate's
  * people) weighed against how often such records' authors have other records under the name,
  * fitted to the estate (includes/identity_name_only.js, identity.matching.join_name_only).
+ * rcu_marts.identity_quality counts them (records.joined_by_name_only).
  */
 import { describe, expect, it } from "vitest";
 import { cli, duck, ROOT, tempDir } from "../helpers.js";
@@ -79,6 +80,12 @@ describe("records carrying only a name", () => {
     expect(explained.code).toBe(0);
     expect(explained.stdout).toContain("joined by its name alone");
     expect(explained.stdout).toContain("people:octave");
+
+    // identity_quality counts it.
+    const run = await cli(["run", "--config", project.config, "--select", "+identity_quality"], ROOT);
+    expect(run.code).toBe(0);
+    const metric = await duck<{ value: number }>(project.warehouse, "SELECT value FROM rcu_marts.identity_quality WHERE metric = 'records.joined_by_name_only'");
+    expect(metric).toEqual([{ value: 1 }]);
   }, 120_000);
 
   it("follow the model's probability, which the threshold cuts", async () => {
@@ -93,7 +100,8 @@ describe("records carrying only a name", () => {
       { h: 0, lambda: 0 }, // Ilse Vogt
       { h: 0, lambda: 0 }, // Zoé Kerbrat
     ];
-    const ll = (v: number) => lone.reduce((s, x) => s + Math.log(Math.max(x.lambda, 1e-9) + v * (x.h - Math.max(x.lambda, 1e-9))), 0);
+    // (With a Beta(2, 2) prior: one pseudo-record of each kind, ln v + ln(1 − v).)
+    const ll = (v: number) => Math.log(v) + Math.log(1 - v) + lone.reduce((s, x) => s + Math.log(Math.max(x.lambda, 1e-9) + v * (x.h - Math.max(x.lambda, 1e-9))), 0);
     let [lo, hi] = [0, 1];
     for (let i = 0; i < 100; i++) {
       const [a, b] = [lo + (hi - lo) / 3, hi - (hi - lo) / 3];

@@ -1,7 +1,6 @@
 /**
  * rcu_marts.identity_quality counts the users whose records disagree on a birth date or a national
- * id: the users a data steward reads first, since each is a typo or two people merged; and the
- * records that joined a person by their name alone.
+ * id: the users a data steward reads first, since each is a typo or two people merged.
  */
 import { describe, expect, it } from "vitest";
 import { cli, duck, ROOT, tempDir } from "../helpers.js";
@@ -23,8 +22,6 @@ describe("identity_quality: users whose records disagree", () => {
       "lea1,Léa,Roux,lea.roux@gmail.com,,1992-01-30,2920175001002",
       "lea2,Léa,Roux,lea.roux@gmail.com,06 58 21 94 37,,2920175001002",
       "lea3,Léa,Roux,,06 58 21 94 37,1992-01-30,",
-      // A record carrying only a name, borne by one person: it joins her by name alone.
-      "lea4,Léa,Roux,,,,",
     ]);
     const run = await cli(["run", "--config", project.config, "--select", "+identity_quality"], ROOT);
     expect(run.stderr).toBe("");
@@ -33,14 +30,12 @@ describe("identity_quality: users whose records disagree", () => {
     const user = await project.users();
     expect(user.get("anne2")).toBe(user.get("anne1"));
     expect(user.get("paul2")).toBe(user.get("paul1"));
-    expect(new Set(["lea1", "lea2", "lea3", "lea4"].map((id) => user.get(id))).size).toBe(1);
+    expect(new Set(["lea1", "lea2", "lea3"].map((id) => user.get(id))).size).toBe(1);
 
     const metrics = await duck<{ metric: string; value: number }>(project.warehouse, "SELECT metric, value FROM rcu_marts.identity_quality WHERE metric LIKE 'users.%' ORDER BY metric");
     const value = (m: string) => metrics.find((r) => r.metric === m)?.value;
     expect(value("users.count")).toBe(3);
     expect(value("users.several_birth_dates")).toBe(1);
     expect(value("users.several_national_ids")).toBe(1);
-    const joined = await duck<{ value: number }>(project.warehouse, "SELECT value FROM rcu_marts.identity_quality WHERE metric = 'records.joined_by_name_only'");
-    expect(joined).toEqual([{ value: 1 }]);
   }, 120_000);
 });
