@@ -15,8 +15,8 @@
 //   1,000 values is the estimate to 0.001 in one statement (EM converged too slowly at a million
 //   records: v still falling after 30 iterations).
 // With h = 1 the holder is the author with probability v / (v + (1 − v)·λ); the record joins it
-// when that reaches identity.matching.threshold. The estate sets it: at 10k people v = 0.76 and
-// 31 records joined, all rightly; at 100k people and at a million records, where namesakes
+// when that reaches identity.matching.threshold. The estate sets it: at 10k people v = 0.75 and
+// 30 records joined, all rightly; at 100k people and at a million records, where namesakes
 // abound, none reached 0.9.
 // Not joined: a lone cluster whose genders (titles, given names) differ from the holder's, or
 // holding a record of a one_record_per_person source the holder holds one of.
