@@ -10,10 +10,10 @@
 // looked unique — at a million records the spelled form linked 2 records, both wrong):
 //   h = A + K, A ~ Bernoulli(v) the author's own records, K ~ Poisson(λ) namesakes' clusters,
 //   λ = n_first · n_last / C, from the number of clusters bearing each part (independence, as
-//   term-frequency adjustment assumes), v fitted to the estate (maximum a posteriori, Beta(2, 2)):
-//   L(v) = v (1 − v) Π (λ + v·(h − λ)) up to factors free of v, concave in v, so its maximum over a grid of
-//   1,000 values is the estimate to 0.001 in one statement (EM converged too slowly at a million
-//   records: v still falling after 30 iterations).
+//   term-frequency adjustment assumes), v fitted to the estate (maximum a posteriori, Beta(2, 2)
+//   prior): v (1 − v) Π (λ + v·(h − λ)), up to factors free of v, is concave in v, so its maximum
+//   over a grid of 1,000 values is the estimate to 0.001 in one statement (EM converged too slowly
+//   at a million records: v still falling after 30 iterations).
 // With h = 1 the holder is the author with probability v / (v + (1 − v)·λ); the record joins it
 // when that reaches identity.matching.threshold. The estate sets it: at 10k people v = 0.75 and
 // 30 records joined, all rightly; at 100k people and at a million records, where namesakes
@@ -90,8 +90,8 @@ LEFT JOIN lasts AS l1 ON l1.l = o.k1
 LEFT JOIN crowded AS c ON c.cluster_id = o.cluster_id
 LEFT JOIN genders AS g ON g.cluster_id = o.cluster_id
 LEFT JOIN genders AS hg ON hg.cluster_id = b.holder`),
-    // v by maximum likelihood over every lone cluster (those with no bearer or several too: they
-    // tell how often an author has no other record under the name), then each one's probability.
+    // v fitted over every lone cluster (those with no bearer or several too: they tell how often
+    // an author has no other record under the name), then each one's probability.
     ...portable.replaceTable(lone, `AS
 WITH digits AS (${digits}
 ), grid AS (
