@@ -107,7 +107,7 @@ FROM ${strong} AS c LEFT JOIN ${oneRecord.length ? "attachable" : "weak_links"} 
       ...(cfg.matching.join_name_only
         ? identity_name_only.nameOnlyStatements({
             records, sightings: ctx.ref(S, "record_sightings"), base, lone, target: named,
-            threshold: cfg.matching.threshold, otherColumns, oneRecordOf,
+            threshold: cfg.matching.threshold, otherColumns,
           })
         : portable.replaceTable(named, `AS SELECT node, cluster_id, CAST(NULL AS ${portable.doubleType()}) AS name_only_probability FROM ${base}`)),
       ...splitConflicts({ records, edges, base: named, dated, split, links, conflicted, self }),
@@ -240,8 +240,11 @@ WITH ranked AS (
 SELECT x.node, x.component, COALESCE(r.part, x.part) AS part, x.source, x.one_record, x.placed OR r.part IS NOT NULL AS placed, x.grouped
 FROM ${split} AS x LEFT JOIN joins AS r ON r.node = x.node`));
   }
+  // A record joined by its name alone has no link, so in a split component it stays apart (which
+  // part bears the name is not known): its probability goes with the join.
   out.push(...portable.replaceTable(self, `AS
-SELECT b.node, COALESCE(s.part, b.cluster_id) AS cluster_id, b.cluster_id AS component_id, s.grouped AS split_grouped, b.name_only_probability
+SELECT b.node, COALESCE(s.part, b.cluster_id) AS cluster_id, b.cluster_id AS component_id, s.grouped AS split_grouped,
+  CASE WHEN s.node IS NULL THEN b.name_only_probability END AS name_only_probability
 FROM ${base} AS b LEFT JOIN ${split} AS s ON s.node = b.node`));
   return out;
 }

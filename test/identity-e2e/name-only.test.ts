@@ -45,8 +45,8 @@ const PEOPLE = [
   "ticket_zoe,,Zoé,Kerbrat,,", //   no other record here
 ];
 
-async function resolved(prefix: string, identity?: string): Promise<PeopleProject> {
-  const project = await peopleProject(await tempDir(prefix), ["title", "first_name", "last_name", "email", "birth_date"], identity ? { identity } : {});
+async function resolved(prefix: string, identity?: string, source?: string): Promise<PeopleProject> {
+  const project = await peopleProject(await tempDir(prefix), ["title", "first_name", "last_name", "email", "birth_date"], { ...(identity ? { identity } : {}), ...(source ? { source } : {}) });
   await project.write(PEOPLE);
   await project.resolve();
   return project;
@@ -122,6 +122,16 @@ describe("records carrying only a name", () => {
     const user = await project.users();
     expect(user.get("ticket_marie_martin")).toBe(user.get("marie_martin"));
     expect(user.get("ticket_camille")).not.toBe(user.get("camille"));
+  }, 120_000);
+
+  it("do not join a person holding a record of their one-record-per-person source", async () => {
+    // Every record here is of one source: declared to hold one record per person, Octave's
+    // ticket would be his second record there, so it stays apart.
+    const project = await resolved("rcu-name-only-one-record-", undefined, "one_record_per_person: true");
+    const user = await project.users();
+    expect(user.get("ticket_octave")).not.toBe(user.get("octave"));
+    const joined = await duck<{ n: number }>(project.warehouse, "SELECT COUNT(*) AS n FROM rcu_identity.person_clusters WHERE name_only_probability IS NOT NULL");
+    expect(joined).toEqual([{ n: 0 }]);
   }, 120_000);
 
   it("stay apart with join_name_only: false", async () => {
