@@ -18,10 +18,10 @@
 // when that reaches identity.matching.threshold. The estate sets it: at 10k people v = 0.75 and
 // 30 records joined, all rightly; at 100k people and at a million records, where namesakes
 // abound, none reached 0.9.
-// Not joined: a lone cluster whose genders (titles, given names) differ from the holder's. One
-// holding a record of a one_record_per_person source the holder holds one of joins, and the split
-// that follows in person_clusters (two records of that source in one component) leaves it apart:
-// with no link, it joins no group.
+// Not joined: a lone cluster whose genders (titles, given names) differ from the holder's, or
+// holding a record of a one_record_per_person source the holder holds one of. Joined, it would
+// have the split that follows in person_clusters rearrange the holder's records: a holder whose
+// records connect only through its own record of that source would come out in two parts.
 
 const portable = require("./portable");
 
@@ -31,11 +31,11 @@ const portable = require("./portable");
  * `lone` is a scratch table (dropped by the caller): each lone cluster with its holder, the
  * clusters bearing its name, the expected namesakes, the fitted v and the probability.
  * @param {{ records: string, sightings: string, base: string, lone: string, target: string,
- *   threshold: number, otherColumns: string[] }} o
+ *   threshold: number, otherColumns: string[], oneRecordOf: (alias: string) => string }} o
  *   otherColumns: person_records columns other than the names (identifiers, attributes); a
  *   record with any of them set is not name-only.
  */
-function nameOnlyStatements({ records, sightings, base, lone, target, threshold, otherColumns }) {
+function nameOnlyStatements({ records, sightings, base, lone, target, threshold, otherColumns, oneRecordOf }) {
   const dbl = portable.doubleType();
   const onlyName = ["r.first_phon IS NOT NULL", "r.last_phon IS NOT NULL", ...otherColumns.map((c) => `r.${c} IS NULL`), "s.record_key IS NULL"].join(" AND ");
   const digits = Array.from({ length: 10 }, (_, d) => `SELECT ${d} AS d`).join(" UNION ALL ");
@@ -43,8 +43,8 @@ function nameOnlyStatements({ records, sightings, base, lone, target, threshold,
   return [
     ...portable.replaceTable(lone, `AS
 WITH named AS (
-  SELECT b.node, b.cluster_id, r.gender, r.first_phon, r.last_phon,
-    CASE WHEN ${onlyName} THEN 1 ELSE 0 END AS only_name
+  SELECT b.node, b.cluster_id, r.source, r.gender, r.first_phon, r.last_phon,
+    CASE WHEN ${onlyName} THEN 1 ELSE 0 END AS only_name, ${oneRecordOf("r")} AS one_record
   FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node
   LEFT JOIN (SELECT DISTINCT record_key FROM ${sightings}) AS s ON s.record_key = r.record_key
 ), clusters AS (
@@ -71,10 +71,16 @@ WITH named AS (
   GROUP BY o.cluster_id
 ), genders AS (
   SELECT cluster_id, MIN(gender) AS g_min, MAX(gender) AS g_max FROM named WHERE gender IS NOT NULL GROUP BY cluster_id
+), one_records AS (
+  SELECT DISTINCT cluster_id, source FROM named WHERE one_record
+), crowded AS (
+  SELECT DISTINCT b.cluster_id FROM bearers AS b
+  JOIN one_records AS x ON x.cluster_id = b.cluster_id
+  JOIN one_records AS y ON y.cluster_id = b.holder AND y.source = x.source
 )
 SELECT o.cluster_id, o.k1, o.k2, b.bearers, CASE WHEN b.bearers = 1 THEN b.holder END AS holder,
   CAST(COALESCE(f1.n * l2.n, 0) + CASE WHEN o.k1 <> o.k2 THEN COALESCE(f2.n * l1.n, 0) ELSE 0 END AS ${dbl}) / GREATEST(p.n, 1) AS namesakes,
-  b.bearers = 1
+  b.bearers = 1 AND c.cluster_id IS NULL
     AND (g.g_min IS NULL OR hg.g_min IS NULL OR (g.g_min = hg.g_max AND g.g_max = hg.g_min)) AS joinable
 FROM lone AS o
 JOIN bearers AS b ON b.cluster_id = o.cluster_id
@@ -83,6 +89,7 @@ LEFT JOIN firsts AS f1 ON f1.f = o.k1
 LEFT JOIN lasts AS l2 ON l2.l = o.k2
 LEFT JOIN firsts AS f2 ON f2.f = o.k2
 LEFT JOIN lasts AS l1 ON l1.l = o.k1
+LEFT JOIN crowded AS c ON c.cluster_id = o.cluster_id
 LEFT JOIN genders AS g ON g.cluster_id = o.cluster_id
 LEFT JOIN genders AS hg ON hg.cluster_id = b.holder`),
     // v fitted over every lone cluster (those with no bearer or several too: they tell how often

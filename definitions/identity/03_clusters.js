@@ -107,7 +107,7 @@ FROM ${strong} AS c LEFT JOIN ${oneRecord.length ? "attachable" : "weak_links"} 
       ...(cfg.matching.join_name_only
         ? identity_name_only.nameOnlyStatements({
             records, sightings: ctx.ref(S, "record_sightings"), base, lone, target: named,
-            threshold: cfg.matching.threshold, otherColumns,
+            threshold: cfg.matching.threshold, otherColumns, oneRecordOf,
           })
         : portable.replaceTable(named, `AS SELECT node, cluster_id, CAST(NULL AS ${portable.doubleType()}) AS name_only_probability FROM ${base}`)),
       ...splitConflicts({ records, edges, base: named, dated, split, links, conflicted, self }),
