@@ -45,9 +45,9 @@ const PEOPLE = [
   "ticket_zoe,,Zoé,Kerbrat,,", //   no other record here
 ];
 
-async function resolved(prefix: string, identity?: string, source?: string): Promise<PeopleProject> {
+async function resolved(prefix: string, identity?: string, source?: string, more: readonly string[] = []): Promise<PeopleProject> {
   const project = await peopleProject(await tempDir(prefix), ["title", "first_name", "last_name", "email", "birth_date"], { ...(identity ? { identity } : {}), ...(source ? { source } : {}) });
-  await project.write(PEOPLE);
+  await project.write([...PEOPLE, ...more]);
   await project.resolve();
   return project;
 }
@@ -132,6 +132,26 @@ describe("records carrying only a name", () => {
     expect(user.get("ticket_octave")).not.toBe(user.get("octave"));
     const joined = await duck<{ n: number }>(project.warehouse, "SELECT COUNT(*) AS n FROM rcu_identity.person_clusters WHERE name_only_probability IS NOT NULL");
     expect(joined).toEqual([{ n: 0 }]);
+  }, 120_000);
+
+  it("stay apart when the bearer's component is split, and keep no probability", async () => {
+    // A father and his son, one name, one mailbox: the undated record links both, their birth
+    // dates conflict, so the component is split. Which part bears the name is not known.
+    const project = await resolved("rcu-name-only-split-", undefined, undefined, [
+      "gaspard_1950,,Gaspard,Tessier,tessier.g@free.fr,1950-02-02",
+      "gaspard_1985,,Gaspard,Tessier,tessier.g@free.fr,1985-06-06",
+      "gaspard_web,,Gaspard,Tessier,tessier.g@free.fr,",
+      "ticket_gaspard,,Gaspard,Tessier,,",
+    ]);
+    const user = await project.users();
+    expect(user.get("gaspard_1950")).not.toBe(user.get("gaspard_1985"));
+    for (const other of ["gaspard_1950", "gaspard_1985", "gaspard_web"]) expect(user.get("ticket_gaspard")).not.toBe(user.get(other));
+    const rows = await duck<{ p: number | null; split: boolean | null }>(
+      project.warehouse,
+      "SELECT name_only_probability AS p, cluster_id <> component_id AS split FROM rcu_identity.person_clusters WHERE node = 'people:ticket_gaspard'",
+    );
+    expect(rows).toEqual([{ p: null, split: true }]);
+    expect(user.get("ticket_octave")).toBe(user.get("octave"));
   }, 120_000);
 
   it("stay apart with join_name_only: false", async () => {
