@@ -52,8 +52,7 @@ WITH named AS (
 ), names AS (
   -- A name as its two sounds, unordered: "Petit Daniel" typed the other way round is Daniel Petit.
   SELECT DISTINCT n.cluster_id, c.only_name, n.first_phon AS f, n.last_phon AS l,
-    CASE WHEN n.first_phon < n.last_phon THEN n.first_phon ELSE n.last_phon END AS k1,
-    CASE WHEN n.first_phon < n.last_phon THEN n.last_phon ELSE n.first_phon END AS k2
+    LEAST(n.first_phon, n.last_phon) AS k1, GREATEST(n.first_phon, n.last_phon) AS k2
   FROM named AS n JOIN clusters AS c ON c.cluster_id = n.cluster_id
   WHERE n.first_phon IS NOT NULL AND n.last_phon IS NOT NULL
 ), people AS (
