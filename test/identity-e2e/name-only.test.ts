@@ -6,11 +6,9 @@
  * fitted to the estate (includes/identity_name_only.js, identity.matching.join_name_only).
  * rcu_marts.identity_quality counts them (records.joined_by_name_only).
  */
-import { writeFile } from "node:fs/promises";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, duck, ROOT, tempDir } from "../helpers.js";
-import { type PeopleProject, peopleProject } from "./people-project.js";
+import { crmAndSubscribers, type PeopleProject, peopleProject } from "./people-project.js";
 
 const PEOPLE = [
   "id,title,first_name,last_name,email,birth_date",
@@ -141,38 +139,30 @@ describe("records carrying only a name", () => {
     // the email of one and the phone of the other, and links them. A second subscription carrying
     // only his name cannot join him: the split of a component holding two subscriptions would
     // group his contacts by their links to each other, and cut him in two.
-    const dir = await tempDir("rcu-name-only-two-sources-");
-    const csv = (name: string, lines: readonly string[]) => writeFile(path.join(dir, `${name}.csv`), lines.join("\n") + "\n");
-    await csv("crm", [
-      "id,title,first_name,last_name,email,birth_date,phone",
-      ...PEOPLE.slice(1).filter((l) => !l.startsWith("ticket_")).map((l) => `${l},`),
-      "gaspard_mail,,Gaspard,Tessier,g.tessier@free.fr,,",
-      "gaspard_phone,,Gaspard,Tessier,,,06 47 83 15 29",
-    ]);
-    await csv("subscribers", [
-      "id,first_name,last_name,email,phone",
-      "sub_gaspard,Gaspard,Tessier,g.tessier@free.fr,06 47 83 15 29",
-      "sub_name_only,Gaspard,Tessier,,",
-      "sub_octave,Octave,Vasseur,,", // the control: a name-only subscription that may join
-    ]);
-    const config = path.join(dir, "rcu.yaml");
     const fields = "first_name: first_name, last_name: last_name, email: email, phone: phone";
-    const file = (name: string) => JSON.stringify(path.join(dir, `${name}.csv`));
-    await writeFile(config, `profiles:
-  t: { engine: duckdb, path: ${JSON.stringify(path.join(dir, "w.duckdb"))} }
-default_profile: t
-sources:
-  crm: { type: files, format: csv, write_disposition: replace, streams: { contacts: { path: ${file("crm")} } } }
-  esp: { type: files, format: csv, write_disposition: replace, streams: { subscribers: { path: ${file("subscribers")} } } }
-identity:
-  person_sources:
-    crm: { relation: raw.crm_contacts, record_id: id, ${fields}, title: title, birth_date: birth_date }
-    subscribers: { relation: raw.esp_subscribers, record_id: id, one_record_per_person: true, ${fields} }
-`);
-    const run = await cli(["run", "--config", config, "--select", "tag:identity"], ROOT);
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    const rows = await duck<{ record_key: string; user_id: string }>(path.join(dir, "w.duckdb"), "SELECT record_key, user_id FROM rcu_identity.identity_map");
+    const { warehouse } = await crmAndSubscribers(
+      await tempDir("rcu-name-only-two-sources-"),
+      {
+        lines: [
+          "id,title,first_name,last_name,email,birth_date,phone",
+          ...PEOPLE.slice(1).filter((l) => !l.startsWith("ticket_")).map((l) => `${l},`),
+          "gaspard_mail,,Gaspard,Tessier,g.tessier@free.fr,,",
+          "gaspard_phone,,Gaspard,Tessier,,,06 47 83 15 29",
+        ],
+        fields: `${fields}, title: title, birth_date: birth_date`,
+      },
+      {
+        lines: [
+          "id,first_name,last_name,email,phone",
+          "sub_gaspard,Gaspard,Tessier,g.tessier@free.fr,06 47 83 15 29",
+          "sub_name_only,Gaspard,Tessier,,",
+          "sub_octave,Octave,Vasseur,,", // the control: a name-only subscription that may join
+        ],
+        fields,
+        oneRecord: true,
+      },
+    );
+    const rows = await duck<{ record_key: string; user_id: string }>(warehouse, "SELECT record_key, user_id FROM rcu_identity.identity_map");
     const user = new Map(rows.map((r) => [r.record_key, r.user_id]));
     expect(user.get("crm:gaspard_phone")).toBe(user.get("crm:gaspard_mail"));
     expect(user.get("subscribers:sub_gaspard")).toBe(user.get("crm:gaspard_mail"));

@@ -5,10 +5,9 @@
  * component still holding two through other records is split (definitions/identity/03_clusters.js).
  * The same estate without the declaration merges them: the test can fail.
  */
-import { writeFile } from "node:fs/promises";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, duck, ROOT, tempDir } from "../helpers.js";
+import { duck, tempDir } from "../helpers.js";
+import { crmAndSubscribers } from "./people-project.js";
 
 const CRM = [
   "id,first_name,last_name,email",
@@ -32,27 +31,8 @@ const SUBSCRIBERS = [
 ];
 
 async function estate(dir: string, oneRecord: boolean): Promise<{ config: string; warehouse: string }> {
-  const config = path.join(dir, "rcu.yaml");
-  const warehouse = path.join(dir, "w.duckdb");
-  const file = (name: string) => JSON.stringify(path.join(dir, `${name}.csv`));
-  await writeFile(path.join(dir, "crm.csv"), CRM.join("\n") + "\n");
-  await writeFile(path.join(dir, "subscribers.csv"), SUBSCRIBERS.join("\n") + "\n");
   const fields = "first_name: first_name, last_name: last_name, email: email";
-  await writeFile(config, `profiles:
-  t: { engine: duckdb, path: ${JSON.stringify(warehouse)} }
-default_profile: t
-sources:
-  crm: { type: files, format: csv, write_disposition: replace, streams: { contacts: { path: ${file("crm")} } } }
-  esp: { type: files, format: csv, write_disposition: replace, streams: { subscribers: { path: ${file("subscribers")} } } }
-identity:
-  person_sources:
-    crm: { relation: raw.crm_contacts, record_id: id, ${fields} }
-    subscribers: { relation: raw.esp_subscribers, record_id: id, one_record_per_person: ${oneRecord}, ${fields} }
-`);
-  const r = await cli(["run", "--config", config, "--select", "tag:identity"], ROOT);
-  expect(r.stderr).toBe("");
-  expect(r.code).toBe(0);
-  return { config, warehouse };
+  return crmAndSubscribers(dir, { lines: CRM, fields }, { lines: SUBSCRIBERS, fields, oneRecord });
 }
 
 async function usersOf(warehouse: string): Promise<Map<string, string>> {

@@ -62,3 +62,36 @@ ${more.identity ? `  ${more.identity}\n` : ""}`);
     },
   };
 }
+
+/**
+ * A project of two CSV person sources on an embedded DuckDB file, `crm` (raw.crm_contacts) and
+ * `subscribers` (raw.esp_subscribers, an emailing platform), each file a header line then one line
+ * per record, mapped by `crmFields` / `subscriberFields` ("first_name: first_name, …"); identity
+ * resolved. `subscribersOneRecord` declares the subscribers one_record_per_person.
+ */
+export async function crmAndSubscribers(
+  dir: string,
+  crm: { lines: readonly string[]; fields: string },
+  subscribers: { lines: readonly string[]; fields: string; oneRecord: boolean },
+): Promise<{ config: string; warehouse: string }> {
+  const config = path.join(dir, "rcu.yaml");
+  const warehouse = path.join(dir, "w.duckdb");
+  const file = (name: string) => JSON.stringify(path.join(dir, `${name}.csv`));
+  await writeFile(path.join(dir, "crm.csv"), crm.lines.join("\n") + "\n");
+  await writeFile(path.join(dir, "subscribers.csv"), subscribers.lines.join("\n") + "\n");
+  await writeFile(config, `profiles:
+  t: { engine: duckdb, path: ${JSON.stringify(warehouse)} }
+default_profile: t
+sources:
+  crm: { type: files, format: csv, write_disposition: replace, streams: { contacts: { path: ${file("crm")} } } }
+  esp: { type: files, format: csv, write_disposition: replace, streams: { subscribers: { path: ${file("subscribers")} } } }
+identity:
+  person_sources:
+    crm: { relation: raw.crm_contacts, record_id: id, ${crm.fields} }
+    subscribers: { relation: raw.esp_subscribers, record_id: id, one_record_per_person: ${subscribers.oneRecord}, ${subscribers.fields} }
+`);
+  const r = await cli(["run", "--config", config, "--select", "tag:identity"], ROOT);
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  return { config, warehouse };
+}
