@@ -104,4 +104,24 @@ describe("name roles", () => {
     expect(users.get("arnaud_alone")).toBe(users.get("mia")); // no first-name conflict with Mia
     expect(users.get("michel_alone")).not.toBe(users.get("chloe")); // Michel and Chloé: two given names
   }, 120_000);
+
+  it("link a phone between names typed the other way round with the given name abbreviated (LŒILLET J-P / Jean-Paul Lœillet), not an email between alike given names (Patrick / Patricia)", async () => {
+    const project = await peopleProject(await tempDir("rcu-roles-"), ["first_name", "last_name", "phone", "email"]);
+    await project.write([
+      "id,first_name,last_name,phone,email",
+      "jean_paul,Jean-Paul,Lœillet,06 11 22 33 44,",
+      "ticket,Lœillet,J-P,06 11 22 33 44,", // his ticket: the fields the other way round, J-P for Jean-Paul
+      "patricia,Patricia,Nicolas,06 55 44 33 22,p.nicolas@orange.fr",
+      "patrick,Nicolas,Patrick,07 66 55 44 33,p.nicolas@orange.fr", // her husband on the couple's mailbox
+      ...Array.from({ length: 12 }, (_, i) => `x${i},${["Paul", "Marc", "Luc", "Anne", "Léa", "Eva"][i % 6]},Nom${"abcdefghijkl"[i]},,`),
+    ]);
+    await project.resolve();
+    const users = await project.users();
+    expect(users.get("ticket")).toBe(users.get("jean_paul"));
+    expect(users.get("patrick")).not.toBe(users.get("patricia"));
+    const decision = async (a: string, b: string) =>
+      (await duck<{ decision: string }>(project.warehouse, `SELECT decision FROM rcu_identity.pair_scores WHERE 'people:${a}' IN (id_l, id_r) AND 'people:${b}' IN (id_l, id_r)`))[0]?.decision;
+    expect(await decision("ticket", "jean_paul")).toBe("deterministic: phone");
+    expect(await decision("patrick", "patricia")).toBe("below threshold");
+  }, 120_000);
 });
