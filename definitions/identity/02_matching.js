@@ -138,7 +138,7 @@ const comparisonVectorsTable = publish("comparison_vectors", {
   type: "table",
   schema: S,
   tags: ["identity"],
-  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), whether both come from one source holding one record per person (same_one_record_source), whether one has no first name and their genders differ (gender_conflict) or its email's initial is not the other's common given name's (initial_conflict), whether their genders differ (genders_differ), whether they share a family's mailbox and one has no first name (family_mailbox: the email then links nothing), and the hash EM samples pairs by.",
+  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), whether both come from one source holding one record per person (same_one_record_source), whether one has no first name and their genders differ (gender_conflict) or its email's initial is not the other's common given name's (initial_conflict), whether their genders differ (genders_differ), whether they share a family's mailbox and one has no first name (family_mailbox: the email then links nothing), whether one without a first name shares the other's fixed line while their surnames differ or another given name of that surname lives at the other's address (family_line: the phone then links nothing), and the hash EM samples pairs by.",
 }).query((ctx) => {
   const tf = ctx.ref(S, "term_frequencies");
   const records = ctx.ref(S, "person_records");
@@ -288,7 +288,7 @@ publish("pair_scores", {
     ["email", `v.${linkable("email_key")} AND v.cmp_first_name IN (${firstAgree})`],
     // A phone also when the names agree crosswise, typed the other way round with the given name
     // abbreviated or mistyped ("LŒILLET J-P"; last_name's "swapped" levels). At 1M records that
-    // linked 259 pairs, all one person. Not an email: "p.nicolas@" is Patrick's and Patricia's,
+    // linked 260 pairs, all one person. Not an email: "p.nicolas@" is Patrick's and Patricia's,
     // whose names read crosswise are alike too (102 of 290 such email pairs were two people).
     ["phone", `v.${linkable("phone_e164")} AND (v.cmp_first_name IN (${firstAgree}) OR v.cmp_last_name IN (${swappedLevels}))`],
     // Sighted identifiers (a device at login) too: a family tablet is shared like a landline.
