@@ -71,6 +71,8 @@ const records: Rec[] = [
   ["sylvie", "Sylvie", "Martin", false, null], // titled Mme
   ["sylve_untitled", "Sylve", "Martin", false, null], // no gender known, in no list of given names: Sylvie mistyped
   ["martine", "Martine", "Lambert", false, null], // titled Mme
+  ["martine_maiden", "Martine", "Roussel", false, null], // herself, by her maiden name, titled Mme
+  ["mme_roussel", null, "Roussel", false, null], // "Mme Roussel": no first name
   ["martinnathalie", "Martin", "Nathalie", true, null], // "MARTIN Nathalie", her gender read from Nathalie
   ["rochematie", "Roche", "Matie", true, null], // "ROCHE Matie": typed the other way round, Marie mistyped
   ["marieroche", "Marie", "Roche", false, null],
@@ -89,7 +91,7 @@ const records: Rec[] = [
   ["neo", "Néo", "Clément", false, null], // his brother: two common given names, spelt so
 ];
 /** person_records.gender, where known (from a title or the given name). */
-const GENDERS: Record<string, string> = { sylvie: "F", melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F", rochematie: "F", marieroche: "F", robertjean: "M", jeanpierrerobert: "M" };
+const GENDERS: Record<string, string> = { martine_maiden: "F", mme_roussel: "F", sylvie: "F", melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F", rochematie: "F", marieroche: "F", robertjean: "M", jeanpierrerobert: "M" };
 /** Given names common across the estate (person_records.first_common). */
 const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire", "lea", "nicolas", "nico", "melanie", "martine", "zoe", "noe", "neo"];
 
@@ -120,6 +122,14 @@ describe("name and email comparison levels", () => {
     expect(await levels("stephanie", "stephanie2")).toMatchObject({ first_name: "missing", last_name: "first and last names swapped" });
     // Her husband: not swapped, so the first names disagree (a conflict in pair_scores).
     expect(await levels("stephanie", "stephane")).toMatchObject({ first_name: "else", last_name: "else" });
+  });
+
+  it("tells two named women's surnames that differ (a maiden and a married name, weighed apart by EM) from other surnames that differ", async () => {
+    expect((await levels("martine", "martine_maiden")).last_name).toBe("different, both a named woman's");
+    expect((await levels("martine", "mme_roussel")).last_name).toBe("else"); // one has no first name
+    expect((await levels("martine", "clement")).last_name).toBe("else"); // a woman and a man
+    expect((await levels("melanie", "sylvie")).last_name).toBe("exact"); // two women of one surname: the levels above first
+    expect((await levels("jeanpierrerobert", "robertjean")).last_name).toBe("else"); // two men
   });
 
   it("reads two neighbouring letters swapped in a three-letter name as one name, unless both are common given names", async () => {
