@@ -72,7 +72,7 @@ const records: Rec[] = [
   ["sylve_untitled", "Sylve", "Martin", false, null], // no gender known, in no list of given names: Sylvie mistyped
   ["martine", "Martine", "Lambert", false, null], // titled Mme
   ["martine_maiden", "Martine", "Roussel", false, null], // herself, by her maiden name, titled Mme
-  ["mme_roussel", null, "Roussel", false, null], // "Mme Roussel": no first name
+  ["mme_roussel", "", "Roussel", false, null], // "Mme Roussel": no first name
   ["martinnathalie", "Martin", "Nathalie", true, null], // "MARTIN Nathalie", her gender read from Nathalie
   ["rochematie", "Roche", "Matie", true, null], // "ROCHE Matie": typed the other way round, Marie mistyped
   ["marieroche", "Marie", "Roche", false, null],
