@@ -19,6 +19,13 @@ describe("compareSnapshots", () => {
     expect(diff.differences).toEqual([]);
   });
 
+  it("takes two weights 1e-13 apart as equal where their terms cancelled (a weight near 0), not two probabilities", () => {
+    const weight = (w: number): string => JSON.stringify([["id_l", "a"], ["match_weight", w]]);
+    expect(compareSnapshots(snap([weight(6.985403925e-6)]), snap([weight(6.985403832e-6)])).differences).toEqual([]);
+    expect(compareSnapshots(snap([weight(6.985e-6)]), snap([weight(6.986e-6)])).differences).toHaveLength(1);
+    expect(compareSnapshots(snap([row(6.985403925e-6)]), snap([row(6.985403832e-6)])).differences).toHaveLength(1);
+  });
+
   it("reports a float differing in its 8th digit, another text, or a missing row", () => {
     expect(compareSnapshots(snap([row(9.0566484e-11)]), snap([row(9.0566485e-11)])).differences).toHaveLength(1);
     expect(compareSnapshots(snap([row(0.5)]), snap([row(0.5, "vetoed")])).differences).toHaveLength(1);

@@ -110,13 +110,20 @@ export async function snapshot(sql: Sql): Promise<Snapshot> {
 }
 
 /**
- * Two compared values alike: equal, or numbers within one unit of their 10th significant digit.
- * Rounding alone cannot absorb the last bits of a float: a value on a rounding boundary rounds
- * either way (at 10k people, 5 of 35,820 pair_scores rows of one engine differed between two runs
- * by one unit in the 10th digit, 9.056648454e-11 against 9.056648455e-11).
+ * Two compared values of column `column` alike: equal, or numbers within one unit of their 10th
+ * significant digit. Rounding alone cannot absorb the last bits of a float: a value on a rounding
+ * boundary rounds either way (at 10k people, 5 of 35,820 pair_scores rows of one engine differed
+ * between two runs by one unit in the 10th digit, 9.056648454e-11 against 9.056648455e-11).
+ * A weight (a column named *_weight: a sum of log-odds terms) is alike within 1e-12 too: where its
+ * terms cancel, it keeps their absolute error, not a relative one of its own (a match weight of
+ * 7e-6, the sum of terms near ±10, differed between two DuckDB runs by 9e-14: 10k people, session
+ * 26). No two weights that really differ are that close.
  */
-function alike(x: unknown, y: unknown): boolean {
-  if (typeof x === "number" && typeof y === "number") return Math.abs(x - y) <= 1.5e-9 * Math.max(Math.abs(x), Math.abs(y));
+function alike(column: string, x: unknown, y: unknown): boolean {
+  if (typeof x === "number" && typeof y === "number") {
+    const d = Math.abs(x - y);
+    return d <= 1.5e-9 * Math.max(Math.abs(x), Math.abs(y)) || (column.endsWith("_weight") && d <= 1e-12);
+  }
   return x === y;
 }
 
@@ -124,7 +131,7 @@ function alike(x: unknown, y: unknown): boolean {
 function rowsAlike(a: string, b: string): boolean {
   const x = JSON.parse(a) as [string, unknown][];
   const y = JSON.parse(b) as [string, unknown][];
-  return x.length === y.length && x.every(([k, v], i) => y[i]![0] === k && alike(v, y[i]![1]));
+  return x.length === y.length && x.every(([k, v], i) => y[i]![0] === k && alike(k, v, y[i]![1]));
 }
 
 /** A row text with its numbers blanked: only rows of one shape can be alike. */
@@ -195,7 +202,7 @@ export function compareSnapshots(a: Snapshot, b: Snapshot, tolerated: ReadonlySe
     tableDiffs[t] = x.length + y.length;
     if (x.length || y.length) differences.push(`${t}: ${x.length} rows only in the first engine, ${y.length} only in the second; e.g.\n  ${x.slice(0, 2).join("\n  ")}\n  vs\n  ${y.slice(0, 2).join("\n  ")}`);
   }
-  for (const k of Object.keys(a.figures)) if (!alike(a.figures[k], b.figures[k])) differences.push(`${k}: ${a.figures[k]} vs ${b.figures[k]}`);
+  for (const k of Object.keys(a.figures)) if (!alike(k, a.figures[k], b.figures[k])) differences.push(`${k}: ${a.figures[k]} vs ${b.figures[k]}`);
   return {
     differences,
     summary: { clustersOnlyInFirst: onlyA.length, clustersOnlyInSecond: onlyB.length, tableRowDifferences: tableDiffs, figures: a.figures },
