@@ -2,7 +2,7 @@
  * An email shared by two records links them on its own only while the rest of the evidence does
  * not outweigh it (identity.matching.identifier_floor): namesakes typing one address, with
  * different phones, postcodes and cities, stay two people; with the floor off, they merge. A phone
- * shared by two records of one first name is never outweighed (a person who moved).
+ * is never outweighed (a person who moved keeps her mobile).
  */
 import { describe, expect, it } from "vitest";
 import { duck, tempDir } from "../helpers.js";
@@ -33,6 +33,10 @@ function estate(): string[] {
     // same first name on both records.
     "anne1,Anne,Morel,anne.morel@orange.fr,+33671829354,8 rue du Port,13001,Marseille",
     "anne2,Anne,Morel,amorel75@gmail.com,+33671829354,40 boulevard Voltaire,75011,Paris",
+    // Her mobile on a record without a first name, and on one typed the other way round, each
+    // from a third home: the phone links them too.
+    "anne3,,Morel,,+33671829354,22 rue Nationale,59000,Lille",
+    "anne4,Morel,Anne,,+33671829354,7 quai des Chartrons,33000,Bordeaux",
     // One person, whose second record carries the email only: nothing outweighs it.
     "paul1,Paul,Roy,paul.roy@free.fr,+33611112222,3 place Royale,44000,Nantes",
     "paul2,Paul,Roy,paul.roy@free.fr,,,,",
@@ -64,6 +68,11 @@ describe("identifier floor", () => {
     // follows its holder through a move.
     expect(decision("anne1", "anne2")).toBe("deterministic: phone");
     expect(user.get("anne1")).toBe(user.get("anne2"));
+    // Nor with a record without a first name, or typed the other way round: a household's fixed
+    // line is kept from such records by comparison_vectors.family_line, not by the floor.
+    expect(decision("anne1", "anne3")).toBe("deterministic: phone");
+    expect(decision("anne1", "anne4")).toBe("deterministic: phone");
+    expect(new Set(["anne1", "anne2", "anne3", "anne4"].map((r) => user.get(r))).size).toBe(1);
   }, 120_000);
 
   it("links them on the email alone when the floor is off (the control)", async () => {
