@@ -9,6 +9,7 @@
 //   email.localLetters(key)  the local part's letters only ("dupont.75" → "dupont").
 //   email.givenBesideSurname(key, surname)  the letters beside a surname ("beatrice").
 //   email.initialBeforeSurname(key, surname)  one letter before a surname ("n").
+//   email.isDistinctive(key)  the local part holds a number of three digits or more.
 //   email.domainCorrections(counts)  the estate's mistyped domains (gmail.con → gmail.com).
 
 const t = require("./sql_text");
@@ -206,6 +207,19 @@ function initialBeforeSurname(key, surname) {
 }
 
 /**
+ * Whether an address is its holder's own rather than a namesake's guess: its local part holds a
+ * number of three digits or more ("catherine.leroy9079@", "marie.picard1973@"), the suffix a
+ * provider asks for when the name alone is taken. Without one ("mlaurent@", "anneleroy48@"), two
+ * people of one name type the same address; with one, hardly ever (identity.md, "An email or a
+ * phone is strong evidence, not proof").
+ * @param {string} key SQL expression of a matchKey() address.
+ * @returns {string} SQL expression (boolean; NULL for NULL).
+ */
+function isDistinctive(key) {
+  return t.matches(`split_part(${key}, '@', 1)`, "[0-9][0-9][0-9]");
+}
+
+/**
  * The birth year an address seems to spell, as its last two digits: a local part ending in two
  * digits ("anna_chauvin99@") or in a year of four ("marie.picard1973@"), after a letter or a
  * separator. Compared with another record's birth year (identity_comparisons.js, "email_year"), whose
@@ -260,4 +274,4 @@ function domainCorrections(counts) {
   ) AS corrections WHERE pick = 1`;
 }
 
-module.exports = { domainCorrections, PROVIDER_DOMAINS, normalize, isValid, isJunk, matchKey, matchKeyOfNormalized, isHouseholdMailbox, localLetters, givenBesideSurname, initialBeforeSurname, yearSpelled, JUNK, JUNK_PATTERNS, HOUSEHOLD_MAILBOXES };
+module.exports = { domainCorrections, PROVIDER_DOMAINS, normalize, isValid, isJunk, matchKey, matchKeyOfNormalized, isHouseholdMailbox, localLetters, givenBesideSurname, initialBeforeSurname, isDistinctive, yearSpelled, JUNK, JUNK_PATTERNS, HOUSEHOLD_MAILBOXES };

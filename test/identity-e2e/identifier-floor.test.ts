@@ -2,7 +2,8 @@
  * An email shared by two records links them on its own only while the rest of the evidence does
  * not outweigh it (identity.matching.identifier_floor): namesakes typing one address, with
  * different phones, postcodes and cities, stay two people; with the floor off, they merge. A phone
- * is never outweighed (a person who moved keeps her mobile).
+ * is never outweighed (a person who moved keeps her mobile), nor an address with a number of three
+ * digits or more (namesakes do not type it by chance).
  */
 import { describe, expect, it } from "vitest";
 import { duck, tempDir } from "../helpers.js";
@@ -29,6 +30,10 @@ function estate(): string[] {
     // Two namesakes (a common first name) typing one address, everything else different.
     "lucas1,Lucas,Leroy,lucasleroy48@gmail.com,+33612457801,12 rue Victor Hugo,13001,Marseille",
     "lucas2,Lucas,Leroy,lucasleroy48@gmail.com,+33787452236,5 avenue Foch,59000,Lille",
+    // One person on an address with a number of her own, everything else different (a move, a
+    // new phone): namesakes do not type such an address, so it is never outweighed.
+    "chloe1,Chloé,Leroy,chloe.leroy9079@gmail.com,+33612457802,3 rue Victor Hugo,13001,Marseille",
+    "chloe2,Chloé,Leroy,chloe.leroy9079@gmail.com,+33787452237,9 avenue Foch,59000,Lille",
     // One person who moved and kept her mobile: address, postcode, city and email all differ, the
     // same first name on both records.
     "anne1,Anne,Morel,anne.morel@orange.fr,+33671829354,8 rue du Port,13001,Marseille",
@@ -61,6 +66,8 @@ describe("identifier floor", () => {
     const { user, decision } = await decisions(0.05);
     expect(decision("lucas1", "lucas2")).toBe("vetoed: email outweighed by the other attributes");
     expect(user.get("lucas1")).not.toBe(user.get("lucas2"));
+    expect(decision("chloe1", "chloe2")).toBe("deterministic: email");
+    expect(user.get("chloe1")).toBe(user.get("chloe2"));
     expect(decision("paul1", "paul2")).toBe("deterministic: email");
     expect(user.get("paul1")).toBe(user.get("paul2"));
     expect(user.get("p7a")).toBe(user.get("p7b"));

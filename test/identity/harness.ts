@@ -17,6 +17,7 @@ export interface EmailHelpers {
   isHouseholdMailbox(key: Sql, prefixes: readonly string[]): Sql;
   givenBesideSurname(key: Sql, surname: Sql): Sql;
   initialBeforeSurname(key: Sql, surname: Sql): Sql;
+  isDistinctive(key: Sql): Sql;
   domainCorrections(counts: Sql): Sql;
   HOUSEHOLD_MAILBOXES: string[];
 }

@@ -128,6 +128,20 @@ describe("email", () => {
     const initial = await table(["nfrancois@gmail.com|francois", "n.francois@free.fr|francois", "francoisn@gmail.com|francois", "jean.francois@free.fr|francois"], beside(email.initialBeforeSurname));
     expect(initial).toEqual({ "nfrancois@gmail.com|francois": "n", "n.francois@free.fr|francois": "n", "francoisn@gmail.com|francois": null, "jean.francois@free.fr|francois": null });
   });
+
+  it("tells an address of its own (a number of three digits or more) from a namesake's guess", async () => {
+    const own = await table(["catherine.leroy9079@outlook.fr", "marie.picard1973@free.fr", "jp123@gmail.com", "mlaurent@gmail.com", "anneleroy48@gmail.com", "a1b2c3@free.fr", "dupont@mail123.fr", null], email.isDistinctive);
+    expect(own).toEqual({
+      "catherine.leroy9079@outlook.fr": true,
+      "marie.picard1973@free.fr": true, // a year written in full
+      "jp123@gmail.com": true,
+      "mlaurent@gmail.com": false,
+      "anneleroy48@gmail.com": false, // two digits: a birth year namesakes share
+      "a1b2c3@free.fr": false, // digits, but no number of three
+      "dupont@mail123.fr": false, // the domain's digits are not the holder's
+      null: null,
+    });
+  });
 });
 
 describe("person names", () => {
