@@ -11,7 +11,7 @@ const { ocrFoldOfKey } = require("./person_name");
 const { ident: q } = require("./relations");
 
 // The name comparisons' level for two-glyph OCR confusions (person_name.ocrFoldOfKey).
-const OCR_LABEL = "same but for OCR confusions (rn / m, ii / u, cl / d)";
+const OCR_LABEL = "same but for OCR confusions (rn / m, ii / u, cl / d, ri / n)";
 
 /**
  * Two name keys differ by a feminine ending (e, ne, le, te, tte; a final e becoming ie: Stéphane /

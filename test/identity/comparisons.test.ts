@@ -85,6 +85,10 @@ const records: Rec[] = [
   ["aiirelie", "Aiirélie", "Aiibert", false, null], // herself, from a scanned form: "u" read as "ii"
   ["ambre", "Ambre", "Lemaire", false, null],
   ["arnbre", "Arnbre", "Lemaire", false, null], // "m" read as "rn"
+  ["ines", "Inès", "André", false, null],
+  ["iries", "Iriès", "Aridré", false, null], // herself, from a scanned form: "n" read as "ri"
+  ["manon", "Manon", "Lemaire", false, null],
+  ["marion", "Marion", "Lemaire", false, null], // her sister: two common given names, "n" and "ri" apart
   ["zoe", "Zoé", "Clément", false, null],
   ["zeo", "Zéo", "Clément", false, null], // herself, two letters swapped: Jaro–Winkler sees no transposition in three letters
   ["noe", "Noé", "Clément", false, null],
@@ -93,7 +97,7 @@ const records: Rec[] = [
 /** person_records.gender, where known (from a title or the given name). */
 const GENDERS: Record<string, string> = { martine_maiden: "F", mme_roussel: "F", sylvie: "F", melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F", rochematie: "F", marieroche: "F", robertjean: "M", jeanpierrerobert: "M" };
 /** Given names common across the estate (person_records.first_common). */
-const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire", "lea", "nicolas", "nico", "melanie", "martine", "zoe", "noe", "neo"];
+const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire", "lea", "nicolas", "nico", "melanie", "martine", "zoe", "noe", "neo", "ines", "manon", "marion"];
 
 const duck = new Duck();
 beforeAll(async () => {
@@ -138,10 +142,12 @@ describe("name and email comparison levels", () => {
     expect((await levels("noe", "neo")).first_name).toBe("else"); // a conflict (pair_scores)
   });
 
-  it("reads two-glyph OCR confusions (ii / u, rn / m) as the same name", async () => {
-    expect(await levels("aurelie", "aiirelie")).toMatchObject({ first_name: "same but for OCR confusions (rn / m, ii / u, cl / d)", last_name: "same but for OCR confusions (rn / m, ii / u, cl / d)" });
-    expect((await levels("arnbre", "ambre")).first_name).toBe("same but for OCR confusions (rn / m, ii / u, cl / d)");
+  it("reads two-glyph OCR confusions (ii / u, rn / m, ri / n) as the same name, but not between two common given names", async () => {
+    expect(await levels("aurelie", "aiirelie")).toMatchObject({ first_name: "same but for OCR confusions (rn / m, ii / u, cl / d, ri / n)", last_name: "same but for OCR confusions (rn / m, ii / u, cl / d, ri / n)" });
+    expect((await levels("arnbre", "ambre")).first_name).toBe("same but for OCR confusions (rn / m, ii / u, cl / d, ri / n)");
     expect((await levels("marie", "mariie")).first_name).toBe("similarity >= 0.92"); // a doubled letter: not "maru"
+    expect(await levels("ines", "iries")).toMatchObject({ first_name: "same but for OCR confusions (rn / m, ii / u, cl / d, ri / n)", last_name: "same but for OCR confusions (rn / m, ii / u, cl / d, ri / n)" });
+    expect((await levels("manon", "marion")).first_name).toBe("two different common first names"); // a conflict (pair_scores)
   });
 
   it("sees names typed the other way round with the given name mistyped, but not a compound against its first word", async () => {
