@@ -7,7 +7,7 @@
 // its name in pair_evidence and `rcu identity explain`, so keep labels stable.
 
 const similarity = require("./similarity");
-const { ocrFoldOfKey } = require("./person_name");
+const { ocrFoldOfKey, initialsOfKey } = require("./person_name");
 const { ident: q } = require("./relations");
 
 // The name comparisons' level for two-glyph OCR confusions (person_name.ocrFoldOfKey).
@@ -92,8 +92,13 @@ function comparisons() {
   // surname equal crosswise and the abbreviation the initials of the other's compound given name
   // (first_initials). At 100k people 101 candidate pairs, all one person, were vetoed as first
   // names in conflict (Jm against David read field to field).
+  // … or abbreviated the other way: "BERNARD Jean-Michel", typed the other way round with the
+  // compound in full, against "J-M Bernard" — the initials on the record typed the right way. At
+  // 1M records 330 candidate pairs, 3 of them two people, were vetoed as first names in conflict;
+  // pairwise F1 0.949392 -> 0.949513 (100k people 0.956442 -> 0.956561).
   const abbreviates = (a, b) => `(${a}.first_key = ${b}.last_key AND ${b}.first_key LIKE '% %' AND replace(${a}.last_key, ' ', '') = ${b}.first_initials)`;
-  const SWAPPED_ABBREVIATED = `NOT COALESCE(l.gender <> r.gender, FALSE) AND (${abbreviates("l", "r")} OR ${abbreviates("r", "l")})`;
+  const abbreviatedBy = (a, b) => `(${a}.last_key = ${b}.first_key AND ${b}.last_key LIKE '% %' AND replace(${a}.first_key, ' ', '') = ${initialsOfKey(`${b}.last_key`)})`;
+  const SWAPPED_ABBREVIATED = `NOT COALESCE(l.gender <> r.gender, FALSE) AND (${abbreviates("l", "r")} OR ${abbreviates("r", "l")} OR ${abbreviatedBy("l", "r")} OR ${abbreviatedBy("r", "l")})`;
   const wordOf = (a, b) => `(${b} LIKE ${a} || ' %' OR ${b} LIKE '% ' || ${a} OR ${a} LIKE ${b} || ' %' OR ${a} LIKE '% ' || ${b})`;
   const SWAPPED_MISTYPED = `(l.last_is_given OR r.last_is_given) AND NOT COALESCE(l.gender <> r.gender, FALSE) AND ${crossGender} AND (
     (l.first_key = r.last_key AND ${sim("last_key", "first_key", 0.8)} AND NOT ${wordOf("l.last_key", "r.first_key")})

@@ -83,6 +83,9 @@ const records: Rec[] = [
   ["leclercjm", "Leclerc", "Jm", false, null], // "LECLERC Jm": Jean-Marc, typed the other way round and abbreviated
   ["jeanmarcleclerc", "Jean-Marc", "Leclerc", false, null],
   ["leclercjl", "Leclerc", "Jl", false, null], // another Leclerc: JL is not Jean-Marc
+  ["bernardjeanmichel", "Bernard", "Jean-Michel", true, null], // "BERNARD Jean-Michel": typed the other way round, in full
+  ["jmbernard", "J-M", "Bernard", false, null], // himself, his given name abbreviated
+  ["jlbernard", "J-L", "Bernard", false, null], // another Bernard: JL is not Jean-Michel
   ["aurelie", "Aurélie", "Aubert", false, null],
   ["aiirelie", "Aiirélie", "Aiibert", false, null], // herself, from a scanned form: "u" read as "ii"
   ["ambre", "Ambre", "Lemaire", false, null],
@@ -165,6 +168,10 @@ describe("name and email comparison levels", () => {
     expect((await levels("leclercjm", "jeanmarcleclerc")).last_name).toBe("swapped, the given name mistyped or abbreviated");
     expect((await levels("jeanmarcleclerc", "leclercjm")).last_name).toBe("swapped, the given name mistyped or abbreviated");
     expect((await levels("leclercjl", "jeanmarcleclerc")).last_name).toBe("else");
+    // The other way: the compound in full on the record typed the other way round.
+    expect((await levels("bernardjeanmichel", "jmbernard")).last_name).toBe("swapped, the given name mistyped or abbreviated");
+    expect((await levels("jmbernard", "bernardjeanmichel")).last_name).toBe("swapped, the given name mistyped or abbreviated");
+    expect((await levels("jlbernard", "bernardjeanmichel")).last_name).toBe("else");
   });
 
   it("reads -e / -ie, -nt / -nce and -c / -que as the feminine form, but not a doubled letter in a name already ending in -ie", async () => {
