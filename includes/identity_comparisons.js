@@ -170,14 +170,17 @@ function comparisons() {
       // conflict. Not when both are common given names. Scored, not a conflict: at 100k people
       // such pairs were 51 of one person, none of two.
       { label: "one letter missing, not two common names", when: `NOT (l.first_common AND r.first_common) AND abs(length(l.first_key) - length(r.first_key)) = 1 AND ${edits("first_key", 1)}` },
-      // Both typed the other way round ("GARNIER Stéphanie" / "ROUSSEAU Stéphanie"): the first-name
-      // fields hold two surnames, and between two women most often a maiden and a married name
-      // (last_name's "different, both a named woman's", the fields crosswise). It fell to "else", a
-      // conflict: at 1M records 257 candidate pairs of two such records agreeing on the given name,
-      // 249 of them one person. Not a conflict, and weighed by EM; between men or two genders it
-      // stays "else" (without the genders, households merged 70 -> 73 at 1M records). Pairwise F1
-      // 0.949350 -> 0.949392 at 1M records, 0.956364 -> 0.956442 at 100k people.
-      { label: "both typed the other way round, different surnames, both a woman's", when: "l.last_is_given AND r.last_is_given AND l.gender = 'F' AND r.gender = 'F'" },
+      // Both typed the other way round ("GARNIER Stéphanie" / "ROUSSEAU Stéphanie"), the given names
+      // (in the last-name fields) of one sound: the first-name fields hold two surnames, and between
+      // two women most often a maiden and a married name (last_name's "different, both a named
+      // woman's", the fields crosswise). It fell to "else", a conflict: at 1M records 257 candidate
+      // pairs of two such records agreeing on the given name, 249 of them one person. Not a
+      // conflict, and weighed by EM; between men or two genders it stays "else" (without the
+      // genders, households merged 70 -> 73 at 1M records). Pairwise F1 0.949350 -> 0.949392 at
+      // 1M records, 0.956364 -> 0.956442 at 100k people. It agrees for the deterministic email and
+      // phone rules (02_matching.js firstAgree): 0.949513 -> 0.949537 at 1M records, where 126
+      // such phone pairs and 47 email pairs were all one person.
+      { label: "both typed the other way round, different surnames, both a woman's", when: "l.last_is_given AND r.last_is_given AND l.gender = 'F' AND r.gender = 'F' AND l.last_phon = r.last_phon" },
     ] },
     { name: "last_name", columns: ["last_key"], tf: "last_key", levels: [
       { label: "exact", when: "l.last_key = r.last_key" },

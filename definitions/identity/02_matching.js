@@ -10,8 +10,10 @@ const cmps = identity_model.comparisons();
 const m = cfg.matching;
 const levelOf = (name) => cmps.find((c) => c.name === name).levels.length; // the "disagrees" level
 const swappedLevels = identity_model.levelsOf("last_name", /swapped/).join(", ");
-// First names that agree (for deterministic email/phone links) and that conflict (veto).
-const firstAgree = [-1, ...identity_model.levelsOf("first_name", /exact|nickname|0\.92|OCR|same sound|initials of a compound|last-name field/)].join(", ");
+// First names that agree (for deterministic email/phone links) and that conflict (veto). Two
+// women's records both typed the other way round agree on the given name there (their first-name
+// fields hold a maiden and a married name).
+const firstAgree = [-1, ...identity_model.levelsOf("first_name", /exact|nickname|0\.92|OCR|same sound|initials of a compound|last-name field|different surnames, both a woman/)].join(", ");
 const firstConflict = identity_model.levelsOf("first_name", /masculine|different common|different given|^else$/).join(", ");
 // First names alike only in spelling or sound: of two genders, they are two people (below).
 const firstAlike = identity_model.levelsOf("first_name", /0\.92|OCR|same sound|0\.80|neighbouring letters swapped/).join(", ");

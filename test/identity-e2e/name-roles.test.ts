@@ -124,4 +124,27 @@ describe("name roles", () => {
     expect(await decision("ticket", "jean_paul")).toBe("deterministic: phone");
     expect(await decision("patrick", "patricia")).toBe("below threshold");
   }, 120_000);
+
+  it("link a phone between two records of a woman both typed the other way round, by her married and her maiden name (ROUSSEAU Stéphanie / GARNIER Stéphanie), not between two men so typed", async () => {
+    const project = await peopleProject(await tempDir("rcu-roles-"), ["title", "first_name", "last_name", "phone", "email"]);
+    await project.write([
+      "id,title,first_name,last_name,phone,email",
+      "married,Mme,Rousseau,Stéphanie,06 71 82 93 45,",
+      "maiden,Mme,Garnier,Stéphanie,06 71 82 93 45,", // herself, by her maiden name, on her mobile
+      "father,M.,Rousseau,Léo,06 48 27 19 63,",
+      "son,M.,Garnier,Léo,06 48 27 19 63,", // two men on one phone: the surnames differ, a conflict
+      ...Array.from({ length: 44 }, (_, i) => `s${i},,${["Stéphanie", "Léo"][i % 2]},Nom${i},,`), // given names, ten times more often first names
+      ...Array.from({ length: 6 }, (_, i) => `r${i},,${["Paul", "Marc", "Luc"][i % 3]},${["Rousseau", "Garnier"][i % 2]},,`), // surnames
+    ]);
+    await project.resolve();
+    const typed = await duck<{ record_id: string; last_is_given: boolean; gender: string | null }>(project.warehouse, "SELECT record_id, last_is_given, gender FROM rcu_identity.person_records WHERE record_id IN ('married', 'maiden', 'father', 'son') ORDER BY record_id");
+    expect(typed.map((r) => [r.record_id, r.last_is_given, r.gender])).toEqual([["father", true, "M"], ["maiden", true, "F"], ["married", true, "F"], ["son", true, "M"]]);
+    const users = await project.users();
+    expect(users.get("maiden")).toBe(users.get("married"));
+    expect(users.get("son")).not.toBe(users.get("father"));
+    const decision = async (a: string, b: string) =>
+      (await duck<{ decision: string }>(project.warehouse, `SELECT decision FROM rcu_identity.pair_scores WHERE 'people:${a}' IN (id_l, id_r) AND 'people:${b}' IN (id_l, id_r)`))[0]?.decision;
+    expect(await decision("married", "maiden")).toBe("deterministic: phone");
+    expect(await decision("father", "son")).toBe("vetoed: first names conflict");
+  }, 120_000);
 });

@@ -46,6 +46,7 @@ const records: Rec[] = [
   ["rousseauleo", "Rousseau", "Léo", true, null], // her son, typed the same way: a three-letter name
   ["garnierstephanie", "Garnier", "Stéphanie", true, null], // herself by her maiden name, typed the same way
   ["garnierleo", "Garnier", "Léo", true, null], // another Léo, typed the same way
+  ["garniersophie", "Garnier", "Sophie", true, null], // another woman, typed the same way
   ["rousseaujmc", "Rousseau", "JMC", true, null], // initials, not a name
   ["clement", "Clément", "Bouchet", false, null],
   ["clemence", "Clémence", "Bouchet", false, null], // -nt / -nce
@@ -100,7 +101,7 @@ const records: Rec[] = [
   ["neo", "Néo", "Clément", false, null], // his brother: two common given names, spelt so
 ];
 /** person_records.gender, where known (from a title or the given name). */
-const GENDERS: Record<string, string> = { rousseaustephanie: "F", garnierstephanie: "F", rousseauleo: "M", garnierleo: "M", martine_maiden: "F", mme_roussel: "F", sylvie: "F", melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F", rochematie: "F", marieroche: "F", robertjean: "M", jeanpierrerobert: "M" };
+const GENDERS: Record<string, string> = { rousseaustephanie: "F", garnierstephanie: "F", garniersophie: "F", rousseauleo: "M", garnierleo: "M", martine_maiden: "F", mme_roussel: "F", sylvie: "F", melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F", rochematie: "F", marieroche: "F", robertjean: "M", jeanpierrerobert: "M" };
 /** Given names common across the estate (person_records.first_common). */
 const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire", "lea", "nicolas", "nico", "melanie", "martine", "zoe", "noe", "neo", "ines", "manon", "marion"];
 
@@ -144,6 +145,7 @@ describe("name and email comparison levels", () => {
   it("reads two surnames between two women typed the other way round as a maiden and a married name, not a conflict", async () => {
     expect(await levels("rousseaustephanie", "garnierstephanie")).toMatchObject({ first_name: "both typed the other way round, different surnames, both a woman's", last_name: "exact" });
     expect((await levels("rousseauleo", "garnierleo")).first_name).toBe("else"); // two men: a conflict (pair_scores)
+    expect((await levels("rousseaustephanie", "garniersophie")).first_name).toBe("else"); // two women of two given names
     expect((await levels("rousseaustephanie", "rousseauleo")).first_name).toBe("both typed the other way round, different given names"); // mother and son
   });
 
