@@ -20,6 +20,8 @@ export interface PeopleProject {
   users(): Promise<Map<string, string>>;
   /** `rcu run --select tag:identity` on the project, expected to succeed with nothing on stderr. */
   resolve(): Promise<void>;
+  /** The decision of `pair_scores` for two records (ids without the `people:` prefix); undefined when they were no candidate pair. */
+  decision(a: string, b: string): Promise<string | undefined>;
 }
 
 /**
@@ -59,6 +61,11 @@ ${more.identity ? `  ${more.identity}\n` : ""}`);
     users: async () => {
       const rows = await duck<{ record_key: string; user_id: string }>(warehouse, "SELECT record_key, user_id FROM rcu_identity.identity_map");
       return new Map(rows.map((r) => [r.record_key.replace("people:", ""), r.user_id]));
+    },
+    decision: async (a, b) => {
+      const key = (id: string) => `'people:${id.replace(/'/g, "''")}'`;
+      const [row] = await duck<{ decision: string }>(warehouse, `SELECT decision FROM rcu_identity.pair_scores WHERE ${key(a)} IN (id_l, id_r) AND ${key(b)} IN (id_l, id_r)`);
+      return row?.decision;
     },
   };
 }
