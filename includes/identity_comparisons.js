@@ -96,9 +96,16 @@ function comparisons() {
   // compound in full, against "J-M Bernard" — the initials on the record typed the right way. At
   // 1M records 330 candidate pairs, 3 of them two people, were vetoed as first names in conflict;
   // pairwise F1 0.949392 -> 0.949513 (100k people 0.956442 -> 0.956561).
-  const abbreviates = (a, b) => `(${a}.first_key = ${b}.last_key AND ${b}.first_key LIKE '% %' AND replace(${a}.last_key, ' ', '') = ${b}.first_initials)`;
-  const abbreviatedBy = (a, b) => `(${a}.last_key = ${b}.first_key AND ${b}.last_key LIKE '% %' AND replace(${a}.first_key, ' ', '') = ${initialsOfKey(`${b}.last_key`)})`;
-  const SWAPPED_ABBREVIATED = `NOT COALESCE(l.gender <> r.gender, FALSE) AND (${abbreviates("l", "r")} OR ${abbreviates("r", "l")} OR ${abbreviatedBy("l", "r")} OR ${abbreviatedBy("r", "l")})`;
+  // One test for both ways: a's given name is the initials of b's compound, their surnames equal,
+  // exactly one of the two typed the other way round (aSwapped: a, the initials' record).
+  const roles = (side, swapped) => (swapped
+    ? { given: `${side}.last_key`, surname: `${side}.first_key`, initials: initialsOfKey(`${side}.last_key`) }
+    : { given: `${side}.first_key`, surname: `${side}.last_key`, initials: `${side}.first_initials` });
+  const abbreviates = (a, b, aSwapped) => {
+    const [x, y] = [roles(a, aSwapped), roles(b, !aSwapped)];
+    return `(${x.surname} = ${y.surname} AND ${y.given} LIKE '% %' AND replace(${x.given}, ' ', '') = ${y.initials})`;
+  };
+  const SWAPPED_ABBREVIATED = `NOT COALESCE(l.gender <> r.gender, FALSE) AND (${[true, false].flatMap((aSwapped) => [abbreviates("l", "r", aSwapped), abbreviates("r", "l", aSwapped)]).join(" OR ")})`;
   const wordOf = (a, b) => `(${b} LIKE ${a} || ' %' OR ${b} LIKE '% ' || ${a} OR ${a} LIKE ${b} || ' %' OR ${a} LIKE '% ' || ${b})`;
   const SWAPPED_MISTYPED = `(l.last_is_given OR r.last_is_given) AND NOT COALESCE(l.gender <> r.gender, FALSE) AND ${crossGender} AND (
     (l.first_key = r.last_key AND ${sim("last_key", "first_key", 0.8)} AND NOT ${wordOf("l.last_key", "r.first_key")})
@@ -115,6 +122,8 @@ function comparisons() {
   const domain = (side) => `split_part(${side}.email_key, '@', 2)`;
   // One first name is a word of the other (marie / marie claire, claire / marie claire).
   const PART_OF = (a, b) => `${b}.first_key LIKE ${a}.first_key || ' %' OR ${b}.first_key LIKE '% ' || ${a}.first_key OR ${b}.first_key LIKE '% ' || ${a}.first_key || ' %'`;
+  // Both records a woman's, by title or given name (person_records.gender).
+  const BOTH_WOMEN = "l.gender = 'F' AND r.gender = 'F'";
   const SWAP_FIRST_TWO = "r.first_key = substr(l.first_key, 2, 1) || substr(l.first_key, 1, 1) || substr(l.first_key, 3, 1)";
   const SWAP_LAST_TWO = "r.first_key = substr(l.first_key, 1, 1) || substr(l.first_key, 3, 1) || substr(l.first_key, 2, 1)";
   const list = [
@@ -180,7 +189,7 @@ function comparisons() {
       // 1M records, 0.956364 -> 0.956442 at 100k people. It agrees for the deterministic email and
       // phone rules (02_matching.js firstAgree): 0.949513 -> 0.949537 at 1M records, where 126
       // such phone pairs and 47 email pairs were all one person.
-      { label: "both typed the other way round, different surnames, both a woman's", when: "l.last_is_given AND r.last_is_given AND l.gender = 'F' AND r.gender = 'F' AND l.last_phon = r.last_phon" },
+      { label: "both typed the other way round, different surnames, both a woman's", when: `l.last_is_given AND r.last_is_given AND ${BOTH_WOMEN} AND l.last_phon = r.last_phon` },
     ] },
     { name: "last_name", columns: ["last_key"], tf: "last_key", levels: [
       { label: "exact", when: "l.last_key = r.last_key" },
@@ -198,7 +207,7 @@ function comparisons() {
       // Not for a record without a first name ("Mme Roussel"): nothing else there says it is her.
       // At 1M records, against the one "else": pairwise precision 0.990232 -> 0.990246, recall
       // 0.911231 -> 0.911282 (with nameless records too, 59 more false links to 56 true).
-      { label: "different, both a named woman's", when: "l.gender = 'F' AND r.gender = 'F' AND l.first_key IS NOT NULL AND r.first_key IS NOT NULL" },
+      { label: "different, both a named woman's", when: `${BOTH_WOMEN} AND l.first_key IS NOT NULL AND r.first_key IS NOT NULL` },
     ] },
     { name: "birth_date", columns: ["birth_key"], levels: [
       { label: "exact", when: "l.birth_key = r.birth_key" },
