@@ -103,7 +103,7 @@ function comparisonLevel(c) {
  * Where these are plain SQL (Redshift), they are counted over character positions without a
  * correlated subquery: the compared values of every pair are listed once as distinct strings
  * (k, a, b), k naming the column, joined with the positions and grouped
- * (similarity.similarityCountsByStrings, editDistanceByStrings), and joined back to the pairs on
+ * (similarity.similarityCountsCtes, editDistanceByStrings), and joined back to the pairs on
  * (k, a, b). Redshift decorrelates a correlated subquery only in the patterns its planner knows,
  * and real clusters have refused some it does not document; a join grouped by the strings runs
  * on any engine, and counts each pair of names once however many record pairs carry it. Then
@@ -136,7 +136,7 @@ function scoredPairs(pairs, records, id, columns) {
   const editA = (c) => `c.${editSide(c, 0)}`;
   const editB = (c) => `c.${editSide(c, 1)}`;
   const ctes = [`scored_base AS (${base})`];
-  if (sims.length) ctes.push(`scored_strings AS (${strings(sims, simA, simB)})`, `scored_counts AS (${similarity.similarityCountsByStrings("scored_strings")})`);
+  if (sims.length) ctes.push(`scored_strings AS (${strings(sims, simA, simB)})`, ...similarity.similarityCountsCtes("scored_strings", "scored_counts"));
   if (edits.length) ctes.push(`scored_edit_strings AS (${strings(edits, editA, editB)})`, `scored_edits AS (${similarity.editDistanceByStrings("scored_edit_strings")})`);
   if (!sims.length && !edits.length) return { ctes, from: "scored_base" };
   const joinOn = (table, alias, k, a, b) => `LEFT JOIN ${table} AS ${alias} ON ${alias}.k = ${k} AND ${alias}.a = ${a} AND ${alias}.b = ${b}`;

@@ -112,69 +112,80 @@ function positions(alias) {
 }
 
 /**
- * The counts behind Jaro–Winkler, in plain SQL (Redshift has no built-in and runs no PL/pgSQL in a
- * query; PostgreSQL once used it too, see similaritySetup): the
- * matching characters m and the transpositions t of two strings, as one BIGINT m * 1000 + t (both
- * are at most 100), or NULL when either string is NULL or empty or the two are equal
- * (similarityOfCounts answers those without counting). A correlated scalar subquery over
- * character positions (countsOverPositions; the grouped form is similarityCountsByStrings), with
- * no window function, which a grouped query could not hold either:
- * - matching characters: the k-th occurrence of a character in `a` matches the k-th occurrence of
- *   the same character in `b` (found with regexp_instr) when it lies within the Jaro window
- *   max(|a|, |b|) / 2 - 1. The textbook greedy matching takes the first unmatched occurrence in
- *   the window instead; both agree unless a repeated letter's occurrences are out of step.
- * - transpositions: half the matched characters of `a` involved in an inversion (pairs whose
- *   partners in `b` are in the opposite order), rounded down; the textbook count is half the
- *   positions where the two matched sequences differ (the same for swaps of adjacent letters).
- * Strings longer than 100 characters are compared on their first 100.
+ * The counts behind Jaro–Winkler in plain SQL (Redshift has no built-in and runs no PL/pgSQL in a
+ * query), exactly as DuckDB and rcu_jaro_winkler match: for every row (k, a, b) of the relation
+ * `strings` (distinct pairs of strings, neither NULL nor empty, different), the matching characters
+ * m and the transpositions t (already halved) as one BIGINT v = m * 1000 + t (both are at most
+ * 100). Returns the CTE definitions; the last is named `name`. A pair without a matching character
+ * gets no row, which reads as NULL: jaroOfCounts makes that 0, as m = 0 does.
+ *
+ * The textbook matching is sequential: each character of `a`, in order, takes the first unmatched
+ * equal character of `b` within the window max(|a|, |b|) / 2 - 1. A character only ever matches an
+ * equal one, so each letter is matched on its own, and for one letter the matches advance through
+ * `b` in order (a later occurrence never takes an earlier one: its window starts no earlier). With
+ * lo and hi the number of occurrences of the letter in `b` before and up to the end of an
+ * occurrence's window, and occurrences with an empty window (hi = lo) set aside, the pointer P_r
+ * (the occurrence of `b` the r-th one took, or the last taken) is P_r = min(hi_r, max(P_{r-1} + 1,
+ * lo_r + 1)), P_0 = 0, and the r-th is matched when P_{r-1} < hi_r. With y_r = P_r - r, U_r =
+ * hi_r - r and D_r = lo_r + 1 - r (D_r <= U_r), y_r = min(U_r, max(y_{r-1}, D_r)), which unrolls to
+ * y_r = max over j in 0..r of min(D_j, min over j < i <= r of U_i), with D_0 = y_0 = 0: a join of
+ * each occurrence with the earlier ones of its letter (a few per name), not a walk. Transpositions
+ * then pair the n-th matched character of `a` with the n-th of `b` (in `b`'s order), as the
+ * textbook does. Strings are compared on their first 100 characters; keys never contain `^` or a
+ * backslash, which the bracket expression finding an occurrence in `b` does not support.
  */
-function similarityCounts(a, b) {
-  const c = countsOverPositions(a, b);
-  return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL OR ${a} = ${b} OR length(${a}) = 0 OR length(${b}) = 0 THEN NULL ELSE (SELECT ${c.value} FROM ${c.from} WHERE ${c.where}) END)`;
-}
-
-/** similarityCounts' aggregate over the positions of `a` (p, q), for one pair of strings. */
-function countsOverPositions(a, b) {
-  const la = `length(${a})`;
-  const lb = `length(${b})`;
-  const w = `(GREATEST(${la}, ${lb}) / 2 - 1)`;
-  const ch = (p) => `substr(${a}, ${p}.i, 1)`;
-  // Occurrences of the character at p in a[1..p] (replace() counts without regular expressions).
-  const occ = (p) => `${p}.i - length(replace(substr(${a}, 1, ${p}.i), ${ch(p)}, ''))`;
-  // Position in b of the same occurrence of that character (a bracket expression matches it
-  // literally; only '^' and a backslash, which matching keys never contain, would not).
-  const partner = (p) => `regexp_instr(${b}, '[' || ${ch(p)} || ']', 1, ${occ(p)})`;
-  // One reference to the partner (BETWEEN would evaluate it twice); 0 is "no such occurrence".
-  const matched = (p) => `ABS(NULLIF(${partner(p)}, 0) - ${p}.i) <= ${w}`;
-  // Each position's match is tested once (on its row with q = 1), not once per row.
-  const m = `COUNT(CASE WHEN q.i = 1 AND ${matched("p")} THEN 1 END)`;
-  // Both orders of a pair are rows, so counting the distinct p of inverted rows counts every
-  // character involved in an inversion. The rarest test first (PostgreSQL evaluates AND left to
-  // right): few pairs are out of order, most characters are matched.
-  const inverted = `(p.i - q.i) * (${partner("p")} - ${partner("q")}) < 0 AND ${matched("p")} AND ${matched("q")}`;
-  const t = `COUNT(DISTINCT CASE WHEN ${inverted} THEN p.i END) / 2`;
-  return {
-    value: `CAST(${m} * 1000 + ${t} AS BIGINT)`,
-    from: `${positions("p")} CROSS JOIN ${positions("q")}`,
-    where: `p.tens < ${la} AND q.tens < ${la} AND p.i <= ${la} AND q.i <= ${la}`,
-  };
+function similarityCountsCtes(strings, name) {
+  const same = (x, y, c = true) => `${y}.k = ${x}.k AND ${y}.a = ${x}.a AND ${y}.b = ${x}.b${c ? ` AND ${y}.c = ${x}.c` : ""}`;
+  const la = "length(s.a)";
+  const w = `(GREATEST(${la}, length(s.b)) / 2 - 1)`;
+  const ch = "substr(s.a, p.i, 1)";
+  // Occurrences of the character among the first n characters of b (replace() counts them).
+  const occ = (n) => `length(substr(s.b, 1, ${n})) - length(replace(substr(s.b, 1, ${n}), ${ch}, ''))`;
+  const none = 1000; // above any U: a min over no occurrence
+  const minU = `COALESCE(MIN(u.hi - u.r), ${none})`;
+  return [
+    // Each character of a with the occurrences of it in b before its window (lo) and up to its end (hi).
+    `${name}_at AS (SELECT s.k, s.a, s.b, p.i AS pa, ${ch} AS c, ${occ(`GREATEST(p.i - ${w} - 1, 0)`)} AS lo, ${occ(`p.i + ${w}`)} AS hi
+  FROM ${strings} AS s CROSS JOIN ${positions("p")}
+  WHERE length(s.a) > 0 AND length(s.b) > 0 AND p.tens < ${la} AND p.i <= ${la})`,
+    `${name}_kept AS (SELECT x.k, x.a, x.b, x.c, x.pa, x.lo, x.hi, ROW_NUMBER() OVER (PARTITION BY x.k, x.a, x.b, x.c ORDER BY x.pa) AS r
+  FROM ${name}_at AS x WHERE x.hi > x.lo)`,
+    // P_r = r + max over j of min(D_j, min U_i over j < i <= r); the j = 0 term rides on j = 1.
+    `${name}_ptr AS (SELECT g.k, g.a, g.b, g.c, g.r, g.pa, g.hi, g.r + MAX(g.y) AS ptr FROM (
+    SELECT x.k, x.a, x.b, x.c, x.r, x.pa, x.hi, CASE WHEN j.r = 1 THEN GREATEST(LEAST(j.lo + 1 - j.r, ${minU}), LEAST(0, j.hi - j.r, ${minU})) ELSE LEAST(j.lo + 1 - j.r, ${minU}) END AS y
+    FROM ${name}_kept AS x JOIN ${name}_kept AS j ON ${same("x", "j")} AND j.r <= x.r
+    LEFT JOIN ${name}_kept AS u ON ${same("x", "u")} AND u.r > j.r AND u.r <= x.r
+    GROUP BY x.k, x.a, x.b, x.c, x.r, x.pa, x.hi, j.r, j.lo, j.hi) AS g
+  GROUP BY g.k, g.a, g.b, g.c, g.r, g.pa, g.hi)`,
+    // The matched characters of a, with the position in b of the occurrence each took.
+    // P_{r-1} by LAG, not a join on r - 1: PostgreSQL (the Redshift test server) estimates one row
+    // for a grouped CTE and joined it by nested loop.
+    `${name}_matched AS (SELECT x.k, x.a, x.b, x.c, x.pa, regexp_instr(x.b, '[' || x.c || ']', 1, CAST(x.ptr AS INT)) AS pb
+  FROM (SELECT y.*, LAG(y.ptr, 1, 0) OVER (PARTITION BY y.k, y.a, y.b, y.c ORDER BY y.r) AS before FROM ${name}_ptr AS y) AS x
+  WHERE x.before < x.hi)`,
+    // The n-th matched character of a against the n-th of b: each n comes once from either order,
+    // and the two differ when their group holds two characters. Grouped, not a self-join, which
+    // PostgreSQL estimated at one row and ran as a nested loop (35 million comparisons for 1,800
+    // pairs of names).
+    `${name}_ranked AS (SELECT m.k, m.a, m.b, m.c, ROW_NUMBER() OVER (PARTITION BY m.k, m.a, m.b ORDER BY m.pa) AS na, ROW_NUMBER() OVER (PARTITION BY m.k, m.a, m.b ORDER BY m.pb) AS nb
+  FROM ${name}_matched AS m)`,
+    `${name} AS (SELECT n.k, n.a, n.b, CAST(COUNT(*) * 1000 + SUM(n.differ) / 2 AS BIGINT) AS v FROM (
+    SELECT o.k, o.a, o.b, CASE WHEN MIN(o.c) <> MAX(o.c) THEN 1 ELSE 0 END AS differ
+    FROM (SELECT x.k, x.a, x.b, x.na AS n, x.c FROM ${name}_ranked AS x UNION ALL SELECT y.k, y.a, y.b, y.nb, y.c FROM ${name}_ranked AS y) AS o
+    GROUP BY o.k, o.a, o.b, o.n) AS n
+  GROUP BY n.k, n.a, n.b)`,
+  ];
 }
 
 /**
- * similarityCounts without a correlated subquery: for every row (k, a, b) of the relation
- * `strings` (distinct pairs of strings, neither NULL, different), the counts as `v`, computed by
- * joining the positions and grouping. Redshift runs a correlated subquery only when its planner
- * can decorrelate it, and real clusters have refused patterns it does not document as
- * unsupported; a join grouped by the strings is what it would have to produce anyway. Grouping by
- * the strings rather than by the record pair also counts each pair of names once, however many
- * record pairs carry it. Empty strings get no row, which reads as NULL, as similarityCounts gives.
+ * similarityCountsCtes for one pair of strings, as a scalar subquery (NULL when either is NULL or
+ * empty, or the two are equal: similarityOfCounts answers those without counting). The standard
+ * model never inlines it (a correlated subquery, which Redshift runs only when its planner can
+ * decorrelate it): it is the reference the tests compare scoredPairs' grouped form with.
  */
-function similarityCountsByStrings(strings) {
-  const c = countsOverPositions("s.a", "s.b");
-  return `SELECT s.k, s.a, s.b, ${c.value} AS v
-FROM ${strings} AS s CROSS JOIN ${c.from}
-WHERE length(s.a) > 0 AND length(s.b) > 0 AND ${c.where}
-GROUP BY s.k, s.a, s.b`;
+function similarityCounts(a, b) {
+  const ctes = similarityCountsCtes(`(SELECT 0 AS k, ${a} AS a, ${b} AS b)`, "jw_one");
+  return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL OR ${a} = ${b} OR length(${a}) = 0 OR length(${b}) = 0 THEN NULL ELSE (WITH ${ctes.join(",\n")} SELECT v FROM jw_one) END)`;
 }
 
 /**
@@ -234,31 +245,50 @@ function editDistance(a, b) {
 
 /**
  * Levenshtein distance where Redshift has none, for the small thresholds rcu compares it with
- * (<= 1, <= 2), in plain SQL (a correlated scalar subquery over character positions,
- * editsOverPositions; the standard model uses the grouped form, editDistanceByStrings): exact
- * when the distance is 0 or 1; for strings of equal length, the number of differing positions
- * (substitutions only: a deletion plus an insertion, such as a shifted digit, counts more); for
- * lengths one apart that are not one deletion apart, and for lengths further apart, at least 3.
+ * (<= 1, <= 2, >= 2), in plain SQL (a correlated scalar subquery over character positions,
+ * editsOverPositions; the standard model uses the grouped form, editDistanceByStrings): exact up
+ * to 2, and 3 or the difference in length, whichever is more, beyond.
  */
 function boundedEditDistanceSql(a, b) {
   const e = editsOverPositions(a, b);
   return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 0 ELSE (SELECT ${e.value} FROM ${e.from} WHERE ${e.where}) END)`;
 }
 
-/** boundedEditDistanceSql's aggregate over the positions (p) of the longer string. */
+/**
+ * boundedEditDistanceSql's aggregate over pairs of positions (p, q) of the longer string. Two
+ * different strings are one edit apart when they have one length and differ at one position, or
+ * deleting one character of the longer gives the shorter; two edits apart when they differ at two
+ * positions, or deleting one character of each gives one string (a letter moved: "12345" /
+ * "13452"), or deleting one of the longer gives the shorter but for one position, or deleting two
+ * of the longer gives the shorter. Strings are compared with a character appended, as Redshift
+ * ignores trailing blanks in a comparison ("ab " = "ab").
+ */
 function editsOverPositions(a, b) {
   const la = `length(${a})`;
   const lb = `length(${b})`;
-  const del = (x, y, lx) => `substr(${x}, 1, p.i - 1) || substr(${x}, p.i + 1, ${lx}) = ${y}`;
+  const n = `GREATEST(${la}, ${lb})`;
+  const d = `ABS(${la} - ${lb})`;
+  const long = `(CASE WHEN ${la} >= ${lb} THEN ${a} ELSE ${b} END)`;
+  const short = `(CASE WHEN ${la} >= ${lb} THEN ${b} ELSE ${a} END)`;
+  const eq = (x, y) => `${x} || '|' = ${y} || '|'`;
+  // x without its character at i, and at j after i (a length never negative: SQL need not stop
+  // at the AND that keeps j after i).
+  const del = (x, i) => `substr(${x}, 1, ${i} - 1) || substr(${x}, ${i} + 1, ${n})`;
+  const del2 = (x, i, j) => `substr(${x}, 1, ${i} - 1) || substr(${x}, ${i} + 1, GREATEST(${j} - ${i} - 1, 0)) || substr(${x}, ${j} + 1, ${n})`;
+  // x and y of one length, equal but at position i (and j after it).
+  const eqBut = (x, y, i) => `${eq(`substr(${x}, 1, ${i} - 1)`, `substr(${y}, 1, ${i} - 1)`)} AND ${eq(`substr(${x}, ${i} + 1, ${n})`, `substr(${y}, ${i} + 1, ${n})`)}`;
+  const eqBut2 = (x, y, i, j) => `${eq(`substr(${x}, 1, ${i} - 1)`, `substr(${y}, 1, ${i} - 1)`)} AND ${eq(`substr(${x}, ${i} + 1, GREATEST(${j} - ${i} - 1, 0))`, `substr(${y}, ${i} + 1, GREATEST(${j} - ${i} - 1, 0))`)} AND ${eq(`substr(${x}, ${j} + 1, ${n})`, `substr(${y}, ${j} + 1, ${n})`)}`;
+  const oneEdit = `MAX(CASE WHEN q.i = 1 AND ((${d} = 0 AND ${eqBut(a, b, "p.i")}) OR (${d} = 1 AND ${eq(del(long, "p.i"), short)})) THEN 1 ELSE 0 END)`;
+  const twoEdits = `MAX(CASE WHEN (${d} = 0 AND (${eq(del(a, "p.i"), del(b, "q.i"))} OR (p.i < q.i AND ${eqBut2(a, b, "p.i", "q.i")}))) OR (${d} = 1 AND q.i <= length(${short}) AND ${eqBut(del(long, "p.i"), short, "q.i")}) OR (${d} = 2 AND p.i < q.i AND ${eq(del2(long, "p.i", "q.i"), short)}) THEN 1 ELSE 0 END)`;
   return {
-    value: `CASE WHEN ${la} = ${lb} THEN SUM(CASE WHEN substr(${a}, p.i, 1) <> substr(${b}, p.i, 1) THEN 1 ELSE 0 END) WHEN ABS(${la} - ${lb}) = 1 AND SUM(CASE WHEN (${la} > ${lb} AND ${del(a, b, la)}) OR (${lb} > ${la} AND ${del(b, a, lb)}) THEN 1 ELSE 0 END) > 0 THEN 1 ELSE GREATEST(ABS(${la} - ${lb}), 3) END`,
-    from: positions("p"),
-    where: `p.tens < GREATEST(${la}, ${lb}) AND p.i <= GREATEST(${la}, ${lb})`,
+    value: `CASE WHEN ${oneEdit} = 1 THEN 1 WHEN ${twoEdits} = 1 THEN 2 ELSE GREATEST(${d}, 3) END`,
+    from: `${positions("p")} CROSS JOIN ${positions("q")}`,
+    where: `p.tens < ${n} AND q.tens < ${n} AND p.i <= ${n} AND q.i <= ${n}`,
   };
 }
 
 /**
- * boundedEditDistanceSql without a correlated subquery (see similarityCountsByStrings): for every
+ * boundedEditDistanceSql without a correlated subquery (see similarityCountsCtes): for every
  * row (k, a, b) of `strings` (neither NULL, different), the distance as `v`. Equal strings are 0
  * and NULLs NULL without a row: the caller reads editDistanceOfRow.
  */
@@ -285,4 +315,4 @@ function editDistanceSetup() {
   return engine() === "postgres" ? ["CREATE EXTENSION IF NOT EXISTS fuzzystrmatch"] : [];
 }
 
-module.exports = { similarity, similarityInPlainSql, similaritySetup, positions, similarityCountsByStrings, jaroOfCounts, similarityOfJaro, editDistance, editDistanceInPlainSql, editDistanceByStrings, editDistanceOfRow, editDistanceSetup };
+module.exports = { similarity, similarityInPlainSql, similaritySetup, positions, similarityCountsCtes, jaroOfCounts, similarityOfJaro, editDistance, editDistanceInPlainSql, editDistanceByStrings, editDistanceOfRow, editDistanceSetup };

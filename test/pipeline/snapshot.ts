@@ -182,11 +182,8 @@ export interface Comparison {
   readonly summary: Record<string, unknown>;
 }
 
-/**
- * `tolerated`: tables whose rows may differ (intermediate scores), as long as every other table —
- * clusters, users, facts, marts — is identical.
- */
-export function compareSnapshots(a: Snapshot, b: Snapshot, tolerated: ReadonlySet<string> = new Set()): Comparison {
+/** Every compared table, the clusters and the user ids of two engines' snapshots. */
+export function compareSnapshots(a: Snapshot, b: Snapshot): Comparison {
   const differences: string[] = [];
   const onlyA = missing(a.clusters, b.clusters);
   const onlyB = missing(b.clusters, a.clusters);
@@ -195,7 +192,6 @@ export function compareSnapshots(a: Snapshot, b: Snapshot, tolerated: ReadonlySe
   if (ids.length) differences.push(`user ids: ${ids.length} users have another id or records (${ids.slice(0, 3).join(" ; ")})`);
   const tableDiffs: Record<string, number> = {};
   for (const t of COMPARED_TABLES) {
-    if (tolerated.has(t)) continue;
     const ra = a.tables[t] ?? [];
     const rb = b.tables[t] ?? [];
     const [x, y] = unpaired(ra, rb);
