@@ -13,6 +13,7 @@ import { benchEndToEnd } from "./e2e.js";
 import { benchIdentity } from "./identity.js";
 import { benchStability } from "./stability.js";
 import { benchSampleGenerator } from "./sample-generator.js";
+import { benchSimilarity } from "./similarity.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.resolve(HERE, "..", "..", "bench", ".work");
@@ -21,6 +22,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   compile: () => benchCompile({ actions: 500, runs: 5 }),
   csv: () => benchCsvLanding({ rows: 2_000_000, log: () => undefined }),
   sample: () => benchSampleGenerator({ people: 1_000_000 }),
+  // Redshift's plain-SQL Jaro–Winkler and edit distance against native functions (PGlite).
+  similarity: () => benchSimilarity({ pairs: 20_000 }),
   identity: async () => ({ small: await benchIdentity({ people: 10_000 }), large: await benchIdentity({ people: 100_000 }) }),
   // Stable ids after 5 % new records, and the same clusters as a full rebuild.
   stability: async () => ({ small: await benchStability({ people: 10_000 }), large: await benchStability({ people: 100_000 }) }),

@@ -245,25 +245,39 @@ function editDistance(a, b) {
 
 /**
  * Levenshtein distance where Redshift has none, for the small thresholds rcu compares it with
- * (<= 1, <= 2, >= 2), in plain SQL (a correlated scalar subquery over character positions,
- * editsOverPositions; the standard model uses the grouped form, editDistanceByStrings): exact up
- * to 2, and 3 or the difference in length, whichever is more, beyond.
+ * (<= 1, <= 2, >= 2), in plain SQL (a correlated scalar subquery over character positions; the
+ * standard model uses the grouped form, editDistanceByStrings): exact up to 2, and 3 or the
+ * difference in length, whichever is more, beyond.
  */
 function boundedEditDistanceSql(a, b) {
-  const e = editsOverPositions(a, b);
-  return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 0 ELSE (SELECT ${e.value} FROM ${e.from} WHERE ${e.where}) END)`;
+  const f = firstDifference(a, b);
+  const e = editsAfter(a, b, "g.f");
+  return `(CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 0 ELSE (SELECT ${e.value} FROM (SELECT ${f.value} AS f FROM ${f.from} WHERE ${f.where}) AS g CROSS JOIN ${e.from} WHERE ${e.where} GROUP BY g.f) END)`;
 }
 
 /**
- * boundedEditDistanceSql's aggregate over pairs of positions (p, q) of the longer string. Two
- * different strings are one edit apart when they have one length and differ at one position, or
- * deleting one character of the longer gives the shorter; two edits apart when they differ at two
- * positions, or deleting one character of each gives one string (a letter moved: "12345" /
- * "13452"), or deleting one of the longer gives the shorter but for one position, or deleting two
- * of the longer gives the shorter. Strings are compared with a character appended, as Redshift
- * ignores trailing blanks in a comparison ("ab " = "ab").
+ * The first position at which two different strings differ (or one ends), over positions p: the
+ * edits can start there, as a common prefix adds none (and where a deletion could sit anywhere in
+ * a run of one letter, it can sit at the run's end).
  */
-function editsOverPositions(a, b) {
+function firstDifference(a, b) {
+  const n = `GREATEST(length(${a}), length(${b}))`;
+  return {
+    value: `MIN(CASE WHEN p.i > length(${a}) OR p.i > length(${b}) OR substr(${a}, p.i, 1) <> substr(${b}, p.i, 1) THEN p.i END)`,
+    from: positions("p"),
+    where: `p.tens < ${n} AND p.i <= ${n}`,
+  };
+}
+
+/**
+ * The edit distance of two different strings, up to 2, from the first position f at which they
+ * differ, over positions q (the other edit, if any): one edit is a substitution at f, or the
+ * longer string's character at f deleted; two are a second substitution, the characters at f and
+ * q deleted one from each string (a letter moved: "12345" / "13452"), one deleted from the longer
+ * and one substituted, or two deleted from the longer. Strings are compared with a character
+ * appended, as Redshift ignores trailing blanks in a comparison ("ab " = "ab").
+ */
+function editsAfter(a, b, f) {
   const la = `length(${a})`;
   const lb = `length(${b})`;
   const n = `GREATEST(${la}, ${lb})`;
@@ -278,12 +292,12 @@ function editsOverPositions(a, b) {
   // x and y of one length, equal but at position i (and j after it).
   const eqBut = (x, y, i) => `${eq(`substr(${x}, 1, ${i} - 1)`, `substr(${y}, 1, ${i} - 1)`)} AND ${eq(`substr(${x}, ${i} + 1, ${n})`, `substr(${y}, ${i} + 1, ${n})`)}`;
   const eqBut2 = (x, y, i, j) => `${eq(`substr(${x}, 1, ${i} - 1)`, `substr(${y}, 1, ${i} - 1)`)} AND ${eq(`substr(${x}, ${i} + 1, GREATEST(${j} - ${i} - 1, 0))`, `substr(${y}, ${i} + 1, GREATEST(${j} - ${i} - 1, 0))`)} AND ${eq(`substr(${x}, ${j} + 1, ${n})`, `substr(${y}, ${j} + 1, ${n})`)}`;
-  const oneEdit = `MAX(CASE WHEN q.i = 1 AND ((${d} = 0 AND ${eqBut(a, b, "p.i")}) OR (${d} = 1 AND ${eq(del(long, "p.i"), short)})) THEN 1 ELSE 0 END)`;
-  const twoEdits = `MAX(CASE WHEN (${d} = 0 AND (${eq(del(a, "p.i"), del(b, "q.i"))} OR (p.i < q.i AND ${eqBut2(a, b, "p.i", "q.i")}))) OR (${d} = 1 AND q.i <= length(${short}) AND ${eqBut(del(long, "p.i"), short, "q.i")}) OR (${d} = 2 AND p.i < q.i AND ${eq(del2(long, "p.i", "q.i"), short)}) THEN 1 ELSE 0 END)`;
+  const one = `(${d} = 0 AND ${eqBut(a, b, f)}) OR (${d} = 1 AND ${eq(del(long, f), short)})`;
+  const two = `(${d} = 0 AND ((q.i > ${f} AND ${eqBut2(a, b, f, "q.i")}) OR ${eq(del(a, f), del(b, "q.i"))} OR ${eq(del(a, "q.i"), del(b, f))})) OR (${d} = 1 AND (${eqBut(del(long, f), short, "q.i")} OR (q.i > ${f} AND ${eqBut(del(long, "q.i"), short, f)}))) OR (${d} = 2 AND q.i > ${f} AND ${eq(del2(long, f, "q.i"), short)})`;
   return {
-    value: `CASE WHEN ${oneEdit} = 1 THEN 1 WHEN ${twoEdits} = 1 THEN 2 ELSE GREATEST(${d}, 3) END`,
-    from: `${positions("p")} CROSS JOIN ${positions("q")}`,
-    where: `p.tens < ${n} AND q.tens < ${n} AND p.i <= ${n} AND q.i <= ${n}`,
+    value: `CASE WHEN MAX(CASE WHEN q.i = 1 AND (${one}) THEN 1 ELSE 0 END) = 1 THEN 1 WHEN MAX(CASE WHEN ${two} THEN 1 ELSE 0 END) = 1 THEN 2 ELSE GREATEST(${d}, 3) END`,
+    from: positions("q"),
+    where: `q.tens < ${n} AND q.i <= ${n}`,
   };
 }
 
@@ -293,11 +307,13 @@ function editsOverPositions(a, b) {
  * and NULLs NULL without a row: the caller reads editDistanceOfRow.
  */
 function editDistanceByStrings(strings) {
-  const e = editsOverPositions("s.a", "s.b");
-  return `SELECT s.k, s.a, s.b, ${e.value} AS v
-FROM ${strings} AS s CROSS JOIN ${e.from}
+  const f = firstDifference("s.a", "s.b");
+  const e = editsAfter("g.a", "g.b", "g.f");
+  return `SELECT g.k, g.a, g.b, ${e.value} AS v
+FROM (SELECT s.k, s.a, s.b, ${f.value} AS f FROM ${strings} AS s CROSS JOIN ${f.from} WHERE ${f.where} GROUP BY s.k, s.a, s.b) AS g
+CROSS JOIN ${e.from}
 WHERE ${e.where}
-GROUP BY s.k, s.a, s.b`;
+GROUP BY g.k, g.a, g.b, g.f`;
 }
 
 /** The edit distance of `a` and `b` given `v`, editDistanceByStrings' value for them (or NULL). */
