@@ -159,9 +159,9 @@ function similarityCountsCtes(strings, name) {
   GROUP BY g.k, g.a, g.b, g.c, g.r, g.pa, g.hi)`,
     // The matched characters of a, with the position in b of the occurrence each took.
     // P_{r-1} by LAG, not a join on r - 1: PostgreSQL (the Redshift test server) estimates one row
-    // for a grouped CTE and joined it by nested loop.
+    // for a grouped CTE and joined it by nested loop. Redshift's LAG takes no default: COALESCE.
     `${name}_matched AS (SELECT x.k, x.a, x.b, x.c, x.pa, regexp_instr(x.b, '[' || x.c || ']', 1, CAST(x.ptr AS INT)) AS pb
-  FROM (SELECT y.*, LAG(y.ptr, 1, 0) OVER (PARTITION BY y.k, y.a, y.b, y.c ORDER BY y.r) AS before FROM ${name}_ptr AS y) AS x
+  FROM (SELECT y.*, COALESCE(LAG(y.ptr, 1) OVER (PARTITION BY y.k, y.a, y.b, y.c ORDER BY y.r), 0) AS before FROM ${name}_ptr AS y) AS x
   WHERE x.before < x.hi)`,
     // The n-th matched character of a against the n-th of b: each n comes once from either order,
     // and the two differ when their group holds two characters. Grouped, not a self-join, which

@@ -10,7 +10,7 @@ import { MAX_SQL_BYTES, appendStatements, substituteParameters } from "../../eng
 import { openWarehouse } from "../../engine/warehouses/registry.js";
 import { columnsKey } from "../../engine/warehouses/sql-common.js";
 import type { Connection, Warehouse } from "../../engine/warehouses/types.js";
-import { unaliasedSubquery } from "../servers/redshift-data-api/strict.js";
+import { unaliasedSubquery, windowShiftWithDefault } from "../servers/redshift-data-api/strict.js";
 import { startRedshift, type TestRedshift } from "./servers.js";
 
 let rs: TestRedshift;
@@ -66,6 +66,13 @@ describe("Redshift's test server refuses what Redshift refuses", () => {
     expect(unaliasedSubquery("SELECT * FROM (SELECT '(' AS x /* ) */) s JOIN (SELECT 1 AS y) t ON TRUE")).toBeNull();
     expect(unaliasedSubquery("SELECT EXTRACT(EPOCH FROM (b - a)) FROM t")).toBeNull();
     expect(unaliasedSubquery("SELECT 'FROM (SELECT 1)' AS text_only")).toBeNull();
+  });
+
+  it("finds a LAG or LEAD given a default, which Redshift's take no argument for", () => {
+    expect(windowShiftWithDefault("SELECT LAG(x, 1, 0) OVER (ORDER BY y) FROM t")).toMatch(/^LAG\(x, 1, 0\)/);
+    expect(windowShiftWithDefault("SELECT lead (COALESCE(x, 0), 2, -1) OVER (PARTITION BY a ORDER BY y) FROM t")).toMatch(/^lead \(/);
+    expect(windowShiftWithDefault("SELECT COALESCE(LAG(GREATEST(x, 1), 1) OVER (ORDER BY y), 0) FROM t")).toBeNull();
+    expect(windowShiftWithDefault("SELECT LAG(x) OVER (ORDER BY y), 'LAG(a, b, c)' FROM t")).toBeNull();
   });
 });
 

@@ -3,8 +3,9 @@
  * PostgreSQL 16 a subquery in FROM needs no alias; Redshift (like PostgreSQL 15 and earlier)
  * fails with "subquery in FROM must have an alias". Found by running identity on a real
  * PostgreSQL 15 server: a blocking rule reading sightings from a subquery passed every engine
- * test and failed there. The server checks it before running a statement, so the tests fail as
- * Redshift would.
+ * test and failed there. Nor does Redshift's LAG or LEAD take a default (its third argument in
+ * PostgreSQL): `LAG (value_expr [, offset ])`. The server checks both before running a statement,
+ * so the tests fail as Redshift would.
  */
 
 import { segments } from "./translate.js";
@@ -44,8 +45,27 @@ export function unaliasedSubquery(sql: string): string | null {
   return null;
 }
 
+/** The first LAG or LEAD call given a default (a third argument), as the text that starts it, or null. */
+export function windowShiftWithDefault(sql: string): string | null {
+  const code = codeOnly(sql);
+  const call = /\b(LAG|LEAD)\s*\(/gi;
+  for (let m = call.exec(code); m; m = call.exec(code)) {
+    let depth = 0;
+    let commas = 0;
+    for (let i = code.indexOf("(", m.index); i < code.length; i++) {
+      if (code[i] === "(") depth++;
+      else if (code[i] === ")" && --depth === 0) break;
+      else if (code[i] === "," && depth === 1) commas++;
+    }
+    if (commas >= 2) return sql.slice(m.index, m.index + 60).replace(/\s+/g, " ");
+  }
+  return null;
+}
+
 /** Throws PostgreSQL's and Redshift's error for a statement Redshift would refuse. */
 export function checkRedshiftOnly(sql: string): void {
   const at = unaliasedSubquery(sql);
   if (at !== null) throw new Error(`subquery in FROM must have an alias (at "${at}…")`);
+  const shift = windowShiftWithDefault(sql);
+  if (shift !== null) throw new Error(`Redshift's LAG and LEAD take no default value: LAG (value_expr [, offset ]) (at "${shift}…")`);
 }
