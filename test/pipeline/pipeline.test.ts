@@ -15,8 +15,8 @@ import { AudienceServer } from "../distribute/audience-server.js";
 import { e2eEngines, type E2eEngine, type EngineTarget } from "../e2e/engines.js";
 import { compareSnapshots, snapshot, type Snapshot } from "./snapshot.js";
 
-// RCU_PIPELINE_PEOPLE=10000 runs the same comparison on a larger estate (opt-in, not in CI: the
-// PGlite engines take most of an hour there); the timeouts grow with it.
+// RCU_PIPELINE_PEOPLE=10000 runs the same comparison on a larger estate (opt-in, not in CI: about
+// 15 minutes on 2 cores, Redshift's build on PGlite nearly 5 of them); the timeouts grow with it.
 const PEOPLE = Number(process.env.RCU_PIPELINE_PEOPLE ?? 400);
 const SCALE = Math.max(1, PEOPLE / 400);
 const SEED = 7;
