@@ -39,6 +39,9 @@ function pairs(): Array<[string | null, string | null]> {
     for (let k = 1; k <= 2; k++) out.push([n, names[(i + k) % names.length]!]);
   });
   out.push(["zoe", "zeo"], ["jeanne", "anne"], ["a", "b"], ["a", "a"], ["", "anne"], [null, "anne"], ["anne", null], ["marie claire", "claire marie"]);
+  // Repeated letters out of step, and address lines (long, many spaces and repeated letters).
+  out.push(["aaaa", "aaab"], ["abab", "baba"], ["isabelle", "isabele"], ["anne marie", "marie anne"], ["aabbaabb", "abababab"]);
+  out.push(["12 rue de la republique", "12 r de la republique"], ["3 avenue des champs elysees", "3 av des champs elysee"], ["le clos des vignes 45 chemin des pres", "45 chemin des pres le clos des vignes"]);
   // Edit distances of two (a character moved, deleted and substituted, two deleted) and three.
   out.push(["12345", "13452"], ["75011", "7501"], ["19800312", "198012"], ["martin", "mratni"], ["ab", "ba"], ["abc", ""], ["ab c", "ab"]);
   return out;
