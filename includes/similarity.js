@@ -7,13 +7,16 @@
 const { engine } = require("./portable");
 
 /**
- * String similarity in [0, 1] (Jaro–Winkler where the engine has it), in whole percent: Snowflake's
- * JAROWINKLER_SIMILARITY answers an integer 0–100, so DuckDB's score is rounded the same way and a
- * threshold such as 0.92 links the same pairs on both (unrounded, one cluster of 400 people
- * differed in the cross-engine test).
+ * String similarity in [0, 1] (Jaro–Winkler where the engine has it), in whole percent rounded
+ * down: Snowflake's JAROWINKLER_SIMILARITY answers an integer 0–100 and truncates (its documented
+ * examples: "Gute nacht" / "Ich weis nicht" 56 where the score is 0.5651, "święta" / "swieta" 77
+ * for 0.7778), so every other engine's score is truncated the same way and a threshold such as
+ * 0.92 links the same pairs on all (unrounded, one cluster of 400 people differed in the
+ * cross-engine test). wholePercent adds 1e-9 before truncating, so a score that is a whole
+ * percent, computed a hair under it in floating point, keeps it.
  *
  * On PostgreSQL it is rcu's own PL/pgSQL function (similaritySetup: the textbook algorithm, equal
- * to DuckDB's on every pair of ASCII keys tested), rounded as numeric: half away from zero, as DuckDB rounds.
+ * to DuckDB's on every pair of ASCII keys tested).
  * On Redshift, which runs no PL/pgSQL in a query, it is plain SQL, about 9 KB per call, with a
  * correlated subquery (similarityCounts), which Redshift runs only if its planner can decorrelate
  * it: the standard model never inlines it there, but counts each pair of strings once in a join
@@ -24,16 +27,21 @@ const { engine } = require("./portable");
 function similarity(a, b) {
   switch (engine()) {
     case "duckdb":
-      return `(round(100 * jaro_winkler_similarity(${a}, ${b})) / 100.0)`;
+      return wholePercent(`jaro_winkler_similarity(${a}, ${b})`);
     case "snowflake":
       return `(JAROWINKLER_SIMILARITY(${a}, ${b}) / 100.0)`;
     case "postgres":
-      return `(round(CAST(100 * ${JARO_WINKLER_FUNCTION}(${a}, ${b}) AS NUMERIC)) / 100.0)`;
+      return wholePercent(`${JARO_WINKLER_FUNCTION}(${a}, ${b})`);
     case "redshift":
       return similarityOfCounts(similarityCounts(a, b), a, b);
     default:
       throw new Error(`similarity() has no formulation for engine ${engine()} yet`);
   }
+}
+
+/** A score in [0, 1] truncated to whole percent, as Snowflake's JAROWINKLER_SIMILARITY answers it. */
+function wholePercent(score) {
+  return `(floor(100 * ${score} + 1e-9) / 100.0)`;
 }
 
 /**
@@ -217,10 +225,8 @@ function jaroOfCounts(counts, a, b) {
 function similarityOfJaro(jaro, a, b) {
   const prefix = `CASE WHEN substr(${a}, 1, 1) <> substr(${b}, 1, 1) THEN 0 WHEN substr(${a}, 1, 2) <> substr(${b}, 1, 2) THEN 1 WHEN substr(${a}, 1, 3) <> substr(${b}, 1, 3) THEN 2 WHEN substr(${a}, 1, 4) <> substr(${b}, 1, 4) THEN 3 ELSE 4 END`;
   const jw = `${jaro} + CASE WHEN ${jaro} > 0.7 THEN ${prefix} * CAST(0.1 AS DOUBLE PRECISION) * (1.0 - ${jaro}) ELSE 0 END`;
-  // Rounded to whole percent like every engine (Snowflake's JAROWINKLER_SIMILARITY is an integer),
-  // half away from zero as DuckDB rounds: as a decimal, because PostgreSQL (the Redshift test
-  // server) rounds a double's halves to even (92.5 → 92: brigitte / btigitte 0.92, not 0.93).
-  return `(round(CAST(100 * (CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 1.0 WHEN length(${a}) = 0 OR length(${b}) = 0 THEN 0.0 ELSE ${jw} END) AS DECIMAL(18, 6))) / 100.0)`;
+  // Truncated to whole percent like every engine (wholePercent).
+  return wholePercent(`(CASE WHEN ${a} IS NULL OR ${b} IS NULL THEN NULL WHEN ${a} = ${b} THEN 1.0 WHEN length(${a}) = 0 OR length(${b}) = 0 THEN 0.0 ELSE ${jw} END)`);
 }
 
 /** Whether editDistance() is plain SQL on this engine (see similarityInPlainSql). */

@@ -37,8 +37,10 @@ export function rewriteFunctions(sig: readonly Token[], edits: Edits): void {
     const close = closingParen(sig, j + 1);
     if (close < 0) continue;
     if (name === "JAROWINKLER_SIMILARITY") {
-      renamed.set(j, "CAST(ROUND(100 * JARO_WINKLER_SIMILARITY");
-      after.set(close, ") AS INTEGER)");
+      // Snowflake answers a whole percent, truncated (its documented examples: "Gute nacht" /
+      // "Ich weis nicht" 56 for 0.5651); 1e-9 keeps a whole percent computed a hair under it.
+      renamed.set(j, "CAST(FLOOR(100 * JARO_WINKLER_SIMILARITY");
+      after.set(close, " + 1e-9) AS INTEGER)");
     } else if (name === "REGEXP_REPLACE" && topLevelCommas(sig, j + 1, close) === 2) {
       // Snowflake replaces every match by default; DuckDB only the first without 'g'.
       before.set(close, ", 'g'");

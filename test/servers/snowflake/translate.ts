@@ -26,8 +26,8 @@
  *    dropped (renames across schemas are not emulated).
  * 8. Snowflake functions spelled differently in DuckDB: `EDITDISTANCE` → `LEVENSHTEIN`,
  *    `DATE_FROM_PARTS` → `MAKE_DATE`, `REGEXP_LIKE`/`RLIKE` → `REGEXP_FULL_MATCH` (both anchored),
- *    `DAYOFWEEKISO` → `ISODOW`, `JAROWINKLER_SIMILARITY(a, b)` → `CAST(ROUND(100 *
- *    JARO_WINKLER_SIMILARITY(a, b))) AS INTEGER)` (Snowflake answers 0–100), and a three-argument
+ *    `DAYOFWEEKISO` → `ISODOW`, `JAROWINKLER_SIMILARITY(a, b)` → `CAST(FLOOR(100 *
+ *    JARO_WINKLER_SIMILARITY(a, b) + 1e-9) AS INTEGER)` (Snowflake answers 0–100, truncated), and a three-argument
  *    `REGEXP_REPLACE(s, p, r)` gets DuckDB's `'g'` (Snowflake replaces every match). Regular
  *    expression syntax itself is not translated (Snowflake's POSIX ERE vs DuckDB's RE2).
  * 7. `CAST(x AS VARIANT)` → `TO_JSON(x)`: on Snowflake, text cast to VARIANT is a JSON *string*, not
