@@ -137,7 +137,8 @@ function positions(alias) {
  * lo_r + 1)), P_0 = 0, and the r-th is matched when P_{r-1} < hi_r. With y_r = P_r - r, U_r =
  * hi_r - r and D_r = lo_r + 1 - r (D_r <= U_r), y_r = min(U_r, max(y_{r-1}, D_r)), which unrolls to
  * y_r = max over j in 0..r of min(D_j, min over j < i <= r of U_i), with D_0 = y_0 = 0: a join of
- * each occurrence with the earlier ones of its letter (a few per name), not a walk. Transpositions
+ * each occurrence with the earlier ones of its letter, not a walk (o³ / 6 rows for a letter seen o
+ * times: a few per name, a few hundred for the spaces of an address line). Transpositions
  * then pair the n-th matched character of `a` with the n-th of `b` (in `b`'s order), as the
  * textbook does. Strings are compared on their first 100 characters; keys never contain `^` or a
  * backslash, which the bracket expression finding an occurrence in `b` does not support.
