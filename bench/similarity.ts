@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { loadIncludes, renderInclude, type IncludeModule } from "../engine/compile/includes.js";
 import { FEMALE_FIRST, MALE_FIRST, SURNAMES } from "../sample/data/names.js";
 import { typo } from "../sample/dirt.js";
+import { stripAccents } from "../sample/person.js";
 import { Rng } from "../sample/prng.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -36,7 +37,7 @@ export interface SimilarityBenchResult {
 }
 
 /** Matching keys as person_records holds them: lower case, accents folded, hyphens as spaces. */
-const key = (s: string) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/-/g, " ");
+const key = (s: string) => stripAccents(s).toLowerCase().replace(/-/g, " ");
 
 function namePairs(count: number): Array<[string, string]> {
   const names = [...new Set([...FEMALE_FIRST, ...MALE_FIRST, ...SURNAMES].map(([n]) => key(n)))];
