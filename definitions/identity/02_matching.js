@@ -15,6 +15,7 @@ const swappedLevels = identity_model.levelsOf("last_name", /swapped/).join(", ")
 // fields hold a maiden and a married name).
 const firstAgree = [-1, ...identity_model.levelsOf("first_name", /exact|nickname|0\.92|OCR|same sound|initials of a compound|last-name field|different surnames, both a woman/)].join(", ");
 const firstConflict = identity_model.levelsOf("first_name", /masculine|different common|different given|^else$/).join(", ");
+const firstSpelledAlike = identity_model.levelsOf("first_name", /0\.80/).join(", ");
 // First names alike only in spelling or sound: of two genders, they are two people (below).
 const firstAlike = identity_model.levelsOf("first_name", /0\.92|OCR|same sound|0\.80|neighbouring letters swapped/).join(", ");
 
@@ -140,7 +141,7 @@ const comparisonVectorsTable = publish("comparison_vectors", {
   type: "table",
   schema: S,
   tags: ["identity"],
-  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), whether both come from one source holding one record per person (same_one_record_source), whether one has no first name and their genders differ (gender_conflict) or its email's initial is not the other's common given name's (initial_conflict), whether their genders differ (genders_differ), whether they share a family's mailbox and one has no first name (family_mailbox: the email then links nothing), whether one without a first name shares the other's fixed line while their surnames differ or another given name of that surname lives at the other's address (family_line: the phone then links nothing), whether they share an email whose local part holds a number of three digits or more (distinctive_email: never outweighed), and the hash EM samples pairs by.",
+  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), whether both come from one source holding one record per person (same_one_record_source), whether one has no first name and their genders differ (gender_conflict) or its email's initial is not the other's common given name's (initial_conflict), whether their genders differ (genders_differ), whether they share a family's mailbox and one has no first name (family_mailbox: the email then links nothing), whether one without a first name shares the other's fixed line while their surnames differ or another given name of that surname lives at the other's address (family_line: the phone then links nothing), whether they share an email whose local part holds a number of three digits or more (distinctive_email: never outweighed), whether they share a mobile number (mobile_phone: it links first names alike only in spelling), and the hash EM samples pairs by.",
 }).query((ctx) => {
   const tf = ctx.ref(S, "term_frequencies");
   const records = ctx.ref(S, "person_records");
@@ -227,7 +228,7 @@ ${flags.map(([, on], i) => `    SELECT r.record_num, ${i} AS kind FROM ${records
     comparisons: cmps,
     // sample_hash: EM's deterministic sample (identity_weights.emStatements), from the records'
     // 52-bit hashes (the sum stays below 2^53: exact in every client).
-    extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", `${sameOneRecordSource} AS same_one_record_source`, `COALESCE(${genderConflict}, FALSE) AS gender_conflict`, `COALESCE(${initialConflict}, FALSE) AS initial_conflict`, "COALESCE(l.gender <> r.gender, FALSE) AS genders_differ", `${familyMailbox} AS family_mailbox`, "COALESCE(l.email_key = r.email_key AND l.email_distinctive = 1, FALSE) AS distinctive_email", `${familyLine} AS family_line`, ...tfCols, ...linkableCols, ...seenCols].join(",\n  "),
+    extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", `${sameOneRecordSource} AS same_one_record_source`, `COALESCE(${genderConflict}, FALSE) AS gender_conflict`, `COALESCE(${initialConflict}, FALSE) AS initial_conflict`, "COALESCE(l.gender <> r.gender, FALSE) AS genders_differ", `${familyMailbox} AS family_mailbox`, "COALESCE(l.email_key = r.email_key AND l.email_distinctive = 1, FALSE) AS distinctive_email", `${familyLine} AS family_line`, "COALESCE(l.phone_e164 = r.phone_e164 AND l.phone_mobile AND r.phone_mobile, FALSE) AS mobile_phone", ...tfCols, ...linkableCols, ...seenCols].join(",\n  "),
     joins: seenPairs,
   });
 });
@@ -293,7 +294,12 @@ publish("pair_scores", {
     // abbreviated or mistyped ("LŒILLET J-P"; last_name's "swapped" levels). At 1M records that
     // linked 260 pairs, all one person. Not an email: "p.nicolas@" is Patrick's and Patricia's,
     // whose names read crosswise are alike too (102 of 290 such email pairs were two people).
-    ["phone", `v.${linkable("phone_e164")} AND (v.cmp_first_name IN (${firstAgree}) OR v.cmp_last_name IN (${swappedLevels}))`],
+    // And on a mobile, when the first names are alike only in spelling (Jaro–Winkler >= 0.80: a
+    // typo too far for the levels above): at 1M records 129 such pairs scored under the
+    // threshold, all one person. Not on a fixed line, where a compound's first word is as alike
+    // (Jean-Michel / Jean, Pierre / Pierre-Louis: a father and his son, a household merged at 100k
+    // people), nor by email (227 of 438 such pairs under the threshold were two people).
+    ["phone", `v.${linkable("phone_e164")} AND (v.cmp_first_name IN (${firstAgree}) OR (v.cmp_first_name IN (${firstSpelledAlike}) AND v.mobile_phone) OR v.cmp_last_name IN (${swappedLevels}))`],
     // Sighted identifiers (a device at login) too: a family tablet is shared like a landline.
     ...seenTypes.map((t) => [seenKind(t), `v.${q("linkable_" + seenColumn(t))} AND v.cmp_first_name IN (${firstAgree})`]),
   ];

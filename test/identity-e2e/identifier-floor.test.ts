@@ -3,7 +3,8 @@
  * not outweigh it (identity.matching.identifier_floor): namesakes typing one address, with
  * different phones, postcodes and cities, stay two people; with the floor off, they merge. A phone
  * is never outweighed (a person who moved keeps her mobile), nor an address with a number of three
- * digits or more (namesakes do not type it by chance).
+ * digits or more (namesakes do not type it by chance). A mobile links first names alike only in
+ * spelling; a fixed line does not.
  */
 import { describe, expect, it } from "vitest";
 import { duck, tempDir } from "../helpers.js";
@@ -42,13 +43,21 @@ function estate(): string[] {
     // from a third home: the phone links them too.
     "anne3,,Morel,,+33671829354,22 rue Nationale,59000,Lille",
     "anne4,Morel,Anne,,+33671829354,7 quai des Chartrons,33000,Bordeaux",
+    // One person on one mobile, her compound given name split across the fields on one record
+    // ("Marie" / "Christine Martinez"), alike to her other record's only in spelling, after a
+    // move; and a father and his son, Jean-Michel and Jean, as alike, giving the family's fixed
+    // line (the son from his own address).
+    "mc1,Marie-Christine,Martinez,mc.martinez@orange.fr,+33675310482,4 rue Pasteur,69003,Lyon",
+    "mc2,Marie,Christine Martinez,martinez.mc@gmail.com,+33675310482,18 cours Gambetta,33000,Bordeaux",
+    "jm1,Jean-Michel,Julien,jm.julien@free.fr,+33143468741,33 rue Anatole France,44000,Nantes",
+    "jm2,Jean,Julien,jean.julien@gmail.com,+33143468741,5 place du Marché,59000,Lille",
     // One person, whose second record carries the email only: nothing outweighs it.
     "paul1,Paul,Roy,paul.roy@free.fr,+33611112222,3 place Royale,44000,Nantes",
     "paul2,Paul,Roy,paul.roy@free.fr,,,,",
   ];
 }
 
-async function decisions(floor: number): Promise<{ user: Map<string, string>; decision: (a: string, b: string) => string | undefined }> {
+async function decisions(floor: number): Promise<{ user: Map<string, string>; decision: (a: string, b: string) => string | undefined; firstNameLevel: (a: string, b: string) => string | undefined }> {
   const dir = await tempDir("rcu-floor-");
   const project = await peopleProject(dir, ["first_name", "last_name", "email", "phone", "address_line", "postcode", "city"], { identity: `matching: { identifier_floor: ${floor} }` });
   await project.write(estate());
@@ -56,7 +65,14 @@ async function decisions(floor: number): Promise<{ user: Map<string, string>; de
   const rows = await duck<{ id_l: string; id_r: string; decision: string }>(project.warehouse, "SELECT id_l, id_r, decision FROM rcu_identity.pair_scores");
   const key = (a: string, b: string) => [`people:${a}`, `people:${b}`].sort().join();
   const byPair = new Map(rows.map((p) => [[p.id_l, p.id_r].sort().join(), p.decision]));
-  return { user: await project.users(), decision: (a, b) => byPair.get(key(a, b)) };
+  // pair_evidence is computed for the pairs a query names (as rcu identity explain does).
+  const named = ["mc1", "mc2", "jm1", "jm2"].map((r) => `'people:${r}'`).join(", ");
+  const levels = await duck<{ id_l: string; id_r: string; level_label: string }>(
+    project.warehouse,
+    `SELECT id_l, id_r, level_label FROM rcu_identity.pair_evidence WHERE comparison = 'first_name' AND id_l IN (${named}) AND id_r IN (${named})`,
+  );
+  const levelByPair = new Map(levels.map((p) => [[p.id_l, p.id_r].sort().join(), p.level_label]));
+  return { user: await project.users(), decision: (a, b) => byPair.get(key(a, b)), firstNameLevel: (a, b) => levelByPair.get(key(a, b)) };
 }
 
 describe("identifier floor", () => {
@@ -80,6 +96,18 @@ describe("identifier floor", () => {
     expect(decision("anne1", "anne3")).toBe("deterministic: phone");
     expect(decision("anne1", "anne4")).toBe("deterministic: phone");
     expect(new Set(["anne1", "anne2", "anne3", "anne4"].map((r) => user.get(r))).size).toBe(1);
+  }, 120_000);
+
+  // First names alike only in spelling (Jaro–Winkler >= 0.80) are linked by a shared mobile, not
+  // by a shared fixed line, where a compound's first word is a father's son as often.
+  it("links first names alike only in spelling on a shared mobile, not on a fixed line", async () => {
+    const { user, decision, firstNameLevel } = await decisions(0.05);
+    expect(firstNameLevel("mc1", "mc2")).toBe("similarity >= 0.80");
+    expect(decision("mc1", "mc2")).toBe("deterministic: phone");
+    expect(user.get("mc1")).toBe(user.get("mc2"));
+    expect(firstNameLevel("jm1", "jm2")).toBe("similarity >= 0.80");
+    expect(decision("jm1", "jm2")).toBe("below threshold");
+    expect(user.get("jm1")).not.toBe(user.get("jm2"));
   }, 120_000);
 
   it("links them on the email alone when the floor is off (the control)", async () => {
