@@ -17,11 +17,11 @@ const { engine } = require("./portable");
  *
  * On PostgreSQL it is rcu's own PL/pgSQL function (similaritySetup: the textbook algorithm, equal
  * to DuckDB's on every pair of ASCII keys tested).
- * On Redshift, which runs no PL/pgSQL in a query, it is plain SQL, about 9 KB per call, with a
- * correlated subquery (similarityCounts), which Redshift runs only if its planner can decorrelate
- * it: the standard model never inlines it there, but counts each pair of strings once in a join
- * grouped by the strings — similarityCountsByStrings, then jaroOfCounts, then similarityOfJaro,
- * as identity_match.scoredPairs does (see similarityInPlainSql). Inlined, it is the reference the
+ * On Redshift, which runs no PL/pgSQL in a query, it is plain SQL with a correlated subquery
+ * (similarityCounts), which Redshift runs only if its planner can decorrelate it: the standard
+ * model never inlines it there, but counts each pair of strings once in CTEs over the distinct
+ * strings compared — similarityCountsCtes, then jaroOfCounts, then similarityOfJaro, as
+ * identity_match.scoredPairs does (see similarityInPlainSql). Inlined, it is the reference the
  * tests compare that path with.
  */
 function similarity(a, b) {
@@ -46,7 +46,7 @@ function wholePercent(score) {
 
 /**
  * Whether similarity() is plain SQL on this engine (no built-in Jaro–Winkler). Then a statement
- * comparing strings counts them with similarityCountsByStrings (identity_match.scoredPairs)
+ * comparing strings counts them with similarityCountsCtes (identity_match.scoredPairs)
  * rather than inlining similarity() per use: inlined, the comparison vectors were 97 KB of SQL on
  * Redshift, whose Data API refuses a statement over 100 KB, and each copy was a correlated
  * subquery.

@@ -4,7 +4,8 @@
  * - Redshift's plain-SQL form (similarity.similarityCountsCtes, then jaroOfCounts, then
  *   similarityOfJaro) must give DuckDB's score on every pair of ASCII keys too, computed once per
  *   distinct pair of strings and joined back (identity_match.scoredPairs) as inlined
- *   (similarity()); so must the edit distance (editDistance) between its two forms.
+ *   (similarity()); the edit distance (editDistance) must be the same in both forms, and DuckDB's
+ *   up to 2.
  * - PostgreSQL's function (similarity.similaritySetup) must give DuckDB's score on every pair of
  *   ASCII keys (DuckDB counts bytes: see below).
  */
