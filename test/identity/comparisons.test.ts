@@ -99,9 +99,17 @@ const records: Rec[] = [
   ["zeo", "Zéo", "Clément", false, null], // herself, two letters swapped: Jaro–Winkler sees no transposition in three letters
   ["noe", "Noé", "Clément", false, null],
   ["neo", "Néo", "Clément", false, null], // his brother: two common given names, spelt so
+  ["bonnetclalre", "Bonnet", "Clalre", true, null], // "BONNET Clalre": Claire Bonnet, typed the other way round with a typo
+  ["clairebonnet", "Claire", "Bonnet", false, null],
+  ["bonnetclalre_m", "Bonnet", "Clalre", true, null], // the same names on a man's record
+  ["fabreannes", "Fabre", "Anne S.", true, null], // "FABRE Anne-S.": Anne-Sophie Fabre, typed the other way round
+  ["annesophiefabre", "Anne-Sophie", "Fabre", false, null],
+  ["annelaurefabre", "Anne-Laure", "Fabre", false, null], // her sister: Anne-S. is not Anne-Laure
+  ["colinmartine", "Colin", "Martine", true, null], // "COLIN Martine": typed the other way round
+  ["mariecolin", "Marie", "Colin", false, null], // another woman: Marie is not Martine mistyped
 ];
 /** person_records.gender, where known (from a title or the given name). */
-const GENDERS: Record<string, string> = { rousseaustephanie: "F", garnierstephanie: "F", garniersophie: "F", rousseauleo: "M", garnierleo: "M", martine_maiden: "F", mme_roussel: "F", sylvie: "F", melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F", rochematie: "F", marieroche: "F", robertjean: "M", jeanpierrerobert: "M" };
+const GENDERS: Record<string, string> = { rousseaustephanie: "F", garnierstephanie: "F", garniersophie: "F", rousseauleo: "M", garnierleo: "M", martine_maiden: "F", mme_roussel: "F", sylvie: "F", melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F", rochematie: "F", marieroche: "F", robertjean: "M", jeanpierrerobert: "M", bonnetclalre: "F", clairebonnet: "F", bonnetclalre_m: "M", fabreannes: "F", annesophiefabre: "F", annelaurefabre: "F", colinmartine: "F", mariecolin: "F" };
 /** Given names common across the estate (person_records.first_common). */
 const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire", "lea", "nicolas", "nico", "melanie", "martine", "zoe", "noe", "neo", "ines", "manon", "marion"];
 
@@ -126,6 +134,20 @@ describe("name and email comparison levels", () => {
     expect((await levels("sophie", "swapped")).first_name).toBe("missing");
     expect((await levels("maiden", "sophie")).first_name).toBe("first name in the other's last-name field");
     expect((await levels("sophie", "maiden")).first_name).toBe("first name in the other's last-name field");
+  });
+
+  it("leaves first_name out of a pair swapped with a typo or an abbreviated given name, not of two given names that differ", async () => {
+    // The first-name fields hold a surname and a given name: field to field they say nothing, and
+    // last_name's swapped levels weigh both names.
+    expect(await levels("bonnetclalre", "clairebonnet")).toMatchObject({ first_name: "missing", last_name: "first and last names swapped" });
+    expect(await levels("clairebonnet", "bonnetclalre")).toMatchObject({ first_name: "missing", last_name: "first and last names swapped" });
+    expect((await levels("fabreannes", "annesophiefabre")).first_name).toBe("missing");
+    expect((await levels("fabreannes", "annelaurefabre")).first_name).not.toBe("missing");
+    expect((await levels("leclercjm", "jeanmarcleclerc")).first_name).toBe("missing"); // a compound's initials
+    // Marie against "COLIN Martine": alike enough to read as swapped, two given names all the same.
+    expect(await levels("mariecolin", "colinmartine")).toMatchObject({ first_name: "else", last_name: "first and last names swapped" });
+    // A man's and a woman's records.
+    expect((await levels("bonnetclalre_m", "clairebonnet")).first_name).toBe("else");
   });
 
   it("does not read masculine and feminine given names crosswise as one name typed the other way round", async () => {

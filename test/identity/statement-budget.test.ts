@@ -101,10 +101,11 @@ describe("comparison vectors on the engine computing similarity in plain SQL", (
     );
     // The score from the counts is written once per pair of columns too (1.6 KB a copy: it was
     // inlined in each of the ten levels that read one), and each compared column's edit distance
-    // is a column, counted by one grouped query (the first name's is read by four levels).
+    // is a column, counted by one grouped query (the first name's is read by four levels; the
+    // names crosswise, by first_name's test of names swapped and alike).
     expect(sql.match(/floor\(100 \* \(CASE WHEN/g)?.length).toBe(6);
     expect(sql.match(/MAX\(CASE WHEN q\.i = 1 AND \(/g)?.length).toBe(1);
-    expect(sql.match(/ AS "edits_[a-z_]+"/g)?.sort()).toEqual(['"edits_birth_key"', '"edits_email_domain"', '"edits_first_key"', '"edits_national_id"', '"edits_postcode"'].map((c) => ` AS ${c}`));
+    expect(sql.match(/ AS "edits_[a-z_]+"/g)?.sort()).toEqual(['"edits_birth_key"', '"edits_email_domain"', '"edits_first_key"', '"edits_first_last"', '"edits_last_first"', '"edits_national_id"', '"edits_postcode"'].map((c) => ` AS ${c}`));
   });
 
   // Redshift runs a correlated subquery only if its planner can decorrelate it, and clusters have
