@@ -107,6 +107,8 @@ const records: Rec[] = [
   ["annelaurefabre", "Anne-Laure", "Fabre", false, null], // her sister: Anne-S. is not Anne-Laure
   ["colinmartine", "Colin", "Martine", true, null], // "COLIN Martine": typed the other way round
   ["mariecolin", "Marie", "Colin", false, null], // another woman: Marie is not Martine mistyped
+  ["noenoel", "Noé", "Noel", false, null], // two words alike: alike crosswise too, typed the same way
+  ["noenoel2", "Noé", "Noël", false, null],
 ];
 /** person_records.gender, where known (from a title or the given name). */
 const GENDERS: Record<string, string> = { rousseaustephanie: "F", garnierstephanie: "F", garniersophie: "F", rousseauleo: "M", garnierleo: "M", martine_maiden: "F", mme_roussel: "F", sylvie: "F", melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F", rochematie: "F", marieroche: "F", robertjean: "M", jeanpierrerobert: "M", bonnetclalre: "F", clairebonnet: "F", bonnetclalre_m: "M", fabreannes: "F", annesophiefabre: "F", annelaurefabre: "F", colinmartine: "F", mariecolin: "F" };
@@ -148,6 +150,8 @@ describe("name and email comparison levels", () => {
     expect(await levels("mariecolin", "colinmartine")).toMatchObject({ first_name: "else", last_name: "first and last names swapped" });
     // A man's and a woman's records.
     expect((await levels("bonnetclalre_m", "clairebonnet")).first_name).toBe("else");
+    // Not swapped: the first names agree field to field.
+    expect(await levels("noenoel", "noenoel2")).toMatchObject({ first_name: "exact or same canonical name", last_name: "exact" });
   });
 
   it("does not read masculine and feminine given names crosswise as one name typed the other way round", async () => {
