@@ -122,6 +122,26 @@ describe("name roles", () => {
     expect(await project.decision("patrick", "patricia")).toBe("below threshold");
   }, 120_000);
 
+  it("link an email between names typed the other way round and alike crosswise (BONNET Clalre / Claire Bonnet), not between two given names that differ (COLIN Martine / Marie Colin)", async () => {
+    const project = await peopleProject(await tempDir("rcu-roles-"), ["first_name", "last_name", "email"]);
+    await project.write([
+      "id,first_name,last_name,email",
+      "claire,Claire,Bonnet,claire.bonnet@orange.fr",
+      "card,Bonnet,Clalre,claire.bonnet@orange.fr", // her loyalty card: the fields the other way round, a typo in Claire
+      "marie,Marie,Colin,m.colin@orange.fr",
+      "martine,Colin,Martine,m.colin@orange.fr", // her sister on the same mailbox, typed the other way round
+      ...Array.from({ length: 12 }, (_, i) => `x${i},${["Paul", "Marc", "Luc", "Anne", "Léa", "Eva"][i % 6]},Nom${"abcdefghijkl"[i]},`),
+    ]);
+    await project.resolve();
+    // The first-name fields hold a surname and a given name: left to the last name's swapped
+    // level, they agree for the email rule as names swapped by sound do.
+    expect(await project.decision("card", "claire")).toBe("deterministic: email");
+    const users = await project.users();
+    expect(users.get("card")).toBe(users.get("claire"));
+    expect(await project.decision("martine", "marie")).not.toBe("deterministic: email");
+    expect(users.get("martine")).not.toBe(users.get("marie"));
+  }, 120_000);
+
   it("link a phone between two records of a woman both typed the other way round, by her married and her maiden name (ROUSSEAU Stéphanie / GARNIER Stéphanie), not between two men so typed", async () => {
     const project = await peopleProject(await tempDir("rcu-roles-"), ["title", "first_name", "last_name", "phone", "email"]);
     await project.write([
