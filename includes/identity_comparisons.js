@@ -105,9 +105,12 @@ function comparisons() {
     const [x, y] = [roles(a, aSwapped), roles(b, !aSwapped)];
     return `(${x.surname} = ${y.surname} AND ${y.given} LIKE '% %' AND replace(${x.given}, ' ', '') = ${y.initials})`;
   };
-  const SWAPPED_ABBREVIATED = `NOT COALESCE(l.gender <> r.gender, FALSE) AND (${[true, false].flatMap((aSwapped) => [abbreviates("l", "r", aSwapped), abbreviates("r", "l", aSwapped)]).join(" OR ")})`;
+  // Not a man's and a woman's records (person_records.gender: by title or given name; unknown
+  // on either side is no objection).
+  const NOT_TWO_GENDERS = "NOT COALESCE(l.gender <> r.gender, FALSE)";
+  const SWAPPED_ABBREVIATED = `${NOT_TWO_GENDERS} AND (${[true, false].flatMap((aSwapped) => [abbreviates("l", "r", aSwapped), abbreviates("r", "l", aSwapped)]).join(" OR ")})`;
   const wordOf = (a, b) => `(${b} LIKE ${a} || ' %' OR ${b} LIKE '% ' || ${a} OR ${a} LIKE ${b} || ' %' OR ${a} LIKE '% ' || ${b})`;
-  const SWAPPED_MISTYPED = `(l.last_is_given OR r.last_is_given) AND NOT COALESCE(l.gender <> r.gender, FALSE) AND ${crossGender} AND (
+  const SWAPPED_MISTYPED = `(l.last_is_given OR r.last_is_given) AND ${NOT_TWO_GENDERS} AND ${crossGender} AND (
     (l.first_key = r.last_key AND ${sim("last_key", "first_key", 0.8)} AND NOT ${wordOf("l.last_key", "r.first_key")})
     OR (l.last_key = r.first_key AND ${sim("first_key", "last_key", 0.8)} AND NOT ${wordOf("l.first_key", "r.last_key")}))`;
   // Given names (in the last-name fields) neither abbreviated (J-M, Anne S., JM) nor a word of the
@@ -115,24 +118,26 @@ function comparisons() {
   // abbreviation when none is (JMC).
   const vowel = (x) => `(${["a", "e", "i", "o", "u", "y"].map((v) => `${x} LIKE '%${v}%'`).join(" OR ")})`;
   const givenApart = (a, b) => `((length(${a}.last_key) > 3 OR (length(${a}.last_key) = 3 AND ${vowel(`${a}.last_key`)})) AND ${a}.last_key NOT LIKE '% _' AND ${a}.last_key NOT LIKE '_ %' AND ${b}.last_key NOT LIKE ${a}.last_key || ' %' AND ${b}.last_key NOT LIKE '% ' || ${a}.last_key)`;
-  // Names swapped and alike crosswise, read as one name: each record's first-name field within one
-  // edit of the other's last-name field (a typo: "BONNET Clalre" / Claire Bonnet), or the given
-  // name abbreviated (a compound's initials, SWAPPED_ABBREVIATED; or its first word and an initial:
-  // "FABRE Anne-S." / Anne-Sophie Fabre), the initials crosswise equal, the genders not two and
-  // the given names not masculine and feminine forms (Stéphanie Dubois / "DUBOIS Stéphane"), and
-  // the first-name fields two edits apart or more: a name whose two words are alike ("Noé Noel",
-  // "Julie Julien") reads alike crosswise too, typed the same way (at 1M records 658 pairs of
-  // namesakes so named lost their first name's weight before this condition).
-  // first_name then compares a surname with a given name: it says nothing, and last_name's
-  // swapped levels weigh both names. Compared field to field it fell to "else" (ln(m/u) -3.4 at
-  // 10k people) and kept such pairs under the threshold. Not when the given names differ more
-  // (Marie / Mélanie, Céline / Cécile, Patrick / Patricia: at 1M records, made neutral for every
-  // swapped pair, such pairs on one mailbox merged 11 clusters of two people for 89 of one; with
-  // these conditions 6 for 123, namesakes sharing a mailbox). Pairwise F1 0.949631 -> 0.949789
-  // at 1M records, 0.956594 -> 0.956805 at 100k people, 0.960631 -> 0.960988 at 10k.
+  // Names swapped and alike crosswise (first_name's neutralWhen): one record typed the other way
+  // round, so first_name compares a surname with a given name. That says nothing, and last_name's
+  // swapped levels weigh both names; compared field to field it fell to "else" (ln(m/u) -3.4 at
+  // 10k people) and kept such pairs under the threshold. Alike crosswise means:
+  // - each first-name field within one edit of the other's last-name field (a typo: "BONNET
+  //   Clalre" / Claire Bonnet), or the given name abbreviated (a compound's initials,
+  //   SWAPPED_ABBREVIATED; or its first word and an initial: "FABRE Anne-S." / Anne-Sophie Fabre);
+  // - the initials crosswise equal, not two genders, and the given names not masculine and
+  //   feminine forms (Stéphanie Dubois / "DUBOIS Stéphane");
+  // - the first-name fields two edits apart or more: a name of two alike words ("Noé Noel",
+  //   "Julie Julien") reads alike crosswise too, typed the same way (658 pairs of such namesakes at
+  //   1M records lost their first name's weight without this).
+  // Given names that differ more stay compared (Marie / Mélanie, Céline / Cécile, Patrick /
+  // Patricia): left out for every swapped pair, such pairs on one mailbox merged 11 clusters of
+  // two people for 89 of one at 1M records; with these conditions 6 for 123, namesakes sharing a
+  // mailbox. Pairwise F1 0.949631 -> 0.949789 at 1M records, 0.956594 -> 0.956805 at 100k people,
+  // 0.960631 -> 0.960988 at 10k.
   const givenAbbreviates = (x, y) => `(${x} LIKE '% _' AND ${y} LIKE ${x} || '%')`;
   const crossAlike = (a, b, name) => `(${editDistanceOf(name, a, b)} <= 1 OR ${givenAbbreviates(a, b)} OR ${givenAbbreviates(b, a)})`;
-  const SWAPPED_ALIKE = `NOT COALESCE(l.gender <> r.gender, FALSE) AND ${crossGender} AND ${editDistance("first_key")} >= 2 AND l.first_initial = r.last_initial AND l.last_initial = r.first_initial AND ((${crossAlike("l.first_key", "r.last_key", "first_last")} AND ${crossAlike("l.last_key", "r.first_key", "last_first")}) OR ${SWAPPED_ABBREVIATED})`;
+  const SWAPPED_ALIKE = `${NOT_TWO_GENDERS} AND ${crossGender} AND ${editDistance("first_key")} >= 2 AND l.first_initial = r.last_initial AND l.last_initial = r.first_initial AND ((${crossAlike("l.first_key", "r.last_key", "first_last")} AND ${crossAlike("l.last_key", "r.first_key", "last_first")}) OR ${SWAPPED_ABBREVIATED})`;
   const BOTH_SWAPPED_APART = `l.last_is_given AND r.last_is_given AND l.first_key = r.first_key AND l.last_phon <> r.last_phon AND ${givenApart("l", "r")} AND ${givenApart("r", "l")}`;
   // x is y but for the "i" before y's final "e" (luce / lucie).
   const LOST_I = (x, y) => `(${x}.first_key LIKE '%e' AND ${x}.first_key NOT LIKE '%ie' AND substr(${x}.first_key, 1, length(${x}.first_key) - 1) || 'ie' = ${y}.first_key)`;
