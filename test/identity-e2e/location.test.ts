@@ -2,7 +2,8 @@
  * A postcode implies its city and region: when two records' postcodes agree, their cities and
  * regions are no further evidence (pair_scores' neutral comparisons). Counted again, a shared
  * address weighed three times — a household's two members as much as one person's two records.
- * Likewise an address line with its postcode is one home, weighed once (by the address).
+ * Likewise an address line with its postcode is one home, weighed once (by the address). And at
+ * one home, a woman's other surname beside her given name (a maiden and a married name) weighs nothing.
  */
 import { describe, expect, it } from "vitest";
 import { cli, duck, ROOT, tempDir } from "../helpers.js";
@@ -98,5 +99,36 @@ describe("postcode, city and region", () => {
     const older = await cli(["identity", "explain", "people:a1", "--config", project.config], ROOT);
     expect(older.code).toBe(0);
     expect(older.stdout).toContain(`the weight of each attribute is not shown: "rcu_identity"."pair_evidence" does not exist`);
+  }, 120_000);
+
+  it("weigh nothing against a woman's other surname at her home with her given name (a maiden and a married name), and weigh it elsewhere", async () => {
+    const project = await peopleProject(await tempDir("rcu-maiden-"), ["title", "first_name", "last_name", "address_line", "postcode"]);
+    const lines = ["id,title,first_name,last_name,address_line,postcode"];
+    for (let i = 0; i < 100; i++) {
+      const [postcode] = CITIES[i % CITIES.length]!;
+      const name = `${FIRST[i % FIRST.length]},${LAST[Math.floor(i / FIRST.length)]}`;
+      lines.push(`p${i}a,,${name},${i + 1} rue des Lilas,${postcode}`, `p${i}b,,${name},${i + 1} rue des Lilas,${postcode}`);
+    }
+    lines.push(
+      // Claire Martin, née Mercier: one home, one given name, two surnames.
+      "a1,Mme,Claire,Martin,8 rue Pasteur,69100", "a2,Mme,Claire,Mercier,8 rue Pasteur,69100",
+      // Two Claires of one postcode at two addresses: the surnames weigh against.
+      "b1,Mme,Claire,Martin,8 rue Pasteur,69100", "b2,Mme,Claire,Mercier,2 place Bellecour,69100",
+      // Two women at one home with two given names: the surnames weigh against.
+      "c1,Mme,Claire,Martin,8 rue Pasteur,69100", "c2,Mme,Camille,Mercier,8 rue Pasteur,69100",
+    );
+    await project.write(lines);
+    await project.resolve();
+    type Term = { id_l: string; id_r: string; level_label: string; weight: number; not_counted: boolean };
+    const terms = await duck<Term>(
+      project.warehouse,
+      "SELECT id_l, id_r, level_label, weight, not_counted FROM rcu_identity.pair_evidence WHERE comparison = 'last_name' AND id_l IN ('people:a1', 'people:b1', 'people:c1') AND id_r IN ('people:a2', 'people:b2', 'people:c2')",
+    );
+    const term = (l: string, r: string) => terms.find((t) => t.id_l === `people:${l}` && t.id_r === `people:${r}`)!;
+    expect(term("a1", "a2")).toMatchObject({ level_label: "different, both a named woman's", weight: 0, not_counted: true });
+    for (const [l, r] of [["b1", "b2"], ["c1", "c2"]] as const) {
+      expect(term(l, r)).toMatchObject({ level_label: "different, both a named woman's", not_counted: false });
+      expect(term(l, r).weight).not.toBe(0); // as EM weighs the level (here on a handful of pairs)
+    }
   }, 120_000);
 });
