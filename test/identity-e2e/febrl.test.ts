@@ -3,9 +3,9 @@
  * connector + identity.person_sources), evaluated with `rcu evaluate` against the truth encoded
  * in rec_id; then stability of user ids when 5% new records arrive.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { access, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { cli, duck, ROOT, tempDir } from "../helpers.js";
 
 const FEBRL = path.resolve(ROOT, "..", "shared", "datasets", "er", "febrl");
@@ -29,6 +29,15 @@ async function truthFor(csv: string, out: string): Promise<void> {
 }
 
 describe("identity resolution on FEBRL", () => {
+  // The data is not in the repository: it sits beside the project root (../shared), as on the
+  // project's machines. A clone elsewhere fails here with where it looked, not with a bare ENOENT
+  // from one of the tests.
+  beforeAll(async () => {
+    await access(path.join(FEBRL, "dataset3.csv")).catch(() => {
+      throw new Error(`FEBRL data not found at ${FEBRL}: these tests read ../shared/datasets/er/febrl beside the project root; clone the project next to shared/ (or link ../shared to it)`);
+    });
+  });
+
   it.each(["dataset1", "dataset2", "dataset3"])("%s reaches pairwise F1 >= 0.99 with the same settings", async (name) => {
     const dir = await tempDir("rcu-febrl-");
     const config = await febrlConfig(dir, path.join(FEBRL, `${name}.csv`));
