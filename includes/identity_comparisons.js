@@ -187,6 +187,11 @@ function comparisons() {
       // JM / J-M / Jean-M. for Jean-Michel: one side abbreviated (a token of at most three letters,
       // or a one-letter word) and the initials of the compound agree. Not a conflict.
       { label: "initials of a compound name", when: `l.first_initials = r.first_initials AND (${ABBREVIATED("l")} OR ${ABBREVIATED("r")})` },
+      // J-F / Jean: one abbreviates a compound, the other bears its first word alone
+      // (person_records.first_compound_head: the word the estate's compounds with those initials
+      // start with). A father and his son (Jean, Jean-François) as often as one man: a conflict,
+      // as "else" was, except on a shared mobile, its holder's (02_matching.js).
+      { label: "the first word of the compound the other abbreviates", when: "(l.first_compound_head = r.first_key OR r.first_compound_head = l.first_key)" },
       // Swapped, and a maiden or married name on one side ("Bertrand Yasmine" / "Yasmine Fournier"):
       // the first name sits in the other's last-name field, and that word is a given name there
       // (a surname shared that way — "Martin Sophie" / "Paul Martin" — is a household, not this).

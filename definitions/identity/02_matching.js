@@ -17,7 +17,10 @@ const swappedLevels = identity_model.levelsOf("last_name", /swapped/).join(", ")
 // Claire Bonnet; at 1M records such email links were 1,987 pairs of one person and 28 of two,
 // most of them namesakes the sample's generator gave one mailbox).
 const firstAgree = [-1, ...identity_model.levelsOf("first_name", /exact|nickname|0\.92|OCR|same sound|initials of a compound|last-name field|different surnames, both a woman/)].join(", ");
-const firstConflict = identity_model.levelsOf("first_name", /masculine|different common|different given|^else$/).join(", ");
+const firstConflict = identity_model.levelsOf("first_name", /masculine|different common|different given|first word of the compound|^else$/).join(", ");
+// A compound's initials against its first word alone (J-F / Jean): a conflict, but not on a shared
+// mobile, which links them (below).
+const firstCompoundHead = identity_model.levelsOf("first_name", /first word of the compound/).join(", ");
 const firstSpelledAlike = identity_model.levelsOf("first_name", /0\.80/).join(", ");
 // First names alike only in spelling or sound: of two genders, they are two people (below).
 const firstAlike = identity_model.levelsOf("first_name", /0\.92|OCR|same sound|0\.80|neighbouring letters swapped/).join(", ");
@@ -144,7 +147,7 @@ const comparisonVectorsTable = publish("comparison_vectors", {
   type: "table",
   schema: S,
   tags: ["identity"],
-  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), whether both come from one source holding one record per person (same_one_record_source), whether one has no first name and their genders differ (gender_conflict) or its email's initial is not the other's common given name's (initial_conflict), whether their genders differ (genders_differ), whether they share a family's mailbox and one has no first name (family_mailbox: the email then links nothing), whether one without a first name shares the other's fixed line while their surnames differ or another given name of that surname lives at the other's address (family_line: the phone then links nothing), whether they share an email whose local part holds a number of three digits or more (distinctive_email: never outweighed), whether they share a mobile number (mobile_phone: it links first names alike only in spelling), and the hash EM samples pairs by.",
+  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), whether both come from one source holding one record per person (same_one_record_source), whether one has no first name and their genders differ (gender_conflict) or its email's initial is not the other's common given name's (initial_conflict), whether their genders differ (genders_differ), whether they share a family's mailbox and one has no first name (family_mailbox: the email then links nothing), whether one without a first name shares the other's fixed line while their surnames differ or another given name of that surname lives at the other's address (family_line: the phone then links nothing), whether they share an email whose local part holds a number of three digits or more (distinctive_email: never outweighed), whether they share a mobile number (mobile_phone: it links first names alike only in spelling, and a compound's initials with its first word alone), and the hash EM samples pairs by.",
 }).query((ctx) => {
   const tf = ctx.ref(S, "term_frequencies");
   const records = ctx.ref(S, "person_records");
@@ -302,7 +305,10 @@ publish("pair_scores", {
     // threshold, all one person. Not on a fixed line, where a compound's first word is as alike
     // (Jean-Michel / Jean, Pierre / Pierre-Louis: a father and his son, a household merged at 100k
     // people), nor by email (227 of 438 such pairs under the threshold were two people).
-    ["phone", `v.${linkable("phone_e164")} AND (v.cmp_first_name IN (${firstAgree}) OR (v.cmp_first_name IN (${firstSpelledAlike}) AND v.mobile_phone) OR v.cmp_last_name IN (${swappedLevels}))`],
+    // Likewise a compound's initials against its first word alone on a mobile (J-F / Jean Rousseau):
+    // at 1M records 274 such candidate pairs of one surname, all one person; by email alone 149
+    // of 502, at one address without a shared phone 65 of 67 (a father and his son there).
+    ["phone", `v.${linkable("phone_e164")} AND (v.cmp_first_name IN (${firstAgree}) OR (v.cmp_first_name IN (${firstSpelledAlike}, ${firstCompoundHead}) AND v.mobile_phone) OR v.cmp_last_name IN (${swappedLevels}))`],
     // Sighted identifiers (a device at login) too: a family tablet is shared like a landline.
     ...seenTypes.map((t) => [seenKind(t), `v.${q("linkable_" + seenColumn(t))} AND v.cmp_first_name IN (${firstAgree})`]),
   ];
@@ -324,7 +330,7 @@ ${identity_weights.levelWeights({ vectors, params, comparisons: cmps })}
     -- First names alike in spelling or sound but given to two genders (Laure / Laurent, by their
     -- titles or the names' own genders) are two names too: at 100k people 311 candidate pairs,
     -- none of them one person (10 were linked).
-    ((v.cmp_first_name IN (${firstConflict}) OR (v.cmp_first_name IN (${firstAlike}) AND v.genders_differ)) AND v.cmp_last_name NOT IN (${swappedLevels}) AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
+    ((v.cmp_first_name IN (${firstConflict}) OR (v.cmp_first_name IN (${firstAlike}) AND v.genders_differ)) AND NOT (v.cmp_first_name IN (${firstCompoundHead}) AND v.mobile_phone) AND v.cmp_last_name NOT IN (${swappedLevels}) AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
     -- … or birth dates that differ beyond a typo or a day/month swap, unless a national id agrees;
     -- or both present and different.
     (v.cmp_birth_date = ${levelOf("birth_date")} AND v.cmp_national_id NOT IN (0, 1, 2)) AS strong_conflict,

@@ -4,7 +4,7 @@
  * different phones, postcodes and cities, stay two people; with the floor off, they merge. A phone
  * is never outweighed (a person who moved keeps her mobile), nor an address with a number of three
  * digits or more (namesakes do not type it by chance). A mobile links first names alike only in
- * spelling; a fixed line does not.
+ * spelling, and a compound's initials with its first word alone (J-F / Jean); a fixed line does not.
  */
 import { describe, expect, it } from "vitest";
 import { duck, tempDir } from "../helpers.js";
@@ -51,6 +51,17 @@ function estate(): string[] {
     "mc2,Marie,Christine Martinez,martinez.mc@gmail.com,+33675310482,18 cours Gambetta,33000,Bordeaux",
     "jm1,Jean-Michel,Julien,jm.julien@free.fr,+33143468741,33 rue Anatole France,44000,Nantes",
     "jm2,Jean,Julien,jean.julien@gmail.com,+33143468741,5 place du Marché,59000,Lille",
+    // A compound written in full (Jean-François: jf starts with "jean" in this estate), then one
+    // man abbreviating it on one record and giving its first word alone on another, on his mobile,
+    // after a move; a father and his son (Jean, J-F) on the family's fixed line; and J-F Lucas
+    // and Julie Lucas on one mobile: Julie is no first word of his compound.
+    "jfa,Jean-François,Marchal,,,,,", "jfb,Jean-François,Perrin,,,,,",
+    "jf1,J-F,Rousseau,,+33675318899,4 rue Pasteur,69003,Lyon",
+    "jf2,Jean,Rousseau,,+33675318899,18 cours Gambetta,33000,Bordeaux",
+    "jf3,J-F,Garnier,,+33144556677,2 rue des Lilas,44000,Nantes",
+    "jf4,Jean,Garnier,,+33144556677,2 rue des Lilas,44000,Nantes",
+    "jf5,J-F,Lucas,,+33655443322,6 rue Haute,67000,Strasbourg",
+    "jf6,Julie,Lucas,,+33655443322,6 rue Haute,67000,Strasbourg",
     // One person, whose second record carries the email only: nothing outweighs it.
     "paul1,Paul,Roy,paul.roy@free.fr,+33611112222,3 place Royale,44000,Nantes",
     "paul2,Paul,Roy,paul.roy@free.fr,,,,",
@@ -59,6 +70,7 @@ function estate(): string[] {
 
 async function decisions(floor: number): Promise<{ user: Map<string, string>; decision: (a: string, b: string) => string | undefined; firstNameLevel: (a: string, b: string) => string | undefined }> {
   const dir = await tempDir("rcu-floor-");
+
   const project = await peopleProject(dir, ["first_name", "last_name", "email", "phone", "address_line", "postcode", "city"], { identity: `matching: { identifier_floor: ${floor} }` });
   await project.write(estate());
   await project.resolve();
@@ -66,7 +78,7 @@ async function decisions(floor: number): Promise<{ user: Map<string, string>; de
   const key = (a: string, b: string) => [`people:${a}`, `people:${b}`].sort().join();
   const byPair = new Map(rows.map((p) => [[p.id_l, p.id_r].sort().join(), p.decision]));
   // pair_evidence is computed for the pairs a query names (as rcu identity explain does).
-  const named = ["mc1", "mc2", "jm1", "jm2"].map((r) => `'people:${r}'`).join(", ");
+  const named = ["mc1", "mc2", "jm1", "jm2", "jf1", "jf2", "jf3", "jf4", "jf5", "jf6"].map((r) => `'people:${r}'`).join(", ");
   const levels = await duck<{ id_l: string; id_r: string; level_label: string }>(
     project.warehouse,
     `SELECT id_l, id_r, level_label FROM rcu_identity.pair_evidence WHERE comparison = 'first_name' AND id_l IN (${named}) AND id_r IN (${named})`,
@@ -108,6 +120,22 @@ describe("identifier floor", () => {
     expect(firstNameLevel("jm1", "jm2")).toBe("similarity >= 0.80");
     expect(decision("jm1", "jm2")).toBe("below threshold");
     expect(user.get("jm1")).not.toBe(user.get("jm2"));
+  }, 120_000);
+
+  // A compound's initials against its first word alone (J-F / Jean) are a father and his son as
+  // often as one man: a conflict, unless they share a mobile, its holder's.
+  it("links a compound's initials with its first word alone on a shared mobile (J-F / Jean), not on a fixed line, nor with another name of that initial", async () => {
+    const { user, decision, firstNameLevel } = await decisions(0.05);
+    const level = "the first word of the compound the other abbreviates";
+    expect(firstNameLevel("jf1", "jf2")).toBe(level);
+    expect(decision("jf1", "jf2")).toBe("deterministic: phone");
+    expect(user.get("jf1")).toBe(user.get("jf2"));
+    expect(firstNameLevel("jf3", "jf4")).toBe(level);
+    expect(decision("jf3", "jf4")).toBe("vetoed: first names conflict");
+    expect(user.get("jf3")).not.toBe(user.get("jf4"));
+    expect(firstNameLevel("jf5", "jf6")).toBe("disagrees");
+    expect(decision("jf5", "jf6")).toBe("vetoed: first names conflict");
+    expect(user.get("jf5")).not.toBe(user.get("jf6"));
   }, 120_000);
 
   it("links them on the email alone when the floor is off (the control)", async () => {

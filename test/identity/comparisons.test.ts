@@ -109,7 +109,11 @@ const records: Rec[] = [
   ["mariecolin", "Marie", "Colin", false, null], // another woman: Marie is not Martine mistyped
   ["noenoel", "Noé", "Noel", false, null], // two words alike: alike crosswise too, typed the same way
   ["noenoel2", "Noé", "Noël", false, null],
+  ["jeanmorel", "Jean", "Morel", false, null], // the first word of Jc's and Jm's compounds, alone
+  ["juliemorel", "Julie", "Morel", false, null], // another given name of that initial
 ];
+/** person_records.first_compound_head: the first word the estate's compounds with an abbreviation's initials start with. */
+const HEADS: Record<string, string> = { jc: "jean", jm: "jean" };
 /** person_records.gender, where known (from a title or the given name). */
 const GENDERS: Record<string, string> = { rousseaustephanie: "F", garnierstephanie: "F", garniersophie: "F", rousseauleo: "M", garnierleo: "M", martine_maiden: "F", mme_roussel: "F", sylvie: "F", melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F", rochematie: "F", marieroche: "F", robertjean: "M", jeanpierrerobert: "M", bonnetclalre: "F", clairebonnet: "F", bonnetclalre_m: "M", fabreannes: "F", annesophiefabre: "F", annelaurefabre: "F", colinmartine: "F", mariecolin: "F" };
 /** Given names common across the estate (person_records.first_common). */
@@ -121,7 +125,7 @@ beforeAll(async () => {
   const lit = (v: string | boolean | null) => (v === null ? "NULL" : typeof v === "boolean" ? String(v) : `'${v}'`);
   await duck.query(`CREATE TABLE raw_recs AS SELECT * FROM (VALUES ${records.map((r) => `(${r.map(lit).join(", ")})`).join(", ")}) AS t(record_key, first_raw, last_raw, last_is_given, email)`);
   await duck.query(`CREATE TABLE keyed AS SELECT *, ${name.matchKey("first_raw")} AS first_key, ${name.matchKey("last_raw")} AS last_key, ${email.matchKey("email")} AS email_key FROM raw_recs`);
-  await duck.query(`CREATE TABLE recs AS SELECT *, ${name.initialsOfKey("first_key")} AS first_initials, NULL AS first_canon, ${nicknames.formalNamesOfKey("first_key")} AS first_formal, ${name.phoneticOfKey("first_key")} AS first_phon, ${name.phoneticOfKey("last_key")} AS last_phon, substr(first_key, 1, 1) AS first_initial, substr(last_key, 1, 1) AS last_initial, split_part(email_key, '@', 1) AS email_mailbox, CASE record_key ${Object.entries(GENDERS).map(([k, g]) => `WHEN '${k}' THEN '${g}'`).join(" ")} END AS gender, first_key IN (${COMMON.map((n) => `'${n}'`).join(", ")}) AS first_common FROM keyed`);
+  await duck.query(`CREATE TABLE recs AS SELECT *, ${name.initialsOfKey("first_key")} AS first_initials, NULL AS first_canon, ${nicknames.formalNamesOfKey("first_key")} AS first_formal, ${name.phoneticOfKey("first_key")} AS first_phon, ${name.phoneticOfKey("last_key")} AS last_phon, substr(first_key, 1, 1) AS first_initial, substr(last_key, 1, 1) AS last_initial, split_part(email_key, '@', 1) AS email_mailbox, CASE record_key ${Object.entries(GENDERS).map(([k, g]) => `WHEN '${k}' THEN '${g}'`).join(" ")} END AS gender, first_key IN (${COMMON.map((n) => `'${n}'`).join(", ")}) AS first_common, CASE record_key ${Object.entries(HEADS).map(([k, h]) => `WHEN '${k}' THEN '${h}'`).join(" ")} END AS first_compound_head FROM keyed`);
 });
 afterAll(() => duck.close());
 
@@ -260,6 +264,13 @@ describe("name and email comparison levels", () => {
     expect((await levels("mh", "mariehelene")).first_name).toBe("initials of a compound name");
     expect((await levels("mariehenriette", "mh")).first_name).toBe("initials of a compound name");
     expect((await levels("mariehelene", "mariehenriette")).first_name).not.toBe("initials of a compound name");
+  });
+
+  it("tells a compound's initials against its first word alone (Jc / Jean) from another name of that initial (Jc / Julie)", async () => {
+    expect((await levels("jc", "jeanmorel")).first_name).toBe("the first word of the compound the other abbreviates");
+    expect((await levels("jeanmorel", "jm")).first_name).toBe("the first word of the compound the other abbreviates");
+    expect((await levels("jc", "juliemorel")).first_name).toBe("else");
+    expect((await levels("jc", "jm")).first_name).toBe("else"); // Jean-Claude and Jean-Marc
   });
 
   it("sees the same mailbox behind a +tag or a mistyped domain, but not the same local part elsewhere", async () => {
