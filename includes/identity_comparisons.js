@@ -80,8 +80,14 @@ function comparisons() {
   const crossGender = similarity.similarityInPlainSql()
     ? (counted.set("cross_gender_apart", { column: "cross_gender_apart", sql: `CASE WHEN ${crossGenderTest} THEN 1 ELSE 0 END` }), `p.${q("cross_gender_apart")} = 1`)
     : `(${crossGenderTest})`;
-  const SWAPPED = `l.first_initial = r.last_initial AND l.last_initial = r.first_initial AND ${sim("first_key", "last_key", 0.9)} AND ${sim("last_key", "first_key", 0.9)} AND ${crossGender}`;
-  const SWAPPED_SOUNDS = `l.first_phon = r.last_phon AND l.last_phon = r.first_phon AND ${crossGender}`;
+  // Nor a man's and a woman's records, unless their words are the same crosswise: "Martin Patrick"
+  // / Patricia Martin, "Vidal Laurent" / Laure Vidal, "Fabre Jules" / Julie Fabre are a couple (at
+  // 1M records 14 of 16 such pairs linked by their score were two people), where "Pierre Marie" /
+  // Marie Pierre is one woman whose gender was read from the wrong field (56 of 61).
+  const NOT_TWO_GENDERS = "NOT COALESCE(l.gender <> r.gender, FALSE)";
+  const oneGenderOrSameWords = `(${NOT_TWO_GENDERS} OR (l.first_key = r.last_key AND l.last_key = r.first_key))`;
+  const SWAPPED = `l.first_initial = r.last_initial AND l.last_initial = r.first_initial AND ${sim("first_key", "last_key", 0.9)} AND ${sim("last_key", "first_key", 0.9)} AND ${crossGender} AND ${oneGenderOrSameWords}`;
+  const SWAPPED_SOUNDS = `l.first_phon = r.last_phon AND l.last_phon = r.first_phon AND ${crossGender} AND ${oneGenderOrSameWords}`;
   // Swapped with the given name mistyped: one record typed the other way round, the surname equal
   // crosswise and the given names similar crosswise ("ROCHE Matie" / Marie Roche), the records
   // not of two genders nor the given names masculine and feminine forms (Stéphane / Stéphanie),
@@ -105,9 +111,8 @@ function comparisons() {
     const [x, y] = [roles(a, aSwapped), roles(b, !aSwapped)];
     return `(${x.surname} = ${y.surname} AND ${y.given} LIKE '% %' AND replace(${x.given}, ' ', '') = ${y.initials})`;
   };
-  // Not a man's and a woman's records (person_records.gender: by title or given name; unknown
-  // on either side is no objection).
-  const NOT_TWO_GENDERS = "NOT COALESCE(l.gender <> r.gender, FALSE)";
+  // (NOT_TWO_GENDERS, above: person_records.gender, by title or given name; unknown on either side
+  // is no objection.)
   const SWAPPED_ABBREVIATED = `${NOT_TWO_GENDERS} AND (${[true, false].flatMap((aSwapped) => [abbreviates("l", "r", aSwapped), abbreviates("r", "l", aSwapped)]).join(" OR ")})`;
   const wordOf = (a, b) => `(${b} LIKE ${a} || ' %' OR ${b} LIKE '% ' || ${a} OR ${a} LIKE ${b} || ' %' OR ${a} LIKE '% ' || ${b})`;
   const SWAPPED_MISTYPED = `(l.last_is_given OR r.last_is_given) AND ${NOT_TWO_GENDERS} AND ${crossGender} AND (

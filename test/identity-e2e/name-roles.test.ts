@@ -142,6 +142,23 @@ describe("name roles", () => {
     expect(users.get("martine")).not.toBe(users.get("marie"));
   }, 120_000);
 
+  it("read a man's and a woman's records alike crosswise (MARTIN Patrick / Patricia Martin) as two people, not as names typed the other way round, unless the words are the same crosswise", async () => {
+    const project = await peopleProject(await tempDir("rcu-roles-"), ["title", "first_name", "last_name", "email"]);
+    await project.write([
+      "id,title,first_name,last_name,email",
+      "patrick,M.,Martin,Patrick,martin.famille@orange.fr", // typed the other way round
+      "patricia,Mme,Patricia,Martin,martin.famille@orange.fr", // his wife, on the couple's mailbox
+      "marie,Mme,Marie,Pierre,marie.pierre@orange.fr",
+      "card,M.,Pierre,Marie,marie.pierre@orange.fr", // Marie Pierre typed the other way round, titled M. by mistake
+      ...Array.from({ length: 12 }, (_, i) => `x${i},,${["Paul", "Marc", "Luc", "Anne", "Léa", "Eva"][i % 6]},Nom${"abcdefghijkl"[i]},`),
+    ]);
+    await project.resolve();
+    const users = await project.users();
+    expect(await project.decision("patrick", "patricia")).toBe("vetoed: first names conflict");
+    expect(users.get("patrick")).not.toBe(users.get("patricia"));
+    expect(users.get("card")).toBe(users.get("marie"));
+  }, 120_000);
+
   it("link a phone between two records of a woman both typed the other way round, by her married and her maiden name (ROUSSEAU Stéphanie / GARNIER Stéphanie), not between two men so typed", async () => {
     const project = await peopleProject(await tempDir("rcu-roles-"), ["title", "first_name", "last_name", "phone", "email"]);
     await project.write([

@@ -111,11 +111,15 @@ const records: Rec[] = [
   ["noenoel2", "Noé", "Noël", false, null],
   ["jeanmorel", "Jean", "Morel", false, null], // the first word of Jc's and Jm's compounds, alone
   ["juliemorel", "Julie", "Morel", false, null], // another given name of that initial
+  ["martinpatrick", "Martin", "Patrick", true, null], // "MARTIN Patrick": typed the other way round
+  ["patriciamartin", "Patricia", "Martin", false, null], // his wife: alike crosswise, another gender
+  ["pierremarie", "Pierre", "Marie", false, null], // Marie Pierre typed the other way round, her gender read from "Pierre"
+  ["mariepierre", "Marie", "Pierre", false, null],
 ];
 /** person_records.first_compound_head: the first word the estate's compounds with an abbreviation's initials start with. */
 const HEADS: Record<string, string> = { jc: "jean", jm: "jean" };
 /** person_records.gender, where known (from a title or the given name). */
-const GENDERS: Record<string, string> = { rousseaustephanie: "F", garnierstephanie: "F", garniersophie: "F", rousseauleo: "M", garnierleo: "M", martine_maiden: "F", mme_roussel: "F", sylvie: "F", melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F", rochematie: "F", marieroche: "F", robertjean: "M", jeanpierrerobert: "M", bonnetclalre: "F", clairebonnet: "F", bonnetclalre_m: "M", fabreannes: "F", annesophiefabre: "F", annelaurefabre: "F", colinmartine: "F", mariecolin: "F" };
+const GENDERS: Record<string, string> = { rousseaustephanie: "F", garnierstephanie: "F", garniersophie: "F", rousseauleo: "M", garnierleo: "M", martine_maiden: "F", mme_roussel: "F", sylvie: "F", melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F", rochematie: "F", marieroche: "F", robertjean: "M", jeanpierrerobert: "M", bonnetclalre: "F", clairebonnet: "F", bonnetclalre_m: "M", fabreannes: "F", annesophiefabre: "F", annelaurefabre: "F", colinmartine: "F", mariecolin: "F", martinpatrick: "M", patriciamartin: "F", pierremarie: "M", mariepierre: "F" };
 /** Given names common across the estate (person_records.first_common). */
 const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire", "lea", "nicolas", "nico", "melanie", "martine", "zoe", "noe", "neo", "ines", "manon", "marion"];
 
@@ -264,6 +268,11 @@ describe("name and email comparison levels", () => {
     expect((await levels("mh", "mariehelene")).first_name).toBe("initials of a compound name");
     expect((await levels("mariehenriette", "mh")).first_name).toBe("initials of a compound name");
     expect((await levels("mariehelene", "mariehenriette")).first_name).not.toBe("initials of a compound name");
+  });
+
+  it("does not read a man's and a woman's records as names typed the other way round, unless their words are the same crosswise", async () => {
+    expect((await levels("martinpatrick", "patriciamartin")).last_name).not.toMatch(/swapped/);
+    expect((await levels("pierremarie", "mariepierre")).last_name).toBe("first and last names swapped");
   });
 
   it("tells a compound's initials against its first word alone (Jc / Jean) from another name of that initial (Jc / Julie)", async () => {
