@@ -7,7 +7,7 @@
 // its name in pair_evidence and `rcu identity explain`, so keep labels stable.
 
 const similarity = require("./similarity");
-const { ocrFoldOfKey, initialsOfKey } = require("./person_name");
+const { ocrFoldOfKey, initialsOfKey, abbreviatedKey } = require("./person_name");
 const { ident: q } = require("./relations");
 
 // The name comparisons' level for two-glyph OCR confusions (person_name.ocrFoldOfKey).
@@ -146,7 +146,7 @@ function comparisons() {
   const BOTH_SWAPPED_APART = `l.last_is_given AND r.last_is_given AND l.first_key = r.first_key AND l.last_phon <> r.last_phon AND ${givenApart("l", "r")} AND ${givenApart("r", "l")}`;
   // x is y but for the "i" before y's final "e" (luce / lucie).
   const LOST_I = (x, y) => `(${x}.first_key LIKE '%e' AND ${x}.first_key NOT LIKE '%ie' AND substr(${x}.first_key, 1, length(${x}.first_key) - 1) || 'ie' = ${y}.first_key)`;
-  const ABBREVIATED = (side) => `(length(${side}.first_key) <= 3 OR ${side}.first_key LIKE '% _' OR ${side}.first_key LIKE '_ %')`;
+  const ABBREVIATED = (side) => abbreviatedKey(`${side}.first_key`);
   const domain = (side) => `split_part(${side}.email_key, '@', 2)`;
   // One first name is a word of the other (marie / marie claire, claire / marie claire).
   const PART_OF = (a, b) => `${b}.first_key LIKE ${a}.first_key || ' %' OR ${b}.first_key LIKE '% ' || ${a}.first_key OR ${b}.first_key LIKE '% ' || ${a}.first_key || ' %'`;

@@ -105,6 +105,15 @@ function matchKey(expr) {
 }
 
 /**
+ * Whether a first name's match key reads as abbreviated: three letters at most (JM, Léo — the
+ * comparisons tell a name from initials by its vowels) or a one-letter word ("jean m", "j m").
+ * Pass a column: it is repeated.
+ */
+function abbreviatedKey(k) {
+  return `(length(${k}) <= 3 OR ${k} LIKE '% _' OR ${k} LIKE '_ %')`;
+}
+
+/**
  * Initials of a compound first name, from its match key: "jean michel" → "jm", "j m" → "jm",
  * "jean m" → "jm"; a key of two or three letters is taken as initials already ("jm"). NULL for
  * other single names. Pass a column: it is repeated.
@@ -304,4 +313,4 @@ function splitFullName(expr) {
   return { first: cases((f) => f), last: cases((_, l) => l), title };
 }
 
-module.exports = { ocrFoldOfKey, splitFullName, genderOfTitle, display, matchKey, initialsOfKey, stripParticles, firstToken, initial, phonetic, phoneticOfKey, canonicalFirstName, canonicalFirstNameOfKey, HONORIFICS, TITLE_GENDERS, PARTICLES, FIRST_NAME_ABBREVIATIONS, JUNK_NAMES };
+module.exports = { ocrFoldOfKey, abbreviatedKey, splitFullName, genderOfTitle, display, matchKey, initialsOfKey, stripParticles, firstToken, initial, phonetic, phoneticOfKey, canonicalFirstName, canonicalFirstNameOfKey, HONORIFICS, TITLE_GENDERS, PARTICLES, FIRST_NAME_ABBREVIATIONS, JUNK_NAMES };

@@ -305,9 +305,9 @@ SELECT named.*, split_part(named.email_key, '@', 1) AS email_mailbox, ${email.ye
 FROM named
 JOIN numbers AS nb ON nb.record_key = named.record_key
 CROSS JOIN (SELECT COUNT(*) AS records FROM kept) AS total
--- An abbreviation (three letters at most, or a one-letter word: includes/identity_comparisons.js
--- ABBREVIATED) keyed by its initials; one equality in the join (see named above).
-LEFT JOIN compound_heads AS ch ON ch.first_initials = CASE WHEN length(named.first_key) <= 3 OR named.first_key LIKE '% _' OR named.first_key LIKE '_ %' THEN named.first_initials END
+-- An abbreviation (person_name.abbreviatedKey, as the comparisons read it) keyed by its initials;
+-- one equality in the join (see named above).
+LEFT JOIN compound_heads AS ch ON ch.first_initials = CASE WHEN ${person_name.abbreviatedKey("named.first_key")} THEN named.first_initials END
 LEFT JOIN name_roles AS nr ON nr.name_key = named.last_key
 LEFT JOIN name_roles AS nf ON nf.name_key = named.first_key
 LEFT JOIN first_genders AS fg ON fg.first_key = named.first_key

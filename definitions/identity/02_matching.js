@@ -330,7 +330,7 @@ ${identity_weights.levelWeights({ vectors, params, comparisons: cmps })}
     -- First names alike in spelling or sound but given to two genders (Laure / Laurent, by their
     -- titles or the names' own genders) are two names too: at 100k people 311 candidate pairs,
     -- none of them one person (10 were linked).
-    ((v.cmp_first_name IN (${firstConflict}) OR (v.cmp_first_name IN (${firstAlike}) AND v.genders_differ)) AND NOT (v.cmp_first_name IN (${firstCompoundHead}) AND v.mobile_phone) AND v.cmp_last_name NOT IN (${swappedLevels}) AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
+    ((v.cmp_first_name IN (${firstConflict}) OR (v.cmp_first_name IN (${firstAlike}) AND v.genders_differ)) AND NOT (v.cmp_first_name IN (${firstCompoundHead}) AND v.mobile_phone AND v.${linkable("phone_e164")}) AND v.cmp_last_name NOT IN (${swappedLevels}) AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
     -- … or birth dates that differ beyond a typo or a day/month swap, unless a national id agrees;
     -- or both present and different.
     (v.cmp_birth_date = ${levelOf("birth_date")} AND v.cmp_national_id NOT IN (0, 1, 2)) AS strong_conflict,
