@@ -84,6 +84,15 @@ function identifierTypes(cfg) {
 }
 
 /**
+ * Identifiers that can link two records on their own, as [kind, person_records column]: each
+ * configured id type (`id:<type>`), the email and the phone (identifier_stats, comparison_vectors,
+ * pair_scores).
+ */
+function linkingIdentifiers(cfg) {
+  return [...identifierTypes(cfg).map((t) => [`id:${t}`, "id_" + t]), ["email", "email_key"], ["phone", "phone_e164"]];
+}
+
+/**
  * The identifier kinds of rcu_core.user_identifiers that are not configured types, with the
  * person_records column of each. Configured types (identifiers, sightings) may not reuse these
  * names: identity/config.ts (BUILT_IN_KINDS) refuses them, and a test keeps the two lists equal.
@@ -164,4 +173,4 @@ function blockingRules(cfg, sightingsOf) {
   return rules;
 }
 
-module.exports = { BUILT_IN_KINDS, SURVIVORSHIP, neutralComparisons, sightingTypes, oneRecordSources, fromOneRecordSource, trainingSessions, levelsOf, SCHEMA, FIELDS, config, field, identifierTypes, sourceRelation, comparisons, blockingRules, q, lit };
+module.exports = { BUILT_IN_KINDS, SURVIVORSHIP, linkingIdentifiers, neutralComparisons, sightingTypes, oneRecordSources, fromOneRecordSource, trainingSessions, levelsOf, SCHEMA, FIELDS, config, field, identifierTypes, sourceRelation, comparisons, blockingRules, q, lit };
