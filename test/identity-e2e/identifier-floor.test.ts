@@ -68,11 +68,12 @@ function estate(): string[] {
   ];
 }
 
-async function decisions(floor: number): Promise<{ user: Map<string, string>; decision: (a: string, b: string) => string | undefined; firstNameLevel: (a: string, b: string) => string | undefined }> {
+/** `more`: further matching settings (`key: value, …`) and records. */
+async function decisions(floor: number, more: { matching?: string; lines?: string[] } = {}): Promise<{ user: Map<string, string>; decision: (a: string, b: string) => string | undefined; firstNameLevel: (a: string, b: string) => string | undefined }> {
   const dir = await tempDir("rcu-floor-");
-
-  const project = await peopleProject(dir, ["first_name", "last_name", "email", "phone", "address_line", "postcode", "city"], { identity: `matching: { identifier_floor: ${floor} }` });
-  await project.write(estate());
+  const matching = [`identifier_floor: ${floor}`, ...(more.matching ? [more.matching] : [])].join(", ");
+  const project = await peopleProject(dir, ["first_name", "last_name", "email", "phone", "address_line", "postcode", "city"], { identity: `matching: { ${matching} }` });
+  await project.write([...estate(), ...(more.lines ?? [])]);
   await project.resolve();
   const rows = await duck<{ id_l: string; id_r: string; decision: string }>(project.warehouse, "SELECT id_l, id_r, decision FROM rcu_identity.pair_scores");
   const key = (a: string, b: string) => [`people:${a}`, `people:${b}`].sort().join();
@@ -136,6 +137,23 @@ describe("identifier floor", () => {
     expect(firstNameLevel("jf5", "jf6")).toBe("disagrees");
     expect(decision("jf5", "jf6")).toBe("vetoed: first names conflict");
     expect(user.get("jf5")).not.toBe(user.get("jf6"));
+  }, 120_000);
+
+  // A mobile typed on more than max_records_per_identifier records (a shop's number) is nobody's:
+  // it lifts no conflict, as it links nothing.
+  it("keeps a compound's initials and its first word apart on a shared mobile", async () => {
+    const shop = "+33675312288";
+    const lines = [
+      `shop1,J-F,Bonnet,,${shop},1 rue Neuve,31000,Toulouse`,
+      `shop2,Jean,Bonnet,,${shop},9 rue Longue,59000,Lille`,
+      `shop3,Paul,Roy,,${shop},,,`,
+      `shop4,Léa,Morel,,${shop},,,`,
+    ];
+    const { user, decision } = await decisions(0.05, { matching: "max_records_per_identifier: 3", lines });
+    expect(decision("shop1", "shop2")).toBe("vetoed: first names conflict");
+    expect(user.get("shop1")).not.toBe(user.get("shop2"));
+    // The same pair on a mobile of its own is linked (the test above), here too.
+    expect(decision("jf1", "jf2")).toBe("deterministic: phone");
   }, 120_000);
 
   it("links them on the email alone when the floor is off (the control)", async () => {
