@@ -4,7 +4,6 @@
 const cfg = identity_model.config();
 const S = identity_model.SCHEMA;
 const { q, lit } = identity_model;
-const idTypes = identity_model.identifierTypes(cfg);
 const seenTypes = identity_model.sightingTypes(cfg);
 const cmps = identity_model.comparisons();
 const m = cfg.matching;
@@ -234,7 +233,7 @@ publish("pair_scores", {
     lookup: { relation: "level_weights", alias: "lw" }, neutral: NEUTRAL,
   });
   const deterministic = [
-    ...idTypes.map((t) => [`id:${t}`, `v.${linkable("id_" + t)}`]),
+    ...identifierKinds.filter(([kind]) => kind.startsWith("id:")).map(([kind, col]) => [kind, `v.${linkable(col)}`]),
     // Email and phone are shared within households: they link only when first names agree, or
     // when one record has none (such a record can join a person but never bridge two: see
     // 03_clusters.js).
