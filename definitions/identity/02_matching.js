@@ -89,7 +89,7 @@ const comparisonVectorsTable = publish("comparison_vectors", {
   type: "table",
   schema: S,
   tags: ["identity"],
-  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), whether both come from one source holding one record per person (same_one_record_source), whether one has no first name and their genders differ (gender_conflict) or its email's initial is not the other's common given name's (initial_conflict), whether their genders differ (genders_differ), whether they share a family's mailbox and one has no first name (family_mailbox: the email then links nothing), whether one without a first name shares the other's fixed line while their surnames differ or another given name of that surname lives at the other's address (family_line: the phone then links nothing), whether they share an email whose local part holds a number of three digits or more (distinctive_email: never outweighed), whether they share a mobile number (mobile_phone: it links first names alike only in spelling, and a compound's initials with its first word alone), and the hash EM samples pairs by.",
+  description: "For each candidate pair, the agreement level of every attribute (-1 missing, 0 strongest … k disagrees), term frequencies of exact matches, which identifiers the two records share unshared (linkable_*), whether both come from one source holding one record per person (same_one_record_source), whether one has no first name and their genders differ (gender_conflict) or its email's initial is not the other's common given name's (initial_conflict), whether their genders differ (genders_differ), whether they share a family's mailbox and one has no first name (family_mailbox: the email then links nothing), whether one without a first name shares the other's fixed line while their surnames differ or another given name of that surname lives at the other's address (family_line: the phone then links nothing), whether they share an email whose local part holds a number of three digits or more (distinctive_email: never outweighed), whether they share a mobile number (mobile_phone: it links first names alike only in spelling, and a compound's initials with its first word alone), whether one's given name is the first word of the other's compound and they share no email but a family's mailbox (compound_word_alone: at one home, a conflict unless a birth date, a mobile or an id agrees), and the hash EM samples pairs by.",
 }).query((ctx) => {
   const tf = ctx.ref(S, "term_frequencies");
   const records = ctx.ref(S, "person_records");
@@ -151,6 +151,11 @@ ${flags.map(([, on], i) => `    SELECT r.record_num, ${i} AS kind FROM ${records
   // 236 pairs of two people apart against 16 of one (households merged 77 -> 70).
   const rivalAtHome = (named, nameless) => `(${named}.first_key IS NOT NULL AND (${named}.home_rival_u = 1 OR (${nameless}.gender IS NULL AND ${named}.home_rival_m + ${named}.home_rival_f > 0) OR (${nameless}.gender = 'M' AND ${named}.home_rival_m = 1) OR (${nameless}.gender = 'F' AND ${named}.home_rival_f = 1)))`;
   const familyLine = `COALESCE(l.phone_e164 = r.phone_e164 AND NOT l.phone_mobile AND (l.first_key IS NULL OR r.first_key IS NULL) AND (l.last_phon <> r.last_phon OR ${rivalAtHome("l", "r")} OR ${rivalAtHome("r", "l")}), FALSE)`;
+  // A given name that is the first word of the other's compound (Jean / Jean-Pierre, Marie /
+  // Marie-Claire), the two sharing no email but a family's mailbox: a father and his son, a mother
+  // and her daughter, as often as one person typing half her name (pair_scores weighs the rest).
+  const wordAlone = (a, b) => `(${a}.first_key NOT LIKE '% %' AND ${b}.first_key LIKE ${a}.first_key || ' %')`;
+  const compoundWordAlone = `(COALESCE(${wordAlone("l", "r")} OR ${wordAlone("r", "l")}, FALSE) AND NOT COALESCE(l.email_key = r.email_key AND l.shared_email_key = 0 AND l.household_email = 0, FALSE))`;
   const householdOnly = { email_key: `AND NOT ${familyMailbox}`, phone_e164: `AND NOT ${familyLine}` };
   const linkableCols = identifierKinds.map(([, col]) => `COALESCE(l.${q(col)} = r.${q(col)} AND l.${q("shared_" + col)} = 0 ${householdOnly[col] || ""}, FALSE) AS ${linkable(col)}`);
   // Sighted values: the pairs of records seen with one value that is not shared, per type. A
@@ -176,7 +181,7 @@ ${flags.map(([, on], i) => `    SELECT r.record_num, ${i} AS kind FROM ${records
     comparisons: cmps,
     // sample_hash: EM's deterministic sample (identity_weights.emStatements), from the records'
     // 52-bit hashes (the sum stays below 2^53: exact in every client).
-    extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", `${sameOneRecordSource} AS same_one_record_source`, `COALESCE(${genderConflict}, FALSE) AS gender_conflict`, `COALESCE(${initialConflict}, FALSE) AS initial_conflict`, "COALESCE(l.gender <> r.gender, FALSE) AS genders_differ", `${familyMailbox} AS family_mailbox`, "COALESCE(l.email_key = r.email_key AND l.email_distinctive = 1, FALSE) AS distinctive_email", `${familyLine} AS family_line`, "COALESCE(l.phone_e164 = r.phone_e164 AND l.phone_mobile AND r.phone_mobile, FALSE) AS mobile_phone", ...tfCols, ...linkableCols, ...seenCols].join(",\n  "),
+    extra: ["p.first_rule", "p.rules_matched", "l.record_hash + r.record_hash AS sample_hash", `${sameOneRecordSource} AS same_one_record_source`, `COALESCE(${genderConflict}, FALSE) AS gender_conflict`, `COALESCE(${initialConflict}, FALSE) AS initial_conflict`, "COALESCE(l.gender <> r.gender, FALSE) AS genders_differ", `${familyMailbox} AS family_mailbox`, "COALESCE(l.email_key = r.email_key AND l.email_distinctive = 1, FALSE) AS distinctive_email", `${familyLine} AS family_line`, "COALESCE(l.phone_e164 = r.phone_e164 AND l.phone_mobile AND r.phone_mobile, FALSE) AS mobile_phone", `${compoundWordAlone} AS compound_word_alone`, ...tfCols, ...linkableCols, ...seenCols].join(",\n  "),
     joins: seenPairs,
   });
 });
@@ -254,6 +259,8 @@ publish("pair_scores", {
     // Sighted identifiers (a device at login) too: a family tablet is shared like a landline.
     ...seenTypes.map((t) => [seenKind(t), `v.${q("linkable_" + seenColumn(t))} AND v.cmp_first_name IN (${firstAgree})`]),
   ];
+  const sameHome = identity_model.levelsOf("address", /exact|similarity/).join(", ");
+  const idShared = identifierKinds.filter(([kind]) => kind.startsWith("id:")).map(([, col]) => `v.${linkable(col)}`).join(" OR ") || "FALSE";
   const householdKinds = ["email", "phone", ...seenTypes.map(seenKind)].map(lit).join(", ");
   const threshold = Math.log(m.threshold / (1 - m.threshold));
   const floorWeight = m.identifier_floor > 0 ? Math.log(m.identifier_floor / (1 - m.identifier_floor)) : null;
@@ -272,7 +279,10 @@ ${identity_weights.levelWeights({ vectors, params, comparisons: cmps })}
     -- First names alike in spelling or sound but given to two genders (Laure / Laurent, by their
     -- titles or the names' own genders) are two names too: at 100k people 311 candidate pairs,
     -- none of them one person (10 were linked).
-    ((v.cmp_first_name IN (${firstConflict}) OR (v.cmp_first_name IN (${firstAlike}) AND v.genders_differ)) AND NOT (v.cmp_first_name IN (${firstCompoundHead}) AND v.mobile_phone AND v.${linkable("phone_e164")}) AND v.cmp_last_name NOT IN (${swappedLevels}) AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
+    -- A given name and the compound it starts (Jean / Jean-Pierre) are two people too unless the
+    -- birth dates agree, a personal email or a mobile is shared: a father and his son at one home.
+    ((v.cmp_first_name IN (${firstConflict}) OR (v.cmp_first_name IN (${firstAlike}) AND v.genders_differ)
+      OR (v.compound_word_alone AND v.cmp_first_name >= 0 AND ((v.cmp_address IN (${sameHome}) AND v.cmp_postcode = 0) OR (v.cmp_phone = 0 AND NOT v.mobile_phone)) AND v.cmp_birth_date NOT IN (0, 1, 2) AND NOT (v.mobile_phone AND v.${linkable("phone_e164")}) AND NOT (${idShared}))) AND NOT (v.cmp_first_name IN (${firstCompoundHead}) AND v.mobile_phone AND v.${linkable("phone_e164")}) AND v.cmp_last_name NOT IN (${swappedLevels}) AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
     -- … or birth dates that differ beyond a typo or a day/month swap, unless a national id agrees;
     -- or both present and different.
     (v.cmp_birth_date = ${levelOf("birth_date")} AND v.cmp_national_id NOT IN (0, 1, 2)) AS strong_conflict,
