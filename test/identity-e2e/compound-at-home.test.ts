@@ -63,9 +63,11 @@ describe("a given name and the compound it starts, at one home", () => {
 
     for (const [a, b] of [["pl1", "pl2"], ["mp1", "mp2"], ["jl3", "jl4"]] as const) {
       expect(flag.get(key(a, b)), `${a} / ${b}`).toBe(true);
-      expect(await project.decision(a, b), `${a} / ${b}`).toBe("vetoed: first names conflict");
+      expect(await project.decision(a, b), `${a} / ${b}`).toBe("vetoed: a given name and the compound it starts, at one home");
       expect(user.get(a), `${a} / ${b}`).not.toBe(user.get(b));
     }
+    const scores = await duck<{ id_l: string; id_r: string; compound_at_home: boolean; first_name_conflict: boolean }>(project.warehouse, "SELECT id_l, id_r, compound_at_home, first_name_conflict FROM rcu_identity.pair_scores WHERE id_l IN ('people:pl1', 'people:pl2', 'people:jl1', 'people:jl2') AND id_r IN ('people:pl1', 'people:pl2', 'people:jl1', 'people:jl2')");
+    expect(scores.map(({ compound_at_home, first_name_conflict }) => [compound_at_home, first_name_conflict]).sort()).toEqual([[false, false], [true, true]]);
     // Her own email: the flag does not hold, and the pair is scored.
     expect(flag.get(key("mc1", "mc2"))).toBe(false);
     expect(await project.decision("mc1", "mc2")).toBe("probabilistic");

@@ -121,7 +121,7 @@ describe("identifier floor", () => {
     expect(firstNameLevel("jm1", "jm2")).toBe("similarity >= 0.80");
     // On the family's fixed line, Jean and Jean-Michel are a given name and the compound it
     // starts at one home: a conflict (test/identity-e2e/compound-at-home.test.ts).
-    expect(decision("jm1", "jm2")).toBe("vetoed: first names conflict");
+    expect(decision("jm1", "jm2")).toBe("vetoed: a given name and the compound it starts, at one home");
     expect(user.get("jm1")).not.toBe(user.get("jm2"));
   }, 120_000);
 
