@@ -266,8 +266,9 @@ publish("pair_scores", {
   // apart, day and month transposed) or they share a mobile or an external id. At 1M records such
   // pairs linked were 14 of two people to 81 of one; households merged 67 -> 62 (100k people 10 -> 8).
   const sameHome = identity_model.levelsOf("address", /exact|similarity/).join(", ");
+  const birthAgrees = identity_model.levelsOf("birth_date", /exact|one digit|transposed/).join(", ");
   const idShared = identifierKinds.filter(([kind]) => kind.startsWith("id:")).map(([, col]) => `v.${linkable(col)}`).join(" OR ") || "FALSE";
-  const compoundAtHome = `(v.compound_word_alone AND v.cmp_first_name >= 0 AND ((v.cmp_address IN (${sameHome}) AND v.cmp_postcode = 0) OR (v.cmp_phone = 0 AND NOT v.mobile_phone)) AND v.cmp_birth_date NOT IN (0, 1, 2) AND NOT (v.mobile_phone AND v.${linkable("phone_e164")}) AND NOT (${idShared}))`;
+  const compoundAtHome = `(v.compound_word_alone AND v.cmp_first_name >= 0 AND ((v.cmp_address IN (${sameHome}) AND v.cmp_postcode = 0) OR (v.cmp_phone = 0 AND NOT v.mobile_phone)) AND v.cmp_birth_date NOT IN (${birthAgrees}) AND NOT (v.mobile_phone AND v.${linkable("phone_e164")}) AND NOT (${idShared}))`;
   const householdKinds = ["email", "phone", ...seenTypes.map(seenKind)].map(lit).join(", ");
   const threshold = Math.log(m.threshold / (1 - m.threshold));
   const floorWeight = m.identifier_floor > 0 ? Math.log(m.identifier_floor / (1 - m.identifier_floor)) : null;
