@@ -7,24 +7,16 @@
  */
 import { describe, expect, it } from "vitest";
 import { duck, tempDir } from "../helpers.js";
-import { peopleProject } from "./people-project.js";
-
-const FIRST = ["Lucas", "Emma", "Hugo", "Chloé", "Louis", "Léa", "Jules", "Manon", "Arthur", "Camille"];
-const LAST = ["Bernard", "Dubois", "Moreau", "Laurent", "Simon", "Michel", "Lefebvre", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet"];
+import { peopleProject, twoRecordsEach } from "./people-project.js";
 
 /** 200 people with two records each, agreeing on everything, so EM learns what one person's records share. */
 function background(): string[] {
-  const lines: string[] = [];
-  for (let i = 0; i < 200; i++) {
-    const first = FIRST[i % FIRST.length]!;
-    const last = LAST[Math.floor(i / FIRST.length)]!;
+  return twoRecordsEach(200, (i, first, last) => {
     const email = `${first.toLowerCase().replace("é", "e")}.${last.toLowerCase().replace("é", "e")}${i}@mail.fr`;
     const phone = `+3361234${String(i).padStart(4, "0")}`;
     const birth = `19${50 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`;
-    const row = `${first},${last},${email},${phone},${i + 1} rue de la Paix,${75001 + (i % 20)},Paris,${birth}`;
-    lines.push(`p${i}a,${row}`, `p${i}b,${row}`);
-  }
-  return lines;
+    return `${first},${last},${email},${phone},${i + 1} rue de la Paix,${75001 + (i % 20)},Paris,${birth}`;
+  });
 }
 
 describe("a given name and the compound it starts, at one home", () => {

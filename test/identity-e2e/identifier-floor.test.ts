@@ -8,26 +8,21 @@
  */
 import { describe, expect, it } from "vitest";
 import { duck, tempDir } from "../helpers.js";
-import { peopleProject } from "./people-project.js";
+import { peopleProject, twoRecordsEach } from "./people-project.js";
 
-const FIRST = ["Lucas", "Emma", "Hugo", "Chloé", "Louis", "Léa", "Jules", "Manon", "Arthur", "Camille"];
-const LAST = ["Bernard", "Dubois", "Moreau", "Laurent", "Simon", "Michel", "Lefebvre", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet"];
 const CITIES: Array<[string, string]> = [["75011", "Paris"], ["69003", "Lyon"], ["13001", "Marseille"], ["31000", "Toulouse"], ["59000", "Lille"], ["33000", "Bordeaux"], ["44000", "Nantes"], ["67000", "Strasbourg"]];
 
 /** 200 people with two records each, agreeing on everything: EM learns that one person's records share phone and postcode. */
 function estate(): string[] {
-  const lines = ["id,first_name,last_name,email,phone,address_line,postcode,city"];
-  for (let i = 0; i < 200; i++) {
-    const first = FIRST[i % FIRST.length]!;
-    const last = LAST[Math.floor(i / FIRST.length)]!;
+  const people = twoRecordsEach(200, (i, first, last) => {
     const [postcode, city] = CITIES[i % CITIES.length]!;
     const email = `${first.toLowerCase().replace("é", "e")}.${last.toLowerCase().replace("é", "e")}${i}@mail.fr`;
     const phone = `+3361234${String(i).padStart(4, "0")}`;
-    const address = `${i + 1} rue de la Paix`;
-    lines.push(`p${i}a,${first},${last},${email},${phone},${address},${postcode},${city}`, `p${i}b,${first},${last},${email},${phone},${address},${postcode},${city}`);
-  }
+    return `${first},${last},${email},${phone},${i + 1} rue de la Paix,${postcode},${city}`;
+  });
   return [
-    ...lines,
+    "id,first_name,last_name,email,phone,address_line,postcode,city",
+    ...people,
     // Two namesakes (a common first name) typing one address, everything else different.
     "lucas1,Lucas,Leroy,lucasleroy48@gmail.com,+33612457801,12 rue Victor Hugo,13001,Marseille",
     "lucas2,Lucas,Leroy,lucasleroy48@gmail.com,+33787452236,5 avenue Foch,59000,Lille",

@@ -7,10 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { cli, duck, ROOT, tempDir } from "../helpers.js";
-import { peopleProject } from "./people-project.js";
+import { peopleProject, twoRecordsEach } from "./people-project.js";
 
-const FIRST = ["Lucas", "Emma", "Hugo", "Chloé", "Louis", "Léa", "Jules", "Manon", "Arthur", "Camille"];
-const LAST = ["Bernard", "Dubois", "Moreau", "Laurent", "Simon", "Michel", "Lefebvre", "Garcia", "David", "Bertrand"];
 const CITIES: Array<[string, string]> = [["75011", "Paris"], ["69003", "Lyon"], ["13001", "Marseille"], ["31000", "Toulouse"], ["59000", "Lille"]];
 
 interface Scored { id_l: string; id_r: string; w: number; address: number; postcode: number; city: number }
@@ -30,13 +28,8 @@ async function pairsOf(warehouse: string, prefixes: readonly string[]): Promise<
 describe("postcode, city and region", () => {
   it("count the city no more once the postcodes agree", async () => {
     const project = await peopleProject(await tempDir("rcu-location-"), ["first_name", "last_name", "postcode", "city"]);
-    const lines = ["id,first_name,last_name,postcode,city"];
     // 100 people with two records each, so EM has something to learn from.
-    for (let i = 0; i < 100; i++) {
-      const [postcode, city] = CITIES[i % CITIES.length]!;
-      const name = `${FIRST[i % FIRST.length]},${LAST[Math.floor(i / FIRST.length)]}`;
-      lines.push(`p${i}a,${name},${postcode},${city}`, `p${i}b,${name},${postcode},${city}`);
-    }
+    const lines = ["id,first_name,last_name,postcode,city", ...twoRecordsEach(100, (i, first, last) => `${first},${last},${CITIES[i % CITIES.length]!.join(",")}`)];
     // Two pairs alike but for the city: the same one, and the commune beside it typed instead.
     lines.push("a1,Jean,Dupont,69100,Villeurbanne", "a2,Jean,Dupont,69100,Villeurbanne", "b1,Jean,Dupont,69100,Villeurbanne", "b2,Jean,Dupont,69100,Lyon");
     await project.write(lines);
@@ -50,12 +43,7 @@ describe("postcode, city and region", () => {
 
   it("weigh a shared home once: the address, not its postcode as well", async () => {
     const project = await peopleProject(await tempDir("rcu-home-"), ["first_name", "last_name", "address_line", "postcode"]);
-    const lines = ["id,first_name,last_name,address_line,postcode"];
-    for (let i = 0; i < 100; i++) {
-      const [postcode] = CITIES[i % CITIES.length]!;
-      const name = `${FIRST[i % FIRST.length]},${LAST[Math.floor(i / FIRST.length)]}`;
-      lines.push(`p${i}a,${name},${i + 1} rue des Lilas,${postcode}`, `p${i}b,${name},${i + 1} rue des Lilas,${postcode}`);
-    }
+    const lines = ["id,first_name,last_name,address_line,postcode", ...twoRecordsEach(100, (i, first, last) => `${first},${last},${i + 1} rue des Lilas,${CITIES[i % CITIES.length]![0]}`)];
     lines.push(
       // One home with its postcode on both records, and on one record only: the same evidence.
       "a1,Jean,Dupont,8 rue Pasteur,69100", "a2,Jean,Dupont,8 rue Pasteur,69100",
@@ -103,12 +91,7 @@ describe("postcode, city and region", () => {
 
   it("weigh nothing against a woman's other surname at her home with her given name (a maiden and a married name), and weigh it elsewhere", async () => {
     const project = await peopleProject(await tempDir("rcu-maiden-"), ["title", "first_name", "last_name", "address_line", "postcode"]);
-    const lines = ["id,title,first_name,last_name,address_line,postcode"];
-    for (let i = 0; i < 100; i++) {
-      const [postcode] = CITIES[i % CITIES.length]!;
-      const name = `${FIRST[i % FIRST.length]},${LAST[Math.floor(i / FIRST.length)]}`;
-      lines.push(`p${i}a,,${name},${i + 1} rue des Lilas,${postcode}`, `p${i}b,,${name},${i + 1} rue des Lilas,${postcode}`);
-    }
+    const lines = ["id,title,first_name,last_name,address_line,postcode", ...twoRecordsEach(100, (i, first, last) => `,${first},${last},${i + 1} rue des Lilas,${CITIES[i % CITIES.length]![0]}`)];
     lines.push(
       // Claire Martin, née Mercier: one home, one given name, two surnames.
       "a1,Mme,Claire,Martin,8 rue Pasteur,69100", "a2,Mme,Claire,Mercier,8 rue Pasteur,69100",

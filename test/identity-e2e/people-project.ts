@@ -102,3 +102,19 @@ identity:
   expect(r.code).toBe(0);
   return { config, warehouse };
 }
+
+/** The background people's given names and surnames: person i is GIVEN_NAMES[i % 10] SURNAMES[i / 10]. */
+export const GIVEN_NAMES = ["Lucas", "Emma", "Hugo", "Chloé", "Louis", "Léa", "Jules", "Manon", "Arthur", "Camille"];
+export const SURNAMES = ["Bernard", "Dubois", "Moreau", "Laurent", "Simon", "Michel", "Lefebvre", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet"];
+
+/**
+ * `count` people with two records each that agree on everything (ids `p<i>a`, `p<i>b`), so EM has
+ * one person's records to learn from: `row(i, first, last)` gives the fields after the id.
+ */
+export function twoRecordsEach(count: number, row: (i: number, first: string, last: string) => string): string[] {
+  if (count > GIVEN_NAMES.length * SURNAMES.length) throw new Error(`twoRecordsEach: at most ${GIVEN_NAMES.length * SURNAMES.length} people`);
+  return Array.from({ length: count }, (_, i) => {
+    const fields = row(i, GIVEN_NAMES[i % GIVEN_NAMES.length]!, SURNAMES[Math.floor(i / GIVEN_NAMES.length)]!);
+    return [`p${i}a,${fields}`, `p${i}b,${fields}`];
+  }).flat();
+}

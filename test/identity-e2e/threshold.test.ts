@@ -5,20 +5,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { duck, tempDir } from "../helpers.js";
-import { peopleProject } from "./people-project.js";
+import { peopleProject, twoRecordsEach } from "./people-project.js";
 
-const FIRST = ["Lucas", "Emma", "Hugo", "Chloé", "Louis", "Léa", "Jules", "Manon", "Arthur", "Camille"];
-const LAST = ["Bernard", "Dubois", "Moreau", "Laurent", "Simon", "Michel", "Lefebvre", "Garcia", "David", "Bertrand"];
 const POSTCODES = ["75011", "69003", "13001", "31000", "59000"];
 
 /** 100 people with two records each: name, address and postcode. */
 function records(): string[] {
-  const lines = ["id,first_name,last_name,address_line,postcode"];
-  for (let i = 0; i < 100; i++) {
-    const name = `${FIRST[i % FIRST.length]},${LAST[Math.floor(i / FIRST.length)]}`;
-    lines.push(`p${i}a,${name},${i + 1} rue des Lilas,${POSTCODES[i % POSTCODES.length]}`, `p${i}b,${name},${i + 1} rue des Lilas,${POSTCODES[i % POSTCODES.length]}`);
-  }
-  return lines;
+  return ["id,first_name,last_name,address_line,postcode", ...twoRecordsEach(100, (i, first, last) => `${first},${last},${i + 1} rue des Lilas,${POSTCODES[i % POSTCODES.length]}`)];
 }
 
 interface Scored { id_l: string; id_r: string; p: number; decision: string; linked: boolean }
