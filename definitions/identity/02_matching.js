@@ -16,10 +16,14 @@ const swappedLevels = identity_model.levelsOf("last_name", /swapped/).join(", ")
 // Claire Bonnet; at 1M records such email links were 1,987 pairs of one person and 28 of two,
 // most of them namesakes the sample's generator gave one mailbox).
 const firstAgree = [-1, ...identity_model.levelsOf("first_name", /exact|nickname|0\.92|OCR|same sound|initials of a compound|last-name field|different surnames, both a woman/)].join(", ");
-const firstConflict = identity_model.levelsOf("first_name", /masculine|different common|different given|first word of the compound|^else$/).join(", ");
+const firstConflict = identity_model.levelsOf("first_name", /masculine|different common|different given|first word of the compound|second words of other initials|^else$/).join(", ");
 // A compound's initials against its first word alone (J-F / Jean): a conflict, but not on a shared
 // mobile, which links them (below).
 const firstCompoundHead = identity_model.levelsOf("first_name", /first word of the compound/).join(", ");
+// Two compounds of one first word, the second words of other initials (Jean-L. / Jean-Pierre): a
+// conflict, but not on a shared mobile either, which links them as it did when Jaro–Winkler put
+// them at >= 0.80 (one person's second word mistyped: "Jean Aptiste").
+const firstOtherCompound = identity_model.levelsOf("first_name", /second words of other initials/).join(", ");
 const firstSpelledAlike = identity_model.levelsOf("first_name", /0\.80/).join(", ");
 // First names alike only in spelling or sound: of two genders, they are two people (below).
 const firstAlike = identity_model.levelsOf("first_name", /0\.92|OCR|same sound|0\.80|neighbouring letters swapped/).join(", ");
@@ -255,7 +259,7 @@ publish("pair_scores", {
     // Likewise a compound's initials against its first word alone on a mobile (J-F / Jean Rousseau):
     // at 1M records 274 such candidate pairs of one surname, all one person; by email alone 149
     // of 502, at one address without a shared phone 65 of 67 (a father and his son there).
-    ["phone", `v.${linkable("phone_e164")} AND (v.cmp_first_name IN (${firstAgree}) OR (v.cmp_first_name IN (${firstSpelledAlike}, ${firstCompoundHead}) AND v.mobile_phone) OR v.cmp_last_name IN (${swappedLevels}))`],
+    ["phone", `v.${linkable("phone_e164")} AND (v.cmp_first_name IN (${firstAgree}) OR (v.cmp_first_name IN (${firstSpelledAlike}, ${firstCompoundHead}, ${firstOtherCompound}) AND v.mobile_phone) OR v.cmp_last_name IN (${swappedLevels}))`],
     // Sighted identifiers (a device at login) too: a family tablet is shared like a landline.
     ...seenTypes.map((t) => [seenKind(t), `v.${q("linkable_" + seenColumn(t))} AND v.cmp_first_name IN (${firstAgree})`]),
   ];
@@ -288,7 +292,7 @@ ${identity_weights.levelWeights({ vectors, params, comparisons: cmps })}
     -- titles or the names' own genders) are two names too: at 100k people 311 candidate pairs,
     -- none of them one person (10 were linked).
     -- So are a given name and the compound it starts at one home (compoundAtHome, above).
-    ((v.cmp_first_name IN (${firstConflict}) OR (v.cmp_first_name IN (${firstAlike}) AND v.genders_differ) OR ${compoundAtHome}) AND NOT (v.cmp_first_name IN (${firstCompoundHead}) AND v.mobile_phone AND v.${linkable("phone_e164")}) AND v.cmp_last_name NOT IN (${swappedLevels}) AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
+    ((v.cmp_first_name IN (${firstConflict}) OR (v.cmp_first_name IN (${firstAlike}) AND v.genders_differ) OR ${compoundAtHome}) AND NOT (v.cmp_first_name IN (${firstCompoundHead}, ${firstOtherCompound}) AND v.mobile_phone AND v.${linkable("phone_e164")}) AND v.cmp_last_name NOT IN (${swappedLevels}) AND v.cmp_national_id NOT IN (0, 1, 2)) AS first_name_conflict,
     -- … or birth dates that differ beyond a typo or a day/month swap, unless a national id agrees;
     -- or both present and different.
     (v.cmp_birth_date = ${levelOf("birth_date")} AND v.cmp_national_id NOT IN (0, 1, 2)) AS strong_conflict,

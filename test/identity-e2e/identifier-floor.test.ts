@@ -153,6 +153,23 @@ describe("identifier floor", () => {
     expect(decision("jf1", "jf2")).toBe("deterministic: phone");
   }, 120_000);
 
+  // Two compounds of one first word whose second words start with other letters (Jean-L. /
+  // Jean-Pierre) are two given names: a conflict, unless they share a mobile, where the phone rule
+  // links them (one man's second word mistyped, "Jean-Aptiste").
+  it("keeps Jean-L. and Jean-Pierre apart on one mailbox, and links Jean-B. and Jean-Aptiste on one mobile", async () => {
+    const lines = [
+      "jl5,Jean-L.,Perrin,jean.perrin@mail.fr,,,,",
+      "jl6,Jean-Pierre,Perrin,jean.perrin@mail.fr,,,,",
+      "jb1,Jean-B.,Renaud,,+33677889900,3 rue Basse,31000,Toulouse",
+      "jb2,Jean-Aptiste,Renaud,,+33677889900,7 allée des Pins,33000,Bordeaux",
+    ];
+    const { user, decision } = await decisions(0.05, { lines });
+    expect(decision("jl5", "jl6")).toBe("vetoed: first names conflict");
+    expect(user.get("jl5")).not.toBe(user.get("jl6"));
+    expect(decision("jb1", "jb2")).toBe("deterministic: phone");
+    expect(user.get("jb1")).toBe(user.get("jb2"));
+  }, 120_000);
+
   it("links them on the email alone when the floor is off (the control)", async () => {
     const { user, decision } = await decisions(0);
     expect(decision("lucas1", "lucas2")).toBe("deterministic: email");

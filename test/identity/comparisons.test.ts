@@ -115,6 +115,12 @@ const records: Rec[] = [
   ["patriciamartin", "Patricia", "Martin", false, null], // his wife: alike crosswise, another gender
   ["pierremarie", "Pierre", "Marie", false, null], // Marie Pierre typed the other way round, her gender read from "Pierre"
   ["mariepierre", "Marie", "Pierre", false, null],
+  ["jeanlmorel", "Jean-L.", "Morel", false, null], // Jean-Luc or Jean-Louis …
+  ["jeanpierremorel", "Jean-Pierre", "Morel", false, null], // … is not Jean-Pierre
+  ["jeanmichelmorel", "Jean-Michel", "Morel", false, null],
+  ["jeanmarcmorel", "Jean-Marc", "Morel", false, null], // another second word of one initial: left to the similarities
+  ["jeanbaptistemorel", "Jean-Baptiste", "Morel", false, null],
+  ["jeanaptistemorel", "Jean-Aptiste", "Morel", false, null], // himself, the second word's first letter lost
 ];
 /** person_records.first_compound_head: the first word the estate's compounds with an abbreviation's initials start with. */
 const HEADS: Record<string, string> = { jc: "jean", jm: "jean" };
@@ -280,6 +286,15 @@ describe("name and email comparison levels", () => {
     expect((await levels("jeanmorel", "jm")).first_name).toBe("the first word of the compound the other abbreviates");
     expect((await levels("jc", "juliemorel")).first_name).toBe("else");
     expect((await levels("jc", "jm")).first_name).toBe("else"); // Jean-Claude and Jean-Marc
+  });
+
+  it("tells two compounds of one first word whose second words start with other letters (Jean-L. / Jean-Pierre) from one compound mistyped", async () => {
+    const level = "compounds of one first word, the second words of other initials";
+    expect((await levels("jeanlmorel", "jeanpierremorel")).first_name).toBe(level);
+    expect((await levels("jeanpierremorel", "jeanlmorel")).first_name).toBe(level);
+    expect((await levels("jeanmichelmorel", "jeanmarcmorel")).first_name).not.toBe(level);
+    expect((await levels("jeanbaptistemorel", "jeanaptistemorel")).first_name).toBe("similarity >= 0.92");
+    expect((await levels("jeanlmorel", "jeanmorel")).first_name).not.toBe(level); // Jean alone: one word
   });
 
   it("sees the same mailbox behind a +tag or a mistyped domain, but not the same local part elsewhere", async () => {
