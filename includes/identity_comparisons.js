@@ -183,7 +183,7 @@ function comparisons() {
       // abbreviation nor part of the other (Marie / Marie-Claire) nor the other's last name (typed
       // the other way round), not alike in sound, and more than one edit apart — two people,
       // where a rare spelling may be a typo. A conflict.
-      { label: "two different common first names", when: `l.first_common AND r.first_common AND l.first_phon <> r.first_phon AND l.first_key <> r.last_key AND r.first_key <> l.last_key AND NOT ${ABBREVIATED("l")} AND NOT ${ABBREVIATED("r")} AND NOT (${PART_OF("l", "r")}) AND NOT (${PART_OF("r", "l")}) AND ${editDistance("first_key")} >= 2` },
+      { label: "two different common first names", when: `((l.first_common AND r.first_common) OR (l.first_given AND r.first_given AND l.last_key = r.last_key AND NOT COALESCE(l.last_is_given, FALSE) AND NOT COALESCE(r.last_is_given, FALSE))) AND l.first_phon <> r.first_phon AND l.first_key <> r.last_key AND r.first_key <> l.last_key AND NOT ${ABBREVIATED("l")} AND NOT ${ABBREVIATED("r")} AND NOT (${PART_OF("l", "r")}) AND NOT (${PART_OF("r", "l")}) AND ${editDistance("first_key")} >= 2` },
       { label: "similarity >= 0.92", when: sim("first_key", "first_key", 0.92) },
       { label: OCR_LABEL, when: ocrAlike("first_key") },
       { label: "same sound", when: "l.first_phon = r.first_phon" },

@@ -140,6 +140,7 @@ const personRecordsTable = publish("person_records", {
     gender: "title_gender; else the gender the given name is given with (for names typed the other way round, the one in the last-name field; otherwise the first name) on the titled records (at least 5 of them, 95 % one gender, a name three times more often a first name than a last name, or whose record's last name is hardly a first name or a given name of the same gender); for a record without a first name, the gender of the given name its email spells beside its surname (blanchard.beatrice@); NULL otherwise.",
     last_is_given: "Names typed the other way round: the last-name field holds a word seen at least ten times more often as a first name across all records, or the first-name field one seen ten times more often as a last name while the last-name field's is seen at least half as often as a first name as a last name.",
     first_common: "The first name is a common given name: on at least 10 records and 1 in 5,000 of them, and twice as often a first name as a last name.",
+    first_given: "The first name is on at least 10 records and 1 in 5,000 of them as a first name, however often it is a last name too (Thomas, Michel): with one surname on both records, two such names that differ are two people.",
     email_year: "The last two digits of a birth year the email seems to spell (anna_chauvin99@, marie.picard1973@, alex07@ -> 99, 73, 7): a local part ending in two digits, or in 19xx / 20xx; NULL otherwise. Compared with the other record's birth year where the email's record has none.",
     email_initial: "For a record without a first name, the initial its email spells before its surname (nfrancois@ on \"- François\": n); NULL otherwise.",
     first_initials: "Initials of a compound first name (jean michel, j m, jm -> jm); NULL for other single names.",
@@ -277,6 +278,10 @@ SELECT named.*, split_part(named.email_key, '@', 1) AS email_mailbox, ${email.ye
   -- ("Petit Julie") is not read as a conflict (identity_comparisons.js). At 100k people the veto holds
   -- for 29,699 candidate pairs instead of 20,525: 3 of them one person instead of none.
   COALESCE(nf.as_first >= 10 AND nf.as_first * 5000 >= total.records AND nf.as_first >= 2 * nf.as_last, FALSE) AS first_common,
+  -- As common as a first name, however often a last name too (Thomas, Michel, André): between two
+  -- records of one surname typed the right way round, two of them are two people (Thomas / Théo
+  -- Dupont), which first_common misses for the surname (identity_comparisons.js).
+  COALESCE(nf.as_first >= 10 AND nf.as_first * 5000 >= total.records, FALSE) AS first_given,
   ch.head AS first_compound_head,
   -- The initial an email spells before the surname of a record without a first name ("- François"
   -- with nfrancois@ or n.francois@): a sign of which household member it is, as a gender is;

@@ -121,11 +121,16 @@ const records: Rec[] = [
   ["jeanmarcmorel", "Jean-Marc", "Morel", false, null], // another second word of one initial: left to the similarities
   ["jeanbaptistemorel", "Jean-Baptiste", "Morel", false, null],
   ["jeanaptistemorel", "Jean-Aptiste", "Morel", false, null], // himself, the second word's first letter lost
+  ["thomasdupont", "Thomas", "Dupont", false, null], // Thomas: as often a surname as a given name
+  ["theodupont", "Théo", "Dupont", false, null], // his brother
+  ["theomartin", "Théo", "Martin", false, null], // of another surname: Thomas may be his surname, typed in the wrong field
 ];
 /** person_records.first_compound_head: the first word the estate's compounds with an abbreviation's initials start with. */
 const HEADS: Record<string, string> = { jc: "jean", jm: "jean" };
 /** person_records.gender, where known (from a title or the given name). */
 const GENDERS: Record<string, string> = { rousseaustephanie: "F", garnierstephanie: "F", garniersophie: "F", rousseauleo: "M", garnierleo: "M", martine_maiden: "F", mme_roussel: "F", sylvie: "F", melanie: "F", melane: "F", martine: "F", martinnathalie: "F", valere: "M", valerie: "F", clement: "M", clemence: "F", rochematie: "F", marieroche: "F", robertjean: "M", jeanpierrerobert: "M", bonnetclalre: "F", clairebonnet: "F", bonnetclalre_m: "M", fabreannes: "F", annesophiefabre: "F", annelaurefabre: "F", colinmartine: "F", mariecolin: "F", martinpatrick: "M", patriciamartin: "F", pierremarie: "M", mariepierre: "F" };
+/** Names as frequent as first names as a given name is, however often they are surnames too (person_records.first_given, beside COMMON). */
+const GIVEN = ["thomas", "theo"];
 /** Given names common across the estate (person_records.first_common). */
 const COMMON = ["sophie", "paul", "claire", "patrick", "patricia", "marie", "marie claire", "lea", "nicolas", "nico", "melanie", "martine", "zoe", "noe", "neo", "ines", "manon", "marion"];
 
@@ -135,7 +140,7 @@ beforeAll(async () => {
   const lit = (v: string | boolean | null) => (v === null ? "NULL" : typeof v === "boolean" ? String(v) : `'${v}'`);
   await duck.query(`CREATE TABLE raw_recs AS SELECT * FROM (VALUES ${records.map((r) => `(${r.map(lit).join(", ")})`).join(", ")}) AS t(record_key, first_raw, last_raw, last_is_given, email)`);
   await duck.query(`CREATE TABLE keyed AS SELECT *, ${name.matchKey("first_raw")} AS first_key, ${name.matchKey("last_raw")} AS last_key, ${email.matchKey("email")} AS email_key FROM raw_recs`);
-  await duck.query(`CREATE TABLE recs AS SELECT *, ${name.initialsOfKey("first_key")} AS first_initials, NULL AS first_canon, ${nicknames.formalNamesOfKey("first_key")} AS first_formal, ${name.phoneticOfKey("first_key")} AS first_phon, ${name.phoneticOfKey("last_key")} AS last_phon, substr(first_key, 1, 1) AS first_initial, substr(last_key, 1, 1) AS last_initial, split_part(email_key, '@', 1) AS email_mailbox, CASE record_key ${Object.entries(GENDERS).map(([k, g]) => `WHEN '${k}' THEN '${g}'`).join(" ")} END AS gender, first_key IN (${COMMON.map((n) => `'${n}'`).join(", ")}) AS first_common, CASE record_key ${Object.entries(HEADS).map(([k, h]) => `WHEN '${k}' THEN '${h}'`).join(" ")} END AS first_compound_head FROM keyed`);
+  await duck.query(`CREATE TABLE recs AS SELECT *, ${name.initialsOfKey("first_key")} AS first_initials, NULL AS first_canon, ${nicknames.formalNamesOfKey("first_key")} AS first_formal, ${name.phoneticOfKey("first_key")} AS first_phon, ${name.phoneticOfKey("last_key")} AS last_phon, substr(first_key, 1, 1) AS first_initial, substr(last_key, 1, 1) AS last_initial, split_part(email_key, '@', 1) AS email_mailbox, CASE record_key ${Object.entries(GENDERS).map(([k, g]) => `WHEN '${k}' THEN '${g}'`).join(" ")} END AS gender, first_key IN (${COMMON.map((n) => `'${n}'`).join(", ")}) AS first_common, first_key IN (${[...COMMON, ...GIVEN].map((n) => `'${n}'`).join(", ")}) AS first_given, CASE record_key ${Object.entries(HEADS).map(([k, h]) => `WHEN '${k}' THEN '${h}'`).join(" ")} END AS first_compound_head FROM keyed`);
 });
 afterAll(() => duck.close());
 
@@ -246,6 +251,11 @@ describe("name and email comparison levels", () => {
 
   it("keeps a surname in the other's first-name field apart (a household)", async () => {
     expect((await levels("paul", "wife")).first_name).toBe("else");
+  });
+
+  it("tells two given names apart on two records of one surname even when one is a surname too (Thomas / Théo Dupont), not across surnames", async () => {
+    expect((await levels("thomasdupont", "theodupont")).first_name).toBe("two different common first names");
+    expect((await levels("thomasdupont", "theomartin")).first_name).not.toBe("two different common first names");
   });
 
   it("tells two different common first names apart, but not a typo or a compound's part", async () => {
