@@ -4,7 +4,8 @@
  * different phones, postcodes and cities, stay two people; with the floor off, they merge. A phone
  * is never outweighed (a person who moved keeps her mobile), nor an address with a number of three
  * digits or more (namesakes do not type it by chance). A mobile links first names alike only in
- * spelling, and a compound's initials with its first word alone (J-F / Jean); a fixed line does not.
+ * spelling, a compound's initials with its first word alone (J-F / Jean), and two compounds of
+ * one first word with other second initials (Jean-B. / Jean-Aptiste); a fixed line does not.
  */
 import { describe, expect, it } from "vitest";
 import { duck, tempDir } from "../helpers.js";
