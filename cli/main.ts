@@ -176,9 +176,8 @@ Examples:
     .option("--ceiling", "also report the evidence ceiling: the recall reachable if every pair of one true person sharing an identifier, a name or another attribute were linked")
     .action(action(async (o) => (await import("./commands/evaluate.js")).evaluateCommand(o, io)));
 
-  program
-    .command("identity")
-    .description("inspect resolved identities")
+  const identity = program.command("identity").description("inspect resolved identities, and pin records to people where the data cannot tell");
+  identity
     .command("explain <record-or-user>")
     .description("which records were grouped into a person, by which rule or score, through which edges, with each pair's weight attribute by attribute (give source:record_id or a user_id)")
     .option("--project-dir <dir>", "the project directory", ".")
@@ -186,6 +185,34 @@ Examples:
     .option("--config <file>", "an rcu.yaml other than <project-dir>/rcu.yaml")
     .option("--json", "machine-readable output")
     .action(async (query: string, o: any) => setExit(await (await import("./commands/identity.js")).explainCommand(query, o, io)));
+  const lockOptions = (c: Command) =>
+    c
+      .option("--wait-lock <seconds>", "if another rcu process holds the warehouse's run lock, wait up to this long (default: exit 75 at once)", nonNegativeInt, 0)
+      .option("--break-lock", "take the run lock even if held (only when its holder is known to be gone)");
+  const projectOptions = (c: Command) =>
+    c
+      .option("--project-dir <dir>", "the project directory", ".")
+      .option("--profile <name>", "warehouse profile from rcu.yaml")
+      .option("--config <file>", "an rcu.yaml other than <project-dir>/rcu.yaml")
+      .option("--json", "machine-readable output");
+  projectOptions(lockOptions(
+    identity
+      .command("pin <person> <records...>")
+      .description("a steward's decision: these records (source:record_id) are the person labelled <person>, and records pinned to other labels are other people, whatever the links say; applied by the next identity run (a user holding two labels is split, users holding one label are merged)")
+      .requiredOption("--reason <text>", "why (kept with the pin, shown by rcu identity pins)"),
+  )).addHelpText("after", `
+Example: a father and son of one name, on one family mailbox, merged into one user
+  rcu identity pin petit-father crm_contacts:CT2760301727 eshop_customers:1912334011 --reason "born 1953, landline"
+  rcu identity pin petit-son crm_contacts:CT2379475190 eshop_customers:184004168 --reason "his mobile"
+  rcu run --select tag:identity
+A pin replaces the record's earlier one; labels are 1-64 letters, digits, . _ : - (keep personal data out of them).`)
+    .action(async (person: string, records: string[], o: any) => setExit(await (await import("./commands/pins.js")).pinCommand(person, records, o, io)));
+  projectOptions(lockOptions(
+    identity.command("unpin <records...>").description("remove the pins of these records (source:record_id): the links decide again from the next identity run"),
+  )).action(async (records: string[], o: any) => setExit(await (await import("./commands/pins.js")).unpinCommand(records, o, io)));
+  projectOptions(
+    identity.command("pins").description("list the steward's pins by person label, with each record's user and whether the last identity run applied them").option("--person <label>", "one label only"),
+  ).action(async (o: any) => setExit(await (await import("./commands/pins.js")).pinsCommand(o, io)));
 
   return program;
 }

@@ -5,7 +5,7 @@
  */
 import { RcuError } from "../engine/errors.js";
 import type { Connection, Dialect, Row } from "../engine/warehouses/types.js";
-import { identityMap, pairEvidence, pairScores, personClusters, personRecords, hasRelation, recordSightings, userMerges } from "./tables.js";
+import { identityMap, identityPins, pairEvidence, pairScores, personClusters, personRecords, hasRelation, recordSightings, userMerges } from "./tables.js";
 
 export interface Explanation {
   readonly query: string;
@@ -21,6 +21,8 @@ export interface Explanation {
    * share of match_weight) and not_counted. Empty for a warehouse built before pair_evidence.
    */
   readonly evidence: readonly Row[];
+  /** A steward's pins (rcu identity pin) of the records and of the other sides of their pairs: record_key, person, reason. */
+  readonly pins: readonly Row[];
   /** Why `evidence` is empty although there are pairs: an older build, or too many records. */
   readonly evidenceOmitted?: string;
 }
@@ -104,5 +106,15 @@ export async function explainIdentity(conn: Connection, d: Dialect, query: strin
           [...keys, ...keys],
         )
       : [];
-  return { query, userId, ...(mergedFrom ? { mergedFrom } : {}), records, sightings, pairs, evidence, ...(evidenceOmitted ? { evidenceOmitted } : {}) };
+  // A steward's pins overrule the links (definitions/identity/03_clusters.js): they say why linked
+  // records are apart, or records with no link together.
+  const pinKeys = [...new Set([...records.map((r) => String(r.record_key)), ...keys])];
+  const pins: Row[] = [];
+  if (await hasRelation(conn, identityPins)) {
+    for (let i = 0; i < pinKeys.length; i += 500) {
+      const chunk = pinKeys.slice(i, i + 500);
+      pins.push(...(await conn.query(`SELECT record_key, person, reason FROM ${d.qualify(identityPins)} WHERE record_key IN (${chunk.map((_, j) => p(j + 1)).join(", ")}) ORDER BY record_key`, chunk)));
+    }
+  }
+  return { query, userId, ...(mergedFrom ? { mergedFrom } : {}), records, sightings, pairs, evidence, pins, ...(evidenceOmitted ? { evidenceOmitted } : {}) };
 }

@@ -13,6 +13,8 @@ export const pairScores: Relation = { schema: IDENTITY_SCHEMA, name: "pair_score
 export const pairEvidence: Relation = { schema: IDENTITY_SCHEMA, name: "pair_evidence" };
 export const recordSightings: Relation = { schema: IDENTITY_SCHEMA, name: "record_sightings" };
 export const userMerges: Relation = { schema: IDENTITY_SCHEMA, name: "user_merges" };
+/** A data steward's pins (rcu identity pin; definitions/identity/00_identity_pins.js). */
+export const identityPins: Relation = { schema: IDENTITY_SCHEMA, name: "identity_pins" };
 
 /** Whether `rel` exists: optional tables (record_sightings) may be missing from older builds. */
 export async function hasRelation(conn: Connection, rel: Relation): Promise<boolean> {

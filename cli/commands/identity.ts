@@ -53,6 +53,7 @@ export function renderExplanation(e: Explanation, io: CliIO): string {
     const line = evidenceLine(byPair.get(`${String(p.id_l)}\u0000${String(p.id_r)}`));
     if (line) lines.push(s.dim(`      ${line}`));
   };
+  const pinOf = new Map(e.pins.map((x) => [String(x.record_key), x]));
   lines.push(`${e.records.length} record(s):`);
   for (const r of e.records) {
     const name = [show(r.title), show(r.first_name), show(r.last_name)].filter(Boolean).join(" ") + (r.gender ? s.dim(` (${show(r.gender)})`) : "");
@@ -60,6 +61,8 @@ export function renderExplanation(e: Explanation, io: CliIO): string {
     if (r.name_only_probability !== null && r.name_only_probability !== undefined) {
       lines.push(`      joined by its name alone: the one person bearing it, p=${Number(r.name_only_probability).toFixed(4)} (no edge links it)`);
     }
+    const pin = pinOf.get(String(r.record_key));
+    if (pin) lines.push(`      pinned to ${show(pin.person)} by a steward: ${show(pin.reason)}`);
     const seen = e.sightings.filter((x) => x.record_key === r.record_key);
     if (seen.length) lines.push(`      seen with: ${seen.map((x) => `${show(x.id_type)} ${show(x.id_value)} (${show(x.times_seen)}×)`).join(", ")}`);
   }
@@ -77,10 +80,11 @@ export function renderExplanation(e: Explanation, io: CliIO): string {
     why(p);
   }
   if (apart.length) {
-    lines.push("", `${apart.length} linked but kept apart (a record without a first name matching several people, or conflicting birth dates in one component):`);
+    lines.push("", `${apart.length} linked but kept apart (a record without a first name matching several people, conflicting birth dates in one component, or a steward's pins):`);
     for (const p of apart.slice(0, 20)) {
       const outside = [p.id_l, p.id_r].map(String).find((k) => !inside.has(k));
-      lines.push(`  ${show(p.id_l)} — ${show(p.id_r)}  ${show(p.decision)}  p=${Number(p.match_probability).toFixed(4)}${s.dim(`  (${outside} is another person)`)}`);
+      const pinned = outside ? pinOf.get(outside) : undefined;
+      lines.push(`  ${show(p.id_l)} — ${show(p.id_r)}  ${show(p.decision)}  p=${Number(p.match_probability).toFixed(4)}${s.dim(`  (${outside} is another person${pinned ? `: pinned to ${show(pinned.person)}` : ""})`)}`);
       why(p);
     }
   }

@@ -16,6 +16,9 @@
 // (pair_scores), a nameless one does not attach to a person already holding one, and a component
 // still holding two (linked through other records) is split the same way, those records joining
 // groups one per group.
+// Last, a data steward's pins (rcu identity pin: identity_pins) overrule the links: a component
+// holding records pinned to two person labels is split the same way, the pinned records grouped
+// by label; then the clusters holding records of one label are made one.
 // Assertions fail the run if the fixed number of rounds did not converge: for the components, and
 // for the groups of a split component.
 const cfg = identity_model.config();
@@ -54,11 +57,14 @@ const strongEdges = (ctx) => `SELECT e.a, e.b FROM ${ctx.ref(S, "match_edges")} 
   JOIN ${ctx.ref(S, "person_records")} AS rb ON rb.record_key = e.b
   WHERE ra.first_key IS NOT NULL AND rb.first_key IS NOT NULL`;
 
+/** The steward's pins, one label a record (the CLI keeps one; a hand-made duplicate must not duplicate records). */
+const pinsOf = (ctx) => `(SELECT record_key, MIN(person) AS person FROM ${ctx.ref(S, "identity_pins")} GROUP BY record_key)`;
+
 operate("person_clusters")
   .schema(S)
   .tags(["identity"])
   .hasOutput(true)
-  .description("Each person record (node) with its cluster id: connected components (component_id) of the links between records with a first name; records without one attach to the cluster of the named records they match when that is a single cluster (otherwise they form their own components). A component holding conflicting birth dates, or two records of a one_record_per_person source, is split (cluster_id then differs from component_id): split_grouped is TRUE for its records grouped by their links to each other, FALSE for those that then joined a group or stayed apart, NULL outside split components. A cluster of records carrying only a name (no email, phone, address, date, id or sighting) joins the one cluster bearing that name (by sound) when the probability that it is theirs reaches identity.matching.threshold (identity.matching.join_name_only): name_only_probability is that probability on its records, NULL on the others.")
+  .description("Each person record (node) with its cluster id: connected components (component_id) of the links between records with a first name; records without one attach to the cluster of the named records they match when that is a single cluster (otherwise they form their own components). A component holding conflicting birth dates, or two records of a one_record_per_person source, is split (cluster_id then differs from component_id): split_grouped is TRUE for its records grouped by their links to each other, FALSE for those that then joined a group or stayed apart, NULL outside split components. A cluster of records carrying only a name (no email, phone, address, date, id or sighting) joins the one cluster bearing that name (by sound) when the probability that it is theirs reaches identity.matching.threshold (identity.matching.join_name_only): name_only_probability is that probability on its records, NULL on the others. Last, a steward's pins (identity_pins) overrule the links: a component holding records pinned to two labels is split with the pinned records grouped by label, and the clusters holding records of one label become one.")
   .queries((ctx) => {
     const self = ctx.self();
     const beside = (suffix) => `${self.slice(0, -1)}${suffix}"`;
@@ -72,6 +78,7 @@ operate("person_clusters")
     const named = beside("__named");
     const records = ctx.ref(S, "person_records");
     const edges = ctx.ref(S, "match_edges");
+    const pins = pinsOf(ctx);
     // One pass computes both kinds of components: edges between two named records, and edges
     // between two nameless ones — they never touch, so their components never mix.
     return [
@@ -110,7 +117,7 @@ FROM ${strong} AS c LEFT JOIN ${oneRecord.length ? "attachable" : "weak_links"} 
             threshold: cfg.matching.threshold, otherColumns, oneRecordOf,
           })
         : portable.replaceTable(named, `AS SELECT node, cluster_id, CAST(NULL AS ${portable.doubleType()}) AS name_only_probability FROM ${base}`)),
-      ...splitConflicts({ records, edges, base: named, dated, split, links, conflicted, self }),
+      ...splitConflicts({ records, edges, pins, base: named, dated, split, links, conflicted, self }),
       ...[strong, base, lone, named, dated, split, links, conflicted].map((t) => `DROP TABLE IF EXISTS ${t}`),
     ];
   });
@@ -145,14 +152,17 @@ function oneRecordGuard(records, strong) {
 
 /**
  * Statements splitting the components of `base` (node, cluster_id) that hold conflicting birth
- * dates or two records of a source holding one record per person, writing `self` (node,
+ * dates, two records of a source holding one record per person, or records pinned to two person
+ * labels (`pins`), then making one cluster of each label's records, writing `self` (node,
  * cluster_id, component_id).
  */
-function splitConflicts({ records, edges, base, dated, split, links, conflicted, self }) {
+function splitConflicts({ records, edges, pins, base, dated, split, links, conflicted, self }) {
   // Components with two conflicting birth dates (by_dates = 1): the few holding two distinct
   // dates first (one pass over the records), then their dates compared pairwise. And those
   // holding two records of a one-record source (by_dates = 0), linked through other records
-  // (pair_scores vetoes their direct link; the weak links above never attach a second one).
+  // (pair_scores vetoes their direct link; the weak links above never attach a second one). And
+  // those holding records pinned to two labels (by_pins = 1), whatever else they hold: the
+  // steward's word is the grouping there.
   const conflictedSql = `WITH dates AS (
   SELECT DISTINCT b.cluster_id, r.birth_key FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node
   WHERE r.birth_key IS NOT NULL
@@ -161,13 +171,16 @@ function splitConflicts({ records, edges, base, dated, split, links, conflicted,
 ), candidates AS (
   SELECT d.cluster_id, d.birth_key FROM dates AS d JOIN several AS s ON s.cluster_id = d.cluster_id
 )${birthPairs ? birthPairs.ctes.map((c) => `, ${c}`).join("") : ""}
-SELECT cluster_id, MAX(by_dates) AS by_dates FROM (
-  SELECT DISTINCT l.cluster_id, 1 AS by_dates FROM candidates AS l JOIN candidates AS r ON r.cluster_id = l.cluster_id AND l.birth_key < r.birth_key${birthPairs ? `
+SELECT cluster_id, MAX(by_dates) AS by_dates, MAX(by_pins) AS by_pins FROM (
+  SELECT DISTINCT l.cluster_id, 1 AS by_dates, 0 AS by_pins FROM candidates AS l JOIN candidates AS r ON r.cluster_id = l.cluster_id AND l.birth_key < r.birth_key${birthPairs ? `
   JOIN ${birthPairs.from} AS p ON p.id_l = l.birth_key AND p.id_r = r.birth_key` : ""}
   WHERE ${birthConflict}${oneRecord.length ? `
   UNION ALL
-  SELECT b.cluster_id, 0 AS by_dates FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node
+  SELECT b.cluster_id, 0 AS by_dates, 0 AS by_pins FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node
   WHERE ${oneRecordOf("r")} GROUP BY b.cluster_id, r.source HAVING COUNT(*) > 1` : ""}
+  UNION ALL
+  SELECT b.cluster_id, 0 AS by_dates, 1 AS by_pins FROM ${base} AS b JOIN ${pins} AS p ON p.record_key = b.node
+  GROUP BY b.cluster_id HAVING COUNT(DISTINCT p.person) > 1
 ) AS c GROUP BY cluster_id`;
   // The links inside a conflicted component, both ways; deterministic links rank first, then by
   // weight in tenths (the same on every engine). Not by probability: it is 1 for most links, and
@@ -182,35 +195,42 @@ SELECT e.b, e.a, ${strength}, FLOOR(e.match_weight * 10)
   // The records placed from the start are grouped by their links to each other; `grouped` keeps
   // that after the attach rounds place the others (person_clusters.split_grouped, which the
   // convergence assertion reads).
-  const groupedAtStart = `(NOT ${oneRecordOf("r")} AND (r.birth_key IS NOT NULL OR c.by_dates = 0))`;
+  // Where pins conflict, the pinned records are placed, whatever their source or date.
+  const groupedAtStart = `((c.by_pins = 1 AND p.person IS NOT NULL) OR (c.by_pins = 0 AND NOT ${oneRecordOf("r")} AND (r.birth_key IS NOT NULL OR c.by_dates = 0)))`;
   const out = [
     ...similarity.editDistanceSetup(),
     ...portable.replaceTable(conflicted, `AS ${conflictedSql}`),
     // The records of conflicted components, read once. Placed from the start: the dated ones
     // (every one when the conflict is not about dates), except records of one-record sources,
-    // which join a group later, one per group.
+    // which join a group later, one per group; where pins conflict, the pinned ones.
     ...portable.replaceTable(split, `AS
 SELECT b.node, b.cluster_id AS component, b.node AS part, r.source, ${oneRecordOf("r")} AS one_record,
-  ${groupedAtStart} AS placed, ${groupedAtStart} AS grouped
+  ${groupedAtStart} AS placed, ${groupedAtStart} AS grouped, p.person AS pin, c.by_pins
 FROM ${base} AS b JOIN ${records} AS r ON r.record_key = b.node
-JOIN ${conflicted} AS c ON c.cluster_id = b.cluster_id`),
+JOIN ${conflicted} AS c ON c.cluster_id = b.cluster_id
+LEFT JOIN ${pins} AS p ON p.record_key = b.node`),
     // Their links, both ways, read once from all the links for the grouping and attach rounds.
     ...portable.replaceTable(links, `AS
 ${linksSql}`),
     // Groups of placed records: components of the links between two placed records of one
-    // conflicted component (pairwise, such links never join conflicting dates: see pair_scores).
+    // conflicted component (pairwise, such links never join conflicting dates: see pair_scores);
+    // where pins conflict, of the pinned records by label, their links left out.
     ...identity_graph.connectedComponents({
       nodes: `SELECT node FROM ${split}`,
       edges: `SELECT k.node AS a, k.other AS b FROM ${links} AS k
-  JOIN ${split} AS sa ON sa.node = k.node AND sa.placed
-  JOIN ${split} AS sb ON sb.node = k.other AND sb.placed AND sb.component = sa.component`,
+  JOIN ${split} AS sa ON sa.node = k.node AND sa.placed AND sa.by_pins = 0
+  JOIN ${split} AS sb ON sb.node = k.other AND sb.placed AND sb.component = sa.component
+UNION ALL
+SELECT sa.node AS a, sb.node AS b FROM ${split} AS sa
+  JOIN ${split} AS sb ON sb.component = sa.component AND sb.pin = sa.pin AND sb.node > sa.node
+  WHERE sa.by_pins = 1`,
       target: dated,
       // Groups inside one component: a handful of rounds converge, but a chain of dated records
       // can need as many as a component, and person_clusters_split_converged checks them.
       rounds: cfg.matching.cluster_rounds,
     }),
     ...portable.replaceTable(split, `AS
-SELECT s.node, s.component, d.cluster_id AS part, s.source, s.one_record, s.placed, s.grouped FROM ${split} AS s JOIN ${dated} AS d ON d.node = s.node`),
+SELECT s.node, s.component, d.cluster_id AS part, s.source, s.one_record, s.placed, s.grouped, s.pin, s.by_pins FROM ${split} AS s JOIN ${dated} AS d ON d.node = s.node`),
   ];
   // The other records join the placed neighbour they are most strongly linked to, a round at a
   // time (a record linked only to unplaced ones waits for them); the rest stay apart. A record
@@ -237,15 +257,27 @@ WITH ranked AS (
   LEFT JOIN crowded AS c ON b.one_record AND c.part = b.part AND c.source = b.source
   WHERE c.part IS NULL
 )
-SELECT x.node, x.component, COALESCE(r.part, x.part) AS part, x.source, x.one_record, x.placed OR r.part IS NOT NULL AS placed, x.grouped
+SELECT x.node, x.component, COALESCE(r.part, x.part) AS part, x.source, x.one_record, x.placed OR r.part IS NOT NULL AS placed, x.grouped, x.pin, x.by_pins
 FROM ${split} AS x LEFT JOIN joins AS r ON r.node = x.node`));
   }
   // A record joined by its name alone has no link, so in a split component it stays apart (which
-  // part bears the name is not known): its probability goes with the join.
+  // part bears the name is not known): its probability goes with the join. Then the clusters
+  // holding records of one pin label become one, under the smallest of their ids (after the
+  // splits, a cluster holds records of one label at most).
   out.push(...portable.replaceTable(self, `AS
-SELECT b.node, COALESCE(s.part, b.cluster_id) AS cluster_id, b.cluster_id AS component_id, s.grouped AS split_grouped,
-  CASE WHEN s.node IS NULL THEN b.name_only_probability END AS name_only_probability
-FROM ${base} AS b LEFT JOIN ${split} AS s ON s.node = b.node`));
+WITH parts AS (
+  SELECT b.node, COALESCE(s.part, b.cluster_id) AS cluster_id, b.cluster_id AS component_id, s.grouped AS split_grouped,
+    CASE WHEN s.node IS NULL THEN b.name_only_probability END AS name_only_probability
+  FROM ${base} AS b LEFT JOIN ${split} AS s ON s.node = b.node
+), labelled AS (
+  SELECT DISTINCT x.cluster_id, p.person FROM parts AS x JOIN ${pins} AS p ON p.record_key = x.node
+), merged AS (
+  SELECT l.cluster_id, MIN(m.into_id) AS into_id FROM labelled AS l
+  JOIN (SELECT person, MIN(cluster_id) AS into_id FROM labelled GROUP BY person) AS m ON m.person = l.person
+  GROUP BY l.cluster_id
+)
+SELECT x.node, COALESCE(m.into_id, x.cluster_id) AS cluster_id, x.component_id, x.split_grouped, x.name_only_probability
+FROM parts AS x LEFT JOIN merged AS m ON m.cluster_id = x.cluster_id`));
   return out;
 }
 
@@ -265,13 +297,17 @@ assert("person_clusters_converged")
 // person silently.
 assert("person_clusters_split_converged")
   .tags(["identity"])
-  .description("Every link between two grouped records of a split component (person_clusters.split_grouped) ended in one group; otherwise raise identity.matching.cluster_rounds.")
+  .description("Every link between two grouped records of a split component (person_clusters.split_grouped) ended in one group, unless a steward pinned them to two people; otherwise raise identity.matching.cluster_rounds.")
   .query((ctx) => {
     const clusters = ctx.ref(S, "person_clusters");
+    const pins = pinsOf(ctx);
     return identity_graph.unconvergedEdges({
       edges: `SELECT e.a, e.b FROM ${ctx.ref(S, "match_edges")} AS e
   JOIN ${clusters} AS ca ON ca.node = e.a AND ca.split_grouped
-  JOIN ${clusters} AS cb ON cb.node = e.b AND cb.split_grouped AND cb.component_id = ca.component_id`,
+  JOIN ${clusters} AS cb ON cb.node = e.b AND cb.split_grouped AND cb.component_id = ca.component_id
+  LEFT JOIN ${pins} AS pa ON pa.record_key = e.a
+  LEFT JOIN ${pins} AS pb ON pb.record_key = e.b
+  WHERE pa.person IS NULL OR pb.person IS NULL OR pa.person = pb.person`,
       clusters,
     });
   });
