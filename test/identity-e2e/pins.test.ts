@@ -92,6 +92,13 @@ describe("a steward's pins", () => {
     const again = await project.users();
     expect(again.get("son1")).toBe(again.get("father1"));
     expect(again.get("claire2")).toBe(again.get("claire1"));
+
+    // Erased, a person's pins go with the rest of their identity rows.
+    expect(await duck(warehouse, "SELECT DISTINCT person FROM rcu_identity.identity_pins")).toEqual([{ person: "claire-rousseau" }]);
+    const gone = await cli(["forget", "--source-record", "people:claire1", "--json", "--config", config], ROOT);
+    expect(gone.code).toBe(0);
+    const left = await duck<{ person: string }>(warehouse, "SELECT DISTINCT person FROM rcu_identity.identity_pins ORDER BY 1");
+    expect(left).toEqual([]);
   }, 180_000);
 
   it("refuse an unknown record, a record not written source:record_id, a bad label and a missing reason, pinning nothing", async () => {

@@ -133,6 +133,28 @@ describe.each(engines)("standard pipeline on $name", (engine: E2eEngine) => {
     expect(await wh.sql(`SELECT user_id FROM rcu_core.users WHERE user_id = '${String(someone!.user_id)}'`)).toEqual([]);
     expect(api.members.has(String(someone!.user_id))).toBe(false);
   }, 240_000 * SCALE);
+
+  it("follows a steward's pins: splits a user, merges two, with rcu's own SQL", async () => {
+    const config = path.join(dir, "rcu.yaml");
+    const run = (...args: string[]) => cli([...args, "--config", config], ROOT, wh.env);
+    const [split] = await wh.sql(`SELECT user_id, MIN(record_key) AS r1, MAX(record_key) AS r2 FROM rcu_identity.identity_map
+      GROUP BY user_id HAVING COUNT(*) = 2 ORDER BY user_id LIMIT 1`);
+    const alone = await wh.sql(`SELECT user_id, MIN(record_key) AS r FROM rcu_identity.identity_map GROUP BY user_id HAVING COUNT(*) = 1 ORDER BY user_id LIMIT 2`);
+    expect(split && alone.length === 2, "a user of two records and two of one").toBe(true);
+    for (const [label, records] of [["one", [split!.r1]], ["two", [split!.r2]], ["three", alone.map((a) => a.r)]] as const) {
+      const r = await run("identity", "pin", label, ...records.map(String), "--reason", `pipeline test: ${label}`);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    }
+    const r = await run("run", "--select", "tag:identity", "--threads", "2");
+    if (r.code !== 0) console.log(r.stdout.split(/\n(?=\S)/).filter((b) => /^FAIL/.test(b)).map((b) => b.slice(0, 1500)).join("\n"));
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+    const keys = [split!.r1, split!.r2, alone[0]!.r, alone[1]!.r].map((k) => `'${String(k).replace(/'/g, "''")}'`).join(", ");
+    const users = new Map((await wh.sql(`SELECT record_key, user_id FROM rcu_identity.identity_map WHERE record_key IN (${keys})`)).map((x) => [String(x.record_key), String(x.user_id)]));
+    expect(users.get(String(split!.r1))).not.toBe(users.get(String(split!.r2)));
+    expect(users.get(String(alone[0]!.r))).toBe(users.get(String(alone[1]!.r)));
+    const pins = await run("identity", "pins", "--json");
+    expect((JSON.parse(pins.stdout) as Array<{ person: string; status: string }>).map((p) => `${p.person} ${p.status}`)).toEqual(["one applied", "three applied", "two applied"]);
+  }, 240_000 * SCALE);
 });
 
 describe.runIf(engines.length > 1)("the same results on every engine", () => {
