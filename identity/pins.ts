@@ -57,18 +57,23 @@ async function unknownRecords(conn: Connection, d: Dialect, keys: readonly strin
       hint: "Run identity resolution first: rcu run (or rcu run --select tag:identity).",
     });
   }
-  const found = new Set<string>();
-  for (let i = 0; i < keys.length; i += 500) {
-    const chunk = keys.slice(i, i + 500);
-    const rows = await conn.query(`SELECT record_key FROM ${d.qualify(personRecords)} WHERE record_key IN (${placeholders(d, chunk.length)})`, chunk);
-    for (const r of rows) found.add(String(r.record_key));
-  }
+  const rows = await conn.query(`SELECT record_key FROM ${d.qualify(personRecords)} WHERE record_key IN (${placeholders(d, keys.length)})`, keys);
+  const found = new Set(rows.map((r) => String(r.record_key)));
   return keys.filter((k) => !found.has(k));
 }
+
+/** Records a command takes at most: one person's, bound as parameters of one statement. */
+const MAX_RECORDS = 500;
 
 function checkRecords(records: readonly string[], doing: string): string[] {
   const keys = [...new Set(records.map((r) => r.trim()))];
   if (keys.length === 0) throw new RcuError("USAGE", `${doing}: name at least one record (source:record_id).`, { doing });
+  if (keys.length > MAX_RECORDS) {
+    throw new RcuError("USAGE", `${doing}: ${keys.length} records in one command; at most ${MAX_RECORDS}.`, {
+      doing,
+      hint: "A pin is a steward's decision on one person's records: split a bulk load into one command per person.",
+    });
+  }
   const bad = keys.find((k) => !/^[^:\s]+:.+$/.test(k));
   if (bad !== undefined) {
     throw new RcuError("USAGE", `${doing}: "${bad}" is not a record; give records as source:record_id (e.g. crm_contacts:C000123).`, {
