@@ -71,6 +71,9 @@ describe("a steward's pins", () => {
     for (const [id, user] of before) if (/^p\d+[ab]$/.test(id)) expect(after.get(id), id).toBe(user);
     const applied = JSON.parse((await cli(["identity", "pins", "--json", "--config", config], ROOT)).stdout) as Array<{ status: string }>;
     expect(applied.map((p) => p.status)).toEqual(["applied", "applied", "applied"]);
+    // The quality mart counts them, for a scheduled build to watch.
+    expect((await cli(["run", "--config", config, "--select", "+identity_quality"], ROOT)).code).toBe(0);
+    expect(await duck(warehouse, "SELECT value FROM rcu_marts.identity_quality WHERE metric = 'records.pinned'")).toEqual([{ value: 6 }]);
 
     // explain says why the linked records are apart, and why the unlinked ones are together.
     const ex = await cli(["identity", "explain", "people:father1", "--config", config], ROOT);
