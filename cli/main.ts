@@ -208,7 +208,10 @@ Example: a father and son of one name, on one family mailbox, merged into one us
 A pin replaces the record's earlier one; labels are 1-64 letters, digits, . _ : - (keep personal data out of them).`)
     .action(async (person: string, records: string[], o: any) => setExit(await (await import("./commands/pins.js")).pinCommand(person, records, o, io)));
   projectOptions(lockOptions(
-    identity.command("unpin <records...>").description("remove the pins of these records (source:record_id): the links decide again from the next identity run"),
+    identity
+      .command("unpin [records...]")
+      .description("remove the pins of these records (source:record_id), or of every record of one label: the links decide again from the next identity run")
+      .option("--person <label>", "every pin of this label"),
   )).action(async (records: string[], o: any) => setExit(await (await import("./commands/pins.js")).unpinCommand(records, o, io)));
   projectOptions(
     identity.command("pins").description("list the steward's pins by person label, with each record's user and whether the last identity run applied them").option("--person <label>", "one label only"),

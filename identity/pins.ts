@@ -121,12 +121,19 @@ export async function pinRecords(conn: Connection, d: Dialect, person: string, r
   return { person, records: keys, moved };
 }
 
-/** Remove the pins of `records`; returns how many there were. */
-export async function unpinRecords(conn: Connection, d: Dialect, records: readonly string[]): Promise<number> {
-  const keys = checkRecords(records, "identity unpin");
+/** Remove the pins of `records`, or every pin of the label `person`; returns how many there were. */
+export async function unpinRecords(conn: Connection, d: Dialect, target: { records: readonly string[] } | { person: string }): Promise<number> {
+  const doing = "identity unpin";
+  const where =
+    "person" in target
+      ? { sql: `person = ${d.parameter(1)}`, params: [target.person] }
+      : (() => {
+          const keys = checkRecords(target.records, doing);
+          return { sql: `record_key IN (${placeholders(d, keys.length)})`, params: keys };
+        })();
   if (!(await hasRelation(conn, identityPins))) return 0;
-  const had = await conn.query(`SELECT COUNT(*) AS n FROM ${d.qualify(identityPins)} WHERE record_key IN (${placeholders(d, keys.length)})`, keys);
-  await conn.execute(`DELETE FROM ${d.qualify(identityPins)} WHERE record_key IN (${placeholders(d, keys.length)})`, keys);
+  const had = await conn.query(`SELECT COUNT(*) AS n FROM ${d.qualify(identityPins)} WHERE ${where.sql}`, where.params);
+  await conn.execute(`DELETE FROM ${d.qualify(identityPins)} WHERE ${where.sql}`, where.params);
   return Number(had[0]?.n ?? 0);
 }
 

@@ -1,4 +1,5 @@
 /** `rcu identity pin | unpin | pins`: a data steward's decisions on who is who (identity/pins.ts). */
+import { RcuError } from "../../engine/errors.js";
 import { dialectFor } from "../../engine/warehouses/dialects.js";
 import { listPins, pinRecords, unpinRecords } from "../../identity/pins.js";
 import { stylesFor, type CliIO } from "../io.js";
@@ -29,10 +30,17 @@ export async function pinCommand(person: string, records: readonly string[], opt
   return 0;
 }
 
-export async function unpinCommand(records: readonly string[], opts: PinOptions, io: CliIO): Promise<number> {
+export async function unpinCommand(records: readonly string[], opts: PinOptions & { readonly person?: string }, io: CliIO): Promise<number> {
+  if (records.length > 0 === (opts.person !== undefined)) {
+    throw new RcuError("USAGE", "rcu identity unpin needs records (source:record_id ...) or --person <label>, not both.", {
+      doing: "identity unpin",
+      hint: "Example: rcu identity unpin crm_contacts:C000123, or rcu identity unpin --person petit-son",
+    });
+  }
   const { config } = await resolveProject(opts, io);
   const d = dialectFor(config.profile.engine);
-  const removed = await withRunLock(config, opts, io, "identity unpin", () => withConnection(config, {}, (conn) => unpinRecords(conn, d, records)));
+  const target = opts.person !== undefined ? { person: opts.person } : { records };
+  const removed = await withRunLock(config, opts, io, "identity unpin", () => withConnection(config, {}, (conn) => unpinRecords(conn, d, target)));
   if (opts.json) io.stdout.write(JSON.stringify({ removed }) + "\n");
   else io.stdout.write(`removed ${removed} pin(s)${removed ? `; the links decide again from the next identity run (${APPLY})` : ""}\n`);
   return 0;

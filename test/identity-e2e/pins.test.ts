@@ -89,8 +89,11 @@ describe("a steward's pins", () => {
     const full = await cli(["run", "--config", config, "--select", "tag:identity", "--full-refresh"], ROOT);
     expect(full.code).toBe(0);
     expect((await project.users()).get("son1")).not.toBe((await project.users()).get("father1"));
-    const unpin = await cli(["identity", "unpin", "people:son1", "people:son2", "people:father1", "people:father2", "--config", config], ROOT);
-    expect(unpin.stdout).toMatch(/removed 4 pin\(s\)/);
+    const unpin = await cli(["identity", "unpin", "people:son1", "people:son2", "--config", config], ROOT);
+    expect(unpin.stdout).toMatch(/removed 2 pin\(s\)/);
+    const unpinLabel = await cli(["identity", "unpin", "--person", "petit-father", "--config", config], ROOT);
+    expect(unpinLabel.stdout).toMatch(/removed 2 pin\(s\)/);
+    expect((await cli(["identity", "unpin", "--config", config], ROOT)).stderr).toMatch(/needs records \(source:record_id \.\.\.\) or --person <label>/);
     await project.resolve();
     const again = await project.users();
     expect(again.get("son1")).toBe(again.get("father1"));
