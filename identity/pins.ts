@@ -161,9 +161,10 @@ ORDER BY p.person, p.record_key`,
   return [...byPerson.entries()]
     .filter(([label]) => person === undefined || label === person)
     .map(([label, records]) => {
-      const users = new Set(records.map((r) => r.user_id));
+      // A record that has left the sources (no user) has nothing to apply to.
+      const users = new Set(records.flatMap((r) => (r.user_id ? [r.user_id] : [])));
       const [only] = [...users];
-      const applied = users.size === 1 && typeof only === "string" && labelsOfUser.get(only)!.size === 1;
+      const applied = users.size === 1 && only !== undefined && labelsOfUser.get(only)!.size === 1;
       return { person: label, records, status: applied ? "applied" : "pending" };
     });
 }

@@ -129,5 +129,15 @@ describe("a steward's pins", () => {
     expect((await pin("anne", "people:a", "--reason", "O'Brien's '); DROP TABLE x; --")).code).toBe(0);
     const pins = await duck<{ record_key: string; reason: string }>(project.warehouse, "SELECT record_key, reason FROM rcu_identity.identity_pins");
     expect(pins).toEqual([{ record_key: "people:a", reason: "O'Brien's '); DROP TABLE x; --" }]);
+
+    // A pinned record that leaves the sources has no user; the label's other records still tell
+    // whether the pin is applied.
+    expect((await pin("anne", "people:b", "--reason", "same person")).code).toBe(0);
+    await project.write(["id,first_name,last_name,email", "a,Anne,Morel,anne.morel@orange.fr"]);
+    await project.resolve();
+    const listed = JSON.parse((await cli(["identity", "pins", "--json", "--config", project.config], ROOT)).stdout) as Array<{ status: string; records: Array<{ record_key: string; user_id: string | null }> }>;
+    expect(listed).toHaveLength(1);
+    expect(listed[0]!.status).toBe("applied");
+    expect(listed[0]!.records.map((r) => [r.record_key, r.user_id === null])).toEqual([["people:a", false], ["people:b", true]]);
   }, 120_000);
 });
