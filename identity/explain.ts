@@ -5,7 +5,7 @@
  */
 import { RcuError } from "../engine/errors.js";
 import type { Connection, Dialect, Row } from "../engine/warehouses/types.js";
-import { identityMap, identityPins, pairEvidence, pairScores, personClusters, personRecords, hasRelation, recordSightings, userMerges } from "./tables.js";
+import { identityMap, identityPins, pairEvidence, pairScores, personClusters, personRecords, haveRelations, recordSightings, userMerges } from "./tables.js";
 
 export interface Explanation {
   readonly query: string;
@@ -76,8 +76,10 @@ export async function explainIdentity(conn: Connection, d: Dialect, query: strin
       ORDER BY s.linked DESC, s.match_weight DESC`,
     [userId],
   );
+  // Optional relations (older builds, no pins yet), from one catalog read.
+  const [hasSightings, hasEvidenceView, hasPins] = await haveRelations(conn, [recordSightings, pairEvidence, identityPins]);
   // The values behind a "seen:<type>" edge, which the records' own columns do not show.
-  const sightings = (await hasRelation(conn, recordSightings))
+  const sightings = hasSightings
     ? await conn.query(
         `SELECT s.record_key, s.id_type, s.id_value, s.times_seen, s.last_seen_at
        FROM ${d.qualify(recordSightings)} AS s JOIN ${d.qualify(identityMap)} AS m ON m.record_key = s.record_key
@@ -87,7 +89,7 @@ export async function explainIdentity(conn: Connection, d: Dialect, query: strin
     : [];
   // Read through the view with the pairs' record keys, so that only those pairs are computed.
   const keys = [...new Set(pairs.flatMap((x) => [String(x.id_l), String(x.id_r)]))];
-  const hasEvidence = keys.length > 0 && (await hasRelation(conn, pairEvidence));
+  const hasEvidence = keys.length > 0 && hasEvidenceView!;
   const evidenceOmitted =
     keys.length === 0
       ? undefined
@@ -110,7 +112,7 @@ export async function explainIdentity(conn: Connection, d: Dialect, query: strin
   // records are apart, or records with no link together.
   const pinKeys = [...new Set([...records.map((r) => String(r.record_key)), ...keys])];
   const pins: Row[] = [];
-  if (await hasRelation(conn, identityPins)) {
+  if (hasPins) {
     for (let i = 0; i < pinKeys.length; i += 500) {
       const chunk = pinKeys.slice(i, i + 500);
       pins.push(...(await conn.query(`SELECT record_key, person, reason FROM ${d.qualify(identityPins)} WHERE record_key IN (${chunk.map((_, j) => p(j + 1)).join(", ")}) ORDER BY record_key`, chunk)));

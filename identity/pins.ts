@@ -10,7 +10,7 @@
 import { RcuError } from "../engine/errors.js";
 import { createMetaTable } from "../engine/warehouses/sql-common.js";
 import type { Connection, Dialect, MetaColumnType, SqlValue } from "../engine/warehouses/types.js";
-import { hasRelation, identityMap, identityPins, IDENTITY_SCHEMA, personRecords } from "./tables.js";
+import { hasRelation, haveRelations, identityMap, identityPins, IDENTITY_SCHEMA, personRecords } from "./tables.js";
 
 const PIN_COLUMNS: Array<[string, MetaColumnType]> = [["record_key", "text"], ["person", "text"], ["reason", "text"], ["pinned_at", "timestamp"]];
 
@@ -139,8 +139,8 @@ export async function unpinRecords(conn: Connection, d: Dialect, target: { recor
 
 /** Every pin (or one label's), by label, with the user each record is in and whether the last run applied it. */
 export async function listPins(conn: Connection, d: Dialect, person?: string): Promise<PinStatus[]> {
-  if (!(await hasRelation(conn, identityPins))) return [];
-  const mapped = await hasRelation(conn, identityMap);
+  const [pinned, mapped] = await haveRelations(conn, [identityPins, identityMap]);
+  if (!pinned) return [];
   const rows = await conn.query(
     `SELECT p.record_key, p.person, p.reason, p.pinned_at, ${mapped ? "m.user_id" : `CAST(NULL AS ${d.columnType("text")}) AS user_id`}
 FROM ${d.qualify(identityPins)} AS p${mapped ? ` LEFT JOIN ${d.qualify(identityMap)} AS m ON m.record_key = p.record_key` : ""}

@@ -18,5 +18,12 @@ export const identityPins: Relation = { schema: IDENTITY_SCHEMA, name: "identity
 
 /** Whether `rel` exists: optional tables (record_sightings) may be missing from older builds. */
 export async function hasRelation(conn: Connection, rel: Relation): Promise<boolean> {
-  return (await conn.listRelations()).some((r) => r.schema === rel.schema && r.name === rel.name);
+  const [present] = await haveRelations(conn, [rel]);
+  return present!;
+}
+
+/** Whether each of `rels` exists, from one catalog read (a round trip on Snowflake and Redshift). */
+export async function haveRelations(conn: Connection, rels: readonly Relation[]): Promise<boolean[]> {
+  const present = await conn.listRelations();
+  return rels.map((rel) => present.some((r) => r.schema === rel.schema && r.name === rel.name));
 }
