@@ -109,10 +109,10 @@ export async function pinRecords(conn: Connection, d: Dialect, person: string, r
   await conn.execute(d.begin());
   try {
     await conn.execute(`DELETE FROM ${d.qualify(identityPins)} WHERE record_key IN (${placeholders(d, keys.length)})`, keys);
-    for (const key of keys) {
-      const values: SqlValue[] = [key, person, reason, at];
-      await conn.execute(`INSERT INTO ${d.qualify(identityPins)} (record_key, person, reason, pinned_at) VALUES (${placeholders(d, 4)})`, values);
-    }
+    // The driver's bulk append (one COPY, appender or batched INSERT, on this connection and in
+    // this transaction), not a statement per record: a round trip each on Redshift's Data API.
+    const rows: SqlValue[][] = keys.map((key) => [key, person, reason, at]);
+    await conn.append(identityPins, PIN_COLUMNS.map(([c]) => c), rows);
     await conn.execute(d.commit());
   } catch (err) {
     await conn.execute(d.rollback()).catch(() => undefined);
