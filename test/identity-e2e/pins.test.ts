@@ -49,6 +49,13 @@ describe("a steward's pins", () => {
       ["petit-son", "pending", 2],
     ]);
     expect(pending[1]!.records[0]!.reason).toBe("born 1953, the home's landline");
+    const listed = await cli(["identity", "pins", "--config", config], ROOT);
+    expect(listed.stdout).toMatch(/^petit-son {2}pending \(rcu run --select tag:identity\)$/m);
+    expect(listed.stdout).toMatch(/^ {2}people:son1 {2}u_\w+ {2}\S+ {2}his mobile, undated$/m);
+    // Pinned again, a record moves, and the command says from where.
+    const moved = await pin("petit-son", "people:son2", "people:father2", "--reason", "a mistake, undone below");
+    expect(moved.stdout).toMatch(/people:father2 was pinned to petit-father/);
+    expect((await pin("petit-father", "people:father2", "--reason", "born 1953, the home's landline")).code).toBe(0);
 
     await project.resolve();
     const after = await project.users();
